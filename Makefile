@@ -1,0 +1,50 @@
+# Holotype: `make run` serves the portal, `make test` runs the whole suite.
+# Every install step lives here, so a fresh machine needs nothing but Python and network access
+# to the package registries.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+PG_BIN := /usr/lib/postgresql/15/bin
+SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
+PYTEST_ARGS ?=
+
+.PHONY: run test lint typecheck bench install system-test-deps clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/holotype init
+	$(BIN)/holotype demo --if-empty
+	$(BIN)/holotype serve
+
+# System packages the tests use for real: PostgreSQL server binaries.
+system-test-deps:
+	@if [ ! -x $(PG_BIN)/initdb ]; then \
+		echo "Installing PostgreSQL server binaries (tests start a throwaway cluster)"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql >/dev/null; \
+	fi
+	@test -x $(PG_BIN)/initdb || { echo "PostgreSQL binaries missing in $(PG_BIN)"; exit 1; }
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+test: $(STAMP) system-test-deps lint typecheck
+	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks.run
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,5 @@
+"""python -m holotype"""
+
+from holotype.cli.main import main
+
+main()

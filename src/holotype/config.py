@@ -1,0 +1,186 @@
+"""Holotype's settings: each declared once, with its default and help text.
+
+Values come, highest precedence first, from keyword arguments (tests), ``HOLOTYPE_*`` environment
+variables, a TOML file (``--config FILE`` or ``HOLOTYPE_CONFIG``), then the defaults below.
+Secrets (``secret=True``) may only come from the environment: a TOML file that sets one is refused,
+so that configuration files can be committed and shared safely.
+
+Nothing is read at import time; call :func:`load_settings`.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+
+ENV_PREFIX = "HOLOTYPE_"
+CONFIG_ENV = "HOLOTYPE_CONFIG"
+
+
+class ConfigError(Exception):
+    """The configuration is invalid; the message names the setting and where it came from."""
+
+
+def _secret(description: str) -> Any:
+    return Field(default=None, description=description, json_schema_extra={"secret": True})
+
+
+class Settings(BaseSettings):
+    """Every setting of a Holotype site."""
+
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="forbid", frozen=True)
+
+    site_name: str = Field(
+        default="Holotype Data Portal", description="Name shown in page titles and headers."
+    )
+    data_dir: Path = Field(
+        default=Path("var"),
+        description="Directory holding the record store, uploaded originals and the embedded "
+        "SQLite catalogue. Created when missing.",
+    )
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL of the catalogue database, e.g. "
+        "postgresql+psycopg://user@host/holotype. Empty means SQLite at DATA_DIR/catalogue.db.",
+    )
+    host: str = Field(default="127.0.0.1", description="Address `holotype serve` listens on.")
+    port: int = Field(default=8000, ge=1, le=65535, description="Port `holotype serve` listens on.")
+    max_upload_bytes: int = Field(
+        default=4 * 1024**3,
+        ge=1,
+        description="Largest file accepted for ingest, in bytes (compressed size for archives).",
+    )
+    max_uncompressed_bytes: int = Field(
+        default=16 * 1024**3,
+        ge=1,
+        description="Largest total size a Darwin Core Archive may expand to, in bytes.",
+    )
+    max_compression_ratio: int = Field(
+        default=200,
+        ge=1,
+        description="Largest expansion ratio allowed for any member of an archive; a larger one "
+        "is refused as a decompression bomb.",
+    )
+    duckdb_memory_limit: str = Field(
+        default="2GB",
+        description="Memory DuckDB may use per connection before spilling to disk (e.g. 2GB).",
+    )
+    duckdb_threads: int = Field(
+        default=0, ge=0, description="Threads DuckDB may use; 0 means one per CPU core."
+    )
+    geo_fields: tuple[str, str] = Field(
+        default=("decimalLatitude", "decimalLongitude"),
+        description="Latitude and longitude fields that make a record's geo point.",
+    )
+    demo_records: int = Field(
+        default=50_000, ge=0, description="Records `holotype demo` generates when not told."
+    )
+    secret_key: SecretStr | None = _secret(
+        "Key that signs sessions and tokens. Secret: only from the environment "
+        "(HOLOTYPE_SECRET_KEY)."
+    )
+
+    @field_validator("duckdb_memory_limit")
+    @classmethod
+    def _memory_limit(cls, value: str) -> str:
+        digits = value.rstrip("KMGTBkmgtib ")
+        if not digits or not digits.replace(".", "", 1).isdigit():
+            raise ValueError("must be a size such as 512MB or 2GB")
+        return value
+
+    @property
+    def catalogue_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'catalogue.db').resolve()}"
+
+    @property
+    def store_dir(self) -> Path:
+        return self.data_dir / "store"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # The TOML file is passed in by load_settings as init values below the explicit ones.
+        return (init_settings, env_settings)
+
+
+def secret_names() -> set[str]:
+    return {
+        name
+        for name, field in Settings.model_fields.items()
+        if isinstance(field.json_schema_extra, dict) and field.json_schema_extra.get("secret")
+    }
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except FileNotFoundError as exc:
+        raise ConfigError(f"{path}: configuration file not found") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+    unknown = sorted(set(data) - set(Settings.model_fields))
+    if unknown:
+        raise ConfigError(f"{path}: unknown setting(s) {', '.join(unknown)}")
+    secrets = sorted(set(data) & secret_names())
+    if secrets:
+        raise ConfigError(
+            f"{path}: {', '.join(secrets)} is secret and may only be set in the environment "
+            f"({', '.join(ENV_PREFIX + s.upper() for s in secrets)})"
+        )
+    return data
+
+
+def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:
+    """Build the effective settings; raise :class:`ConfigError` naming any bad value."""
+    if config_file is None and os.environ.get(CONFIG_ENV):
+        config_file = Path(os.environ[CONFIG_ENV])
+    file_values = _read_toml(config_file) if config_file else {}
+    env_names = {name for name in Settings.model_fields if f"{ENV_PREFIX}{name.upper()}" in os.environ}
+    # Environment beats the file: drop file values the environment sets.
+    values = {k: v for k, v in file_values.items() if k not in env_names}
+    values.update(overrides)
+    try:
+        return Settings(**values)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            name = ".".join(str(p) for p in error["loc"])
+            origin = (
+                "argument" if name in overrides
+                else f"{ENV_PREFIX}{name.upper()}" if name in env_names
+                else str(config_file) if name in file_values
+                else "default"
+            )
+            problems.append(f"{name} (from {origin}): {error['msg']}")
+        raise ConfigError("invalid settings: " + "; ".join(problems)) from exc
+
+
+def describe(settings: Settings) -> list[tuple[str, str, str]]:
+    """(name, effective value, help) for every setting; secrets are masked."""
+    rows = []
+    for name, field in Settings.model_fields.items():
+        value = getattr(settings, name)
+        if name in secret_names():
+            shown = "(set)" if value else "(not set)"
+        else:
+            shown = str(value)
+        rows.append((name, shown, field.description or ""))
+    return rows

@@ -1,0 +1,203 @@
+"""CSV and TSV: sniff the dialect, check the header, stage through DuckDB's CSV reader.
+
+The fast path is DuckDB's parallel CSV reader with every value read as text. When DuckDB refuses
+a file (ragged rows, broken quoting), a second, slower pass with Python's csv module finds the
+exact row so the error can name it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from holotype.engine import ident, literal
+from holotype.ingest.encoding import detect_encoding, read_text_head, transcode_to_utf8
+from holotype.ingest.errors import IngestError
+from holotype.ingest.source import StagedSource
+
+CANDIDATE_DELIMITERS = (",", "\t", ";", "|")
+_NUMBERISH = re.compile(r"^[+-]?(\d+([.,]\d*)?|\.\d+)([eE][+-]?\d+)?$|^\d{4}-\d{2}(-\d{2})?$")
+csv.field_size_limit(1 << 30)
+
+
+@dataclass(frozen=True)
+class Dialect:
+    delimiter: str
+    quote: str = '"'  # empty: no quoting at all (allowed in Darwin Core Archives)
+
+
+def sniff_delimiter(sample: str, preferred: str | None = None) -> str:
+    """The candidate delimiter that splits the sample's first rows most consistently."""
+    lines = sample.splitlines()
+    if len(sample) >= 64 * 1024 and len(lines) > 1:
+        lines = lines[:-1]  # the last line may be cut short
+    text = "\n".join(lines[:50])
+    best, best_score = preferred or ",", (0, 0.0)
+    for delimiter in CANDIDATE_DELIMITERS:
+        try:
+            counts = [len(r) for r in csv.reader(io.StringIO(text), delimiter=delimiter) if r]
+        except csv.Error:
+            continue
+        if not counts or counts[0] < 2:
+            continue
+        consistency = sum(1 for c in counts if c == counts[0]) / len(counts)
+        score = (round(consistency * 10), float(counts[0]))
+        if delimiter == preferred:
+            score = (score[0], score[1] + 0.5)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def check_header(names: list[str], display_name: str, row: int = 1) -> list[str]:
+    """Header names stripped of spaces; refuse a missing, blank or duplicated header."""
+    cleaned = [n.strip() for n in names]
+    if not cleaned or all(not n for n in cleaned):
+        raise IngestError("no header row: the first row is empty", file=display_name, row=row)
+    filled = [n for n in cleaned if n]
+    if all(_NUMBERISH.match(n) for n in filled):
+        raise IngestError(
+            "no header row: the first row holds values, not field names "
+            f"({', '.join(filled[:3])}...); add a row of field names",
+            file=display_name,
+            row=row,
+        )
+    seen: dict[str, int] = {}
+    for position, name in enumerate(cleaned, start=1):
+        if not name:
+            raise IngestError(
+                f"header column {position} has no name", file=display_name, row=row
+            )
+        if name in seen:
+            raise IngestError(
+                f"field name {name!r} appears twice in the header (columns {seen[name]} and "
+                f"{position})",
+                file=display_name,
+                row=row,
+                column=name,
+            )
+        seen[name] = position
+    return cleaned
+
+
+def _first_record(text: str, dialect: Dialect, display_name: str) -> list[str]:
+    reader = _reader(io.StringIO(text), dialect)
+    try:
+        for record in reader:
+            if record:
+                return record
+    except csv.Error as exc:
+        raise IngestError(f"broken quoting: {exc}", file=display_name, row=1) from exc
+    return []
+
+
+def _reader(handle: Iterable[str], dialect: Dialect) -> Iterator[list[str]]:
+    if dialect.quote:
+        return csv.reader(handle, delimiter=dialect.delimiter, quotechar=dialect.quote, strict=True)
+    return csv.reader(handle, delimiter=dialect.delimiter, quoting=csv.QUOTE_NONE)
+
+
+def locate_bad_row(
+    path: Path, dialect: Dialect, width: int, names: list[str], display_name: str, skip: int
+) -> IngestError | None:
+    """Slow pass over a UTF-8 file: the first row whose shape is wrong, as an error."""
+    with path.open("r", encoding="utf-8-sig", newline="") as handle:
+        reader = _reader(handle, dialect)
+        row = 0
+        try:
+            for row, record in enumerate(reader, start=1):
+                if row <= skip:
+                    continue
+                if not record:
+                    continue  # blank line: skipped by both readers
+                if len(record) != width:
+                    column = names[min(len(record), width) - 1] if record else None
+                    return IngestError(
+                        f"expected {width} fields, found {len(record)}",
+                        file=display_name,
+                        row=row,
+                        column=column,
+                    )
+        except csv.Error as exc:
+            return IngestError(f"broken quoting: {exc}", file=display_name, row=row + 1)
+    return None
+
+
+def stage_delimited(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    out: Path,
+    *,
+    display_name: str,
+    fmt: str = "csv",
+    dialect: Dialect | None = None,
+    encoding: str | None = None,
+    skip_lines: int = 0,
+    names: list[str] | None = None,
+) -> StagedSource:
+    """Read a delimited text file into the staging Parquet file ``out``.
+
+    With ``names`` the file has no header of its own (Darwin Core Archives name columns in
+    meta.xml); ``skip_lines`` header lines are then skipped. Without ``names`` the first row is
+    the header.
+    """
+    if path.stat().st_size == 0:
+        raise IngestError("the file is empty", file=display_name)
+    encoding = encoding or detect_encoding(path, display_name)
+    source = path
+    if encoding not in ("utf-8", "utf-8-sig"):
+        source = transcode_to_utf8(path, encoding, out.with_suffix(".utf8.csv"))
+        encoding = "utf-8"
+    head = read_text_head(source, "utf-8-sig")
+    if not head.strip():
+        raise IngestError("the file has no content, only blank space", file=display_name)
+    if dialect is None:
+        preferred = "\t" if fmt == "tsv" else None
+        dialect = Dialect(sniff_delimiter(head, preferred))
+    header_rows = skip_lines
+    if names is None:
+        names = check_header(_first_record(head, dialect, display_name), display_name)
+        header_rows = 1
+    width = len(names)
+    staged_names = [f"c{i}" for i in range(width)]
+    select = ", ".join(
+        f"NULLIF({c}, '') AS {ident(n)}" for c, n in zip(staged_names, names, strict=True)
+    )
+    quote = literal(dialect.quote)
+    columns = "{" + ", ".join(f"{literal(c)}: 'VARCHAR'" for c in staged_names) + "}"
+    try:
+        con.execute(
+            f"COPY (SELECT {select} FROM read_csv({literal(source)}, header = false, "
+            f"skip = {header_rows}, delim = {literal(dialect.delimiter)}, quote = {quote}, "
+            f"escape = {quote}, columns = {columns}, null_padding = false, strict_mode = true, "
+            f"auto_detect = false)) "
+            f"TO {literal(out)} (FORMAT parquet, COMPRESSION zstd)"
+        )
+    except duckdb.Error as exc:
+        located = locate_bad_row(source, dialect, width, names, display_name, header_rows)
+        if located:
+            raise located from exc
+        raise IngestError(
+            f"cannot read the file: {_first_line(str(exc))}", file=display_name
+        ) from exc
+    finally:
+        if source != path:
+            source.unlink(missing_ok=True)
+    rows = con.execute(f"SELECT count(*) FROM read_parquet({literal(out)})").fetchall()[0]
+    return StagedSource(
+        path=out,
+        fields=names,
+        rows=int(rows[0]) if rows else 0,
+        format=fmt,
+        first_row=header_rows + 1,
+    )
+
+
+def _first_line(text: str) -> str:
+    return text.strip().splitlines()[0] if text.strip() else text

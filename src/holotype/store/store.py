@@ -1,0 +1,193 @@
+"""The versioned record store: a library with no web code.
+
+``RecordStore(root, connect)`` manages one directory per resource; ``connect`` makes a DuckDB
+connection (clients are passed in, never global). See docs/storage-model.md for the layout.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from holotype.ingest.source import StagedSource
+from holotype.store import commit as committing
+from holotype.store import history as record_history
+from holotype.store import manifest as manifests
+from holotype.store.locking import writer_lock
+from holotype.store.manifest import Manifest, Source, Version
+from holotype.store.reader import history_sql, relation_sql
+
+Connect = Callable[[], duckdb.DuckDBPyConnection]
+
+
+class UnknownVersion(LookupError):
+    """A version was asked for before the resource had any."""
+
+
+class ResourceStore:
+    """The records of one resource, at every version."""
+
+    def __init__(self, root: Path, resource_id: str, connect: Connect) -> None:
+        self.root = root
+        self.resource_id = resource_id
+        self._connect = connect
+
+    # -- reading -------------------------------------------------------------------------------
+    def manifest(self) -> Manifest:
+        return manifests.load(self.root, self.resource_id)
+
+    def versions(self) -> list[Version]:
+        return self.manifest().versions
+
+    def resolve(self, version: int | None = None) -> Version | None:
+        """The version current at ``version`` (default: the latest), None when there is none."""
+        return self.manifest().resolve(version)
+
+    def relation(self, version: int | None = None) -> str:
+        """SQL for the records as of ``version``, for the query layer to build on."""
+        manifest = self.manifest()
+        return relation_sql(self.root, manifest, manifest.resolve(version))
+
+    def count(self, version: int | None = None, con: duckdb.DuckDBPyConnection | None = None) -> int:
+        con = con or self._connect()
+        row = con.execute(f"SELECT count(*) FROM ({self.relation(version)})").fetchone()
+        return int(row[0]) if row else 0
+
+    def records(
+        self,
+        version: int | None = None,
+        *,
+        limit: int = 100,
+        offset: int = 0,
+        con: duckdb.DuckDBPyConnection | None = None,
+    ) -> list[dict[str, str]]:
+        """Records as of ``version`` in id order, without empty fields."""
+        con = con or self._connect()
+        cursor = con.execute(
+            f"SELECT * FROM ({self.relation(version)}) ORDER BY _id LIMIT ? OFFSET ?",
+            [limit, offset],
+        )
+        return [_with_id(row) for row in _dicts(cursor)]
+
+    def get(
+        self, record_id: str, version: int | None = None, con: duckdb.DuckDBPyConnection | None = None
+    ) -> dict[str, str] | None:
+        """One record as of ``version``, or None if it did not exist then."""
+        con = con or self._connect()
+        cursor = con.execute(
+            f"SELECT * FROM ({self.relation(version)}) WHERE _id = ?", [record_id]
+        )
+        rows = _dicts(cursor)
+        return _with_id(rows[0]) if rows else None
+
+    def history(
+        self, record_id: str, con: duckdb.DuckDBPyConnection | None = None
+    ) -> list[record_history.RecordVersion]:
+        """Every version of one record, oldest first, each with its per-field changes."""
+        queries = history_sql(self.root, self.manifest())
+        if queries is None:
+            return []
+        con = con or self._connect()
+        rows = _dicts(con.execute(queries[0], [record_id]))
+        deletions = (
+            [int(r[0]) for r in con.execute(queries[1], [record_id]).fetchall()]
+            if queries[1]
+            else []
+        )
+        return record_history.build(rows, deletions)
+
+    def original(self, version: int | None = None) -> Path | None:
+        """The file as uploaded for ``version`` (default: latest), if one was kept."""
+        found = self.resolve(version)
+        if found is None or found.source is None:
+            return None
+        return self.root / found.source.path
+
+    def disk_usage(self) -> int:
+        """Bytes used by the record data (segments and ends, not the kept originals)."""
+        return sum(
+            p.stat().st_size
+            for sub in ("segments", "ends")
+            for p in (self.root / sub).glob("*.parquet")
+        )
+
+    # -- writing -------------------------------------------------------------------------------
+    def commit(
+        self,
+        staged: StagedSource,
+        *,
+        source: Source | None = None,
+        original: Path | None = None,
+        id_field: str | None = None,
+        mode: str = "update",
+        geo_fields: tuple[str, str] = ("decimalLatitude", "decimalLongitude"),
+        progress: committing.Progress | None = None,
+        con: duckdb.DuckDBPyConnection | None = None,
+    ) -> committing.CommitResult:
+        """Commit a staged file as one new version, atomically; a no-op if nothing changed."""
+        with writer_lock(self.root / "lock", timeout=0.0):
+            current = self.manifest()
+            if source is not None and _same_upload(current, source, mode):
+                latest = current.latest
+                return committing.CommitResult(None, total=latest.total if latest else 0)
+            updated, result = committing.commit(
+                con or self._connect(),
+                self.root,
+                current,
+                staged,
+                source=source,
+                original=original,
+                id_field=id_field,
+                mode=mode,
+                geo_fields=geo_fields,
+                progress=progress,
+            )
+            if result.version is not None:
+                manifests.save(self.root, updated)
+            return result
+
+    def same_upload(self, source: Source, mode: str) -> bool:
+        """True when ``source`` is byte-identical to the latest upload (ingest would be a no-op)."""
+        return _same_upload(self.manifest(), source, mode)
+
+    def remove(self) -> None:
+        """Delete every version of this resource (used when its catalogue entry is deleted)."""
+        with writer_lock(self.root / "lock", timeout=0.0):
+            shutil.rmtree(self.root)
+
+
+class RecordStore:
+    """All resources' record data under one directory."""
+
+    def __init__(self, root: Path, connect: Connect) -> None:
+        self.root = root
+        self.connect = connect
+
+    def resource(self, resource_id: str) -> ResourceStore:
+        if not resource_id or "/" in resource_id or resource_id.startswith("."):
+            raise ValueError(f"invalid resource id {resource_id!r}")
+        return ResourceStore(self.root / resource_id, resource_id, self.connect)
+
+
+def _same_upload(manifest: Manifest, source: Source, mode: str) -> bool:
+    latest = manifest.latest
+    return bool(
+        latest
+        and latest.source is not None
+        and latest.source.sha256 == source.sha256
+        and latest.mode == mode
+    )
+
+
+def _dicts(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    names = [d[0] for d in cursor.description or []]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _with_id(row: dict[str, Any]) -> dict[str, str]:
+    data = record_history.record_data(row)
+    return {"_id": str(row["_id"]), **data}
