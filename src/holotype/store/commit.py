@@ -87,13 +87,6 @@ def _check_ids(
 ) -> None:
     if id_field is None:
         return
-    if id_field not in staged.fields:
-        raise IngestError(
-            f"the id field {id_field!r} is not in the file (fields: "
-            f"{', '.join(staged.fields[:12])}{'...' if len(staged.fields) > 12 else ''})",
-            file=name,
-            column=id_field,
-        )
     missing = con.execute(
         "SELECT _row FROM staged WHERE _id IS NULL OR trim(_id) = '' ORDER BY _row LIMIT 1"
     ).fetchone()
@@ -163,6 +156,13 @@ def commit(
     if mode not in MODES:
         raise IngestError(f"unknown mode {mode!r}; use one of {', '.join(MODES)}", file=name)
     chosen = choose_id_field(manifest, staged, id_field)
+    if chosen is not None and chosen not in staged.fields:
+        raise IngestError(
+            f"the id field {chosen!r} is not in the file (fields: "
+            f"{', '.join(staged.fields[:12])}{'...' if len(staged.fields) > 12 else ''})",
+            file=name,
+            column=chosen,
+        )
     con.execute(f"CREATE OR REPLACE TEMP VIEW staged AS {_keyed_sql(staged, chosen)}")
     say("checking record ids")
     _check_ids(con, staged, chosen, name)
@@ -176,6 +176,8 @@ def commit(
     written: list[Path] = []
     try:
         if previous is None:
+            if staged.rows == 0:  # nothing to add: a version exists only when something changed
+                return manifest, CommitResult(None)
             say("writing records")
             _copy(
                 con,
