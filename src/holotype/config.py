@@ -153,7 +153,9 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
     if config_file is None and os.environ.get(CONFIG_ENV):
         config_file = Path(os.environ[CONFIG_ENV])
     file_values = _read_toml(config_file) if config_file else {}
-    env_names = {name for name in Settings.model_fields if f"{ENV_PREFIX}{name.upper()}" in os.environ}
+    env_names = {
+        name for name in Settings.model_fields if f"{ENV_PREFIX}{name.upper()}" in os.environ
+    }
     # Environment beats the file: drop file values the environment sets.
     values = {k: v for k, v in file_values.items() if k not in env_names}
     values.update(overrides)
@@ -164,9 +166,12 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
         for error in exc.errors():
             name = ".".join(str(p) for p in error["loc"])
             origin = (
-                "argument" if name in overrides
-                else f"{ENV_PREFIX}{name.upper()}" if name in env_names
-                else str(config_file) if name in file_values
+                "argument"
+                if name in overrides
+                else f"{ENV_PREFIX}{name.upper()}"
+                if name in env_names
+                else str(config_file)
+                if name in file_values
                 else "default"
             )
             problems.append(f"{name} (from {origin}): {error['msg']}")
@@ -178,9 +183,7 @@ def describe(settings: Settings) -> list[tuple[str, str, str]]:
     rows = []
     for name, field in Settings.model_fields.items():
         value = getattr(settings, name)
-        if name in secret_names():
-            shown = "(set)" if value else "(not set)"
-        else:
-            shown = str(value)
+        secret = name in secret_names()
+        shown = ("(set)" if value else "(not set)") if secret else str(value)
         rows.append((name, shown, field.description or ""))
     return rows

@@ -11,7 +11,9 @@ import pyarrow.parquet as pq
 from holotype.ingest.source import StagedSource
 
 
-def stage_rows(work: Path, rows: list[dict[str, str | None]], fields: list[str] | None = None) -> StagedSource:
+def stage_rows(
+    work: Path, rows: list[dict[str, str | None]], fields: list[str] | None = None
+) -> StagedSource:
     """A staging Parquet file holding ``rows`` (all values text), as a reader would write it."""
     if fields is None:
         fields = []

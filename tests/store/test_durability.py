@@ -82,9 +82,7 @@ def test_error_mid_commit_removes_written_files(resource: ResourceStore, tmp_pat
             raise RuntimeError("disk on fire")
 
     with pytest.raises(RuntimeError):
-        resource.commit(
-            stage_rows(tmp_path, [{"occurrenceID": "a", "x": "2"}]), progress=explode
-        )
+        resource.commit(stage_rows(tmp_path, [{"occurrenceID": "a", "x": "2"}]), progress=explode)
     after = sorted(p.relative_to(resource.root) for p in resource.root.rglob("*.parquet"))
     assert after == before
     assert resource.get("a") == {"_id": "a", "occurrenceID": "a", "x": "1"}
@@ -97,9 +95,7 @@ def test_concurrent_writer_is_refused(resource: ResourceStore, tmp_path: Path) -
         resource.commit(stage_rows(tmp_path, [{"occurrenceID": "a"}]))
 
 
-def test_readers_in_other_processes_see_whole_versions(
-    store: RecordStore, tmp_path: Path
-) -> None:
+def test_readers_in_other_processes_see_whole_versions(store: RecordStore, tmp_path: Path) -> None:
     resource = store.resource("r1")
     n = 20_000
     resource.commit(staged_generated(tmp_path, n, seed=1))

@@ -27,8 +27,9 @@ def normalise(record: dict[str, str | None]) -> dict[str, str]:
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(operation, min_size=1, max_size=6), st.data())
-def test_store_matches_model(operations: list[tuple[str, dict[str, dict[str, str | None]]]],
-                             data: st.DataObject) -> None:
+def test_store_matches_model(
+    operations: list[tuple[str, dict[str, dict[str, str | None]]]], data: st.DataObject
+) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         store = RecordStore(work / "store", lambda: connect(threads=1, memory_limit="512MB"))
@@ -60,8 +61,10 @@ def test_store_matches_model(operations: list[tuple[str, dict[str, dict[str, str
             return
         picks = data.draw(st.lists(st.sampled_from(snapshots), min_size=1, max_size=4))
         for version, expected in picks:
-            got = {r["_id"]: {k: v for k, v in r.items() if k != "_id"}
-                   for r in resource.records(version, limit=100, con=con)}
+            got = {
+                r["_id"]: {k: v for k, v in r.items() if k != "_id"}
+                for r in resource.records(version, limit=100, con=con)
+            }
             assert got == expected
             assert resource.count(version, con=con) == len(expected)
         # Every record's history replays to the model at every version.

@@ -11,22 +11,62 @@ from tests.store.helpers import stage_rows
 
 def test_type_statistics_per_field(resource: ResourceStore, tmp_path: Path) -> None:
     rows: list[dict[str, str | None]] = [
-        {"id": "1", "count": "12", "weight": "1.5", "flag": "TRUE", "date": "2020-02-29",
-         "year": "1950", "name": "Aus bus", "lat": "51.5", "lon": "-0.12"},
-        {"id": "2", "count": "-3", "weight": "2e3", "flag": "no", "date": "1999-12",
-         "year": "2001", "name": "12 Cus", "lat": "95", "lon": "10"},
-        {"id": "3", "count": "007", "weight": "x", "flag": "yes", "date": "1950",
-         "year": "1802", "name": None, "lat": None, "lon": None},
-        {"id": "4", "count": " 5 ", "weight": ".5", "flag": "false", "date": "2021-02-30",
-         "year": "1700", "name": "Dus", "lat": "ten", "lon": "3"},
+        {
+            "id": "1",
+            "count": "12",
+            "weight": "1.5",
+            "flag": "TRUE",
+            "date": "2020-02-29",
+            "year": "1950",
+            "name": "Aus bus",
+            "lat": "51.5",
+            "lon": "-0.12",
+        },
+        {
+            "id": "2",
+            "count": "-3",
+            "weight": "2e3",
+            "flag": "no",
+            "date": "1999-12",
+            "year": "2001",
+            "name": "12 Cus",
+            "lat": "95",
+            "lon": "10",
+        },
+        {
+            "id": "3",
+            "count": "007",
+            "weight": "x",
+            "flag": "yes",
+            "date": "1950",
+            "year": "1802",
+            "name": None,
+            "lat": None,
+            "lon": None,
+        },
+        {
+            "id": "4",
+            "count": " 5 ",
+            "weight": ".5",
+            "flag": "false",
+            "date": "2021-02-30",
+            "year": "1700",
+            "name": "Dus",
+            "lat": "ten",
+            "lon": "3",
+        },
     ]
-    resource.commit(
-        stage_rows(tmp_path, rows), id_field="id", geo_fields=("lat", "lon")
-    )
+    resource.commit(stage_rows(tmp_path, rows), id_field="id", geo_fields=("lat", "lon"))
     version = resource.versions()[-1]
     s = version.stats
-    assert s["count"] == {"present": 4, "integer": 4, "number": 4, "boolean": 0, "date": 0,
-                          "partial_date": 0}
+    assert s["count"] == {
+        "present": 4,
+        "integer": 4,
+        "number": 4,
+        "boolean": 0,
+        "date": 0,
+        "partial_date": 0,
+    }
     assert field_type(s["count"]) == "integer"
     assert s["weight"]["number"] == 3 and field_type(s["weight"]) == "string"
     assert field_type(s["flag"]) == "boolean"
@@ -43,21 +83,31 @@ def test_type_statistics_per_field(resource: ResourceStore, tmp_path: Path) -> N
 
 
 def test_statistics_follow_changes_incrementally(resource: ResourceStore, tmp_path: Path) -> None:
-    resource.commit(stage_rows(tmp_path, [{"occurrenceID": str(i), "n": str(i)}
-                                          for i in range(10)]))
+    resource.commit(
+        stage_rows(tmp_path, [{"occurrenceID": str(i), "n": str(i)} for i in range(10)])
+    )
     resource.commit(stage_rows(tmp_path, [{"occurrenceID": "3", "n": "three"}]))
-    resource.commit(stage_rows(tmp_path, [{"occurrenceID": str(i), "n": str(i)}
-                                          for i in range(5)]), mode="replace")
+    resource.commit(
+        stage_rows(tmp_path, [{"occurrenceID": str(i), "n": str(i)} for i in range(5)]),
+        mode="replace",
+    )
     latest = resource.versions()[-1]
-    assert latest.stats["n"] == {"present": 5, "integer": 5, "number": 5, "boolean": 0,
-                                 "date": 0, "partial_date": 0}
+    assert latest.stats["n"] == {
+        "present": 5,
+        "integer": 5,
+        "number": 5,
+        "boolean": 0,
+        "date": 0,
+        "partial_date": 0,
+    }
     assert latest.geo["missing"] == 5
     # The same numbers as a full recount over the current records.
     from holotype.store import stats
 
     con = resource._connect()
-    recount, geo = stats.compute(con, resource.relation(), ["occurrenceID", "n"],
-                                 ("decimalLatitude", "decimalLongitude"))
+    recount, geo = stats.compute(
+        con, resource.relation(), ["occurrenceID", "n"], ("decimalLatitude", "decimalLongitude")
+    )
     assert recount["n"] == latest.stats["n"] and geo == latest.geo
 
 

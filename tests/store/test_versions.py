@@ -21,7 +21,9 @@ def test_first_ingest_reads_back(resource: ResourceStore, tmp_path: Path) -> Non
     assert result.version is not None
     assert resource.count() == 2
     assert resource.get("id-2") == {
-        "_id": "id-2", "occurrenceID": "id-2", "scientificName": "Cus dus"
+        "_id": "id-2",
+        "occurrenceID": "id-2",
+        "scientificName": "Cus dus",
     }
     assert resource.manifest().id_field == "occurrenceID"
 
@@ -121,12 +123,12 @@ def test_unknown_id_field_refused(resource: ResourceStore, tmp_path: Path) -> No
         resource.commit(stage_rows(tmp_path, [rec(1)]), id_field="catalogNumber")
 
 
-def test_id_field_cannot_change_between_versions(
-    resource: ResourceStore, tmp_path: Path
-) -> None:
+def test_id_field_cannot_change_between_versions(resource: ResourceStore, tmp_path: Path) -> None:
     resource.commit(stage_rows(tmp_path, [rec(1, catalogNumber="c1")]))
     with pytest.raises(IngestError, match="cannot change"):
-        resource.commit(stage_rows(tmp_path, [rec(1, catalogNumber="c1")]), id_field="catalogNumber")
+        resource.commit(
+            stage_rows(tmp_path, [rec(1, catalogNumber="c1")]), id_field="catalogNumber"
+        )
 
 
 def test_generated_ids_are_stable_and_handle_identical_rows(
@@ -146,7 +148,10 @@ def test_new_fields_and_dropped_fields(resource: ResourceStore, tmp_path: Path) 
     v1 = resource.commit(stage_rows(tmp_path, [rec(1, country="UK")])).version
     resource.commit(stage_rows(tmp_path, [rec(1, habitat="forest")]), mode="replace")
     assert resource.get("id-1") == {
-        "_id": "id-1", "occurrenceID": "id-1", "scientificName": "Aus bus", "habitat": "forest"
+        "_id": "id-1",
+        "occurrenceID": "id-1",
+        "scientificName": "Aus bus",
+        "habitat": "forest",
     }
     assert resource.get("id-1", v1)["country"] == "UK"  # type: ignore[index]
     latest = resource.versions()[-1]

@@ -54,43 +54,237 @@ COLUMNS = (
     "associatedMediaCount",
 )
 
-_SYLLABLES = (
-    "ab ac ae al an ar as at ba be bi bo ca ce ci co cu da de di do du el en er es fa fe fi fo "
-    "ga ge gi go ha he hi ho ia il in is la le li lo lu ma me mi mo mu na ne ni no nu oc od "
-    "om on op or os pa pe pi po pu ra re ri ro ru sa se si so su ta te ti to tu ul um ur us va "
-    "ve vi xa ya za ze"
-).split()
+_SYLLABLES = [
+    "ab",
+    "ac",
+    "ae",
+    "al",
+    "an",
+    "ar",
+    "as",
+    "at",
+    "ba",
+    "be",
+    "bi",
+    "bo",
+    "ca",
+    "ce",
+    "ci",
+    "co",
+    "cu",
+    "da",
+    "de",
+    "di",
+    "do",
+    "du",
+    "el",
+    "en",
+    "er",
+    "es",
+    "fa",
+    "fe",
+    "fi",
+    "fo",
+    "ga",
+    "ge",
+    "gi",
+    "go",
+    "ha",
+    "he",
+    "hi",
+    "ho",
+    "ia",
+    "il",
+    "in",
+    "is",
+    "la",
+    "le",
+    "li",
+    "lo",
+    "lu",
+    "ma",
+    "me",
+    "mi",
+    "mo",
+    "mu",
+    "na",
+    "ne",
+    "ni",
+    "no",
+    "nu",
+    "oc",
+    "od",
+    "om",
+    "on",
+    "op",
+    "or",
+    "os",
+    "pa",
+    "pe",
+    "pi",
+    "po",
+    "pu",
+    "ra",
+    "re",
+    "ri",
+    "ro",
+    "ru",
+    "sa",
+    "se",
+    "si",
+    "so",
+    "su",
+    "ta",
+    "te",
+    "ti",
+    "to",
+    "tu",
+    "ul",
+    "um",
+    "ur",
+    "us",
+    "va",
+    "ve",
+    "vi",
+    "xa",
+    "ya",
+    "za",
+    "ze",
+]
 
 _COUNTRIES = (
-    "United Kingdom", "United States", "Australia", "South Africa", "India", "Brazil", "Kenya",
-    "Malaysia", "Indonesia", "New Zealand", "Canada", "Mexico", "Tanzania", "Sri Lanka", "China",
-    "Argentina", "Peru", "Colombia", "Madagascar", "Papua New Guinea", "France", "Spain",
-    "Germany", "Italy", "Greece", "Norway", "Japan", "Philippines", "Chile", "Ecuador", "Uganda",
-    "Nigeria", "Ghana", "Egypt", "Morocco", "Iran", "Turkey", "Nepal", "Thailand", "Vietnam",
-    "Borneo", "Fiji", "Jamaica", "Trinidad and Tobago", "Guyana", "Bolivia", "Venezuela",
-    "Cameroon", "Ethiopia", "Zimbabwe",
+    "United Kingdom",
+    "United States",
+    "Australia",
+    "South Africa",
+    "India",
+    "Brazil",
+    "Kenya",
+    "Malaysia",
+    "Indonesia",
+    "New Zealand",
+    "Canada",
+    "Mexico",
+    "Tanzania",
+    "Sri Lanka",
+    "China",
+    "Argentina",
+    "Peru",
+    "Colombia",
+    "Madagascar",
+    "Papua New Guinea",
+    "France",
+    "Spain",
+    "Germany",
+    "Italy",
+    "Greece",
+    "Norway",
+    "Japan",
+    "Philippines",
+    "Chile",
+    "Ecuador",
+    "Uganda",
+    "Nigeria",
+    "Ghana",
+    "Egypt",
+    "Morocco",
+    "Iran",
+    "Turkey",
+    "Nepal",
+    "Thailand",
+    "Vietnam",
+    "Borneo",
+    "Fiji",
+    "Jamaica",
+    "Trinidad and Tobago",
+    "Guyana",
+    "Bolivia",
+    "Venezuela",
+    "Cameroon",
+    "Ethiopia",
+    "Zimbabwe",
 )
 # Rough centroids so that points fall near their country.
 _CENTROIDS = {
-    "United Kingdom": (54.0, -2.0), "United States": (39.0, -98.0), "Australia": (-25.0, 134.0),
-    "South Africa": (-29.0, 24.0), "India": (22.0, 79.0), "Brazil": (-10.0, -52.0),
-    "Kenya": (0.5, 37.9), "Malaysia": (4.2, 102.0), "Indonesia": (-2.0, 118.0),
-    "New Zealand": (-41.0, 174.0), "Canada": (56.0, -106.0), "Mexico": (23.0, -102.0),
+    "United Kingdom": (54.0, -2.0),
+    "United States": (39.0, -98.0),
+    "Australia": (-25.0, 134.0),
+    "South Africa": (-29.0, 24.0),
+    "India": (22.0, 79.0),
+    "Brazil": (-10.0, -52.0),
+    "Kenya": (0.5, 37.9),
+    "Malaysia": (4.2, 102.0),
+    "Indonesia": (-2.0, 118.0),
+    "New Zealand": (-41.0, 174.0),
+    "Canada": (56.0, -106.0),
+    "Mexico": (23.0, -102.0),
 }
 
 _HABITATS = (
-    "forest", "river", "hill", "valley", "swamp", "coast", "island", "plateau", "lake", "marsh",
-    "ridge", "gorge", "creek", "bay", "heath", "moor", "savanna", "desert", "cave", "reef",
+    "forest",
+    "river",
+    "hill",
+    "valley",
+    "swamp",
+    "coast",
+    "island",
+    "plateau",
+    "lake",
+    "marsh",
+    "ridge",
+    "gorge",
+    "creek",
+    "bay",
+    "heath",
+    "moor",
+    "savanna",
+    "desert",
+    "cave",
+    "reef",
 )
 _QUALIFIERS = (
-    "near", "north of", "south of", "east of", "west of", "above", "below", "beside", "upper",
+    "near",
+    "north of",
+    "south of",
+    "east of",
+    "west of",
+    "above",
+    "below",
+    "beside",
+    "upper",
     "lower",
 )
 _PLACES = (
-    "Ashford", "Bellingham", "Cairns", "Darjeeling", "Entebbe", "Fremantle", "Georgetown",
-    "Hilo", "Iquitos", "Jinja", "Kandy", "Lismore", "Manaus", "Nairobi", "Oban", "Perth",
-    "Quito", "Rotorua", "Sandakan", "Tromso", "Ushuaia", "Victoria", "Whitby", "Yaounde",
-    "Zomba", "Kuching", "Mombasa", "Arusha", "Cusco", "Hobart",
+    "Ashford",
+    "Bellingham",
+    "Cairns",
+    "Darjeeling",
+    "Entebbe",
+    "Fremantle",
+    "Georgetown",
+    "Hilo",
+    "Iquitos",
+    "Jinja",
+    "Kandy",
+    "Lismore",
+    "Manaus",
+    "Nairobi",
+    "Oban",
+    "Perth",
+    "Quito",
+    "Rotorua",
+    "Sandakan",
+    "Tromso",
+    "Ushuaia",
+    "Victoria",
+    "Whitby",
+    "Yaounde",
+    "Zomba",
+    "Kuching",
+    "Mombasa",
+    "Arusha",
+    "Cusco",
+    "Hobart",
 )
 _KINGDOMS = (
     ("Animalia", "Arthropoda", "Insecta", "ZOO", "Entomology"),
@@ -104,12 +298,65 @@ _KINGDOMS = (
 )
 _TYPE_STATUS = ("Holotype", "Paratype", "Syntype", "Lectotype", "Paralectotype", "Neotype")
 _PREPARATIONS = ("Pinned", "Spirit", "Sheet", "Skin", "Slide", "Dried", "Skeleton")
-_SURNAMES = (
-    "Smith Jones Taylor Brown Williams Wilson Johnson Davies Robinson Wright Thompson Evans "
-    "Walker White Roberts Green Hall Wood Jackson Clarke Wallace Darwin Banks Sloane Hooker Bates "
-    "Rothschild Owen Huxley Gray Sowerby Westwood Walsingham Meyrick Distant Kirby Spence"
-).split()
-_INITIALS = "A B C D E F G H J K L M N P R S T W".split()
+_SURNAMES = [
+    "Smith",
+    "Jones",
+    "Taylor",
+    "Brown",
+    "Williams",
+    "Wilson",
+    "Johnson",
+    "Davies",
+    "Robinson",
+    "Wright",
+    "Thompson",
+    "Evans",
+    "Walker",
+    "White",
+    "Roberts",
+    "Green",
+    "Hall",
+    "Wood",
+    "Jackson",
+    "Clarke",
+    "Wallace",
+    "Darwin",
+    "Banks",
+    "Sloane",
+    "Hooker",
+    "Bates",
+    "Rothschild",
+    "Owen",
+    "Huxley",
+    "Gray",
+    "Sowerby",
+    "Westwood",
+    "Walsingham",
+    "Meyrick",
+    "Distant",
+    "Kirby",
+    "Spence",
+]
+_INITIALS = [
+    "A",
+    "B",
+    "C",
+    "D",
+    "E",
+    "F",
+    "G",
+    "H",
+    "J",
+    "K",
+    "L",
+    "M",
+    "N",
+    "P",
+    "R",
+    "S",
+    "T",
+    "W",
+]
 
 
 @dataclass(frozen=True)
@@ -189,8 +436,12 @@ def generate_table(n: int, seed: int = 42, start: int = 0) -> pa.Table:
     countries = np.array(_COUNTRIES, dtype=object)[country_idx]
     centre = np.array([_CENTROIDS.get(c, (0.0, 0.0)) for c in _COUNTRIES])
     has_centre = np.array([c in _CENTROIDS for c in _COUNTRIES])[country_idx]
-    lat = np.where(has_centre, centre[country_idx, 0] + rng.normal(0, 3, n), rng.uniform(-60, 70, n))
-    lon = np.where(has_centre, centre[country_idx, 1] + rng.normal(0, 4, n), rng.uniform(-180, 180, n))
+    lat = np.where(
+        has_centre, centre[country_idx, 0] + rng.normal(0, 3, n), rng.uniform(-60, 70, n)
+    )
+    lon = np.where(
+        has_centre, centre[country_idx, 1] + rng.normal(0, 4, n), rng.uniform(-180, 180, n)
+    )
     lat = np.clip(lat, -90, 90)
     lon = np.clip(lon, -180, 180)
     no_coords = rng.random(n) < 0.05
@@ -201,10 +452,16 @@ def generate_table(n: int, seed: int = 42, start: int = 0) -> pa.Table:
     place = _pick(_PLACES, _zipf_index(rng, n, len(_PLACES), 1.5))
     habitat = _pick(_HABITATS, rng.integers(0, len(_HABITATS), n))
     locality = pc.binary_join_element_wise(
-        pc.utf8_capitalize(q), place, pc.binary_join_element_wise(habitat, pa.scalar("edge"), " "), " "
+        pc.utf8_capitalize(q),
+        place,
+        pc.binary_join_element_wise(habitat, pa.scalar("edge"), " "),
+        " ",
     )
-    locality = pc.if_else(pa.array(rng.random(n) < 0.5), pc.binary_join_element_wise(
-        pc.utf8_capitalize(q), place, habitat, " "), locality)
+    locality = pc.if_else(
+        pa.array(rng.random(n) < 0.5),
+        pc.binary_join_element_wise(pc.utf8_capitalize(q), place, habitat, " "),
+        locality,
+    )
 
     year = rng.integers(1820, 2025, n)
     month = rng.integers(1, 13, n)
@@ -225,7 +482,9 @@ def generate_table(n: int, seed: int = 42, start: int = 0) -> pa.Table:
     catalog_number = pc.binary_join_element_wise(
         catalog_prefix, pc.utf8_lpad(pa.array(ids + 10_000_000).cast(pa.string()), 9, "0"), ""
     )
-    type_status = _sparse(rng, _pick(_TYPE_STATUS, _zipf_index(rng, n, len(_TYPE_STATUS), 2.0)), 0.02)
+    type_status = _sparse(
+        rng, _pick(_TYPE_STATUS, _zipf_index(rng, n, len(_TYPE_STATUS), 2.0)), 0.02
+    )
     collectors = _pick(vocab.collectors, _zipf_index(rng, n, len(vocab.collectors), 1.1))
 
     columns = {

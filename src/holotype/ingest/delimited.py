@@ -17,7 +17,13 @@ from pathlib import Path
 import duckdb
 
 from holotype.engine import ident, literal
-from holotype.ingest.encoding import detect_encoding, read_text_head, transcode_to_utf8
+from holotype.ingest.encoding import (
+    detect_encoding,
+    first_bad_byte,
+    likely_utf8,
+    read_text_head,
+    transcode_to_utf8,
+)
 from holotype.ingest.errors import IngestError
 from holotype.ingest.source import StagedSource
 
@@ -149,7 +155,52 @@ def stage_delimited(
     """
     if path.stat().st_size == 0:
         raise IngestError("the file is empty", file=display_name)
-    encoding = encoding or detect_encoding(path, display_name)
+    guessed = encoding is None
+    encoding = encoding or likely_utf8(path, display_name) or detect_encoding(path, display_name)
+    try:
+        names, header_rows = _stage_text(
+            con, path, out, encoding, display_name, fmt, dialect, skip_lines, names
+        )
+    except _NotUtf8:
+        if not guessed:
+            bad = first_bad_byte(path, "utf-8") or (0, None)
+            raise IngestError(
+                f"not valid {encoding} text at byte {bad[0]}", file=display_name, row=bad[1]
+            ) from None
+        encoding = detect_encoding(path, display_name)  # names the bad byte, or finds cp1252
+        names, header_rows = _stage_text(
+            con, path, out, encoding, display_name, fmt, dialect, skip_lines, names
+        )
+    rows = con.execute(f"SELECT count(*) FROM read_parquet({literal(out)})").fetchall()[0]
+    return StagedSource(
+        path=out,
+        fields=names,
+        rows=int(rows[0]) if rows else 0,
+        format=fmt,
+        first_row=header_rows + 1,
+    )
+
+
+def _first_line(text: str) -> str:
+    return text.strip().splitlines()[0] if text.strip() else text
+
+
+class _NotUtf8(Exception):
+    """DuckDB found bytes that are not UTF-8 after the cheap guess said they were."""
+
+
+def _stage_text(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    out: Path,
+    encoding: str,
+    display_name: str,
+    fmt: str,
+    dialect: Dialect | None,
+    skip_lines: int,
+    names: list[str] | None,
+) -> tuple[list[str], int]:
+    """Stage a file of known encoding; returns (field names, header rows skipped)."""
     source = path
     if encoding not in ("utf-8", "utf-8-sig"):
         source = transcode_to_utf8(path, encoding, out.with_suffix(".utf8.csv"))
@@ -177,9 +228,11 @@ def stage_delimited(
             f"skip = {header_rows}, delim = {literal(dialect.delimiter)}, quote = {quote}, "
             f"escape = {quote}, columns = {columns}, null_padding = false, strict_mode = true, "
             f"auto_detect = false)) "
-            f"TO {literal(out)} (FORMAT parquet, COMPRESSION zstd)"
+            f"TO {literal(out)} (FORMAT parquet, COMPRESSION lz4_raw)"
         )
     except duckdb.Error as exc:
+        if "unicode" in str(exc).lower() and source == path:
+            raise _NotUtf8 from exc
         located = locate_bad_row(source, dialect, width, names, display_name, header_rows)
         if located:
             raise located from exc
@@ -189,15 +242,4 @@ def stage_delimited(
     finally:
         if source != path:
             source.unlink(missing_ok=True)
-    rows = con.execute(f"SELECT count(*) FROM read_parquet({literal(out)})").fetchall()[0]
-    return StagedSource(
-        path=out,
-        fields=names,
-        rows=int(rows[0]) if rows else 0,
-        format=fmt,
-        first_row=header_rows + 1,
-    )
-
-
-def _first_line(text: str) -> str:
-    return text.strip().splitlines()[0] if text.strip() else text
+    return names, header_rows

@@ -32,7 +32,7 @@ def _sniff_utf16(head: bytes) -> str | None:
     return None
 
 
-def _first_bad_byte(path: Path, encoding: str) -> tuple[int, int] | None:
+def first_bad_byte(path: Path, encoding: str) -> tuple[int, int] | None:
     """(byte offset, 1-based line) of the first byte ``encoding`` cannot decode, or None."""
     decoder = codecs.getincrementaldecoder(encoding)()
     offset = 0
@@ -58,15 +58,15 @@ def detect_encoding(path: Path, display_name: str) -> str:
         head = handle.read(8192)
     utf16 = _sniff_utf16(head)
     if utf16:
-        bad = _first_bad_byte(path, utf16)
+        bad = first_bad_byte(path, utf16)
         if bad:
             raise IngestError(
                 f"not valid UTF-16 text at byte {bad[0]}", file=display_name, row=bad[1]
             )
         return utf16
-    if _first_bad_byte(path, "utf-8") is None:
+    if first_bad_byte(path, "utf-8") is None:
         return "utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8"
-    bad = _first_bad_byte(path, "cp1252")
+    bad = first_bad_byte(path, "cp1252")
     if bad is None:
         return "cp1252"
     raise IngestError(
@@ -75,6 +75,23 @@ def detect_encoding(path: Path, display_name: str) -> str:
         file=display_name,
         row=bad[1],
     )
+
+
+def likely_utf8(path: Path, display_name: str) -> str | None:
+    """A cheap guess from the first megabyte: "utf-8"/"utf-8-sig", or None when unsure.
+
+    The CSV engine validates UTF-8 itself as it reads, so the common case needs no extra pass
+    over a large file; when it objects, :func:`detect_encoding` decides properly.
+    """
+    with path.open("rb") as handle:
+        head = handle.read(1024 * 1024)
+    if _sniff_utf16(head):
+        return None
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError:
+        return None
+    return "utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8"
 
 
 def _byte_at(path: Path, offset: int) -> int:

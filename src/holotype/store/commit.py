@@ -87,6 +87,12 @@ def _check_ids(
 ) -> None:
     if id_field is None:
         return
+    summary = con.execute(
+        "SELECT count(*) FILTER (WHERE _id IS NULL OR trim(_id) = ''), "
+        "count(*) - count(DISTINCT _id) FROM staged"
+    ).fetchone()
+    if summary is None or summary == (0, 0):
+        return  # the common case: one pass, no problems; the queries below name the rows
     missing = con.execute(
         "SELECT _row FROM staged WHERE _id IS NULL OR trim(_id) = '' ORDER BY _row LIMIT 1"
     ).fetchone()
@@ -107,17 +113,24 @@ def _check_ids(
         )
 
 
-def _same(left: set[str], right: set[str], column: str) -> str:
-    a = f"s.{ident(column)}" if column in left else "NULL"
-    b = f"c.{ident(column)}" if column in right else "NULL"
-    return f"{a} IS NOT DISTINCT FROM {b}"
+def _hashed(relation: str, present: list[str], columns: list[str], *extra: str) -> str:
+    """``_id``, ``extra`` columns and ``_h``, a hash of the record's values over ``columns``.
+
+    Both sides of a comparison hash the same column list (NULL where a side lacks a column), so
+    equal records hash equal; only ids and hashes travel through the join, not whole records.
+    A 64-bit hash makes a missed change a 1 in 2^64 chance per changed record.
+    """
+    have = set(present)
+    values = ", ".join(ident(c) if c in have else "NULL::VARCHAR" for c in columns)
+    source = relation if relation == "staged" else f"({relation})"
+    return f"SELECT _id, {''.join(e + ', ' for e in extra)}hash({values}) AS _h FROM {source}"
 
 
 def _copy(con: duckdb.DuckDBPyConnection, query: str, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     con.execute(
         f"COPY ({query}) TO {literal(target)} (FORMAT parquet, COMPRESSION zstd, "
-        "ROW_GROUP_SIZE 122880)"
+        "COMPRESSION_LEVEL 1, ROW_GROUP_SIZE 122880)"
     )
     fsync_file(target)
 
@@ -181,7 +194,7 @@ def commit(
             say("writing records")
             _copy(
                 con,
-                f"SELECT _id, {version}::BIGINT AS _from, {fields_sql} FROM staged ORDER BY _id",
+                f"SELECT _id, {version}::BIGINT AS _from, {fields_sql} FROM staged",
                 segment_path,
             )
             written.append(segment_path)
@@ -191,13 +204,12 @@ def commit(
         else:
             say("comparing with the current version")
             current = relation_sql(root, manifest, previous)
-            left, right = set(staged.fields), set(manifest.columns)
-            same = " AND ".join(_same(left, right, c) for c in [*staged.fields, *[
-                c for c in manifest.columns if c not in left]])
+            columns = [*staged.fields, *(c for c in manifest.columns if c not in staged.fields)]
             con.execute(
                 "CREATE OR REPLACE TEMP TABLE delta AS SELECT s._id, c._from AS _old_from "
-                f"FROM staged AS s LEFT JOIN ({current}) AS c ON s._id = c._id "
-                f"WHERE c._id IS NULL OR NOT ({same})"
+                f"FROM ({_hashed('staged', staged.fields, columns)}) AS s "
+                f"LEFT JOIN ({_hashed(current, manifest.columns, columns, '_from')}) AS c "
+                "ON s._id = c._id WHERE c._id IS NULL OR s._h != c._h"
             )
             removed_sql = (
                 f"SELECT c._id, c._from FROM ({current}) AS c ANTI JOIN staged AS s "
@@ -219,7 +231,7 @@ def commit(
                 _copy(
                     con,
                     f"SELECT s._id, {version}::BIGINT AS _from, {fields_sql} FROM staged AS s "
-                    "SEMI JOIN delta AS d ON s._id = d._id ORDER BY s._id",
+                    "SEMI JOIN delta AS d ON s._id = d._id",
                     segment_path,
                 )
                 written.append(segment_path)
@@ -243,9 +255,14 @@ def commit(
             )
         has_segment = added + changed > 0
         plus: tuple[dict[str, dict[str, int]], dict[str, int]] = (
-            stats.compute(con, f"SELECT * FROM read_parquet({literal(segment_path)})",
-                          staged.fields, geo_fields)
-            if has_segment else ({}, {})
+            stats.compute(
+                con,
+                f"SELECT * FROM read_parquet({literal(segment_path)})",
+                staged.fields,
+                geo_fields,
+            )
+            if has_segment
+            else ({}, {})
         )
         base_stats = previous.stats if previous else {}
         base_geo = previous.geo if previous else {}
@@ -261,7 +278,10 @@ def commit(
             fsync_file(kept)
             written.append(kept)
             kept_source = Source(
-                source.name, source.format, source.sha256, source.size,
+                source.name,
+                source.format,
+                source.sha256,
+                source.size,
                 str(kept.relative_to(root)),
             )
         total = (previous.total if previous else 0) + added - removed
@@ -316,7 +336,6 @@ def _geo_warnings(
             ).fetchall()
             ids = ", ".join(str(r[0]) for r in examples)
             messages.append(
-                f"{geo[kind]} records have {text}; they are kept, without a map point "
-                f"(e.g. {ids})"
+                f"{geo[kind]} records have {text}; they are kept, without a map point (e.g. {ids})"
             )
     return messages

@@ -28,13 +28,20 @@ GEO_KINDS = ("points", "missing", "invalid", "out_of_range")
 
 # Values are classified by shape into one exclusive code first (a cheap screen rejects most text
 # with a single regular expression), then each code adds to the kinds it implies.
-_SCREEN = r"\s*(?:[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|\d{4}-\d{2}(?:-\d{2}.*)?|(?i:true|false|yes|no))\s*"
+_SCREEN = (
+    r"\s*(?:[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|\d{4}-\d{2}(?:-\d{2}.*)?"
+    r"|(?i:true|false|yes|no))\s*"
+)
 _SHAPES = (  # (code, pattern, kinds implied)
     (1, r"\s*\d{4}\s*", ("integer", "number", "partial_date")),
     (2, r"\s*[+-]?\d+\s*", ("integer", "number")),
     (3, r"\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*", ("number",)),
     (4, r"\d{4}-(?:0[1-9]|1[0-2])", ("partial_date",)),
-    (5, r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?", ("date",)),
+    (
+        5,
+        r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?",
+        ("date",),
+    ),
     (6, r"\s*(?i:true|false|yes|no)\s*", ("boolean",)),
 )
 
@@ -64,7 +71,10 @@ def geo_point_sql(lat: str, lon: str, available: set[str]) -> dict[str, str]:
     if lat not in available or lon not in available:
         return {"points": "false", "missing": "true", "invalid": "false", "out_of_range": "false"}
     la, lo = _number(lat), _number(lon)
-    la, lo = f"(CASE WHEN isfinite({la}) THEN {la} END)", f"(CASE WHEN isfinite({lo}) THEN {lo} END)"
+    la, lo = (
+        f"(CASE WHEN isfinite({la}) THEN {la} END)",
+        f"(CASE WHEN isfinite({lo}) THEN {lo} END)",
+    )
     both_missing = f"({ident(lat)} IS NULL AND {ident(lon)} IS NULL)"
     parsed = f"({la} IS NOT NULL AND {lo} IS NOT NULL)"
     in_range = f"({la} BETWEEN -90 AND 90 AND {lo} BETWEEN -180 AND 180)"
@@ -90,7 +100,9 @@ def compute(
     outer = [f"histogram(k{i})" for i in range(len(fields))]
     outer += [f"count_if(geo_{kind})" for kind in geo]
     inner = ", ".join(x for x in (shapes, geo_inner) if x)
-    row = con.execute(f"SELECT {', '.join(outer)} FROM (SELECT {inner} FROM ({relation}))").fetchone()
+    row = con.execute(
+        f"SELECT {', '.join(outer)} FROM (SELECT {inner} FROM ({relation}))"
+    ).fetchone()
     assert row is not None
     implied = {code: kinds for code, _pattern, kinds in _SHAPES}
     result: dict[str, dict[str, int]] = {}
@@ -101,7 +113,7 @@ def compute(
             for kind in implied.get(int(code), ()):
                 counts[kind] += int(n)
         result[name] = counts
-    geo_values = row[len(fields):]
+    geo_values = row[len(fields) :]
     return result, {kind: int(v or 0) for kind, v in zip(geo, geo_values, strict=True)}
 
 
@@ -124,7 +136,9 @@ def combine(
     return result
 
 
-def combine_geo(base: dict[str, int], plus: dict[str, int], minus: dict[str, int]) -> dict[str, int]:
+def combine_geo(
+    base: dict[str, int], plus: dict[str, int], minus: dict[str, int]
+) -> dict[str, int]:
     return {k: base.get(k, 0) + plus.get(k, 0) - minus.get(k, 0) for k in GEO_KINDS}
 
 

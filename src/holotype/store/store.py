@@ -52,7 +52,9 @@ class ResourceStore:
         manifest = self.manifest()
         return relation_sql(self.root, manifest, manifest.resolve(version))
 
-    def count(self, version: int | None = None, con: duckdb.DuckDBPyConnection | None = None) -> int:
+    def count(
+        self, version: int | None = None, con: duckdb.DuckDBPyConnection | None = None
+    ) -> int:
         con = con or self._connect()
         row = con.execute(f"SELECT count(*) FROM ({self.relation(version)})").fetchone()
         return int(row[0]) if row else 0
@@ -74,13 +76,14 @@ class ResourceStore:
         return [_with_id(row) for row in _dicts(cursor)]
 
     def get(
-        self, record_id: str, version: int | None = None, con: duckdb.DuckDBPyConnection | None = None
+        self,
+        record_id: str,
+        version: int | None = None,
+        con: duckdb.DuckDBPyConnection | None = None,
     ) -> dict[str, str] | None:
         """One record as of ``version``, or None if it did not exist then."""
         con = con or self._connect()
-        cursor = con.execute(
-            f"SELECT * FROM ({self.relation(version)}) WHERE _id = ?", [record_id]
-        )
+        cursor = con.execute(f"SELECT * FROM ({self.relation(version)}) WHERE _id = ?", [record_id])
         rows = _dicts(cursor)
         return _with_id(rows[0]) if rows else None
 

@@ -1,0 +1,48 @@
+"""`make bench`: run the benchmarks, print a table, write JSON to benchmarks/results/."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+from datetime import UTC, datetime
+from pathlib import Path
+
+from benchmarks import store_bench
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--records", type=int, default=2_000_000)
+    parser.add_argument("--repeats", type=int, default=15)
+    args = parser.parse_args()
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    result = store_bench.run(args.records, args.repeats)
+    result["machine"] = {"python": platform.python_version(), "cpus": _cpus()}
+    result["finished"] = stamp
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    out = RESULTS / f"store-{stamp}.json"
+    out.write_text(json.dumps(result, indent=2) + "\n")
+    print(f"\nRecord store, {result['records']:,} reference records ({out.name})")
+    print(f"{'measure':<20}{'result':>12}{'target':>12}  met")
+    for key, value in result["measured"].items():
+        target = result["targets"][key]
+        met = "yes" if result["met"][key] else "NO"
+        print(f"{key:<20}{value:>12.3f}{'<= ' + str(target):>12}  {met}")
+    counts = result["counts"]
+    print(
+        f"count current median {counts['count_current_median_s'] * 1000:.1f} ms, "
+        f"previous {counts['count_previous_median_s'] * 1000:.1f} ms"
+    )
+
+
+def _cpus() -> int:
+    import os
+
+    return os.cpu_count() or 0
+
+
+if __name__ == "__main__":
+    main()

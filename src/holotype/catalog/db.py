@@ -1,0 +1,146 @@
+"""Engines, sessions and Alembic migrations for the catalogue database.
+
+SQLite (the embedded default) and PostgreSQL are both supported. Nothing is created at import
+time: callers build an engine from a URL (``Settings.catalogue_url``) and pass it on.
+
+On SQLite every connection enforces foreign keys and uses WAL journaling, and SQLAlchemy (not
+the ``sqlite3`` module) emits ``BEGIN``, so transactions, savepoints and migrations are truly
+transactional. ``connection.execution_options(sqlite_begin="IMMEDIATE")`` takes the write lock
+at the start of a transaction, for read-then-write work that must not be refused half-way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+_SQLITE_BEGIN_MODES = frozenset({"DEFERRED", "IMMEDIATE", "EXCLUSIVE"})
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for the catalogue at ``url``; SQLite files get their directory created."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(parsed, pool_pre_ping=True)
+    _create_sqlite_dir(parsed)
+    engine = create_engine(parsed)
+    event.listen(engine, "connect", _on_sqlite_connect)
+    event.listen(engine, "begin", _on_sqlite_begin)
+    return engine
+
+
+def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    """A session factory bound to ``engine``."""
+    return sessionmaker(bind=engine)
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    """An Alembic configuration for the packaged migrations, using ``connection`` if given."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def upgrade(engine_or_url: Engine | str, revision: str = "head") -> None:
+    """Migrate the catalogue to ``revision`` (default: the newest) in one transaction."""
+    _migrate(engine_or_url, lambda config: command.upgrade(config, revision))
+
+
+def downgrade(engine_or_url: Engine | str, revision: str) -> None:
+    """Migrate the catalogue back to ``revision`` (``"base"`` drops every catalogue table)."""
+    _migrate(engine_or_url, lambda config: command.downgrade(config, revision))
+
+
+def current_revision(engine_or_url: Engine | str) -> str | None:
+    """The revision the database is at, or None when it has never been migrated."""
+    with _engine(engine_or_url) as engine, engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def head_revision() -> str | None:
+    """The newest revision the packaged migrations define."""
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def _migrate(engine_or_url: Engine | str, run: Any) -> None:
+    with _engine(engine_or_url) as engine, engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        # SQLite ignores this pragma inside a transaction, and table rebuilds done by batch
+        # migrations must not fire ON DELETE actions, so it is switched off before BEGIN and
+        # integrity is checked before COMMIT, as SQLite's ALTER TABLE documentation advises.
+        if sqlite:
+            _sqlite_pragma(connection, "PRAGMA foreign_keys=OFF")
+        try:
+            with connection.begin():
+                run(alembic_config(connection))
+                if sqlite:
+                    _check_sqlite_foreign_keys(connection)
+        finally:
+            if sqlite:
+                _sqlite_pragma(connection, "PRAGMA foreign_keys=ON")
+
+
+@contextmanager
+def _engine(engine_or_url: Engine | str) -> Iterator[Engine]:
+    if isinstance(engine_or_url, Engine):
+        yield engine_or_url
+        return
+    engine = make_engine(engine_or_url)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
+def _create_sqlite_dir(url: URL) -> None:
+    database = url.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    Path(database).parent.mkdir(parents=True, exist_ok=True)
+
+
+def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    # Hand transaction control to SQLAlchemy (see _on_sqlite_begin).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+    finally:
+        cursor.close()
+
+
+def _on_sqlite_begin(connection: Connection) -> None:
+    options = connection.get_execution_options()
+    if options.get("isolation_level") == "AUTOCOMMIT":
+        return
+    mode = str(options.get("sqlite_begin", "DEFERRED")).upper()
+    if mode not in _SQLITE_BEGIN_MODES:
+        raise ValueError(f"sqlite_begin must be one of {sorted(_SQLITE_BEGIN_MODES)}, not {mode}")
+    connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+def _sqlite_pragma(connection: Connection, statement: str) -> None:
+    # Runs on the DBAPI connection so that SQLAlchemy does not begin a transaction first.
+    dbapi_connection: Any = connection.connection.driver_connection
+    dbapi_connection.execute(statement)
+
+
+def _check_sqlite_foreign_keys(connection: Connection) -> None:
+    problems = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if problems:
+        tables = sorted({str(row[0]) for row in problems})
+        raise RuntimeError(f"migration left broken foreign keys in: {', '.join(tables)}")

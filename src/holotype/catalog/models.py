@@ -1,0 +1,237 @@
+"""The catalogue's tables as typed SQLAlchemy declarative models.
+
+Choice columns are plain strings guarded by CHECK constraints (portable on SQLite and
+PostgreSQL); their allowed values are the :class:`~enum.StrEnum` classes below. The schema is
+created by the Alembic migrations in ``migrations/``, never by ``metadata.create_all``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, MetaData, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from holotype.catalog.timestamps import UTCDateTime, utcnow
+
+ID_LENGTH = 32
+SLUG_MAX = 100
+NAME_MAX = 300
+USERNAME_MAX = 64
+EMAIL_MAX = 320
+KEYWORD_MAX = 100
+DOI_MAX = 255
+ORCID_LENGTH = 19
+LICENCE_MAX = 32
+CHOICE_MAX = 16
+FIELD_NAME_MAX = 200
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Role(StrEnum):
+    MEMBER = "member"
+    EDITOR = "editor"
+    ADMIN = "admin"
+
+
+class Category(StrEnum):
+    COLLECTION = "collection"
+    RESEARCH = "research"
+
+
+class Visibility(StrEnum):
+    PUBLIC = "public"
+    PRIVATE = "private"
+
+
+class ResourceKind(StrEnum):
+    RECORDS = "records"
+    FILE = "file"
+
+
+def new_id() -> str:
+    """A new primary key: a random UUID4 as 32 hex digits."""
+    return uuid.uuid4().hex
+
+
+def one_of(column: str, choices: type[StrEnum]) -> CheckConstraint:
+    """A CHECK constraint, named after the column, allowing only the enum's values."""
+    allowed = ", ".join(f"'{choice.value}'" for choice in choices)
+    return CheckConstraint(f"{column} IN ({allowed})", name=column)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Organisation(Base):
+    """A publisher of datasets: a museum, herbarium, department or project."""
+
+    __tablename__ = "organisations"
+
+    id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True, default=new_id)
+    slug: Mapped[str] = mapped_column(String(SLUG_MAX), unique=True)
+    name: Mapped[str] = mapped_column(String(NAME_MAX))
+    description: Mapped[str] = mapped_column(Text, default="")
+    created: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="organisation", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class User(Base):
+    """A person who owns datasets or belongs to organisations (accounts grow from here)."""
+
+    __tablename__ = "users"
+
+    id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True, default=new_id)
+    username: Mapped[str] = mapped_column(String(USERNAME_MAX), unique=True)
+    email: Mapped[str] = mapped_column(String(EMAIL_MAX))
+    display_name: Mapped[str] = mapped_column(String(NAME_MAX), default="")
+    created: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class Membership(Base):
+    """A user's role in an organisation."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (
+        one_of("role", Role),
+        Index(None, "organisation_id"),
+    )
+
+    user_id: Mapped[str] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    organisation_id: Mapped[str] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True
+    )
+    role: Mapped[str] = mapped_column(String(CHOICE_MAX), default=Role.MEMBER.value)
+    created: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    user: Mapped[User] = relationship(back_populates="memberships")
+    organisation: Mapped[Organisation] = relationship(back_populates="memberships")
+
+
+class Dataset(Base):
+    """A published body of data: a collection export or the data behind a paper.
+
+    An organisation with datasets cannot be deleted (RESTRICT); deleting the owning user leaves
+    the dataset ownerless (SET NULL). Deleting a dataset deletes its creators, keywords and
+    resources.
+    """
+
+    __tablename__ = "datasets"
+    __table_args__ = (
+        one_of("category", Category),
+        one_of("visibility", Visibility),
+        Index(None, "organisation_id"),
+        Index(None, "owner_id"),
+    )
+
+    id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True, default=new_id)
+    slug: Mapped[str] = mapped_column(String(SLUG_MAX), unique=True)
+    title: Mapped[str] = mapped_column(String(NAME_MAX))
+    description: Mapped[str] = mapped_column(Text, default="")
+    licence: Mapped[str] = mapped_column(String(LICENCE_MAX))
+    category: Mapped[str] = mapped_column(String(CHOICE_MAX), default=Category.COLLECTION.value)
+    visibility: Mapped[str] = mapped_column(String(CHOICE_MAX), default=Visibility.PUBLIC.value)
+    doi: Mapped[str | None] = mapped_column(String(DOI_MAX), unique=True)
+    organisation_id: Mapped[str | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="RESTRICT")
+    )
+    owner_id: Mapped[str | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    modified: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    organisation: Mapped[Organisation | None] = relationship()
+    owner: Mapped[User | None] = relationship()
+    creators: Mapped[list[Creator]] = relationship(
+        back_populates="dataset",
+        order_by="Creator.position",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+    keywords: Mapped[list[Keyword]] = relationship(
+        back_populates="dataset",
+        order_by="Keyword.keyword",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+    resources: Mapped[list[Resource]] = relationship(
+        back_populates="dataset",
+        order_by="Resource.slug",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+
+
+class Creator(Base):
+    """A person or body credited for a dataset, in citation order (``position`` from 0)."""
+
+    __tablename__ = "dataset_creators"
+    __table_args__ = (
+        UniqueConstraint("dataset_id", "position"),
+        CheckConstraint("position >= 0", name="position"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dataset_id: Mapped[str] = mapped_column(ForeignKey("datasets.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    name: Mapped[str] = mapped_column(String(NAME_MAX))
+    orcid: Mapped[str | None] = mapped_column(String(ORCID_LENGTH))
+    affiliation: Mapped[str | None] = mapped_column(String(NAME_MAX))
+
+    dataset: Mapped[Dataset] = relationship(back_populates="creators")
+
+
+class Keyword(Base):
+    """A free-text keyword of a dataset; each keyword appears once per dataset."""
+
+    __tablename__ = "dataset_keywords"
+
+    dataset_id: Mapped[str] = mapped_column(
+        ForeignKey("datasets.id", ondelete="CASCADE"), primary_key=True
+    )
+    keyword: Mapped[str] = mapped_column(String(KEYWORD_MAX), primary_key=True)
+
+    dataset: Mapped[Dataset] = relationship(back_populates="keywords")
+
+
+class Resource(Base):
+    """A part of a dataset: a table of records (ingested into the store) or a plain file.
+
+    ``id_field`` names the column that identifies a record across versions, chosen at ingest.
+    """
+
+    __tablename__ = "resources"
+    __table_args__ = (
+        UniqueConstraint("dataset_id", "slug"),
+        one_of("kind", ResourceKind),
+    )
+
+    id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True, default=new_id)
+    dataset_id: Mapped[str] = mapped_column(ForeignKey("datasets.id", ondelete="CASCADE"))
+    slug: Mapped[str] = mapped_column(String(SLUG_MAX))
+    name: Mapped[str] = mapped_column(String(NAME_MAX))
+    description: Mapped[str] = mapped_column(Text, default="")
+    kind: Mapped[str] = mapped_column(String(CHOICE_MAX), default=ResourceKind.RECORDS.value)
+    id_field: Mapped[str | None] = mapped_column(String(FIELD_NAME_MAX))
+    created: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    modified: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    dataset: Mapped[Dataset] = relationship(back_populates="resources")

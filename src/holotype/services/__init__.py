@@ -1,0 +1,1 @@
+"""Use cases: plain functions over a database session, free of HTTP."""

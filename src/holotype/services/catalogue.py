@@ -1,0 +1,431 @@
+"""Catalogue use cases: organisations, users, datasets and resources.
+
+Every function takes a SQLAlchemy :class:`~sqlalchemy.orm.Session` and returns small frozen
+dataclasses (``*Info``), never ORM objects, so callers cannot change the catalogue by accident
+or trigger lazy loads after the session is gone.
+
+Each function that writes is one unit of work: it commits on success. On any error the session
+is rolled back, so bad input changes nothing, and a :class:`~holotype.services.errors.ServiceError`
+naming the field at fault is raised. These functions do not check permissions; callers do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from enum import Enum
+from typing import Any, Final, TypeGuard, TypeVar
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from holotype.catalog import validation as check
+from holotype.catalog.models import (
+    FIELD_NAME_MAX,
+    Category,
+    Creator,
+    Dataset,
+    Keyword,
+    Organisation,
+    Resource,
+    ResourceKind,
+    User,
+    Visibility,
+)
+from holotype.catalog.snapshots import (
+    CreatorInfo,
+    DatasetInfo,
+    OrganisationInfo,
+    ResourceInfo,
+    UserInfo,
+    dataset_info,
+    organisation_info,
+    resource_info,
+    user_info,
+)
+from holotype.catalog.timestamps import utcnow
+from holotype.services.errors import Conflict, Invalid, NotFound
+
+
+class _Unset(Enum):
+    UNSET = "unset"
+
+
+_Named = TypeVar("_Named", Organisation, User, Dataset)
+
+UNSET: Final = _Unset.UNSET
+"""Default of :func:`update_dataset` and :func:`update_resource` arguments: leave unchanged."""
+
+__all__ = [
+    "UNSET",
+    "CreatorInfo",
+    "DatasetInfo",
+    "OrganisationInfo",
+    "ResourceInfo",
+    "UserInfo",
+    "create_dataset",
+    "create_organisation",
+    "create_resource",
+    "create_user",
+    "delete_dataset",
+    "delete_resource",
+    "get_dataset",
+    "get_organisation",
+    "get_resource",
+    "get_user",
+    "list_datasets",
+    "list_organisations",
+    "list_resources",
+    "update_dataset",
+    "update_resource",
+]
+
+
+# --- organisations and users -------------------------------------------------------------------
+
+
+def create_organisation(
+    session: Session, *, slug: str, name: str, description: str = ""
+) -> OrganisationInfo:
+    with _unit_of_work(session, Conflict(f"organisation {slug!r} already exists", field="slug")):
+        organisation = Organisation(
+            slug=check.slug(slug),
+            name=check.line(name, "name"),
+            description=check.prose(description, "description"),
+        )
+        if session.scalar(select(Organisation.id).filter_by(slug=organisation.slug)):
+            raise Conflict(f"organisation {slug!r} already exists", field="slug")
+        session.add(organisation)
+        session.flush()
+        return organisation_info(organisation)
+
+
+def get_organisation(session: Session, organisation: str) -> OrganisationInfo:
+    """The organisation with this slug or id."""
+    return organisation_info(_find_organisation(session, organisation, NotFound))
+
+
+def list_organisations(session: Session) -> list[OrganisationInfo]:
+    """All organisations, by slug."""
+    found = session.scalars(select(Organisation).order_by(Organisation.slug))
+    return [organisation_info(organisation) for organisation in found]
+
+
+def create_user(session: Session, *, username: str, email: str, display_name: str = "") -> UserInfo:
+    with _unit_of_work(session, Conflict(f"username {username!r} is taken", field="username")):
+        user = User(
+            username=check.username(username),
+            email=check.email(email),
+            display_name=check.optional_line(display_name, "display_name") or "",
+        )
+        if session.scalar(select(User.id).filter_by(username=user.username)):
+            raise Conflict(f"username {username!r} is taken", field="username")
+        session.add(user)
+        session.flush()
+        return user_info(user)
+
+
+def get_user(session: Session, user: str) -> UserInfo:
+    """The user with this username or id."""
+    return user_info(_find_user(session, user, NotFound))
+
+
+# --- datasets ----------------------------------------------------------------------------------
+
+
+def create_dataset(
+    session: Session,
+    *,
+    slug: str,
+    title: str,
+    licence: str,
+    description: str = "",
+    category: str = "collection",
+    visibility: str = "public",
+    organisation: str | None = None,
+    owner: str | None = None,
+    creators: Sequence[Mapping[str, str | None]] = (),
+    keywords: Sequence[str] = (),
+    doi: str | None = None,
+) -> DatasetInfo:
+    """Create a dataset; ``organisation`` is a slug, ``owner`` a username."""
+    with _unit_of_work(session, Conflict(f"dataset {slug!r} already exists", field="slug")):
+        dataset = Dataset(
+            slug=check.slug(slug),
+            title=check.line(title, "title"),
+            description=check.prose(description, "description"),
+            licence=check.licence(licence),
+            category=check.choice(category, "category", Category),
+            visibility=check.choice(visibility, "visibility", Visibility),
+            doi=check.doi(doi),
+        )
+        creator_rows = check.creators(creators)
+        keyword_list = check.keywords(keywords)
+        if organisation is not None:
+            dataset.organisation = _find_organisation(session, organisation, Invalid)
+        if owner is not None:
+            dataset.owner = _find_user(session, owner, Invalid)
+        if session.scalar(select(Dataset.id).filter_by(slug=dataset.slug)):
+            raise Conflict(f"dataset {slug!r} already exists", field="slug")
+        _refuse_taken_doi(session, dataset.doi, None)
+        _set_creators(dataset, creator_rows)
+        _set_keywords(dataset, keyword_list)
+        session.add(dataset)
+        session.flush()
+        return dataset_info(dataset)
+
+
+def get_dataset(session: Session, dataset: str) -> DatasetInfo:
+    """The dataset with this slug or id, public or private."""
+    return dataset_info(_find_dataset(session, dataset))
+
+
+def list_datasets(
+    session: Session, *, include_private: bool = False, organisation: str | None = None
+) -> list[DatasetInfo]:
+    """Datasets by slug: public ones only unless ``include_private``; optionally of one org."""
+    query = select(Dataset).options(
+        selectinload(Dataset.creators),
+        selectinload(Dataset.keywords),
+        selectinload(Dataset.organisation),
+        selectinload(Dataset.owner),
+    )
+    if not include_private:
+        query = query.where(Dataset.visibility == Visibility.PUBLIC.value)
+    if organisation is not None:
+        found = _find_organisation(session, organisation, NotFound)
+        query = query.where(Dataset.organisation_id == found.id)
+    return [dataset_info(dataset) for dataset in session.scalars(query.order_by(Dataset.slug))]
+
+
+def update_dataset(
+    session: Session,
+    dataset: str,
+    *,
+    title: str | _Unset = UNSET,
+    description: str | _Unset = UNSET,
+    licence: str | _Unset = UNSET,
+    category: str | _Unset = UNSET,
+    visibility: str | _Unset = UNSET,
+    organisation: str | _Unset | None = UNSET,
+    owner: str | _Unset | None = UNSET,
+    creators: Sequence[Mapping[str, str | None]] | _Unset = UNSET,
+    keywords: Sequence[str] | _Unset = UNSET,
+    doi: str | _Unset | None = UNSET,
+) -> DatasetInfo:
+    """Change the given fields (None clears organisation, owner and doi); others stay as they are.
+
+    ``creators`` and ``keywords`` replace the whole list. The slug cannot change: it is in URLs.
+    """
+    with _unit_of_work(session, Conflict("the change clashes with another dataset", field="doi")):
+        found = _find_dataset(session, dataset)
+        if not isinstance(title, _Unset):
+            found.title = check.line(title, "title")
+        if not isinstance(description, _Unset):
+            found.description = check.prose(description, "description")
+        if not isinstance(licence, _Unset):
+            found.licence = check.licence(licence)
+        if not isinstance(category, _Unset):
+            found.category = check.choice(category, "category", Category)
+        if not isinstance(visibility, _Unset):
+            found.visibility = check.choice(visibility, "visibility", Visibility)
+        if not isinstance(doi, _Unset):
+            new_doi = check.doi(doi)
+            _refuse_taken_doi(session, new_doi, found.id)
+            found.doi = new_doi
+        if not isinstance(organisation, _Unset):
+            found.organisation = (
+                None if organisation is None else _find_organisation(session, organisation, Invalid)
+            )
+        if not isinstance(owner, _Unset):
+            found.owner = None if owner is None else _find_user(session, owner, Invalid)
+        if not isinstance(creators, _Unset):
+            rows = check.creators(creators)
+            found.creators.clear()
+            session.flush()  # free the positions before the new creators take them
+            _set_creators(found, rows)
+        if not isinstance(keywords, _Unset):
+            keyword_list = check.keywords(keywords)
+            found.keywords.clear()
+            session.flush()
+            _set_keywords(found, keyword_list)
+        found.modified = utcnow()
+        session.flush()
+        return dataset_info(found)
+
+
+def delete_dataset(session: Session, dataset: str) -> None:
+    """Delete a dataset with its creators, keywords and resources."""
+    with _unit_of_work(session, Conflict("the dataset is still referenced", field="dataset")):
+        session.delete(_find_dataset(session, dataset))
+
+
+# --- resources ---------------------------------------------------------------------------------
+
+
+def create_resource(
+    session: Session,
+    dataset: str,
+    *,
+    slug: str,
+    name: str,
+    kind: str = "records",
+    description: str = "",
+    id_field: str | None = None,
+) -> ResourceInfo:
+    """Add a resource to the dataset with this slug or id."""
+    taken = Conflict(f"the dataset already has a resource {slug!r}", field="slug")
+    with _unit_of_work(session, taken):
+        found = _find_dataset(session, dataset)
+        resource = Resource(
+            slug=check.slug(slug),
+            name=check.line(name, "name"),
+            kind=check.choice(kind, "kind", ResourceKind),
+            description=check.prose(description, "description"),
+            id_field=check.optional_line(id_field, "id_field", max_length=FIELD_NAME_MAX),
+        )
+        if session.scalar(select(Resource.id).filter_by(dataset_id=found.id, slug=resource.slug)):
+            raise taken
+        found.resources.append(resource)
+        found.modified = utcnow()
+        session.flush()
+        return resource_info(resource)
+
+
+def get_resource(session: Session, resource: str) -> ResourceInfo:
+    """The resource with this id or ``dataset-slug/resource-slug``."""
+    return resource_info(_find_resource(session, resource))
+
+
+def list_resources(session: Session, dataset: str) -> list[ResourceInfo]:
+    """The resources of the dataset with this slug or id, by slug."""
+    return [resource_info(resource) for resource in _find_dataset(session, dataset).resources]
+
+
+def update_resource(
+    session: Session,
+    resource: str,
+    *,
+    name: str | _Unset = UNSET,
+    description: str | _Unset = UNSET,
+    id_field: str | _Unset | None = UNSET,
+) -> ResourceInfo:
+    """Change the given fields of a resource; its slug and kind are fixed."""
+    with _unit_of_work(session, Conflict("the resource changed meanwhile", field="resource")):
+        found = _find_resource(session, resource)
+        if not isinstance(name, _Unset):
+            found.name = check.line(name, "name")
+        if not isinstance(description, _Unset):
+            found.description = check.prose(description, "description")
+        if not isinstance(id_field, _Unset):
+            found.id_field = check.optional_line(id_field, "id_field", max_length=FIELD_NAME_MAX)
+        found.modified = utcnow()
+        found.dataset.modified = found.modified
+        session.flush()
+        return resource_info(found)
+
+
+def delete_resource(session: Session, resource: str) -> None:
+    """Delete a resource from the catalogue."""
+    with _unit_of_work(session, Conflict("the resource is still referenced", field="resource")):
+        found = _find_resource(session, resource)
+        found.dataset.modified = utcnow()
+        session.delete(found)
+
+
+# --- helpers -----------------------------------------------------------------------------------
+
+
+@contextmanager
+def _unit_of_work(session: Session, conflict: Conflict) -> Iterator[None]:
+    """Commit what the block did; on any error roll back. Field errors become Invalid and
+    integrity errors ``conflict`` (a concurrent writer got there first)."""
+    try:
+        yield
+        session.commit()
+    except check.FieldError as exc:
+        session.rollback()
+        raise Invalid(exc.message, field=exc.field) from None
+    except IntegrityError as exc:
+        session.rollback()
+        raise conflict from exc
+    except BaseException:
+        session.rollback()
+        raise
+
+
+def _find_organisation(
+    session: Session, ref: object, error: type[NotFound] | type[Invalid]
+) -> Organisation:
+    found = _one_by_slug_or_id(session, Organisation, Organisation.slug, ref)
+    if found is None:
+        raise error(f"there is no organisation {ref!r}", field="organisation")
+    return found
+
+
+def _find_user(session: Session, ref: object, error: type[NotFound] | type[Invalid]) -> User:
+    found = _one_by_slug_or_id(session, User, User.username, ref)
+    if found is None:
+        raise error(f"there is no user {ref!r}", field="owner" if error is Invalid else "user")
+    return found
+
+
+def _find_dataset(session: Session, ref: object) -> Dataset:
+    found = _one_by_slug_or_id(session, Dataset, Dataset.slug, ref)
+    if found is None:
+        raise NotFound(f"there is no dataset {ref!r}", field="dataset")
+    return found
+
+
+def _find_resource(session: Session, ref: object) -> Resource:
+    found: Resource | None = None
+    if _is_reference(ref) and "/" in ref:
+        dataset_slug, _, resource_slug = ref.partition("/")
+        found = session.scalar(
+            select(Resource)
+            .join(Resource.dataset)
+            .where(Dataset.slug == dataset_slug, Resource.slug == resource_slug)
+        )
+    elif _is_reference(ref):
+        found = session.get(Resource, ref)
+    if found is None:
+        raise NotFound(f"there is no resource {ref!r}", field="resource")
+    return found
+
+
+def _one_by_slug_or_id(
+    session: Session, model: type[_Named], name_column: Any, ref: object
+) -> _Named | None:
+    if not _is_reference(ref):
+        return None
+    rows = session.scalars(select(model).where(or_(model.id == ref, name_column == ref))).all()
+    # An id match wins over a name that happens to look like an id.
+    return next((row for row in rows if row.id == ref), rows[0] if rows else None)
+
+
+def _is_reference(ref: object) -> TypeGuard[str]:
+    # NUL cannot even be sent to PostgreSQL, so such a name cannot exist.
+    return isinstance(ref, str) and "\x00" not in ref
+
+
+def _refuse_taken_doi(session: Session, doi: str | None, dataset_id: str | None) -> None:
+    if doi is None:
+        return
+    query = select(Dataset.slug).where(func.lower(Dataset.doi) == doi.lower())
+    if dataset_id is not None:
+        query = query.where(Dataset.id != dataset_id)
+    holder = session.scalar(query)
+    if holder is not None:
+        raise Conflict(f"DOI {doi} already belongs to dataset {holder!r}", field="doi")
+
+
+def _set_creators(dataset: Dataset, rows: Sequence[tuple[str, str | None, str | None]]) -> None:
+    dataset.creators = [
+        Creator(position=position, name=name, orcid=orcid, affiliation=affiliation)
+        for position, (name, orcid, affiliation) in enumerate(rows)
+    ]
+
+
+def _set_keywords(dataset: Dataset, keywords: Sequence[str]) -> None:
+    dataset.keywords = [Keyword(keyword=keyword) for keyword in keywords]

@@ -1,0 +1,113 @@
+"""Demo content: an organisation and datasets filled with realistic synthetic records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from holotype.demo.generator import write_csv
+from holotype.services import catalogue
+from holotype.services.context import Portal
+from holotype.services.errors import NotFound
+from holotype.services.records import IngestOutcome, ingest
+from holotype.store.commit import Progress
+
+ORGANISATION = "demo-museum"
+
+
+@dataclass(frozen=True)
+class DemoDataset:
+    slug: str
+    title: str
+    description: str
+    category: str
+    licence: str
+    keywords: tuple[str, ...]
+    share: float  # fraction of the requested record count
+    seed: int
+
+
+DATASETS = (
+    DemoDataset(
+        "demo-specimens",
+        "Specimens (demo)",
+        "Synthetic specimen records shaped like a large museum's collection export: Zipf-"
+        "distributed taxa, countries and collectors, multi-word localities, sparse fields.",
+        "collection",
+        "CC0-1.0",
+        ("specimens", "demo", "Darwin Core"),
+        1.0,
+        42,
+    ),
+    DemoDataset(
+        "demo-index-lots",
+        "Index lots (demo)",
+        "Synthetic index lot records: groups of specimens catalogued under one name.",
+        "collection",
+        "CC0-1.0",
+        ("index lots", "demo"),
+        0.1,
+        7,
+    ),
+    DemoDataset(
+        "demo-beetle-survey",
+        "Beetle survey 2019 (demo research dataset)",
+        "A synthetic research dataset, as published alongside a paper.",
+        "research",
+        "CC-BY-4.0",
+        ("research", "Coleoptera", "demo"),
+        0.02,
+        2019,
+    ),
+)
+
+
+def has_demo(portal: Portal) -> bool:
+    with portal.session() as session:
+        try:
+            catalogue.get_dataset(session, DATASETS[0].slug)
+        except NotFound:
+            return False
+    return True
+
+
+def load_demo(
+    portal: Portal, records: int, progress: Progress | None = None
+) -> list[IngestOutcome]:
+    """Create (or refresh) the demo datasets with ``records`` specimen records in all."""
+    with portal.session() as session:
+        try:
+            catalogue.get_organisation(session, ORGANISATION)
+        except NotFound:
+            catalogue.create_organisation(
+                session,
+                slug=ORGANISATION,
+                name="Demo Natural History Museum",
+                description="A made-up museum whose synthetic data shows what Holotype does.",
+            )
+    outcomes = []
+    folder = portal.settings.data_dir / "demo"
+    for spec in DATASETS:
+        with portal.session() as session:
+            try:
+                catalogue.get_dataset(session, spec.slug)
+            except NotFound:
+                catalogue.create_dataset(
+                    session,
+                    slug=spec.slug,
+                    title=spec.title,
+                    description=spec.description,
+                    licence=spec.licence,
+                    category=spec.category,
+                    organisation=ORGANISATION,
+                    creators=[{"name": "Holotype demo generator"}],
+                    keywords=list(spec.keywords),
+                )
+                catalogue.create_resource(
+                    session, spec.slug, slug="records", name="Records", id_field="occurrenceID"
+                )
+        count = max(1, int(records * spec.share))
+        path = write_csv(folder / f"{spec.slug}.csv", count, seed=spec.seed)
+        outcomes.append(
+            ingest(portal, f"{spec.slug}/records", path, mode="replace", progress=progress)
+        )
+    return outcomes

@@ -1,0 +1,132 @@
+"""Record use cases: ingest a file into a resource, list its versions, summarise datasets."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from holotype.catalog.snapshots import DatasetInfo, ResourceInfo
+from holotype.ingest.errors import IngestError
+from holotype.ingest.read import stage_file
+from holotype.services import catalogue
+from holotype.services.context import Portal
+from holotype.services.errors import Invalid
+from holotype.store.commit import CommitResult, Progress
+from holotype.store.manifest import Source, Version
+
+
+@dataclass(frozen=True)
+class IngestOutcome:
+    resource: ResourceInfo
+    result: CommitResult
+
+
+@dataclass(frozen=True)
+class DatasetSummary:
+    dataset: DatasetInfo
+    resources: list[tuple[ResourceInfo, int]]  # (resource, records at its latest version)
+
+    @property
+    def records(self) -> int:
+        return sum(count for _resource, count in self.resources)
+
+
+def file_digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(4 * 1024 * 1024):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def ingest(
+    portal: Portal,
+    resource: str,
+    path: Path,
+    *,
+    display_name: str | None = None,
+    fmt: str | None = None,
+    id_field: str | None = None,
+    mode: str = "update",
+    progress: Progress | None = None,
+) -> IngestOutcome:
+    """Ingest one file as a new version of ``resource`` (``dataset/resource`` or an id).
+
+    Raises :class:`IngestError` for bad input (nothing is committed) and ServiceError when the
+    resource does not exist or does not hold records.
+    """
+    say = progress or (lambda _step: None)
+    with portal.session() as session:
+        found = catalogue.get_resource(session, resource)
+    if found.kind != "records":
+        raise Invalid(f"resource {resource!r} holds a plain file, not records", field="resource")
+    name = display_name or path.name
+    if not path.is_file():
+        raise IngestError("no such file", file=name)
+    size = path.stat().st_size
+    limit = portal.settings.max_upload_bytes
+    if size > limit:
+        raise IngestError(f"the file is {size:,} bytes; the limit is {limit:,} bytes", file=name)
+    store = portal.store.resource(found.id)
+    say("checking the file")
+    source = Source(name=name, format=fmt or "", sha256=file_digest(path), size=size, path="")
+    if store.same_upload(source, mode):
+        return IngestOutcome(found, CommitResult(None, total=_latest_total(store.resolve())))
+    work = portal.work_dir / f"ingest-{uuid.uuid4().hex}"
+    work.mkdir(parents=True)
+    try:
+        con = portal.duckdb()
+        say("reading the file")
+        staged = stage_file(con, path, work, display_name=name, fmt=fmt, limits=portal.limits)
+        source = Source(name, staged.format, source.sha256, size, "")
+        result = store.commit(
+            staged,
+            source=source,
+            original=path,
+            id_field=id_field or found.id_field,
+            mode=mode,
+            geo_fields=portal.settings.geo_fields,
+            progress=progress,
+            con=con,
+        )
+        con.close()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    if result.version is not None:
+        with portal.session() as session:  # records the id field chosen and the new modified
+            found = catalogue.update_resource(session, found.id, id_field=store.manifest().id_field)
+    return IngestOutcome(found, result)
+
+
+def _latest_total(version: Version | None) -> int:
+    return version.total if version else 0
+
+
+def versions(portal: Portal, resource: str) -> tuple[ResourceInfo, list[Version]]:
+    """The resource and its versions, oldest first."""
+    with portal.session() as session:
+        found = catalogue.get_resource(session, resource)
+    return found, portal.store.resource(found.id).versions()
+
+
+def record_count(portal: Portal, resource: ResourceInfo) -> int:
+    """Records at the resource's latest version (read from its manifest, no scan)."""
+    if resource.kind != "records":
+        return 0
+    return _latest_total(portal.store.resource(resource.id).resolve())
+
+
+def dataset_summaries(portal: Portal, *, include_private: bool = False) -> list[DatasetSummary]:
+    """Datasets with their resources and record counts, most recently modified first."""
+    with portal.session() as session:
+        datasets = catalogue.list_datasets(session, include_private=include_private)
+        pairs = [(d, catalogue.list_resources(session, d.id)) for d in datasets]
+    summaries = [
+        DatasetSummary(d, [(r, record_count(portal, r)) for r in resources])
+        for d, resources in pairs
+    ]
+    summaries.sort(key=lambda s: s.dataset.modified, reverse=True)
+    return summaries

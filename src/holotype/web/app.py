@@ -1,0 +1,89 @@
+"""The HTTP application: pages and their JSON twins, built on the services.
+
+``create_app(settings)`` builds everything; nothing is opened at import time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from holotype.config import Settings
+from holotype.services.context import Portal
+from holotype.services.errors import ServiceError
+from holotype.services.records import dataset_summaries
+
+HERE = Path(__file__).parent
+
+
+def wants_json(request: Request) -> bool:
+    accept = request.headers.get("accept", "")
+    return request.url.path.endswith(".json") or (
+        "application/json" in accept and "text/html" not in accept
+    )
+
+
+def create_app(settings: Settings) -> FastAPI:
+    templates = Jinja2Templates(directory=HERE / "templates")
+    templates.env.globals["site_name"] = settings.site_name
+    templates.env.filters["thousands"] = lambda n: f"{n:,}"
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.portal = Portal.open(settings)
+        try:
+            yield
+        finally:
+            app.state.portal.close()
+
+    app = FastAPI(title=settings.site_name, lifespan=lifespan, docs_url=None, redoc_url=None)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+
+    @app.exception_handler(ServiceError)
+    async def service_error(request: Request, exc: ServiceError) -> Response:
+        body = {"error": {"message": exc.message, "field": exc.field}}
+        if wants_json(request):
+            return JSONResponse(body, status_code=exc.status)
+        return templates.TemplateResponse(
+            request, "error.html", {"message": exc.message}, status_code=exc.status
+        )
+
+    def home_data(portal: Portal) -> dict[str, Any]:
+        summaries = dataset_summaries(portal)
+        return {
+            "records": sum(s.records for s in summaries),
+            "datasets": [
+                {
+                    "slug": s.dataset.slug,
+                    "title": s.dataset.title,
+                    "description": s.dataset.description,
+                    "category": s.dataset.category,
+                    "licence": s.dataset.licence.id,
+                    "organisation": s.dataset.organisation,
+                    "records": s.records,
+                    "modified": s.dataset.modified.isoformat(),
+                }
+                for s in summaries
+            ],
+        }
+
+    @app.get("/", response_class=HTMLResponse)
+    @app.get("/index.json", include_in_schema=False)
+    async def home(request: Request) -> Response:
+        data = home_data(request.app.state.portal)
+        if wants_json(request):
+            return JSONResponse(data)
+        return templates.TemplateResponse(request, "home.html", data)
+
+    @app.get("/healthz", include_in_schema=False)
+    async def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app

@@ -1,0 +1,131 @@
+"""Engines, SQLite connection settings and programmatic migrations."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import inspect, text
+
+from holotype.catalog import db
+
+
+def test_sqlite_file_gets_its_directory_foreign_keys_and_wal(tmp_path: Path) -> None:
+    path = tmp_path / "deep" / "er" / "catalogue.db"
+    engine = db.make_engine(f"sqlite:///{path}")
+    try:
+        for _ in range(2):  # every pooled connection, not just the first
+            with engine.connect() as connection:
+                assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+                assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert path.exists()
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("url", ["sqlite://", "sqlite:///:memory:"])
+def test_sqlite_in_memory(url: str) -> None:
+    engine = db.make_engine(url)
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    engine.dispose()
+
+
+def test_sqlite_transactions_cover_ddl(tmp_path: Path) -> None:
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'c.db'}")
+    with pytest.raises(RuntimeError), engine.begin() as connection:
+        connection.exec_driver_sql("CREATE TABLE t (x INTEGER)")
+        raise RuntimeError("roll back")
+    assert not inspect(engine).has_table("t")
+    engine.dispose()
+
+
+def test_sqlite_transactions_stay_real_after_autocommit_use(tmp_path: Path) -> None:
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'c.db'}")
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.exec_driver_sql("CREATE TABLE kept (x INTEGER)")
+    with pytest.raises(RuntimeError), engine.begin() as connection:  # same pooled connection
+        connection.exec_driver_sql("CREATE TABLE t (x INTEGER)")
+        raise RuntimeError("roll back")
+    assert inspect(engine).get_table_names() == ["kept"]
+    engine.dispose()
+
+
+def test_sqlite_begin_mode_can_be_chosen(tmp_path: Path) -> None:
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'c.db'}")
+    with engine.connect() as connection:
+        immediate = connection.execution_options(sqlite_begin="IMMEDIATE")
+        with immediate.begin():
+            immediate.exec_driver_sql("CREATE TABLE t (x INTEGER)")
+        bad = connection.execution_options(sqlite_begin="SOMETIMES")
+        with pytest.raises(ValueError, match="sqlite_begin"):
+            bad.begin()
+    engine.dispose()
+
+
+def test_postgresql_engine_is_not_given_sqlite_settings(postgres_url: str) -> None:
+    engine = db.make_engine(postgres_url)
+    with engine.connect() as connection:
+        assert connection.dialect.name == "postgresql"
+        assert connection.execute(text("SELECT 1")).scalar() == 1
+    engine.dispose()
+
+
+def test_importing_the_catalogue_creates_nothing(tmp_path: Path) -> None:
+    code = (
+        "import holotype.catalog.db, holotype.catalog.models, holotype.services.catalogue\n"
+        "import gc, sqlalchemy\n"
+        "assert not [o for o in gc.get_objects() if isinstance(o, sqlalchemy.Engine)]\n"
+    )
+    src = Path(__file__).resolve().parents[2] / "src"
+    subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, check=True, env={"PYTHONPATH": str(src)}
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_upgrade_to_head_from_a_url(catalogue_url: str) -> None:
+    assert db.current_revision(catalogue_url) is None
+    db.upgrade(catalogue_url)
+    assert db.current_revision(catalogue_url) == db.head_revision() == "0001"
+    db.upgrade(catalogue_url)  # already at head: nothing to do
+    assert db.current_revision(catalogue_url) == "0001"
+
+
+def test_downgrade_to_base_and_back(catalogue_url: str) -> None:
+    engine = db.make_engine(catalogue_url)
+    db.upgrade(engine)
+    db.downgrade(engine, "base")
+    assert db.current_revision(engine) is None
+    assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
+    db.upgrade(engine)
+    assert "datasets" in inspect(engine).get_table_names()
+    engine.dispose()
+
+
+def test_a_failed_migration_leaves_the_database_untouched(catalogue_url: str) -> None:
+    engine = db.make_engine(catalogue_url)
+    with engine.begin() as connection:  # the last table the migration creates already exists
+        connection.exec_driver_sql("CREATE TABLE resources (x INTEGER)")
+    with pytest.raises(Exception, match="resources"):
+        db.upgrade(engine)
+    assert inspect(engine).get_table_names() == ["resources"]
+    assert db.current_revision(engine) is None
+    engine.dispose()
+
+
+def test_sqlite_foreign_keys_are_back_on_after_migrating(tmp_path: Path) -> None:
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'c.db'}")
+    db.upgrade(engine)
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    engine.dispose()
+
+
+def test_migrations_refuse_to_run_without_a_connection() -> None:
+    from alembic import command
+
+    with pytest.raises(RuntimeError, match="upgrade"):
+        command.upgrade(db.alembic_config(), "head")
