@@ -69,8 +69,14 @@ def test_killed_ingest_leaves_previous_version(resource: ResourceStore, tmp_path
     # The previous version is whole; nothing partial is visible; the lock was released.
     assert [v.version for v in resource.versions()] == [first.version]
     assert resource.count() == 1 and resource.get("keep") is not None
+    leftovers = [p for p in resource.root.rglob("*.parquet") if p.name.startswith(str(first.version + 1)[:4])]
     again = resource.commit(stage_rows(tmp_path, [{"occurrenceID": "new", "x": "2"}]))
     assert again.total == 2
+    # The next commit swept away what the killed one had written.
+    named = {v.segment for v in resource.versions()} | {v.ends for v in resource.versions()}
+    on_disk = {str(p.relative_to(resource.root)) for p in resource.root.rglob("*.parquet")}
+    assert on_disk <= named, on_disk - named
+    del leftovers
 
 
 def test_error_mid_commit_removes_written_files(resource: ResourceStore, tmp_path: Path) -> None:

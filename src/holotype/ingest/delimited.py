@@ -233,7 +233,10 @@ def _stage_text(
     except duckdb.Error as exc:
         if "unicode" in str(exc).lower() and source == path:
             raise _NotUtf8 from exc
-        located = locate_bad_row(source, dialect, width, names, display_name, header_rows)
+        try:
+            located = locate_bad_row(source, dialect, width, names, display_name, header_rows)
+        except UnicodeDecodeError:  # the guess was wrong: let full detection name the byte
+            raise _NotUtf8 from exc
         if located:
             raise located from exc
         raise IngestError(

@@ -134,6 +134,7 @@ class ResourceStore:
         """Commit a staged file as one new version, atomically; a no-op if nothing changed."""
         with writer_lock(self.root / "lock", timeout=0.0):
             current = self.manifest()
+            _sweep_orphans(self.root, current)
             if source is not None and _same_upload(current, source, mode):
                 latest = current.latest
                 return committing.CommitResult(None, total=latest.total if latest else 0)
@@ -174,6 +175,25 @@ class RecordStore:
         if not resource_id or "/" in resource_id or resource_id.startswith("."):
             raise ValueError(f"invalid resource id {resource_id!r}")
         return ResourceStore(self.root / resource_id, resource_id, self.connect)
+
+
+def _sweep_orphans(root: Path, manifest: Manifest) -> None:
+    """Remove files an interrupted commit left behind (no manifest names them).
+
+    Runs under the writer lock, so no commit is in progress; readers only open files their
+    manifest names, and every file any manifest ever named is still named by the current one.
+    """
+    referenced = set()
+    for v in manifest.versions:
+        referenced.update(p for p in (v.segment, v.ends) if p)
+        if v.source is not None and v.source.path:
+            referenced.add(v.source.path)
+    for sub in ("segments", "ends", "originals"):
+        for path in (root / sub).rglob("*"):
+            if path.is_file() and str(path.relative_to(root)) not in referenced:
+                path.unlink()
+    for tmp in root.glob(".manifest.json.*.tmp"):
+        tmp.unlink()
 
 
 def _same_upload(manifest: Manifest, source: Source, mode: str) -> bool:

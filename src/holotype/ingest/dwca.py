@@ -1,0 +1,262 @@
+"""Darwin Core Archives: a zip of delimited text files described by meta.xml.
+
+Steps: check the zip is safe (:mod:`dwca_zip`), parse meta.xml (:mod:`dwca_meta`), extract only
+the files it names, stage each with the delimited reader, then build the staged table in DuckDB:
+one field per core term (legacy terms renamed, :mod:`dwca_terms`), defaults applied, and one JSON
+field per extension holding that core record's extension rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+import duckdb
+
+from holotype.ingest.delimited import Dialect, stage_delimited
+from holotype.ingest.dwca_join import Part, build_staged_table
+from holotype.ingest.dwca_meta import META_NAME, ArchiveMeta, FileSpec, parse_meta
+from holotype.ingest.dwca_terms import field_name, short_name
+from holotype.ingest.dwca_zip import (
+    ExtractBudget,
+    check_members,
+    data_members,
+    extract_member,
+    member_path,
+    open_zip,
+    read_member,
+)
+from holotype.ingest.encoding import detect_encoding, read_text_head
+from holotype.ingest.errors import IngestError
+from holotype.ingest.source import Limits, StagedSource
+
+MAX_META_BYTES = 16 * 1024 * 1024
+NO_META = "not a Darwin Core Archive: no meta.xml"
+
+
+def find_meta(archive: zipfile.ZipFile, display_name: str) -> tuple[zipfile.ZipInfo, PurePosixPath]:
+    """meta.xml at the root or in the one top-level folder, and the folder it is in."""
+    candidates: list[tuple[int, zipfile.ZipInfo, PurePosixPath]] = []
+    for info in data_members(archive):
+        path = member_path(info.filename, display_name)
+        if path.name.lower() == META_NAME and len(path.parts) <= 2 and path.parts[0] != "__MACOSX":
+            candidates.append((len(path.parts), info, path.parent))
+    if not candidates:
+        raise IngestError(NO_META, file=display_name)
+    candidates.sort(key=lambda candidate: candidate[0])
+    if len(candidates) > 1 and candidates[0][0] == candidates[1][0] == 2:
+        raise IngestError(
+            "the archive holds several folders with a meta.xml; upload one archive at a time",
+            file=display_name,
+        )
+    return candidates[0][1], candidates[0][2]
+
+
+def is_dwca(archive: zipfile.ZipFile, display_name: str) -> bool:
+    """Whether the zip holds a meta.xml where a Darwin Core Archive keeps it."""
+    try:
+        find_meta(archive, display_name)
+    except IngestError:
+        return False
+    return True
+
+
+@dataclass
+class _Archive:
+    """An open archive being staged: where things go and what has been said about it."""
+
+    con: duckdb.DuckDBPyConnection
+    zip: zipfile.ZipFile
+    base: PurePosixPath
+    work_dir: Path
+    display_name: str
+    budget: ExtractBudget
+    warnings: list[str]
+    members: dict[str, zipfile.ZipInfo]
+
+    def member(self, location: str) -> zipfile.ZipInfo | None:
+        """The member at ``location`` (relative to meta.xml), matched exactly or ignoring case."""
+        wanted = str(member_path(str(self.base / location), self.display_name))
+        if wanted in self.members:
+            return self.members[wanted]
+        matches = [info for name, info in self.members.items() if name.lower() == wanted.lower()]
+        return matches[0] if matches else None
+
+    def inner_name(self, location: str) -> str:
+        return f"{location} in {self.display_name}"
+
+
+def stage_dwca(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    work_dir: Path,
+    out: Path,
+    *,
+    display_name: str,
+    limits: Limits,
+) -> StagedSource:
+    """Read a Darwin Core Archive into the staging Parquet file ``out``."""
+    scratch = work_dir / "dwca"
+    with open_zip(path, display_name) as archive:
+        check_members(archive, limits, display_name)
+        meta_info, base = find_meta(archive, display_name)
+        meta_xml = read_member(archive, meta_info, MAX_META_BYTES, display_name)
+        meta = parse_meta(meta_xml, display_name)
+        members = {
+            str(member_path(info.filename, display_name)): info for info in data_members(archive)
+        }
+        budget = ExtractBudget(limits.max_uncompressed_bytes)
+        state = _Archive(con, archive, base, scratch, display_name, budget, [], members)
+        try:
+            return _stage(state, meta, out)
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _stage(state: _Archive, meta: ArchiveMeta, out: Path) -> StagedSource:
+    if meta.extensions and meta.core.id_index is None:
+        raise IngestError(
+            "meta.xml: the core has no <id index=...>, so its extensions cannot be linked to it",
+            file=state.display_name,
+        )
+    core = _stage_part(state, meta.core, "core", allow_empty=False)
+    extensions = [
+        _stage_part(state, spec, f"extension{number}", allow_empty=True)
+        for number, spec in enumerate(meta.extensions, start=1)
+    ]
+    result = build_staged_table(state.con, core, extensions, out, state.display_name)
+    state.warnings.extend(result.warnings)
+    return StagedSource(
+        path=out,
+        fields=result.fields,
+        rows=result.rows,
+        format="dwca",
+        first_row=meta.core.ignore_header_lines + 1,
+        default_id_field=result.id_field,
+        warnings=state.warnings,
+    )
+
+
+def _stage_part(state: _Archive, spec: FileSpec, tag: str, *, allow_empty: bool) -> Part:
+    """Extract and stage every file of a core or extension; columns are named by term."""
+    staged: list[Path] = []
+    names: list[str] = []
+    for number, location in enumerate(spec.locations):
+        data = _extract(state, location, f"{tag}-{number}")
+        if allow_empty and not read_text_head(data, "utf-8-sig", 4096).strip():
+            continue
+        encoding = _encoding(state, spec, data, location)
+        width = _width(data, spec, encoding, state.inner_name(location))
+        if names and len(names) != width:
+            raise IngestError(
+                f"{location} has {width} columns but {spec.locations[0]} has {len(names)}; the "
+                f"files of one {short_name(spec.row_type)} must have the same columns",
+                file=state.display_name,
+            )
+        names = _column_names(spec, width, state.inner_name(location))
+        target = state.work_dir / f"{tag}-{number}.parquet"
+        try:
+            stage_delimited(
+                state.con,
+                data,
+                target,
+                display_name=state.inner_name(location),
+                fmt="dwca",
+                dialect=Dialect(spec.delimiter, spec.quote),
+                encoding=encoding,
+                skip_lines=spec.ignore_header_lines,
+                names=names,
+            )
+        except UnicodeDecodeError as exc:
+            raise IngestError(
+                f"the file is not {encoding} text as meta.xml says ({exc.reason})",
+                file=state.inner_name(location),
+            ) from exc
+        data.unlink()
+        staged.append(target)
+    return Part(spec=spec, files=staged, columns=names, name=short_name(spec.row_type))
+
+
+def _extract(state: _Archive, location: str, stem: str) -> Path:
+    if "://" in location:
+        raise IngestError(
+            f"meta.xml names a remote file ({location}); only files inside the archive are read",
+            file=state.display_name,
+        )
+    info = state.member(location)
+    if info is None:
+        raise IngestError(
+            f"meta.xml names the data file {location!r}, which is not in the archive",
+            file=state.display_name,
+        )
+    return extract_member(
+        state.zip, info, state.work_dir / f"{stem}.txt", state.budget, state.display_name
+    )
+
+
+def _encoding(state: _Archive, spec: FileSpec, data: Path, location: str) -> str:
+    """The declared encoding; a file declared UTF-8 that is not is read as detected."""
+    if spec.encoding not in ("utf-8", "utf-8-sig"):
+        return spec.encoding
+    detected = detect_encoding(data, state.inner_name(location))
+    if detected not in ("utf-8", "utf-8-sig", "ascii"):
+        state.warnings.append(
+            f"{location}: meta.xml says UTF-8 but the file is not; it was read as {detected}"
+        )
+    return detected
+
+
+def _width(data: Path, spec: FileSpec, encoding: str, display_name: str) -> int:
+    """The number of columns of the first record (or of the header when there is no record)."""
+    head = read_text_head(data, encoding, 1024 * 1024)
+    if spec.quote:
+        reader = csv.reader(io.StringIO(head), delimiter=spec.delimiter, quotechar=spec.quote)
+    else:
+        reader = csv.reader(io.StringIO(head), delimiter=spec.delimiter, quoting=csv.QUOTE_NONE)
+    widths: list[int] = []
+    try:
+        for record in reader:
+            if record:
+                widths.append(len(record))
+            if len(widths) > spec.ignore_header_lines:
+                break
+    except csv.Error:
+        pass
+    if not widths:
+        raise IngestError("the file has no rows", file=display_name)
+    return widths[-1]
+
+
+def _column_names(spec: FileSpec, width: int, display_name: str) -> list[str]:
+    """A unique name for each column of the file, from the terms that point at it."""
+    names: dict[int, str] = {}
+    for field in spec.fields:
+        if field.index is None:
+            continue
+        if field.index >= width:
+            raise IngestError(
+                f"meta.xml maps the term {field.term} to column {field.index + 1} (index "
+                f"{field.index}), but the file has only {width} columns",
+                file=display_name,
+                column=field_name(field.term),
+            )
+        names.setdefault(field.index, field_name(field.term))
+    if spec.id_index is not None:
+        if spec.id_index >= width:
+            raise IngestError(
+                f"meta.xml puts the record id in column {spec.id_index + 1} (index "
+                f"{spec.id_index}), but the file has only {width} columns",
+                file=display_name,
+            )
+        names.setdefault(spec.id_index, "id")
+    columns: list[str] = []
+    for index in range(width):
+        name = names.get(index, f"column {index + 1}")
+        while name in columns:
+            name = f"{name} (column {index + 1})"
+        columns.append(name)
+    return columns
