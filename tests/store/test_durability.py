@@ -69,14 +69,25 @@ def test_killed_ingest_leaves_previous_version(resource: ResourceStore, tmp_path
     # The previous version is whole; nothing partial is visible; the lock was released.
     assert [v.version for v in resource.versions()] == [first.version]
     assert resource.count() == 1 and resource.get("keep") is not None
-    leftovers = [p for p in resource.root.rglob("*.parquet") if p.name.startswith(str(first.version + 1)[:4])]
     again = resource.commit(stage_rows(tmp_path, [{"occurrenceID": "new", "x": "2"}]))
     assert again.total == 2
     # The next commit swept away what the killed one had written.
     named = {v.segment for v in resource.versions()} | {v.ends for v in resource.versions()}
     on_disk = {str(p.relative_to(resource.root)) for p in resource.root.rglob("*.parquet")}
     assert on_disk <= named, on_disk - named
-    del leftovers
+
+
+def test_next_commit_sweeps_files_of_interrupted_commits(
+    resource: ResourceStore, tmp_path: Path
+) -> None:
+    resource.commit(stage_rows(tmp_path, [{"occurrenceID": "a"}]))
+    stray = [resource.root / "segments" / "1-dead.parquet", resource.root / "originals" / "1" / "x"]
+    for path in stray:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"partial")
+    resource.commit(stage_rows(tmp_path, [{"occurrenceID": "b"}]))
+    assert not any(p.exists() for p in stray)
+    assert resource.count() == 2
 
 
 def test_error_mid_commit_removes_written_files(resource: ResourceStore, tmp_path: Path) -> None:

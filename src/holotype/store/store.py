@@ -183,7 +183,7 @@ def _sweep_orphans(root: Path, manifest: Manifest) -> None:
     Runs under the writer lock, so no commit is in progress; readers only open files their
     manifest names, and every file any manifest ever named is still named by the current one.
     """
-    referenced = set()
+    referenced: set[str] = set()
     for v in manifest.versions:
         referenced.update(p for p in (v.segment, v.ends) if p)
         if v.source is not None and v.source.path:
