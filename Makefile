@@ -25,14 +25,19 @@ run: $(STAMP)
 	$(BIN)/holotype demo --if-empty
 	$(BIN)/holotype serve
 
-# System packages the tests use for real: PostgreSQL server binaries.
+# System packages the tests use for real: PostgreSQL server binaries (the tests start a
+# throwaway cluster) and Debian's Chromium (Playwright drives it; no browser downloads).
 system-test-deps:
-	@if [ ! -x $(PG_BIN)/initdb ]; then \
-		echo "Installing PostgreSQL server binaries (tests start a throwaway cluster)"; \
+	@missing=""; \
+	[ -x $(PG_BIN)/initdb ] || missing="$$missing postgresql"; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing system packages:$$missing"; \
 		$(SUDO) apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql >/dev/null; \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
 	fi
 	@test -x $(PG_BIN)/initdb || { echo "PostgreSQL binaries missing in $(PG_BIN)"; exit 1; }
+	@test -x /usr/bin/chromium || { echo "/usr/bin/chromium is missing"; exit 1; }
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
