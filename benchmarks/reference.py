@@ -24,16 +24,24 @@ def reference_csv(records: int = 2_000_000) -> Path:
     return path
 
 
-def modified_csv(reference: Path) -> Path:
-    """The reference with 1% of records changed and 0.5% removed (chosen by catalogue number)."""
-    path = reference.with_name(reference.stem + "-modified.csv")
-    if path.exists() and path.stat().st_mtime >= reference.stat().st_mtime:
+def modified_csv(reference: Path, step: int = 1) -> Path:
+    """The reference after ``step`` revisions, chosen by catalogue number.
+
+    Revision 1 changes 1% of the records and removes 0.5%; revision 2 changes another 1% of
+    what revision 1 left.
+    """
+    path = reference.with_name(f"{reference.stem}-modified-{step}.csv")
+    source = reference if step == 1 else modified_csv(reference, step - 1)
+    if path.exists() and path.stat().st_mtime >= source.stat().st_mtime:
         return path
     con = connect(threads=2)
     serial = "CAST(substr(catalogNumber, -9) AS BIGINT)"
+    chosen = {1: 0, 2: 50}[step]
+    removed = f"WHERE {serial} % 200 != 1" if step == 1 else ""
     con.execute(
-        f"COPY (SELECT * REPLACE (CASE WHEN {serial} % 100 = 0 THEN locality || ' (revised)' "
-        f"ELSE locality END AS locality) FROM read_csv({literal(reference)}, all_varchar = true) "
-        f"WHERE {serial} % 200 != 1) TO {literal(path)} (HEADER, FORMAT csv)"
+        f"COPY (SELECT * REPLACE (CASE WHEN {serial} % 100 = {chosen} "
+        f"THEN locality || ' (revision {step})' ELSE locality END AS locality) "
+        f"FROM read_csv({literal(source)}, all_varchar = true) {removed}) "
+        f"TO {literal(path)} (HEADER, FORMAT csv)"
     )
     return path

@@ -16,10 +16,11 @@ RESULTS = Path(__file__).resolve().parent / "results"
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--records", type=int, default=2_000_000)
-    parser.add_argument("--repeats", type=int, default=15)
+    parser.add_argument("--repeats", type=int, default=15, help="timed runs of each count")
+    parser.add_argument("--ingests", type=int, default=3, help="ingest rounds (medians)")
     args = parser.parse_args()
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    result = store_bench.run(args.records, args.repeats)
+    result = store_bench.run(args.records, args.repeats, args.ingests)
     result["machine"] = {"python": platform.python_version(), "cpus": _cpus()}
     result["finished"] = stamp
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -32,10 +33,13 @@ def main() -> None:
         met = "yes" if result["met"][key] else "NO"
         print(f"{key:<20}{value:>12.3f}{'<= ' + str(target):>12}  {met}")
     counts = result["counts"]
-    print(
-        f"count current median {counts['count_current_median_s'] * 1000:.1f} ms, "
-        f"previous {counts['count_previous_median_s'] * 1000:.1f} ms"
-    )
+    medians = [counts[f"count_{k}_median_s"] * 1000 for k in ("current", "previous", "first")]
+    print("count medians: current {:.1f} ms, previous {:.1f} ms, first {:.1f} ms".format(*medians))
+    for label, key in (
+        ("first ingest", "first_ingest_samples_s"),
+        ("re-ingest", "re_ingest_samples_s"),
+    ):
+        print(f"{label} samples: " + ", ".join(f"{s:.2f} s" for s in result[key]))
 
 
 def _cpus() -> int:

@@ -21,7 +21,7 @@ def main() -> None:
     phase, data_dir = sys.argv[1], Path(sys.argv[2])
     portal = Portal.open(load_settings(data_dir=data_dir))
     result: dict[str, object] = {"phase": phase}
-    if phase in ("first-ingest", "re-ingest"):
+    if phase in ("first-ingest", "re-ingest", "third-ingest"):
         if phase == "first-ingest":
             with portal.session() as session:
                 catalogue.create_dataset(session, slug="bench", title="Bench", licence="CC0-1.0")
@@ -35,12 +35,12 @@ def main() -> None:
         with portal.session() as session:
             found = catalogue.get_resource(session, RESOURCE)
         store = portal.store.resource(found.id)
-        previous, current = store.versions()[-2].version, store.versions()[-1].version
+        first, previous, current = (v.version for v in store.versions()[-3:])
         con = portal.duckdb()
-        timings: dict[str, list[float]] = {"current": [], "previous": []}
+        timings: dict[str, list[float]] = {"current": [], "previous": [], "first": []}
         counts = {}
         for _ in range(int(sys.argv[3])):
-            for label, version in (("current", current), ("previous", previous)):
+            for label, version in (("current", current), ("previous", previous), ("first", first)):
                 started = time.perf_counter()
                 counts[label] = store.count(version, con=con)
                 timings[label].append(time.perf_counter() - started)
