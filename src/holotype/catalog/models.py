@@ -11,7 +11,16 @@ import uuid
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, MetaData, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from holotype.catalog.timestamps import UTCDateTime, utcnow
@@ -235,3 +244,29 @@ class Resource(Base):
     modified: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     dataset: Mapped[Dataset] = relationship(back_populates="resources")
+
+
+QUERY_VERSION_MAX = 16
+QUERY_HASH_MAX = 128
+SLUG_KEY_LENGTH = 64
+
+
+class QuerySlug(Base):
+    """A short link: a readable name for a query over some resources at a version.
+
+    ``query`` and ``resource_ids`` hold JSON text; ``resource_ids`` NULL means every resource
+    the reader may see, and ``version`` NULL means the latest data. ``key`` (a SHA-256 of
+    the query version, query hash, resource ids and version) is unique, so asking twice for
+    the same search gives the same slug.
+    """
+
+    __tablename__ = "query_slugs"
+
+    slug: Mapped[str] = mapped_column(String(SLUG_MAX), primary_key=True)
+    query: Mapped[str] = mapped_column(Text)
+    query_version: Mapped[str] = mapped_column(String(QUERY_VERSION_MAX))
+    query_hash: Mapped[str] = mapped_column(String(QUERY_HASH_MAX))
+    resource_ids: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int | None] = mapped_column(BigInteger)
+    key: Mapped[str] = mapped_column(String(SLUG_KEY_LENGTH), unique=True)
+    created: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
