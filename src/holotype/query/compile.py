@@ -1,0 +1,141 @@
+"""Compiling a validated query into one SQL boolean expression over a :class:`Target`.
+
+Every literal is quoted with ``engine.literal`` (numbers as quoted text cast to DOUBLE), so no
+user text reaches the SQL any other way. Every term compiles to a TRUE/FALSE expression, never
+NULL (``COALESCE(..., FALSE)``), so that ``not`` means "none of its members" also for records
+where a member's value is missing. The semantics are written out in ``docs/query-language.md``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from holotype.engine import literal
+from holotype.query.areas import AreaCatalogue
+from holotype.query.compile_geo import (
+    custom_area_sql,
+    exists_point_sql,
+    geo_point_sql,
+    named_area_sql,
+)
+from holotype.query.schema import GROUP_KEYS, Query
+from holotype.query.sql import double, varchar_list
+from holotype.query.target import Target
+from holotype.query.tokens import token_list_sql, tokenize
+
+
+def compile_filter(query: Query, target: Target, areas: AreaCatalogue | None = None) -> str:
+    """A SQL boolean expression true for exactly the records ``query`` matches.
+
+    ``query`` must have passed :func:`~holotype.query.validate.validate`. ``areas`` resolves
+    ``geo_named_area`` names; without it such a query raises ``AreasMissing``. An empty query
+    compiles to ``TRUE``.
+    """
+    return _Compiler(target, areas).query(query)
+
+
+class _Compiler:
+    def __init__(self, target: Target, areas: AreaCatalogue | None) -> None:
+        self.target = target
+        self.areas = areas
+
+    def query(self, query: Query) -> str:
+        parts = []
+        if "search" in query:
+            parts.append(self.words_anywhere(tokenize(query["search"])))
+        if "filters" in query:
+            parts.append(self.member(query["filters"]))
+        parts = [p for p in parts if p != "TRUE"]
+        return _join("AND", parts) if parts else "TRUE"
+
+    def member(self, member: dict[str, Any]) -> str:
+        ((key, value),) = member.items()
+        if key in GROUP_KEYS:
+            members = [self.member(m) for m in value]
+            if key == "not":
+                return f"(NOT {_join('OR', members)})"
+            return _join(key.upper(), members)
+        if key == "geo_custom_area":
+            return _never_null(custom_area_sql(value, self.target))
+        term: dict[str, Any] = value
+        if key == "geo_named_area":
+            return _never_null(named_area_sql(term, self.target, self.areas))
+        if key == "geo_point":
+            return _never_null(geo_point_sql(term, self.target))
+        if key == "string_equals":
+            return self.string_equals(term)
+        if key == "string_contains":
+            return self.string_contains(term)
+        if key == "number_equals":
+            value = double(term["value"])
+            return self.any_field(term["fields"], self.target.number, lambda n: f"{n} = {value}")
+        if key == "number_range":
+            return self.number_range(term)
+        assert key == "exists", key
+        if "geo_field" in term:
+            return _never_null(exists_point_sql(term["geo_field"], self.target))
+        return self.any_field(term["fields"], self.target.text, lambda t: f"{t} IS NOT NULL")
+
+    def words_anywhere(self, words: list[str]) -> str:
+        """Every word is a token of the record: TRUE when there are no words."""
+        return _never_null(self.target.has_tokens(words)) if words else "TRUE"
+
+    def string_equals(self, term: dict[str, Any]) -> str:
+        value = literal(term["value"])
+        return self.any_field(
+            term["fields"], self.target.text, lambda t: f"lower({t}) = lower({value})"
+        )
+
+    def string_contains(self, term: dict[str, Any]) -> str:
+        words = tokenize(term["value"])
+        if not term["fields"]:
+            return self.words_anywhere(words)
+        wanted = varchar_list(words)
+        each = self.any_field(
+            term["fields"],
+            self.target.text,
+            lambda t: f"list_has_all({token_list_sql(t)}, {wanted})",
+        )
+        if not words or each == "FALSE":
+            return each
+        # the record-wide check goes first: an inverted index answers it cheaply
+        return f"({self.words_anywhere(words)} AND {each})"
+
+    def number_range(self, term: dict[str, Any]) -> str:
+        bounds: list[tuple[str, str]] = []
+        if "greater_than" in term:
+            op = ">=" if term.get("greater_than_inclusive", True) else ">"
+            bounds.append((op, double(term["greater_than"])))
+        if "less_than" in term:
+            op = "<=" if term.get("less_than_inclusive", True) else "<"
+            bounds.append((op, double(term["less_than"])))
+
+        def test(n: str) -> str:
+            return " AND ".join(f"{n} {op} {bound}" for op, bound in bounds)
+
+        return self.any_field(term["fields"], self.target.number, test)
+
+    def any_field(
+        self,
+        fields: list[str],
+        expr: Callable[[str], str | None],
+        test: Callable[[str], str],
+    ) -> str:
+        """OR over the fields the target knows of ``test`` of each field's expression."""
+        tests = []
+        for field in fields:
+            sql = expr(field)
+            if sql is not None:
+                tests.append(_never_null(test(sql)))
+        return _join("OR", tests) if tests else "FALSE"
+
+
+def _never_null(sql: str) -> str:
+    return f"COALESCE({sql}, FALSE)"
+
+
+def _join(operator: str, parts: list[str]) -> str:
+    if len(parts) == 1:
+        return parts[0]
+    return "(" + f" {operator} ".join(parts) + ")"
