@@ -10,7 +10,9 @@ PG_BIN := /usr/lib/postgresql/15/bin
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 PYTEST_ARGS ?=
 
-.PHONY: run test lint typecheck bench install system-test-deps clean
+ASSETS := src/holotype/web/static/vendor/.installed-stamp
+
+.PHONY: run test lint typecheck bench install assets system-test-deps clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,9 +20,20 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) $(ASSETS)
 
-run: $(STAMP)
+# Front-end libraries from the npm registry (package-lock.json), copied where the portal serves
+# them. Nothing fetched is committed.
+$(ASSETS): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p src/holotype/web/static/vendor/swagger-ui
+	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js \
+		node_modules/swagger-ui-dist/swagger-ui.css src/holotype/web/static/vendor/swagger-ui/
+	touch $@
+
+assets: $(ASSETS)
+
+run: $(STAMP) $(ASSETS)
 	$(BIN)/holotype init
 	$(BIN)/holotype demo --if-empty
 	$(BIN)/holotype serve
@@ -45,11 +58,12 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-test: $(STAMP) system-test-deps lint typecheck
+test: $(STAMP) $(ASSETS) system-test-deps lint typecheck
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache node_modules \
+		src/holotype/web/static/vendor

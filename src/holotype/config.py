@@ -81,8 +81,30 @@ class Settings(BaseSettings):
         default=("decimalLatitude", "decimalLongitude"),
         description="Latitude and longitude fields that make a record's geo point.",
     )
+    geo_areas_dir: Path | None = Field(
+        default=None,
+        description="Directory holding the Natural Earth 1:50m boundaries that named-area "
+        "queries need (50m-admin-0-countries-v4.1.0.geojson, 50m-geography-regions-v4.1.0.geojson"
+        ", 50m-marine-regions-v4.1.0.geojson). Empty: named areas are unavailable.",
+    )
+    rate_limit_per_minute: int = Field(
+        default=600,
+        ge=0,
+        description="API requests one client (by address) may make per minute; 0 turns the "
+        "limit off. Over it, the API answers 429 with Retry-After.",
+    )
     demo_records: int = Field(
         default=50_000, ge=0, description="Records `holotype demo` generates when not told."
+    )
+    specimen_resources: list[str] = Field(
+        default=["demo-specimens/records"],
+        description="Resources, as dataset-slug/resource-slug, that the reserved short link "
+        "`specimens` searches. Missing, private or file resources are skipped.",
+    )
+    indexlot_resources: list[str] = Field(
+        default=["demo-index-lots/records"],
+        description="Resources, as dataset-slug/resource-slug, that the reserved short link "
+        "`indexlots` searches. Missing, private or file resources are skipped.",
     )
     secret_key: SecretStr | None = _secret(
         "Key that signs sessions and tokens. Secret: only from the environment "

@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 
-from holotype.config import load_settings
-from holotype.services.context import Portal
-from holotype.services.demo import load_demo
-from holotype.web.app import create_app
+from tests.fixtures.site import LiveServer, make_site
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
@@ -28,32 +21,11 @@ ARGS = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    settings = load_settings(data_dir=tmp_path_factory.mktemp("site"))
-    portal = Portal.open(settings)
-    load_demo(portal, 5_000)
-    portal.close()
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline:
-            pytest.fail("the test server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    settings = make_site(tmp_path_factory.mktemp("site"), records=5_000)
+    with LiveServer(settings) as server:
+        yield server.url
 
 
 @pytest.fixture(scope="module")

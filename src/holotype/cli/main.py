@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from holotype.config import ConfigError, Settings, describe, load_settings
@@ -61,11 +61,12 @@ def steps(label: str) -> Iterator[Callable[[str], None]]:
     with Progress(
         SpinnerColumn(),
         TextColumn("[bold]{task.description}"),
+        BarColumn(),  # a pulsing bar: steps have no known length
         TimeElapsedColumn(),
         console=err,
         transient=True,
     ) as progress:
-        task = progress.add_task(label)
+        task = progress.add_task(label, total=None)
         yield lambda step: progress.update(task, description=f"{label}: {step}")
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -14,8 +15,17 @@ from sqlalchemy.orm import Session, sessionmaker
 from holotype.catalog.db import make_engine, make_session_factory, upgrade
 from holotype.config import Settings
 from holotype.engine import connect
+from holotype.index.build import BuildResult, build_index
+from holotype.index.engine import Attached, SearchEngine
+from holotype.index.layout import FORMAT as INDEX_FORMAT
+from holotype.index.layout import prune_indexes
 from holotype.ingest.source import Limits
+from holotype.query.areas import AreaCatalogue
+from holotype.store.commit import Progress
+from holotype.store.locking import writer_lock
 from holotype.store.store import RecordStore
+
+_ENGINE_LOCK = threading.Lock()
 
 
 def duckdb_factory(settings: Settings) -> Callable[[], duckdb.DuckDBPyConnection]:
@@ -39,6 +49,8 @@ class Portal:
     engine: Engine
     sessions: sessionmaker[Session]
     store: RecordStore
+    _engine: SearchEngine | None = field(default=None, repr=False)
+    _areas: AreaCatalogue | None = field(default=None, repr=False)
 
     @classmethod
     def open(cls, settings: Settings, *, migrate: bool = True) -> Portal:
@@ -62,6 +74,58 @@ class Portal:
     def duckdb(self) -> duckdb.DuckDBPyConnection:
         return self.store.connect()
 
+    @property
+    def areas(self) -> AreaCatalogue:
+        """The named areas (Natural Earth boundaries), loaded on first use."""
+        if self._areas is None:
+            self._areas = AreaCatalogue(self.settings.geo_areas_dir)
+        return self._areas
+
+    @property
+    def index_dir(self) -> Path:
+        """Search indexes (derived from the store; deletable) in this index format's folder."""
+        return self.settings.data_dir / "index" / f"v{INDEX_FORMAT}"
+
+    @property
+    def search_engine(self) -> SearchEngine:
+        """This process's search engine, created on first use."""
+        with _ENGINE_LOCK:
+            if self._engine is None:
+                self._engine = SearchEngine(
+                    self.index_dir,
+                    areas=self.areas,
+                    memory_limit=self.settings.duckdb_memory_limit,
+                    threads=self.settings.duckdb_threads,
+                )
+            return self._engine
+
+    def build_index(
+        self, resource_id: str, version: int | None = None, progress: Progress | None = None
+    ) -> BuildResult | None:
+        """Bring the resource's search index up to ``version`` (default: latest)."""
+        store = self.store.resource(resource_id)
+        manifest = store.manifest()
+        target = manifest.resolve(version)
+        root = self.index_dir / resource_id
+        with writer_lock(root / "lock", timeout=600):
+            result = build_index(
+                root,
+                store.root,
+                manifest,
+                version=target,
+                geo_fields=self.settings.geo_fields,
+                memory_limit=self.settings.duckdb_memory_limit,
+                threads=self.settings.duckdb_threads,
+                progress=progress,
+            )
+            prune_indexes(root, keep=2)
+        return result
+
+    def ensure_index(self, resource_id: str, version: int) -> Attached | None:
+        """Attach an index serving ``version``, building it first when there is none."""
+        self.build_index(resource_id)
+        return self.search_engine.attach(resource_id, version)
+
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A catalogue session that commits on success and rolls back on error."""
@@ -74,4 +138,7 @@ class Portal:
                 raise
 
     def close(self) -> None:
+        if self._engine is not None:
+            self._engine.close()
+            self._engine = None
         self.engine.dispose()

@@ -96,6 +96,8 @@ def ingest(
     finally:
         shutil.rmtree(work, ignore_errors=True)
     if result.version is not None:
+        say("updating the search index")
+        portal.build_index(found.id, result.version, progress=progress)
         with portal.session() as session:  # records the id field chosen and the new modified
             found = catalogue.update_resource(session, found.id, id_field=store.manifest().id_field)
     return IngestOutcome(found, result)

@@ -19,6 +19,9 @@ from holotype.config import Settings
 from holotype.services.context import Portal
 from holotype.services.errors import ServiceError
 from holotype.services.records import dataset_summaries
+from holotype.web.api import create_router
+from holotype.web.openapi import openapi_document
+from holotype.web.ratelimit import RateLimiter, middleware
 
 HERE = Path(__file__).parent
 
@@ -43,8 +46,23 @@ def create_app(settings: Settings) -> FastAPI:
         finally:
             app.state.portal.close()
 
-    app = FastAPI(title=settings.site_name, lifespan=lifespan, docs_url=None, redoc_url=None)
+    app = FastAPI(
+        title=settings.site_name, lifespan=lifespan, docs_url=None, redoc_url=None,
+        openapi_url=None,
+    )
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.include_router(create_router())
+    if settings.rate_limit_per_minute:
+        app.middleware("http")(middleware(RateLimiter(settings.rate_limit_per_minute)))
+
+    @app.get("/api/openapi.json", include_in_schema=False)
+    async def openapi() -> JSONResponse:
+        return JSONResponse(openapi_document(settings.site_name))
+
+    @app.get("/api/docs", include_in_schema=False, response_class=HTMLResponse)
+    async def api_docs(request: Request) -> Response:
+        available = (HERE / "static" / "vendor" / "swagger-ui" / "swagger-ui-bundle.js").exists()
+        return templates.TemplateResponse(request, "api_docs.html", {"available": available})
 
     @app.exception_handler(ServiceError)
     async def service_error(request: Request, exc: ServiceError) -> Response:

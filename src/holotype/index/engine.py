@@ -1,0 +1,105 @@
+"""The per-process search engine: one in-memory DuckDB with index files attached read-only.
+
+Index files are immutable once renamed into place, so any number of processes can attach them
+read-only at once. Each request works on its own cursor of the shared database instance.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from holotype.engine import connect, ident, literal
+from holotype.index.layout import index_path, indexed_versions, number_column
+from holotype.query.area_sql import AreaRegistry, register_area_udf
+from holotype.query.areas import AreaCatalogue
+
+KEEP_ATTACHED = 2  # index files per resource kept attached (the newest ones)
+
+
+@dataclass(frozen=True)
+class Attached:
+    """An attached index: its alias and what it holds."""
+
+    resource_id: str
+    version: int  # the version the index was built at: it serves every version up to this one
+    alias: str
+    columns: tuple[str, ...]
+    numbers: frozenset[str]
+
+    @property
+    def records(self) -> str:
+        return f"{ident(self.alias)}.records"
+
+    @property
+    def tokens(self) -> str:
+        return f"{ident(self.alias)}.tokens"
+
+    def number(self, field: str) -> str | None:
+        if field in self.numbers:
+            return ident(number_column(field))
+        return None
+
+
+class SearchEngine:
+    """Attaches resources' index files on demand and hands out cursors."""
+
+    def __init__(
+        self,
+        index_root: Path,
+        *,
+        areas: AreaCatalogue | None = None,
+        memory_limit: str = "2GB",
+        threads: int = 0,
+    ) -> None:
+        self.index_root = index_root
+        self.areas = areas
+        self.registry = AreaRegistry(areas)
+        self._con = connect(memory_limit=memory_limit, threads=threads)
+        register_area_udf(self._con, self.registry)
+        self._lock = threading.Lock()
+        self._attached: dict[str, list[Attached]] = {}
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        return self._con.cursor()
+
+    def resource_dir(self, resource_id: str) -> Path:
+        return self.index_root / resource_id
+
+    def attach(self, resource_id: str, version: int) -> Attached | None:
+        """An attached index that serves ``version``; None when no index covers it yet."""
+        with self._lock:
+            for attached in reversed(self._attached.get(resource_id, [])):
+                if attached.version >= version:
+                    return attached
+            built = indexed_versions(self.resource_dir(resource_id))
+            available = [v for v in built if v >= version]
+            if not available:
+                return None
+            return self._attach(resource_id, available[-1])
+
+    def _attach(self, resource_id: str, version: int) -> Attached:
+        alias = f"ix_{resource_id}_{version}"
+        path = index_path(self.resource_dir(resource_id), version)
+        self._con.execute(f"ATTACH {literal(path)} AS {ident(alias)} (READ_ONLY)")
+        meta = dict(self._con.execute(f"SELECT key, value FROM {ident(alias)}.meta").fetchall())
+        attached = Attached(
+            resource_id=resource_id,
+            version=version,
+            alias=alias,
+            columns=tuple(json.loads(meta["columns"])),
+            numbers=frozenset(json.loads(meta["numbers"])),
+        )
+        kept = [*self._attached.get(resource_id, []), attached]
+        while len(kept) > KEEP_ATTACHED:
+            old = kept.pop(0)
+            self._con.execute(f"DETACH {ident(old.alias)}")
+        self._attached[resource_id] = kept
+        return attached
+
+    def close(self) -> None:
+        self._con.close()

@@ -1,0 +1,42 @@
+"""The query compiler's view of an attached index (see holotype.query.target.Target)."""
+
+from __future__ import annotations
+
+from holotype.engine import ident, literal
+from holotype.index.engine import Attached
+from holotype.query.area_sql import AreaRegistry, area_predicate_sql
+from holotype.query.areas import Area
+
+
+class IndexTarget:
+    """Compiles terms to columns of ``records`` and the inverted ``tokens`` table."""
+
+    def __init__(self, attached: Attached, registry: AreaRegistry) -> None:
+        self.attached = attached
+        self.registry = registry
+        self._columns = set(attached.columns)
+
+    def text(self, field: str) -> str | None:
+        return ident(field) if field in self._columns else None
+
+    def number(self, field: str) -> str | None:
+        return self.attached.number(field)
+
+    def point(self) -> tuple[str, str]:
+        return "_lat", "_lon"
+
+    def has_tokens(self, tokens: list[str]) -> str:
+        if not tokens:
+            return "TRUE"
+        table = self.attached.tokens
+        return " AND ".join(
+            f"_rid IN (SELECT _rid FROM {table} WHERE token = {literal(t)})"
+            for t in sorted(set(tokens))
+        )
+
+    def fields(self) -> list[str]:
+        return list(self.attached.columns)
+
+    def area(self, area: Area) -> str:
+        self.registry.add(area)
+        return area_predicate_sql(area, "_lat", "_lon")

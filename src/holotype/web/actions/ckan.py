@@ -1,0 +1,258 @@
+"""CKAN core actions on the catalogue: packages (datasets), organisations, resources, status."""
+
+from __future__ import annotations
+
+import shlex
+from typing import Any
+
+import holotype
+from holotype.catalog.snapshots import DatasetInfo, OrganisationInfo, ResourceInfo
+from holotype.services import catalogue
+from holotype.services.errors import NotFound
+from holotype.services.records import record_count
+from holotype.web.actions.registry import (
+    Action,
+    Context,
+    Param,
+    ValidationError,
+    boolean,
+    integer,
+    string,
+)
+
+FQ_KEYS = {
+    "organization": "organisation",
+    "owner_org": "organisation",
+    "tags": "keyword",
+    "license_id": "licence",
+    "category": "category",
+    "name": "slug",
+}
+SORTS = {
+    "metadata_modified": lambda d: d.modified,
+    "metadata_created": lambda d: d.created,
+    "title": lambda d: d.title.lower(),
+    "name": lambda d: d.slug,
+}
+
+
+def organisation_dict(org: OrganisationInfo) -> dict[str, Any]:
+    return {
+        "id": org.id,
+        "name": org.slug,
+        "title": org.name,
+        "display_name": org.name,
+        "description": org.description,
+        "created": org.created.isoformat(),
+        "type": "organization",
+        "is_organization": True,
+        "state": "active",
+    }
+
+
+def resource_dict(ctx: Context, resource: ResourceInfo) -> dict[str, Any]:
+    return {
+        "id": resource.id,
+        "package_id": resource.dataset_id,
+        "name": resource.name,
+        "description": resource.description,
+        "format": "CSV" if resource.kind == "records" else "",
+        "datastore_active": resource.kind == "records",
+        "record_count": record_count(ctx.portal, resource),
+        "created": resource.created.isoformat(),
+        "last_modified": resource.modified.isoformat(),
+        "url": f"{ctx.base_url}/dataset/{resource.dataset_slug}/resource/{resource.slug}",
+        "state": "active",
+    }
+
+
+def package_dict(
+    ctx: Context, dataset: DatasetInfo, resources: list[ResourceInfo]
+) -> dict[str, Any]:
+    org = None
+    if dataset.organisation:
+        with ctx.portal.session() as session:
+            org = organisation_dict(catalogue.get_organisation(session, dataset.organisation))
+    return {
+        "id": dataset.id,
+        "name": dataset.slug,
+        "title": dataset.title,
+        "notes": dataset.description,
+        "type": "dataset",
+        "state": "active",
+        "private": not dataset.is_public,
+        "license_id": dataset.licence.id,
+        "license_title": dataset.licence.title,
+        "license_url": dataset.licence.url,
+        "category": dataset.category,
+        "doi": dataset.doi,
+        "author": "; ".join(c.name for c in dataset.creators),
+        "creators": [
+            {"name": c.name, "orcid": c.orcid, "affiliation": c.affiliation}
+            for c in dataset.creators
+        ],
+        "tags": [{"name": k, "display_name": k} for k in dataset.keywords],
+        "num_tags": len(dataset.keywords),
+        "organization": org,
+        "owner_org": org["id"] if org else None,
+        "resources": [resource_dict(ctx, r) for r in resources],
+        "num_resources": len(resources),
+        "metadata_created": dataset.created.isoformat(),
+        "metadata_modified": dataset.modified.isoformat(),
+    }
+
+
+def _public_dataset(ctx: Context, ref: str) -> tuple[DatasetInfo, list[ResourceInfo]]:
+    with ctx.portal.session() as session:
+        dataset = catalogue.get_dataset(session, ref)
+        if not dataset.is_public:
+            raise NotFound(f"dataset {ref!r} does not exist", field="id")
+        return dataset, catalogue.list_resources(session, dataset.id)
+
+
+def package_list(ctx: Context, p: dict[str, Any]) -> list[str]:
+    with ctx.portal.session() as session:
+        names = [d.slug for d in catalogue.list_datasets(session)]
+    start = p["offset"] or 0
+    return names[start : start + p["limit"]] if p["limit"] is not None else names[start:]
+
+
+def package_show(ctx: Context, p: dict[str, Any]) -> dict[str, Any]:
+    return package_dict(ctx, *_public_dataset(ctx, p["id"]))
+
+
+def parse_fq(fq: str) -> list[tuple[str, str]]:
+    """Solr-style ``key:value`` filters (values may be quoted); unknown keys are an error."""
+    try:
+        parts = shlex.split(fq)
+    except ValueError as exc:
+        raise ValidationError({"fq": [f"cannot read the filter: {exc}"]}) from exc
+    result = []
+    for part in parts:
+        part = part.lstrip("+")
+        if part.upper() == "AND" or not part:
+            continue
+        key, sep, value = part.partition(":")
+        if not sep or key not in FQ_KEYS:
+            allowed = ", ".join(sorted(FQ_KEYS))
+            message = f"cannot filter on {part!r}; use key:value with {allowed}"
+            raise ValidationError({"fq": [message]})
+        result.append((FQ_KEYS[key], value.strip('"')))
+    return result
+
+
+def _matches(dataset: DatasetInfo, words: list[str], filters: list[tuple[str, str]]) -> bool:
+    text = " ".join([dataset.title, dataset.description, dataset.slug, *dataset.keywords]).lower()
+    if any(word not in text for word in words):
+        return False
+    for key, value in filters:
+        actual: list[str] = {
+            "organisation": [dataset.organisation or ""],
+            "keyword": list(dataset.keywords),
+            "licence": [dataset.licence.id],
+            "category": [dataset.category],
+            "slug": [dataset.slug],
+        }[key]
+        if value not in actual:
+            return False
+    return True
+
+
+def package_search(ctx: Context, p: dict[str, Any]) -> dict[str, Any]:
+    words = [w for w in (p["q"] or "").lower().split() if w not in ("*:*", "*")]
+    filters = parse_fq(p["fq"] or "")
+    with ctx.portal.session() as session:
+        found = [d for d in catalogue.list_datasets(session) if _matches(d, words, filters)]
+    key, _, direction = (p["sort"] or "metadata_modified desc").partition(" ")
+    if key not in SORTS:
+        raise ValidationError({"sort": [f"sort by one of {', '.join(sorted(SORTS))}"]})
+    found.sort(key=SORTS[key], reverse=direction.strip().lower() == "desc")  # type: ignore[arg-type]
+    page = found[p["start"] : p["start"] + p["rows"]]
+    results = []
+    for dataset in page:
+        with ctx.portal.session() as session:
+            resources = catalogue.list_resources(session, dataset.id)
+        results.append(package_dict(ctx, dataset, resources))
+    facets: dict[str, dict[str, int]] = {"organization": {}, "tags": {}, "license_id": {},
+                                         "category": {}}
+    for d in found:
+        for name, values in (("organization", [d.organisation] if d.organisation else []),
+                             ("tags", list(d.keywords)), ("license_id", [d.licence.id]),
+                             ("category", [d.category])):
+            for value in values:
+                facets[name][value] = facets[name].get(value, 0) + 1
+    return {
+        "count": len(found),
+        "results": results,
+        "sort": p["sort"] or "metadata_modified desc",
+        "facets": facets,
+        "search_facets": {
+            name: {"title": name, "items": [
+                {"name": v, "display_name": v, "count": n}
+                for v, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+            ]}
+            for name, counts in facets.items()
+        },
+    }
+
+
+def organization_list(ctx: Context, p: dict[str, Any]) -> list[Any]:
+    with ctx.portal.session() as session:
+        orgs = catalogue.list_organisations(session)
+    if p["all_fields"]:
+        return [organisation_dict(o) for o in orgs]
+    return [o.slug for o in orgs]
+
+
+def organization_show(ctx: Context, p: dict[str, Any]) -> dict[str, Any]:
+    with ctx.portal.session() as session:
+        org = catalogue.get_organisation(session, p["id"])
+        datasets = catalogue.list_datasets(session, organisation=org.id)
+    result = organisation_dict(org)
+    result["package_count"] = len(datasets)
+    if p["include_datasets"]:
+        result["packages"] = [d.slug for d in datasets]
+    return result
+
+
+def resource_show(ctx: Context, p: dict[str, Any]) -> dict[str, Any]:
+    with ctx.portal.session() as session:
+        resource = catalogue.get_resource(session, p["id"])
+        dataset = catalogue.get_dataset(session, resource.dataset_id)
+    if not dataset.is_public:
+        raise NotFound(f"resource {p['id']!r} does not exist", field="id")
+    return resource_dict(ctx, resource)
+
+
+def status_show(ctx: Context, p: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "site_title": ctx.portal.settings.site_name,
+        "site_url": ctx.base_url,
+        "ckan_version": "2.10.0",
+        "holotype_version": holotype.__version__,
+        "extensions": ["datastore", "versioned_datastore"],
+        "locale_default": "en",
+    }
+
+
+ID = Param("id", string("Id or name (slug)."), required=True)
+
+ACTIONS = (
+    Action("package_list", package_list, "Names of all public datasets.",
+           (Param("limit", integer("At most this many.", minimum=0)),
+            Param("offset", integer("Skip this many.", minimum=0), default=0))),
+    Action("package_show", package_show, "One dataset with its resources.", (ID,)),
+    Action("package_search", package_search, "Search datasets by text and filters.",
+           (Param("q", string("Words in the title, description or keywords.")),
+            Param("fq", string('Filters such as organization:nhm tags:"insects" '
+                               "license_id:CC0-1.0 category:collection")),
+            Param("rows", integer("Datasets per page.", minimum=0, maximum=1000), default=10),
+            Param("start", integer("Datasets to skip.", minimum=0), default=0),
+            Param("sort", string("metadata_modified|metadata_created|title|name, asc|desc.")))),
+    Action("organization_list", organization_list, "All organisations.",
+           (Param("all_fields", boolean("Whole organisations, not just names."), default=False),)),
+    Action("organization_show", organization_show, "One organisation.",
+           (ID, Param("include_datasets", boolean("List its datasets."), default=False))),
+    Action("resource_show", resource_show, "One resource.", (ID,)),
+    Action("status_show", status_show, "The portal's name and versions.", ()),
+)

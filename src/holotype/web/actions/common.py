@@ -1,0 +1,58 @@
+"""Helpers the search actions share: reading queries, versions and resource lists."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from holotype.query.errors import AreasMissing, QueryError
+from holotype.query.parse import parse
+from holotype.query.validate import validate
+from holotype.services import search
+from holotype.web.actions.registry import Context, ValidationError
+
+QUERY_VERSION = "v1.0.0"
+
+
+def read_query(ctx: Context, value: Any, name: str = "query") -> dict[str, Any]:
+    """A validated NHM v1.0.0 query from a parameter (an object, or JSON text)."""
+    if value is None:
+        return {}
+    try:
+        raw = parse(value) if isinstance(value, str) else value
+        return dict(validate(raw, ctx.portal.areas))
+    except QueryError as exc:
+        raise ValidationError({name: [f"{exc.path}: {exc.message}"]}) from exc
+    except AreasMissing as exc:
+        raise ValidationError({name: [str(exc)]}) from exc
+
+
+def check_query_version(value: Any) -> None:
+    if value not in (None, QUERY_VERSION):
+        raise ValidationError({"query_version": [f"Only {QUERY_VERSION} is supported"]})
+
+
+def and_query(base: dict[str, Any], *terms: dict[str, Any]) -> dict[str, Any]:
+    """``base`` with extra terms ANDed into its filters."""
+    extra = [t for t in terms if t]
+    if not extra:
+        return base
+    members = [*extra]
+    if base.get("filters"):
+        members.insert(0, base["filters"])
+    return {**base, "filters": {"and": members}}
+
+
+def resource_views(
+    ctx: Context, resource_ids: list[str] | None, version: int | None
+) -> list[search.View]:
+    return search.views(
+        ctx.portal, search.searchable_resources(ctx.portal, resource_ids), version
+    )
+
+
+def facet_result(facet: search.Facet) -> dict[str, Any]:
+    """A facet in the NHM portal's shape."""
+    return {
+        "details": {"sum_other_doc_count": facet.others, "doc_count_error_upper_bound": 0},
+        "values": dict(facet.values),
+    }

@@ -1,0 +1,173 @@
+"""CKAN DataStore actions: datastore_search and datastore_query_extent."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from holotype.services import search
+from holotype.store.stats import field_type
+from holotype.web.actions.common import and_query, facet_result, read_query, resource_views
+from holotype.web.actions.registry import (
+    Action,
+    Context,
+    Param,
+    ValidationError,
+    boolean,
+    integer,
+    obj,
+    string,
+    strings,
+)
+
+MAX_LIMIT = 1000
+
+
+def with_text(query: dict[str, Any], q: Any) -> dict[str, Any]:
+    """Add CKAN's ``q`` to a query: free text over all fields, or {field: text} (each field must
+    hold every word of its text)."""
+    if q is None or q == "":
+        return query
+    if isinstance(q, str):
+        words = " ".join(x for x in (query.get("search"), q) if x)
+        return {**query, "search": words}
+    if isinstance(q, dict):
+        terms = []
+        for name, value in q.items():
+            if not isinstance(value, str):
+                raise ValidationError({"q": [f"the value for {name!r} must be text"]})
+            terms.append({"string_contains": {"fields": [name], "value": value}})
+        return and_query(query, {"and": terms}) if terms else query
+    raise ValidationError({"q": ["Must be text or an object of field: text"]})
+
+
+def filter_terms(filters: dict[str, Any] | None) -> dict[str, Any]:
+    """CKAN's ``filters``: {field: value or [values]}, each an exact (case-insensitive) match."""
+    terms = []
+    for name, value in (filters or {}).items():
+        values = value if isinstance(value, list) else [value]
+        if not values or not all(isinstance(v, str | int | float) for v in values):
+            raise ValidationError({"filters": [f"the value for {name!r} must be text or a list"]})
+        options = [{"string_equals": {"fields": [name], "value": str(v)}} for v in values]
+        terms.append(options[0] if len(options) == 1 else {"or": options})
+    return {"and": terms} if terms else {}
+
+
+def parse_sort(sort: Any) -> list[tuple[str, bool]]:
+    """``"field asc, other desc"`` (or a list of such) as (field, descending) pairs."""
+    if not sort:
+        return []
+    parts = sort if isinstance(sort, list) else str(sort).split(",")
+    result = []
+    for part in parts:
+        words = str(part).strip().rsplit(" ", 1)
+        direction = words[1].lower() if len(words) == 2 else "asc"
+        if direction not in ("asc", "desc"):
+            words, direction = [str(part).strip()], "asc"
+        name = words[0].strip().strip('"')
+        if not name:
+            raise ValidationError({"sort": [f"cannot read the sort {part!r}"]})
+        result.append((name, direction == "desc"))
+    return result
+
+
+def _fields_param(value: Any) -> list[str] | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return [f.strip() for f in value.split(",") if f.strip()]
+    return [str(f) for f in value]
+
+
+def field_list(ctx: Context, view: search.View) -> list[dict[str, str]]:
+    version = ctx.portal.store.resource(view.rid).resolve(view.version)
+    stats = version.stats if version else {}
+    return [{"id": "_id", "type": "string"}] + [
+        {"id": name, "type": field_type(stats.get(name, {}))}
+        for name in view.attached.columns
+        if name in stats
+    ]
+
+
+def datastore_search(ctx: Context, p: dict[str, Any]) -> dict[str, Any]:
+    query = and_query(with_text(read_query(ctx, p["query"]), p["q"]), filter_terms(p["filters"]))
+    views = resource_views(ctx, [p["resource_id"]], p["version"])
+    fields = _fields_param(p["fields"])
+    result: dict[str, Any] = {
+        "resource_id": p["resource_id"],
+        "limit": p["limit"],
+        "offset": p["offset"],
+        "records": [],
+        "fields": [],
+        "after": None,
+        "version": None,
+    }
+    if not views:  # no version of the resource existed then
+        result["total"] = 0
+        return result
+    view = views[0]
+    page = search.page(
+        ctx.portal, views, query, size=p["limit"], after=p["after"], offset=p["offset"],
+        sort=parse_sort(p["sort"]), fields=fields,
+    )
+    result.update(
+        records=[r["data"] for r in page.records],
+        fields=[f for f in field_list(ctx, view) if fields is None or f["id"] in fields
+                or f["id"] == "_id"],
+        after=page.after,
+        version=view.version,
+    )
+    if p["include_total"]:
+        result["total"] = search.count(ctx.portal, views, query)[view.rid]
+    if p["facets"]:
+        found = search.facets(ctx.portal, views, query, p["facets"], p["facet_limits"] or {})
+        result["facets"] = {name: facet_result(f) for name, f in found.items()}
+    return result
+
+
+def datastore_query_extent(ctx: Context, p: dict[str, Any]) -> dict[str, Any]:
+    query = and_query(with_text(read_query(ctx, p["query"]), p["q"]), filter_terms(p["filters"]))
+    views = resource_views(ctx, [p["resource_id"]], p["version"])
+    if not views:
+        return {"total_count": 0, "geom_count": 0, "bounds": None}
+    total, with_point, bounds = search.extent(ctx.portal, views, query)
+    return {"total_count": total, "geom_count": with_point, "bounds": bounds}
+
+
+SEARCH_PARAMS = (
+    Param("resource_id", string("The resource to search."), required=True),
+    Param("q", {"type": ["string", "object"], "description":
+                "Free text over all fields, or an object {field: text} for text within fields."}),
+    Param("filters", obj("Exact matches: {field: value or [values]} (case-insensitive).")),
+    Param("query", {"type": ["object", "string"],
+                    "description": "An NHM query schema v1.0.0 query, ANDed with q and filters."}),
+    Param("version", integer("Search the records as of this version (ms timestamp).")),
+)
+
+ACTIONS = (
+    Action(
+        "datastore_search",
+        datastore_search,
+        "Search one resource's records: text, filters, sort, facets and deep paging.",
+        (
+            *SEARCH_PARAMS,
+            Param("fields", {"type": ["array", "string"], "items": {"type": "string"},
+                             "description": "Fields to return (a list or comma-separated)."}),
+            Param("sort", {"type": ["string", "array"], "items": {"type": "string"},
+                           "description": "e.g. \"year desc, scientificName asc\""}),
+            Param("limit", integer("Records per page.", minimum=0, maximum=MAX_LIMIT),
+                  default=100),
+            Param("offset", integer("Records to skip (offset + limit <= 10,000).", minimum=0),
+                  default=0),
+            Param("include_total", boolean("Count the matching records."), default=True),
+            Param("facets", strings("Fields to facet on.")),
+            Param("facet_limits", obj("Values per facet: {field: n} (default 10).")),
+            Param("after", string("The cursor from the previous page, for deep paging.")),
+        ),
+    ),
+    Action(
+        "datastore_query_extent",
+        datastore_query_extent,
+        "The number of matching records, how many have a point, and their bounding box.",
+        SEARCH_PARAMS,
+    ),
+)

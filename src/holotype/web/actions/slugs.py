@@ -1,0 +1,61 @@
+"""Short links: vds_slug_create and vds_slug_resolve."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from holotype.query.normalise import normalise, query_hash
+from holotype.services import slugs
+from holotype.services.search import searchable_resources
+from holotype.web.actions.common import QUERY_VERSION, check_query_version, read_query
+from holotype.web.actions.registry import Action, Context, Param, integer, string, strings
+
+
+def vds_slug_create(ctx: Context, p: dict[str, Any]) -> dict[str, Any]:
+    check_query_version(p["query_version"])
+    query = normalise(read_query(ctx, p["query"]))
+    resource_ids = None
+    if p["resource_ids"]:
+        resource_ids = sorted({r.id for r in searchable_resources(ctx.portal, p["resource_ids"])})
+    with ctx.portal.session() as session:
+        info = slugs.create_slug(
+            session, query=query, query_hash=query_hash(query), query_version=QUERY_VERSION,
+            resource_ids=resource_ids, version=p["version"],
+        )
+    return {"slug": info.slug}
+
+
+def vds_slug_resolve(ctx: Context, p: dict[str, Any]) -> dict[str, Any]:
+    settings = ctx.portal.settings
+    with ctx.portal.session() as session:
+        presets = slugs.presets_from(
+            session, settings.specimen_resources, settings.indexlot_resources,
+            empty_query_hash=query_hash({}), query_version=QUERY_VERSION,
+        )
+        info = slugs.resolve_slug(session, p["slug"], presets=presets)
+    return {
+        "slug": info.slug,
+        "query": info.query,
+        "query_version": info.query_version,
+        "query_hash": info.query_hash,
+        "resource_ids": list(info.resource_ids) if info.resource_ids is not None else None,
+        "version": info.version,
+        "reserved": info.reserved,
+        "created": info.created.isoformat() if info.created else None,
+    }
+
+
+ACTIONS = (
+    Action("vds_slug_create", vds_slug_create,
+           "A short readable link (adjective-adjective-animal) for a search; the same search "
+           "always gets the same slug.",
+           (Param("query", {"type": ["object", "string"], "description": "An NHM query."}),
+            Param("query_version", string("The query schema version.", enum=["v1.0.0"]),
+                  default="v1.0.0"),
+            Param("resource_ids", strings("Resources searched; absent means all visible.")),
+            Param("version", integer("Pin the search to this version (ms timestamp).")))),
+    Action("vds_slug_resolve", vds_slug_resolve,
+           "The search behind a slug, including the reserved everything, collections, "
+           "specimens and indexlots.",
+           (Param("slug", string("The slug."), required=True),)),
+)

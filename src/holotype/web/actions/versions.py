@@ -1,0 +1,82 @@
+"""Record and resource versions: vds_data_get, vds_version_record/_resource/_round."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from holotype.services.errors import NotFound
+from holotype.store.store import ResourceStore
+from holotype.web.actions.registry import Action, Context, Param, integer, string
+from holotype.web.actions.search_scope import visible_resource
+
+
+def _store(ctx: Context, resource_id: str) -> ResourceStore:
+    resource = visible_resource(ctx, resource_id)
+    return ctx.portal.store.resource(resource.id)
+
+
+def vds_data_get(ctx: Context, p: dict[str, Any]) -> dict[str, Any]:
+    store = _store(ctx, p["resource_id"])
+    found = store.resolve(p["version"])
+    record = store.get(p["record_id"], found.version) if found else None
+    if record is None:
+        raise NotFound(f"record {p['record_id']!r} does not exist at that version",
+                       field="record_id")
+    record_id = record.pop("_id")
+    return {"id": record_id, "version": found.version if found else None, "data": record}
+
+
+def vds_version_record(ctx: Context, p: dict[str, Any]) -> list[dict[str, Any]]:
+    history = _store(ctx, p["resource_id"]).history(p["record_id"])
+    if not history:
+        raise NotFound(f"record {p['record_id']!r} does not exist", field="record_id")
+    return [
+        {
+            "version": h.version,
+            "until": h.until,
+            "deleted": h.deleted,
+            "data": h.data,
+            "changes": {k: {"before": b, "after": a} for k, (b, a) in h.changes.items()},
+        }
+        for h in history
+    ]
+
+
+def vds_version_resource(ctx: Context, p: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {
+            "version": v.version,
+            "committed": v.committed_at,
+            "added": v.added,
+            "changed": v.changed,
+            "removed": v.removed,
+            "total": v.total,
+            "mode": v.mode,
+            "source": v.source.name if v.source else None,
+        }
+        for v in _store(ctx, p["resource_id"]).versions()
+    ]
+
+
+def vds_version_round(ctx: Context, p: dict[str, Any]) -> int | None:
+    """The version current at the given moment (the latest not after it), or null."""
+    found = _store(ctx, p["resource_id"]).resolve(p["version"])
+    return found.version if found else None
+
+
+RESOURCE = Param("resource_id", string("The resource (id or dataset/resource)."), required=True)
+RECORD = Param("record_id", string("The record id."), required=True)
+
+ACTIONS = (
+    Action("vds_data_get", vds_data_get, "One record as of a version (default: latest).",
+           (RESOURCE, RECORD, Param("version", integer("A version (ms timestamp).")))),
+    Action("vds_version_record", vds_version_record,
+           "Every version of one record with the fields each changed.", (RESOURCE, RECORD)),
+    Action("vds_version_resource", vds_version_resource,
+           "Every version of a resource with what each changed.", (RESOURCE,)),
+    Action("vds_version_round", vds_version_round,
+           "Round a moment down to the resource version current then.",
+           (RESOURCE, Param("version", integer("A moment (ms timestamp)."), required=True))),
+)
+
+

@@ -1,0 +1,101 @@
+"""The CKAN-compatible action API at /api/3/action/<name>, in CKAN's envelope.
+
+Both ``/api/3/action/<name>`` and CKAN's unversioned ``/api/action/<name>`` answer.
+Success: ``{"help": url, "success": true, "result": ...}``; failure:
+``{"help": url, "success": false, "error": {"__type": "...", "message": "...", field: [...]}}``
+with the matching HTTP status, as CKAN answers, so clients such as ``ckanapi`` work unchanged.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+
+from holotype.services.errors import ServiceError
+from holotype.services.search import Unavailable
+from holotype.store.locking import Busy
+from holotype.web.actions import ACTIONS
+from holotype.web.actions.registry import Action, Context, ValidationError, coerce
+
+log = logging.getLogger(__name__)
+
+ERROR_TYPES = {400: "Validation Error", 403: "Authorization Error", 404: "Not Found Error",
+               409: "Validation Error", 503: "Service Unavailable"}
+
+
+def envelope_error(
+    request: Request, status: int, kind: str, message: str, extra: dict[str, Any] | None = None
+) -> JSONResponse:
+    error: dict[str, Any] = {"__type": kind, "message": message, **(extra or {})}
+    return JSONResponse(
+        {"help": str(request.url_for("action_help", name=_name(request))), "success": False,
+         "error": error},
+        status_code=status,
+    )
+
+
+def _name(request: Request) -> str:
+    return str(request.path_params.get("name", ""))
+
+
+async def _params(request: Request, action: Action) -> dict[str, Any]:
+    if request.method == "POST":
+        body = await request.body()
+        raw: Any = {}
+        if body.strip():
+            try:
+                raw = json.loads(body)
+            except ValueError as exc:
+                raise ValidationError({"body": [f"not valid JSON: {exc}"]}) from exc
+        if not isinstance(raw, dict):
+            raise ValidationError({"body": ["must be a JSON object of parameters"]})
+        merged = {**dict(request.query_params), **raw}
+        return coerce(action, merged, from_text=False)
+    return coerce(action, dict(request.query_params), from_text=True)
+
+
+def create_router() -> APIRouter:
+    router = APIRouter()
+
+    @router.api_route("/api/3/action/{name}", methods=["GET", "POST"], include_in_schema=False)
+    @router.api_route("/api/action/{name}", methods=["GET", "POST"], include_in_schema=False)
+    async def action(request: Request, name: str) -> JSONResponse:
+        found = ACTIONS.get(name)
+        if found is None:
+            return envelope_error(request, 400, "Bad request",
+                                  f"Action name not known: {name}")
+        help_url = str(request.url_for("action_help", name=name))
+        try:
+            params = await _params(request, found)
+            ctx = Context(
+                portal=request.app.state.portal,
+                client=request.client.host if request.client else "unknown",
+                base_url=str(request.base_url).rstrip("/"),
+            )
+            result = await run_in_threadpool(found.func, ctx, params)
+        except ValidationError as exc:
+            return envelope_error(request, 409, "Validation Error",
+                                  "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.errors.items()),
+                                  exc.errors)
+        except Unavailable as exc:
+            return envelope_error(request, 503, "Service Unavailable", exc.message)
+        except ServiceError as exc:
+            extra = {exc.field: [exc.message]} if exc.field else None
+            return envelope_error(request, exc.status, ERROR_TYPES.get(exc.status, "Error"),
+                                  exc.message, extra)
+        except Busy as exc:
+            return envelope_error(request, 409, "Validation Error", str(exc))
+        return JSONResponse({"help": help_url, "success": True, "result": result})
+
+    @router.get("/api/3/action/{name}/help", include_in_schema=False, name="action_help")
+    async def action_help(name: str) -> JSONResponse:
+        found = ACTIONS.get(name)
+        text = found.summary if found else f"Action name not known: {name}"
+        return JSONResponse({"help": text, "success": found is not None})
+
+    return router

@@ -1,0 +1,230 @@
+"""The action API over HTTP (in-process): every action, its envelope and its errors."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from holotype.config import Settings
+from holotype.web.actions import ACTIONS
+from holotype.web.app import create_app
+
+
+@pytest.fixture(scope="module")
+def client(demo_settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(demo_settings)) as test_client:
+        yield test_client
+
+
+def call(client: TestClient, name: str, **params: Any) -> Any:
+    response = client.post(f"/api/3/action/{name}", json=params)
+    body = response.json()
+    assert response.status_code == 200, body
+    assert body["success"] is True and body["help"].endswith(f"/{name}/help")
+    return body["result"]
+
+
+def fail(client: TestClient, name: str, status: int, **params: Any) -> dict[str, Any]:
+    response = client.post(f"/api/3/action/{name}", json=params)
+    body = response.json()
+    assert response.status_code == status, body
+    assert body["success"] is False
+    return dict(body["error"])
+
+
+@pytest.fixture(scope="module")
+def specimens(client: TestClient) -> str:
+    package = call(client, "package_show", id="demo-specimens")
+    return str(package["resources"][0]["id"])
+
+
+def test_catalogue_actions(client: TestClient, specimens: str) -> None:
+    assert call(client, "package_list") == ["demo-beetle-survey", "demo-index-lots",
+                                            "demo-specimens"]
+    package = call(client, "package_show", id="demo-specimens")
+    assert package["license_id"] == "CC0-1.0" and package["organization"]["name"] == "demo-museum"
+    assert package["resources"][0]["record_count"] == 3_000
+    found = call(client, "package_search", q="synthetic", fq="category:research")
+    assert found["count"] == 1 and found["results"][0]["name"] == "demo-beetle-survey"
+    assert call(client, "package_search", fq='tags:"index lots"')["count"] == 1
+    assert call(client, "organization_list") == ["demo-museum"]
+    assert call(client, "organization_show", id="demo-museum")["package_count"] == 3
+    assert call(client, "resource_show", id=specimens)["datastore_active"] is True
+    assert call(client, "status_show")["extensions"] == ["datastore", "versioned_datastore"]
+
+
+def test_datastore_search_text_filters_facets(client: TestClient, specimens: str) -> None:
+    result = call(client, "datastore_search", resource_id=specimens, q="forest",
+                  filters={"department": "Botany"}, limit=5, facets=["country", "genus"],
+                  facet_limits={"genus": 3})
+    assert 0 < result["total"] < 3_000 and len(result["records"]) == 5
+    for record in result["records"]:
+        assert record["department"] == "Botany" and "forest" in str(record).lower()
+    countries = result["facets"]["country"]
+    assert sum(countries["values"].values()) + countries["details"]["sum_other_doc_count"] == \
+        result["total"]
+    assert len(result["facets"]["genus"]["values"]) == 3
+    assert {"id": "_id", "type": "string"} in result["fields"]
+
+
+def test_datastore_search_get_with_json_parameters(client: TestClient, specimens: str) -> None:
+    response = client.get("/api/3/action/datastore_search", params={
+        "resource_id": specimens, "filters": '{"country": ["Kenya", "India"]}', "limit": "3",
+        "fields": "country,catalogNumber", "sort": "catalogNumber desc",
+    })
+    result = response.json()["result"]
+    assert {r["country"] for r in result["records"]} <= {"Kenya", "India"}
+    numbers = [r["catalogNumber"] for r in result["records"]]
+    assert numbers == sorted(numbers, reverse=True)
+    assert set(result["records"][0]) <= {"_id", "country", "catalogNumber"}
+
+
+def test_deep_paging_walks_every_record_once(client: TestClient, specimens: str) -> None:
+    seen: list[str] = []
+    after = None
+    while True:
+        result = call(client, "datastore_search", resource_id=specimens, limit=700, after=after,
+                      include_total=False)
+        seen += [r["_id"] for r in result["records"]]
+        after = result["after"]
+        if after is None:
+            break
+    assert len(seen) == len(set(seen)) == 3_000 and seen == sorted(seen)
+
+
+def test_multi_query_count_and_hash(client: TestClient) -> None:
+    query = {"search": "forest", "filters": {"and": [
+        {"number_range": {"fields": ["year"], "greater_than": 1900}},
+        {"exists": {"geo_field": True}}]}}
+    counted = call(client, "vds_multi_count", query=query)
+    assert counted["total"] == sum(counted["counts"].values()) > 0
+    page = call(client, "vds_multi_query", query=query, size=10)
+    assert page["total"] == counted["total"] and len(page["records"]) == 10
+    # greater_than is inclusive unless greater_than_inclusive is false (NHM schema default)
+    assert all(int(r["data"]["year"]) >= 1900 for r in page["records"])
+    shuffled = {"filters": {"and": list(reversed(query["filters"]["and"]))}, "search": "forest"}
+    assert call(client, "vds_multi_hash", query=query) == call(client, "vds_multi_hash",
+                                                               query=shuffled)
+
+
+def test_all_twelve_schema_examples_run(client: TestClient) -> None:
+    from tests.fixtures.site import SHARED
+
+    examples = sorted((SHARED / "spec" / "nhm-query-schema-v1.0.0" / "examples").glob("*.json"))
+    assert len(examples) == 12
+    import json
+
+    for example in examples:
+        result = call(client, "vds_multi_count", query=json.loads(example.read_text()))
+        assert result["total"] >= 0, example.name
+
+
+def test_fields_autocomplete_stats_extent(client: TestClient, specimens: str) -> None:
+    fields = call(client, "vds_multi_fields")
+    by_name = {f["field"]: f for f in fields}
+    assert by_name["scientificName"]["count"] == 3
+    assert by_name["year"]["types"] == {"integer": 3}
+    values = call(client, "vds_multi_autocomplete_value", field="country", prefix="un")
+    assert values["values"] and all(v.lower().startswith("un") for v in values["values"])
+    assert "decimalLatitude" in call(client, "vds_multi_autocomplete_field", text="latit")["fields"]
+    stats = call(client, "vds_multi_stats", field="year")
+    assert 1820 <= stats["min"] <= stats["max"] <= 2025 and stats["count"] > 0
+    extent = call(client, "datastore_query_extent", resource_id=specimens)
+    assert extent["total_count"] == 3_000 and 0 < extent["geom_count"] < 3_000
+    (low_lat, low_lon), (high_lat, high_lon) = extent["bounds"]
+    assert -90 <= low_lat <= high_lat <= 90 and -180 <= low_lon <= high_lon <= 180
+
+
+def test_versions_and_record_actions(client: TestClient, specimens: str) -> None:
+    versions = call(client, "vds_version_resource", resource_id=specimens)
+    assert len(versions) == 1 and versions[0]["total"] == 3_000
+    version = versions[0]["version"]
+    assert call(client, "vds_version_round", resource_id=specimens, version=version + 5) == version
+    assert call(client, "vds_version_round", resource_id=specimens, version=version - 1) is None
+    first = call(client, "datastore_search", resource_id=specimens, limit=1)["records"][0]
+    got = call(client, "vds_data_get", resource_id=specimens, record_id=first["_id"])
+    assert got["data"]["catalogNumber"] == first["catalogNumber"]
+    history = call(client, "vds_version_record", resource_id=specimens, record_id=first["_id"])
+    assert [h["version"] for h in history] == [version]
+
+
+@pytest.mark.parametrize(
+    ("name", "params", "status", "key"),
+    [
+        ("datastore_search", {}, 409, "resource_id"),
+        ("datastore_search", {"resource_id": "nope"}, 404, "message"),
+        ("datastore_search", {"resource_id": "demo-specimens/records", "limit": 5000}, 409,
+         "limit"),
+        ("datastore_search", {"resource_id": "demo-specimens/records", "offset": 9_990,
+                              "limit": 20}, 400, "offset"),
+        ("datastore_search", {"resource_id": "demo-specimens/records", "after": "garbage"}, 400,
+         "after"),
+        ("datastore_search", {"resource_id": "demo-specimens/records", "sort": "nosuch asc"},
+         400, "sort"),
+        ("vds_multi_query", {"query": {"filters": {"or": [{"exists": {"geo_field": True}}]}}},
+         409, "query"),
+        ("vds_multi_query", {"query": "{not json"}, 409, "query"),
+        ("vds_multi_query", {"query_version": "v2.0.0"}, 409, "query_version"),
+        ("package_show", {"id": "missing"}, 404, "message"),
+        ("package_search", {"fq": "colour:red"}, 409, "fq"),
+        ("vds_multi_stats", {"field": "country"}, 409, "field"),
+    ],
+)
+def test_errors_in_ckan_shape(
+    client: TestClient, name: str, params: dict[str, Any], status: int, key: str
+) -> None:
+    error = fail(client, name, status, **params)
+    assert error["__type"] in ("Validation Error", "Not Found Error")
+    assert key in error and error["message"]
+
+
+def test_offset_error_points_to_after(client: TestClient) -> None:
+    error = fail(client, "datastore_search", 400, resource_id="demo-specimens/records",
+                 offset=10_000, limit=1)
+    assert "after" in error["message"]
+
+
+def test_query_errors_name_the_json_path(client: TestClient) -> None:
+    error = fail(client, "vds_multi_count", 409, query={"filters": {"and": [
+        {"geo_point": {"latitude": 95, "longitude": 0}}]}})
+    assert "$.filters.and[0].geo_point.latitude" in error["query"][0]
+
+
+def test_unknown_action_and_bad_body(client: TestClient) -> None:
+    response = client.post("/api/3/action/no_such_action", json={})
+    assert response.status_code == 400 and response.json()["success"] is False
+    response = client.post("/api/3/action/package_list", content=b"[1, 2]",
+                           headers={"content-type": "application/json"})
+    assert response.status_code == 409 and "body" in response.json()["error"]
+
+
+def test_openapi_describes_every_action(client: TestClient) -> None:
+    document = client.get("/api/openapi.json").json()
+    assert document["openapi"].startswith("3.")
+    paths = {p.rsplit("/", 1)[1] for p in document["paths"]}
+    assert paths == set(ACTIONS)
+    search = document["paths"]["/api/3/action/datastore_search"]["post"]
+    body = search["requestBody"]["content"]["application/json"]["schema"]
+    assert body["required"] == ["resource_id"] and "after" in body["properties"]
+    page = client.get("/api/docs")
+    assert page.status_code == 200 and "/api/openapi.json" in page.text
+
+
+def test_slugs_create_resolve_and_presets(client: TestClient, specimens: str) -> None:
+    query = {"search": "forest", "filters": {"and": [{"exists": {"geo_field": True}}]}}
+    made = call(client, "vds_slug_create", query=query, resource_ids=[specimens])
+    words = made["slug"].split("-")
+    assert len(words) >= 3 and all(w.isalpha() for w in words[:3])
+    again = call(client, "vds_slug_create", query=query, resource_ids=["demo-specimens/records"])
+    assert again["slug"] == made["slug"]
+    resolved = call(client, "vds_slug_resolve", slug=made["slug"])
+    assert resolved["query"]["search"] == "forest" and resolved["resource_ids"] == [specimens]
+    assert resolved["query_hash"] == call(client, "vds_multi_hash", query=query)
+    specimens_preset = call(client, "vds_slug_resolve", slug="specimens")
+    assert specimens_preset["reserved"] and specimens_preset["resource_ids"] == [specimens]
+    assert call(client, "vds_slug_resolve", slug="everything")["resource_ids"] is None
+    assert len(call(client, "vds_slug_resolve", slug="collections")["resource_ids"]) == 2
+    fail(client, "vds_slug_resolve", 404, slug="no-such-slug")
