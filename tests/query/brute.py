@@ -20,7 +20,9 @@ from shapely.geometry import Point, Polygon, shape
 from holotype.query import tokenize
 
 Row = Mapping[str, str | None]
-_NUMBER = re.compile(r"[ \t\n\f\r]*[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?[ \t\n\f\r]*")
+_NUMBER = re.compile(
+    r"[ \t\n\f\r]*[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?[ \t\n\f\r]*"
+)
 _UNITS = {"mi": 1609.344, "yd": 0.9144, "ft": 0.3048, "in": 0.0254, "km": 1000.0, "m": 1.0,
           "cm": 0.01, "mm": 0.001, "nmi": 1852.0}  # fmt: skip
 _FILES = {
@@ -107,7 +109,7 @@ class Brute:
 
     def _exists(self, term: dict[str, Any], row: Row) -> bool:
         if "geo_field" in term:
-            return (self._point(row) is not None) == term["geo_field"]
+            return (self._point(row) is not None) == bool(term["geo_field"])
         return any(self._value(row, f) is not None for f in term["fields"])
 
     def _geo_point(self, term: dict[str, Any], row: Row) -> bool:
@@ -131,7 +133,9 @@ class Brute:
             return False
         ((kind, name),) = term.items()
         assert self.geojson is not None
-        return any(s.covers(Point(point[1], point[0])) for s in named_shapes(self.geojson, kind, name))
+        return any(
+            s.covers(Point(point[1], point[0])) for s in named_shapes(self.geojson, kind, name)
+        )
 
 
 def simple_lower(text: str) -> str:

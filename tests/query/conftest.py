@@ -29,9 +29,7 @@ def official_validator() -> jsonschema.Draft7Validator:
     resources = [(schema["$id"], Resource.from_contents(schema, default_specification=DRAFT7))]
     for path in GEOJSON.glob("v1.0.0-*.json"):
         contents = json.loads(path.read_text(encoding="utf-8"))
-        resources.append(
-            (_BASE + "geojson/" + path.name, Resource.from_contents(contents, DRAFT7))
-        )
+        resources.append((_BASE + "geojson/" + path.name, Resource.from_contents(contents, DRAFT7)))
     registry: Registry[Any] = Registry().with_resources(resources)
     return jsonschema.Draft7Validator(schema, registry=registry)
 

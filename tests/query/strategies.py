@@ -19,8 +19,9 @@ class Vocabulary:
     fields: st.SearchStrategy[str] = field(default_factory=lambda: st.text(max_size=8))
     texts: st.SearchStrategy[str] = field(default_factory=lambda: st.text(max_size=12))
     numbers: st.SearchStrategy[float | int] = field(
-        default_factory=lambda: st.integers(-(2**70), 2**70)
-        | st.floats(allow_nan=False, allow_infinity=False)
+        default_factory=lambda: (
+            st.integers(-(2**70), 2**70) | st.floats(allow_nan=False, allow_infinity=False)
+        )
     )
     points: st.SearchStrategy[tuple[float, float]] = field(
         default_factory=lambda: st.tuples(
@@ -50,7 +51,9 @@ def _rectangle(v: Vocabulary) -> st.SearchStrategy[list[list[float]]]:
 
     lon = v.coordinates.map(lambda c: max(-180.0, min(180.0, float(c))))
     lat = v.coordinates.map(lambda c: max(-90.0, min(90.0, float(c))))
-    return st.builds(ring, st.lists(lon, min_size=2, max_size=2), st.lists(lat, min_size=2, max_size=2))
+    return st.builds(
+        ring, st.lists(lon, min_size=2, max_size=2), st.lists(lat, min_size=2, max_size=2)
+    )
 
 
 def _polygon(v: Vocabulary) -> st.SearchStrategy[list[list[list[float]]]]:
@@ -93,9 +96,15 @@ def terms(v: Vocabulary) -> st.SearchStrategy[dict[str, Json]]:
 
     units = st.sampled_from(list(RADIUS_UNITS))
     return st.one_of(
-        st.builds(lambda f, t: {"string_equals": {"fields": f, "value": t}}, _fields(v, 1), v.texts),
-        st.builds(lambda f, t: {"string_contains": {"fields": f, "value": t}}, _fields(v, 0), v.texts),
-        st.builds(lambda f, n: {"number_equals": {"fields": f, "value": n}}, _fields(v, 1), v.numbers),
+        st.builds(
+            lambda f, t: {"string_equals": {"fields": f, "value": t}}, _fields(v, 1), v.texts
+        ),
+        st.builds(
+            lambda f, t: {"string_contains": {"fields": f, "value": t}}, _fields(v, 0), v.texts
+        ),
+        st.builds(
+            lambda f, n: {"number_equals": {"fields": f, "value": n}}, _fields(v, 1), v.numbers
+        ),
         st.builds(number_range, _fields(v, 1), bounds),
         st.builds(geo_point, v.points, st.none() | v.radii, st.none() | units),
         st.builds(lambda a: {"geo_named_area": {a[0]: a[1]}}, v.areas),
@@ -130,11 +139,13 @@ JSON_VALUES: st.SearchStrategy[Json] = st.recursive(
     | st.floats(-200, 200, allow_nan=False)
     | st.text(max_size=4)
     | st.sampled_from(["", "genus", "m", "Curaçao", "France"]),
-    lambda inner: st.lists(inner, max_size=4)
-    | st.dictionaries(
-        st.sampled_from(["and", "or", "not", "fields", "value", "radius", "country", "x"]),
-        inner,
-        max_size=2,
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(["and", "or", "not", "fields", "value", "radius", "country", "x"]),
+            inner,
+            max_size=2,
+        )
     ),
     max_leaves=6,
 )

@@ -74,40 +74,154 @@ CASES: list[tuple[str, dict[str, Any], list[int]]] = [
     ("search: simple lowercase sigma", {"search": "σισυφοσ"}, [4]),
     ("equals: case-insensitive", term(string_equals={"fields": ["name"], "value": "helix"}), [1]),
     ("equals: accents count", term(string_equals={"fields": ["name"], "value": "HÉLIX"}), [4]),
-    ("equals: any field", term(string_equals={"fields": ["nofield", "place", "name"], "value": "curaçao"}), [3]),
+    (
+        "equals: any field",
+        term(string_equals={"fields": ["nofield", "place", "name"], "value": "curaçao"}),
+        [3],
+    ),
     ("equals: empty is no value", term(string_equals={"fields": ["name"], "value": ""}), []),
     ("equals: unknown field", term(string_equals={"fields": ["nofield"], "value": "helix"}), []),
-    ("contains: every word", term(string_contains={"fields": ["name"], "value": "aspersa HELIX"}), [0]),
-    ("contains: words in one field", term(string_contains={"fields": ["name", "place"], "value": "helix france"}), []),
-    ("contains: no fields is search", term(string_contains={"fields": [], "value": "helix france"}), [0]),
-    ("contains: no words, any value", term(string_contains={"fields": ["name"], "value": "-"}), [0, 1, 2, 4]),
-    ("contains: no words, no fields", term(string_contains={"fields": [], "value": ""}), [0, 1, 2, 3, 4, 5]),
-    ("contains: unknown field", term(string_contains={"fields": ["nofield"], "value": "helix"}), []),
+    (
+        "contains: every word",
+        term(string_contains={"fields": ["name"], "value": "aspersa HELIX"}),
+        [0],
+    ),
+    (
+        "contains: words in one field",
+        term(string_contains={"fields": ["name", "place"], "value": "helix france"}),
+        [],
+    ),
+    (
+        "contains: no fields is search",
+        term(string_contains={"fields": [], "value": "helix france"}),
+        [0],
+    ),
+    (
+        "contains: no words, any value",
+        term(string_contains={"fields": ["name"], "value": "-"}),
+        [0, 1, 2, 4],
+    ),
+    (
+        "contains: no words, no fields",
+        term(string_contains={"fields": [], "value": ""}),
+        [0, 1, 2, 3, 4, 5],
+    ),
+    (
+        "contains: unknown field",
+        term(string_contains={"fields": ["nofield"], "value": "helix"}),
+        [],
+    ),
     ("number_equals", term(number_equals={"fields": ["num"], "value": 12}), [0, 1]),
     ("number_equals: exponent", term(number_equals={"fields": ["num"], "value": -35.0}), [4]),
-    ("number_equals: not numbers", term(number_equals={"fields": ["num", "name"], "value": 1000}), []),
+    (
+        "number_equals: not numbers",
+        term(number_equals={"fields": ["num", "name"], "value": 1000}),
+        [],
+    ),
     ("number_range: inclusive", term(number_range={"fields": ["num"], "greater_than": 12}), [0, 1]),
-    ("number_range: exclusive", term(number_range={"fields": ["num"], "greater_than": 12, "greater_than_inclusive": False}), []),
-    ("number_range: both", term(number_range={"fields": ["num"], "greater_than": -100, "less_than": 12, "less_than_inclusive": False}), [4]),
-    ("number_range: 1e400 is no number", term(number_range={"fields": ["num"], "greater_than": 1e300}), []),
+    (
+        "number_range: exclusive",
+        term(number_range={"fields": ["num"], "greater_than": 12, "greater_than_inclusive": False}),
+        [],
+    ),
+    (
+        "number_range: both",
+        term(
+            number_range={
+                "fields": ["num"],
+                "greater_than": -100,
+                "less_than": 12,
+                "less_than_inclusive": False,
+            }
+        ),
+        [4],
+    ),
+    (
+        "number_range: 1e400 is no number",
+        term(number_range={"fields": ["num"], "greater_than": 1e300}),
+        [],
+    ),
     ("exists", term(exists={"fields": ["name"]}), [0, 1, 2, 4]),
     ("exists: any field", term(exists={"fields": ["nofield", "place"]}), [0, 1, 3, 4, 5]),
     ("exists: geo", term(exists={"geo_field": True}), [0, 1, 3, 4, 5]),
     ("exists: no geo", term(exists={"geo_field": False}), [2]),
     ("geo_point: exact", term(geo_point={"latitude": 0, "longitude": 0}), [1]),
-    ("geo_point: radius", term(geo_point={"latitude": 0, "longitude": 0, "radius": 80, "radius_unit": "km"}), [1, 5]),
-    ("geo_point: huge radius", term(geo_point={"latitude": 0, "longitude": 0, "radius": 1e300, "radius_unit": "mi"}), [0, 1, 3, 4, 5]),
-    ("geo_point: radius 0 with a unit", term(geo_point={"latitude": 1, "longitude": 1, "radius": 0, "radius_unit": "nmi"}), [4]),
+    (
+        "geo_point: radius",
+        term(geo_point={"latitude": 0, "longitude": 0, "radius": 80, "radius_unit": "km"}),
+        [1, 5],
+    ),
+    (
+        "geo_point: huge radius",
+        term(geo_point={"latitude": 0, "longitude": 0, "radius": 1e300, "radius_unit": "mi"}),
+        [0, 1, 3, 4, 5],
+    ),
+    (
+        "geo_point: radius 0 with a unit",
+        term(geo_point={"latitude": 1, "longitude": 1, "radius": 0, "radius_unit": "nmi"}),
+        [4],
+    ),
     ("named area", term(geo_named_area={"country": "Curaçao"}), [3]),
     ("named area: France", term(geo_named_area={"country": "France"}), [0]),
-    ("custom area: edges count", term(geo_custom_area=[[[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]]]), [1, 4, 5]),
-    ("custom area: hole", term(geo_custom_area=[[[[-1, -1], [2, -1], [2, 2], [-1, 2], [-1, -1]], [[0.25, 0.25], [0.75, 0.25], [0.75, 0.75], [0.25, 0.75], [0.25, 0.25]]]]), [1, 4]),
-    ("not: none of", {"filters": {"not": [{"exists": {"fields": ["name"]}}, {"exists": {"geo_field": False}}]}}, [3, 5]),
-    ("not: unknown field matches all", {"filters": {"not": [{"string_equals": {"fields": ["nofield"], "value": "x"}}]}}, [0, 1, 2, 3, 4, 5]),
-    ("not: missing value is not a match", {"filters": {"not": [{"number_range": {"fields": ["num"], "less_than": 0}}]}}, [0, 1, 2, 3, 5]),
-    ("or", {"filters": {"or": [{"exists": {"fields": ["nofield"]}}, {"string_equals": {"fields": ["place"], "value": "MOSKVA"}}, {"string_equals": {"fields": ["place"], "value": "МОСКВА"}}]}}, [5]),
-    ("search and filters", {"search": "helix", "filters": {"and": [{"exists": {"geo_field": True}}, {"number_equals": {"fields": ["num"], "value": 12}}]}}, [0, 1]),
-]  # fmt: skip
+    (
+        "custom area: edges count",
+        term(geo_custom_area=[[[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]]]),
+        [1, 4, 5],
+    ),
+    (
+        "custom area: hole",
+        term(
+            geo_custom_area=[
+                [
+                    [[-1, -1], [2, -1], [2, 2], [-1, 2], [-1, -1]],
+                    [[0.25, 0.25], [0.75, 0.25], [0.75, 0.75], [0.25, 0.75], [0.25, 0.25]],
+                ]
+            ]
+        ),
+        [1, 4],
+    ),
+    (
+        "not: none of",
+        {"filters": {"not": [{"exists": {"fields": ["name"]}}, {"exists": {"geo_field": False}}]}},
+        [3, 5],
+    ),
+    (
+        "not: unknown field matches all",
+        {"filters": {"not": [{"string_equals": {"fields": ["nofield"], "value": "x"}}]}},
+        [0, 1, 2, 3, 4, 5],
+    ),
+    (
+        "not: missing value is not a match",
+        {"filters": {"not": [{"number_range": {"fields": ["num"], "less_than": 0}}]}},
+        [0, 1, 2, 3, 5],
+    ),
+    (
+        "or",
+        {
+            "filters": {
+                "or": [
+                    {"exists": {"fields": ["nofield"]}},
+                    {"string_equals": {"fields": ["place"], "value": "MOSKVA"}},
+                    {"string_equals": {"fields": ["place"], "value": "МОСКВА"}},
+                ]
+            }
+        },
+        [5],
+    ),
+    (
+        "search and filters",
+        {
+            "search": "helix",
+            "filters": {
+                "and": [
+                    {"exists": {"geo_field": True}},
+                    {"number_equals": {"fields": ["num"], "value": 12}},
+                ]
+            },
+        },
+        [0, 1],
+    ),
+]
 
 
 @pytest.mark.parametrize(("name", "query", "expected"), CASES, ids=[c[0] for c in CASES])
@@ -128,7 +242,9 @@ def test_empty_query_is_true() -> None:
 
 def test_named_areas_need_a_catalogue() -> None:
     with pytest.raises(AreasMissing):
-        compile_filter(term(geo_named_area={"country": "France"}), RelationTarget(FIELDS, "lat", "lon"))
+        compile_filter(
+            term(geo_named_area={"country": "France"}), RelationTarget(FIELDS, "lat", "lon")
+        )
 
 
 HOSTILE = ["it's", "''", "'; DROP TABLE records; --", "back\\slash", "\\'", "nul\x00byte", "100%",
@@ -137,16 +253,21 @@ HOSTILE = ["it's", "''", "'; DROP TABLE records; --", "back\\slash", "\\'", "nul
 
 def test_hostile_strings_are_only_data() -> None:
     con = duckdb.connect()
-    columns = {"rid": list(range(len(HOSTILE))), "we\"ird 'col'": HOSTILE, "other": ["x"] * len(HOSTILE)}
+    columns = {
+        "rid": list(range(len(HOSTILE))),
+        "we\"ird 'col'": HOSTILE,
+        "other": ["x"] * len(HOSTILE),
+    }
     con.register("records", pa.table(columns))
     target = RelationTarget(["we\"ird 'col'", "other"], None, None)
     for i, text in enumerate(HOSTILE):
-        for query in (
+        queries: list[dict[str, Any]] = [
             term(string_equals={"fields": ["we\"ird 'col'"], "value": text}),
             term(string_equals={"fields": ["we\"ird 'col'", text], "value": text}),
             term(string_contains={"fields": ["we\"ird 'col'"], "value": text}),
             {"search": text, "filters": {"and": [{"exists": {"fields": [text, "we\"ird 'col'"]}}]}},
-        ):
+        ]
+        for query in queries:
             validate(query, None)
             where = compile_filter(query, target)
             found = [r[0] for r in con.execute(f"SELECT rid FROM records WHERE {where}").fetchall()]
@@ -166,7 +287,9 @@ def specimens() -> Iterator[tuple[duckdb.DuckDBPyConnection, RelationTarget, lis
         f"FROM read_csv('{SPECIMENS}', all_varchar = true)"
     )
     fields = [r[0] for r in con.execute("DESCRIBE records").fetchall()][1:]
-    target = RelationTarget(fields, "decimalLatitude", "decimalLongitude", AreaRegistry(AreaCatalogue(GEOJSON)))
+    target = RelationTarget(
+        fields, "decimalLatitude", "decimalLongitude", AreaRegistry(AreaCatalogue(GEOJSON))
+    )
     register_area_udf(con, target.registry)
     columns = ", ".join(ident(f) for f in fields)
     cursor = con.execute(f"SELECT {columns} FROM records ORDER BY rid")
@@ -177,12 +300,38 @@ def specimens() -> Iterator[tuple[duckdb.DuckDBPyConnection, RelationTarget, lis
 
 REAL_QUERIES = [
     {"search": "Zygaena trifolii"},
-    {"filters": {"and": [{"string_equals": {"fields": ["genus"], "value": "APHIS"}},
-                         {"number_range": {"fields": ["year"], "greater_than": 1950}}]}},
-    {"filters": {"or": [{"geo_named_area": {"country": "United Kingdom"}},
-                        {"geo_point": {"latitude": 51.5, "longitude": -0.17, "radius": 50, "radius_unit": "km"}}]}},
-    {"filters": {"not": [{"exists": {"geo_field": True}}, {"string_contains": {"fields": ["country"], "value": "united"}}]}},
-]  # fmt: skip
+    {
+        "filters": {
+            "and": [
+                {"string_equals": {"fields": ["genus"], "value": "CAREX"}},
+                {"number_range": {"fields": ["year"], "greater_than": 1950}},
+            ]
+        }
+    },
+    {
+        "filters": {
+            "or": [
+                {"geo_named_area": {"country": "United Kingdom"}},
+                {
+                    "geo_point": {
+                        "latitude": 51.5,
+                        "longitude": -0.17,
+                        "radius": 50,
+                        "radius_unit": "km",
+                    }
+                },
+            ]
+        }
+    },
+    {
+        "filters": {
+            "not": [
+                {"exists": {"geo_field": True}},
+                {"string_contains": {"fields": ["country"], "value": "united"}},
+            ]
+        }
+    },
+]
 
 
 @pytest.mark.parametrize(
@@ -197,9 +346,13 @@ def test_examples_run_on_real_records(
     con, target, rows = specimens
     catalogue = target.registry.catalogue
     where = compile_filter(validate(query, catalogue), target, catalogue)
-    found = [r[0] for r in con.execute(f"SELECT rid FROM records WHERE {where} ORDER BY rid").fetchall()]
+    found = [
+        r[0] for r in con.execute(f"SELECT rid FROM records WHERE {where} ORDER BY rid").fetchall()
+    ]
     brute = Brute(target.fields(), "decimalLatitude", "decimalLongitude", GEOJSON)
-    assert found == [i for i, row in enumerate(rows) if brute.matches(query, row)], json.dumps(query)
+    assert found == [i for i, row in enumerate(rows) if brute.matches(query, row)], json.dumps(
+        query
+    )
 
 
 def test_real_queries_find_something(

@@ -35,7 +35,8 @@ LATS = [*GRID, "51.5", "12.19", "-29.6", "91", "abc", "-90", "90", "36.0"]
 LONS = [*GRID, "-0.12", "-68.98", "28.17", "181", "abc", "-180", "180", "18"]
 POINTS = [(51.5, -0.12), (12.19, -68.98), (0, 0), (0.5, 0.5), (1, 1), (-29.6, 28.17), (90, 0)]
 AREAS = [("country", "Curaçao"), ("country", "United Kingdom"), ("country", "South Africa"),
-         ("country", "Lesotho"), ("marine", "Mediterranean Sea"), ("geography", "Alps")]  # fmt: skip
+         ("country", "Lesotho"), ("marine", "Mediterranean Sea"),
+         ("geography", "Alps")]  # fmt: skip
 
 
 def _maybe(values: st.SearchStrategy[str]) -> st.SearchStrategy[str | None]:
@@ -92,12 +93,17 @@ def setup() -> Iterator[tuple[duckdb.DuckDBPyConnection, RelationTarget, AreaCat
 def sql_matches(
     con: duckdb.DuckDBPyConnection, rows: list[dict[str, str | None]], where: str
 ) -> list[int]:
-    columns = {"rid": list(range(len(rows)))}
+    columns: dict[str, list[Any]] = {"rid": list(range(len(rows)))}
     columns.update({f: [r[f] for r in rows] for f in FIELDS})
-    table = pa.table({k: pa.array(v, pa.int64() if k == "rid" else pa.string()) for k, v in columns.items()})
+    table = pa.table(
+        {k: pa.array(v, pa.int64() if k == "rid" else pa.string()) for k, v in columns.items()}
+    )
     con.register("records", table)
     try:
-        return [r[0] for r in con.execute(f"SELECT rid FROM records WHERE {where} ORDER BY rid").fetchall()]
+        return [
+            r[0]
+            for r in con.execute(f"SELECT rid FROM records WHERE {where} ORDER BY rid").fetchall()
+        ]
     finally:
         con.unregister("records")
 

@@ -67,9 +67,7 @@ def test_normal_form_is_a_valid_fixed_point(
 
 @SETTINGS
 @given(query=queries(VOCABULARY), extra=st.sampled_from(["zebra", "Ærø 12"]))
-def test_a_change_of_meaning_changes_the_hash(
-    query: dict[str, Any], extra: str
-) -> None:
+def test_a_change_of_meaning_changes_the_hash(query: dict[str, Any], extra: str) -> None:
     searched = {**query, "search": f"{query.get('search', '')} {extra}"}
     assert query_hash(searched) != query_hash(query)
     if "filters" in query:

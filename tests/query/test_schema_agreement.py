@@ -27,8 +27,10 @@ def _area_names() -> st.SearchStrategy[tuple[str, str]]:
     """Real names (some with the wrong case or spacing) and random text."""
     real = [(kind, name) for kind in KINDS for name in enum_names(kind)]
     variants = [(k, v) for k, n in real for v in (n.lower(), n.upper(), f" {n}")]
-    return st.sampled_from(real) | st.sampled_from(variants) | st.tuples(
-        st.sampled_from(KINDS), st.text(max_size=6)
+    return (
+        st.sampled_from(real)
+        | st.sampled_from(variants)
+        | st.tuples(st.sampled_from(KINDS), st.text(max_size=6))
     )
 
 
@@ -61,7 +63,9 @@ def ours_accepts(query: Any, catalogue: AreaCatalogue) -> bool:
     return True
 
 
-def assert_agree(query: Any, official: jsonschema.Draft7Validator, catalogue: AreaCatalogue) -> None:
+def assert_agree(
+    query: Any, official: jsonschema.Draft7Validator, catalogue: AreaCatalogue
+) -> None:
     expected = official.is_valid(query) and not breaks_stricter_rules(query)
     assert ours_accepts(query, catalogue) == expected, json.dumps(query, ensure_ascii=False)
 

@@ -55,11 +55,21 @@ def test_every_code_point_agrees(con: duckdb.DuckDBPyConnection) -> None:
     """Each code point alone, and between two letters (marks join, separators split)."""
     texts = [f"a{chr(c)}b" for c in ALL_CODE_POINTS]
     got = sql_tokens(con, texts)
-    wrong = [(hex(c), t, g) for c, t, g in zip(ALL_CODE_POINTS, texts, got, strict=True) if tokenize(t) != g]
+    wrong = [
+        (hex(c), t, g)
+        for c, t, g in zip(ALL_CODE_POINTS, texts, got, strict=True)
+        if tokenize(t) != g
+    ]
     assert wrong == []
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(texts=st.lists(st.text(alphabet=ALPHABET, max_size=30) | st.text(max_size=30), min_size=1, max_size=40))
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    texts=st.lists(
+        st.text(alphabet=ALPHABET, max_size=30) | st.text(max_size=30), min_size=1, max_size=40
+    )
+)
 def test_random_text_agrees(con: duckdb.DuckDBPyConnection, texts: list[str]) -> None:
     assert sql_tokens(con, texts) == [tokenize(t) for t in texts]

@@ -97,12 +97,39 @@ def _add_rows(
         f"INSERT INTO records ({', '.join(map(ident, targets))}) "
         f"SELECT {', '.join(values)} FROM ({rows_sql}) ORDER BY _rid"
     )
-    text = "concat_ws(' ', " + ", ".join(ident(c) for c in present) + ")"
-    con.execute(
-        "INSERT INTO tokens SELECT token, _rid FROM (SELECT _rid, "
-        f"unnest(list_distinct({token_list_sql(text)})) AS token FROM records "
-        f"WHERE _rid > {first}) ORDER BY token"
-    )
+    _add_tokens(con, first, present)
+
+
+def _add_tokens(con: duckdb.DuckDBPyConnection, first: int, columns: list[str]) -> None:
+    """Tokens of the rows after ``first``, as (token, _rid) rows sorted by token.
+
+    Fields with few distinct values (country, genus, ...) are tokenized once per distinct value
+    and joined back to the rows; fields that are nearly unique per row (ids, coordinates) are
+    tokenized row by row. A token met in two fields of a record gives two rows, which lookups
+    (``_rid IN ...``) do not mind; removing them would cost more than it saves.
+    """
+    if not columns:
+        return
+    new = f"(SELECT * FROM records WHERE _rid > {first})"
+    counts = con.execute(
+        "SELECT count(*), " + ", ".join(f"approx_count_distinct({ident(c)})" for c in columns)
+        + f" FROM {new}"
+    ).fetchone()
+    assert counts is not None
+    rows = max(int(counts[0]), 1)
+    many = [c for c, n in zip(columns, counts[1:], strict=True) if int(n or 0) > rows // 10]
+    few = [c for c in columns if c not in many]
+    parts = []
+    if many:
+        text = "concat_ws(' ', " + ", ".join(ident(c) for c in many) + ")"
+        parts.append(f"SELECT unnest({token_list_sql(text)}) AS token, _rid FROM {new}")
+    for c in few:
+        values = f"SELECT DISTINCT {ident(c)} AS v FROM {new} WHERE {ident(c)} IS NOT NULL"
+        parts.append(
+            f"SELECT t.token, r._rid FROM {new} AS r JOIN (SELECT v, unnest({token_list_sql('v')})"
+            f" AS token FROM ({values})) AS t ON r.{ident(c)} = t.v"
+        )
+    con.execute(f"INSERT INTO tokens SELECT * FROM ({' UNION ALL '.join(parts)}) ORDER BY token")
 
 
 def _create(con: duckdb.DuckDBPyConnection, columns: list[str], numbers: list[str]) -> None:

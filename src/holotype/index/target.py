@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import duckdb
+
 from holotype.engine import ident, literal
 from holotype.index.engine import Attached
 from holotype.query.area_sql import AreaRegistry, area_predicate_sql
@@ -11,9 +13,12 @@ from holotype.query.areas import Area
 class IndexTarget:
     """Compiles terms to columns of ``records`` and the inverted ``tokens`` table."""
 
-    def __init__(self, attached: Attached, registry: AreaRegistry) -> None:
+    def __init__(
+        self, attached: Attached, registry: AreaRegistry, cursor: duckdb.DuckDBPyConnection
+    ) -> None:
         self.attached = attached
         self.registry = registry
+        self.cursor = cursor
         self._columns = set(attached.columns)
 
     def text(self, field: str) -> str | None:
@@ -29,6 +34,13 @@ class IndexTarget:
         if not tokens:
             return "TRUE"
         table = self.attached.tokens
+        # A token no record holds settles the matter here, before any record is read.
+        for token in sorted(set(tokens)):
+            found = self.cursor.execute(
+                f"SELECT 1 FROM {table} WHERE token = ? LIMIT 1", [token]
+            ).fetchone()
+            if found is None:
+                return "FALSE"
         return " AND ".join(
             f"_rid IN (SELECT _rid FROM {table} WHERE token = {literal(t)})"
             for t in sorted(set(tokens))

@@ -47,7 +47,7 @@ Bools = npt.NDArray[np.bool_]
 Polygon = Sequence[Sequence[Sequence[float]]]  # rings of [lon, lat, ...] positions
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class _Part:
     """One polygon: its outline and holes as prepared shapely polygons, and its bbox."""
 
@@ -67,7 +67,7 @@ class _Part:
         return cls((min_x, min_y, max_x, max_y), shapes[0], tuple(shapes[1:]))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Area:
     """A multipolygon with holes, under a key the SQL function ``ht_in_area`` knows it by."""
 

@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import duckdb
+
 from holotype.catalog.snapshots import ResourceInfo
 from holotype.engine import ident, literal
 from holotype.index.engine import Attached
@@ -44,13 +46,15 @@ class View:
     attached: Attached
     registry: AreaRegistry
     areas: AreaCatalogue | None
+    cursor: duckdb.DuckDBPyConnection  # for looking up tokens while compiling
 
     @property
     def rid(self) -> str:
         return self.resource.id
 
     def where(self, query: dict[str, Any]) -> str:
-        condition = compile_filter(query, IndexTarget(self.attached, self.registry), self.areas)
+        target = IndexTarget(self.attached, self.registry, self.cursor)
+        condition = compile_filter(query, target, self.areas)
         return f"({condition}) AND _from <= {self.version} AND _to > {self.version}"
 
 
@@ -87,6 +91,7 @@ def searchable_resources(portal: Portal, resource_ids: Sequence[str] | None) -> 
 def views(portal: Portal, resources: list[ResourceInfo], version: int | None) -> list[View]:
     """Each resource at the version current at ``version`` (skipping those without records then)."""
     result = []
+    cursor = portal.search_engine.cursor()
     for resource in resources:
         found = portal.store.resource(resource.id).resolve(version)
         if found is None:
@@ -100,7 +105,9 @@ def views(portal: Portal, resources: list[ResourceInfo], version: int | None) ->
                     "built; try again shortly"
                 )
         engine = portal.search_engine
-        result.append(View(resource, found.version, attached, engine.registry, engine.areas))
+        result.append(
+            View(resource, found.version, attached, engine.registry, engine.areas, cursor)
+        )
     return result
 
 

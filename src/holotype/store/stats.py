@@ -22,6 +22,7 @@ from collections.abc import Iterable
 import duckdb
 
 from holotype.engine import ident, literal
+from holotype.query.sql import number_from_text
 
 KINDS = ("present", "integer", "number", "boolean", "date", "partial_date")
 GEO_KINDS = ("points", "missing", "invalid", "out_of_range")
@@ -63,7 +64,7 @@ def shape_sql(column: str) -> str:
 
 
 def _number(column: str) -> str:
-    return f"TRY_CAST(trim({ident(column)}) AS DOUBLE)"
+    return number_from_text(ident(column))
 
 
 def geo_point_sql(lat: str, lon: str, available: set[str]) -> dict[str, str]:
