@@ -40,7 +40,7 @@ def modified_csv(reference: Path, step: int = 1) -> Path:
     removed = f"WHERE {serial} % 200 != 1" if step == 1 else ""
     con.execute(
         f"COPY (SELECT * REPLACE (CASE WHEN {serial} % 100 = {chosen} "
-        f"THEN locality || ' (revision {step})' ELSE locality END AS locality) "
+        f"THEN coalesce(locality, '') || ' (revision {step})' ELSE locality END AS locality) "
         f"FROM read_csv({literal(source)}, all_varchar = true) {removed}) "
         f"TO {literal(path)} (HEADER, FORMAT csv)"
     )

@@ -92,9 +92,9 @@ def test_undecodable_bytes_name_the_row(con: duckdb.DuckDBPyConnection, tmp_path
 @pytest.mark.parametrize(
     ("text", "row", "column"),
     [
-        ("a,b,c\n1,2,3\n4,5\n", 3, "b"),
-        ("a,b,c\n1,2,3\n4,5,6\n7,8,9,10\n", 4, "c"),
-        ("a,b\n1,2\n3,4\n5,6\n7,8,9\n", 5, "b"),
+        ("a,b,c\n1,2,3\n4,5\n", 3, "c"),  # the first missing field
+        ("a,b,c\n1,2,3\n4,5,6\n7,8,9,10\n", 4, None),  # more fields than the header
+        ("a,b\n1,2\n3,4\n5,6\n7,8,9\n", 5, None),
     ],
 )
 def test_ragged_rows_are_named(
@@ -160,7 +160,7 @@ def test_duplicate_header_names(con: duckdb.DuckDBPyConnection, tmp_path: Path) 
 
 
 def test_blank_header_name(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
-    with pytest.raises(IngestError, match=r"column 2 has no name"):
+    with pytest.raises(IngestError, match=r"field 2 has no name"):
         stage(con, tmp_path, "id,,x\n1,2,3\n")
 
 
@@ -193,3 +193,78 @@ def test_no_quoting_keeps_quote_characters(
 def test_connection_is_usable_afterwards(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
     _, out = stage(con, tmp_path, "a\n1\n")
     assert con.sql(f"SELECT count(*) FROM read_parquet('{out}')").fetchall() == [(1,)]
+
+
+# --- regressions from the review of the foundation -------------------------------------------
+
+
+def test_blank_lines_before_the_header(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    staged, out = stage(con, tmp_path, "\n\nid,name\n1,a\n2,b\n")
+    assert staged.fields == ["id", "name"] and staged.rows == 2
+    rows = con.execute(f"SELECT * FROM read_parquet('{out}')").fetchall()
+    assert rows == [("1", "a"), ("2", "b")]
+
+
+@pytest.mark.parametrize(
+    ("header", "message"),
+    [
+        ("occurrenceID,Name,name", "clashes with 'Name'"),
+        ("id,_id,x", "reserved"),
+        ("id,_n:year", "reserved"),
+    ],
+)
+def test_field_names_the_store_cannot_keep_apart(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path, header: str, message: str
+) -> None:
+    with pytest.raises(IngestError, match=message) as caught:
+        stage(con, tmp_path, header + "\n" + ",".join("v" * len(header.split(","))) + "\n")
+    assert caught.value.row == 1
+
+
+def test_underscore_names_that_are_not_reserved_are_kept(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    assert stage(con, tmp_path, "id,_notes\n1,x\n")[0].fields == ["id", "_notes"]
+
+
+def test_too_many_fields(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    header = ",".join(f"f{i}" for i in range(1_001))
+    with pytest.raises(IngestError, match="1,001 fields; the limit is 1,000"):
+        stage(con, tmp_path, header + "\n")
+
+
+def test_a_field_longer_than_the_engine_default(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    big = "x" * 3_000_000
+    staged, out = stage(con, tmp_path, f'id,text\n1,"{big}"\n2,short\n')
+    assert staged.rows == 2
+    (length,) = con.execute(
+        f"SELECT max(length(text)) FROM read_parquet('{out}')"
+    ).fetchone()  # type: ignore[misc]
+    assert length == 3_000_000
+
+
+def test_short_row_names_the_first_missing_field(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    with pytest.raises(IngestError) as caught:
+        stage(con, tmp_path, "a,b,c\n1,2,3\n4\n")
+    assert caught.value.row == 3 and caught.value.column == "b"  # a,b,c with "4": b is missing
+
+
+def test_mostly_utf8_file_with_a_stray_byte_is_refused_not_garbled(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    body = "id,name\n" + "".join(f"{i},naïve\n" for i in range(120_000))
+    data = body.encode("utf-8") + b"x,caf\xe9\n"
+    with pytest.raises(IngestError, match="not valid UTF-8 at byte") as caught:
+        stage(con, tmp_path, data)
+    assert caught.value.row == 120_002
+
+
+def test_windows_1252_is_read_with_a_warning(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    staged, _out = stage(con, tmp_path, "id,name\n1,caf\xe9\n".encode("cp1252"))
+    assert any("Windows-1252" in w for w in staged.warnings)

@@ -161,3 +161,50 @@ def test_new_fields_and_dropped_fields(resource: ResourceStore, tmp_path: Path) 
 def test_unknown_mode_refused(resource: ResourceStore, tmp_path: Path) -> None:
     with pytest.raises(IngestError, match="unknown mode"):
         resource.commit(stage_rows(tmp_path, [rec(1)]), mode="merge")
+
+
+def test_generated_ids_ignore_column_order_and_empty_columns(
+    resource: ResourceStore, tmp_path: Path
+) -> None:
+    resource.commit(stage_rows(tmp_path, [{"name": "a", "n": "1"}, {"name": "b", "n": "2"}]))
+    reordered = [{"n": "2", "name": "b", "extra": None}, {"n": "1", "name": "a", "extra": None}]
+    assert resource.commit(stage_rows(tmp_path, reordered), mode="replace").unchanged
+
+
+def test_update_mode_needs_an_id_field_after_the_first_version(
+    resource: ResourceStore, tmp_path: Path
+) -> None:
+    resource.commit(stage_rows(tmp_path, [{"name": "a", "n": "1"}]))
+    with pytest.raises(IngestError, match="--mode replace"):
+        resource.commit(stage_rows(tmp_path, [{"name": "a", "n": "2"}]), mode="update")
+    assert (
+        resource.commit(stage_rows(tmp_path, [{"name": "a", "n": "2"}]), mode="replace").total == 1
+    )
+
+
+def test_underscore_fields_are_kept_and_internal_names_never_leak(
+    resource: ResourceStore, tmp_path: Path
+) -> None:
+    resource.commit(stage_rows(tmp_path, [rec(1, _notes="kept")]))
+    assert resource.get("id-1") == {
+        "_id": "id-1",
+        "occurrenceID": "id-1",
+        "scientificName": "Aus bus",
+        "_notes": "kept",
+    }
+
+
+def test_field_case_cannot_change_between_versions(resource: ResourceStore, tmp_path: Path) -> None:
+    resource.commit(stage_rows(tmp_path, [rec(1, country="UK")]))
+    with pytest.raises(IngestError, match="differs only in letter case from 'country'"):
+        resource.commit(stage_rows(tmp_path, [rec(1, Country="UK")]))
+    assert len(resource.versions()) == 1
+
+
+def test_damaged_manifest_is_a_clear_error(resource: ResourceStore, tmp_path: Path) -> None:
+    from holotype.store.manifest import CorruptManifest
+
+    resource.commit(stage_rows(tmp_path, [rec(1)]))
+    (resource.root / "manifest.json").write_text('{"format": 1, "versi')
+    with pytest.raises(CorruptManifest, match="damaged"):
+        resource.count()

@@ -25,11 +25,12 @@ from holotype.ingest.encoding import (
     transcode_to_utf8,
 )
 from holotype.ingest.errors import IngestError
+from holotype.ingest.names import check_field_names
 from holotype.ingest.source import StagedSource
 
 CANDIDATE_DELIMITERS = (",", "\t", ";", "|")
 _NUMBERISH = re.compile(r"^[+-]?(\d+([.,]\d*)?|\.\d+)([eE][+-]?\d+)?$|^\d{4}-\d{2}(-\d{2})?$")
-csv.field_size_limit(1 << 30)
+LONGEST_LINE = 1 << 30  # a record may be this long (DuckDB's default is 2 MB)
 
 
 @dataclass(frozen=True)
@@ -61,8 +62,10 @@ def sniff_delimiter(sample: str, preferred: str | None = None) -> str:
     return best
 
 
-def check_header(names: list[str], display_name: str, row: int = 1) -> list[str]:
-    """Header names stripped of spaces; refuse a missing, blank or duplicated header."""
+def check_header(
+    names: list[str], display_name: str, row: int = 1, max_fields: int = 1000
+) -> list[str]:
+    """Header names stripped of spaces; refuse a missing header and bad names (see names.py)."""
     cleaned = [n.strip() for n in names]
     if not cleaned or all(not n for n in cleaned):
         raise IngestError("no header row: the first row is empty", file=display_name, row=row)
@@ -74,36 +77,26 @@ def check_header(names: list[str], display_name: str, row: int = 1) -> list[str]
             file=display_name,
             row=row,
         )
-    seen: dict[str, int] = {}
-    for position, name in enumerate(cleaned, start=1):
-        if not name:
-            raise IngestError(
-                f"header column {position} has no name", file=display_name, row=row
-            )
-        if name in seen:
-            raise IngestError(
-                f"field name {name!r} appears twice in the header (columns {seen[name]} and "
-                f"{position})",
-                file=display_name,
-                row=row,
-                column=name,
-            )
-        seen[name] = position
-    return cleaned
+    return check_field_names(cleaned, file=display_name, max_fields=max_fields, row=row)
 
 
-def _first_record(text: str, dialect: Dialect, display_name: str) -> list[str]:
-    reader = _reader(io.StringIO(text), dialect)
+def _first_record(text: str, dialect: Dialect, display_name: str) -> tuple[list[str], int]:
+    """The first non-blank record and how many physical lines it ends on (blank lines first
+    included), which is what the CSV engine must skip to reach the data."""
+    reader = csv.reader(io.StringIO(text), delimiter=dialect.delimiter,
+                        quotechar=dialect.quote or '"', strict=True,
+                        quoting=csv.QUOTE_MINIMAL if dialect.quote else csv.QUOTE_NONE)
     try:
         for record in reader:
             if record:
-                return record
+                return record, reader.line_num
     except csv.Error as exc:
         raise IngestError(f"broken quoting: {exc}", file=display_name, row=1) from exc
-    return []
+    return [], 0
 
 
 def _reader(handle: Iterable[str], dialect: Dialect) -> Iterator[list[str]]:
+    csv.field_size_limit(LONGEST_LINE)
     if dialect.quote:
         return csv.reader(handle, delimiter=dialect.delimiter, quotechar=dialect.quote, strict=True)
     return csv.reader(handle, delimiter=dialect.delimiter, quoting=csv.QUOTE_NONE)
@@ -122,13 +115,15 @@ def locate_bad_row(
                     continue
                 if not record:
                     continue  # blank line: skipped by both readers
-                if len(record) != width:
-                    column = names[min(len(record), width) - 1] if record else None
+                if len(record) < width:
                     return IngestError(
-                        f"expected {width} fields, found {len(record)}",
-                        file=display_name,
-                        row=row,
-                        column=column,
+                        f"expected {width} fields, found {len(record)}: the row ends before "
+                        "this field", file=display_name, row=row, column=names[len(record)],
+                    )
+                if len(record) > width:
+                    return IngestError(
+                        f"expected {width} fields, found {len(record)}: the row has more "
+                        "fields than the header", file=display_name, row=row,
                     )
         except csv.Error as exc:
             return IngestError(f"broken quoting: {exc}", file=display_name, row=row + 1)
@@ -146,21 +141,24 @@ def stage_delimited(
     encoding: str | None = None,
     skip_lines: int = 0,
     names: list[str] | None = None,
+    max_fields: int = 1000,
 ) -> StagedSource:
     """Read a delimited text file into the staging Parquet file ``out``.
 
     With ``names`` the file has no header of its own (Darwin Core Archives name columns in
-    meta.xml); ``skip_lines`` header lines are then skipped. Without ``names`` the first row is
-    the header.
+    meta.xml); ``skip_lines`` header lines are then skipped. Without ``names`` the first
+    non-blank row is the header.
     """
     if path.stat().st_size == 0:
         raise IngestError("the file is empty", file=display_name)
+    if names is not None:
+        check_field_names(names, file=display_name, max_fields=max_fields, row=None)
+    job = _Job(con, path, out, display_name, fmt, dialect, skip_lines, names, max_fields)
     guessed = encoding is None
     encoding = encoding or likely_utf8(path, display_name) or detect_encoding(path, display_name)
+    warnings = []
     try:
-        names, header_rows = _stage_text(
-            con, path, out, encoding, display_name, fmt, dialect, skip_lines, names
-        )
+        fields, header_rows = job.stage(encoding)
     except _NotUtf8:
         if not guessed:
             bad = first_bad_byte(path, "utf-8") or (0, None)
@@ -168,16 +166,17 @@ def stage_delimited(
                 f"not valid {encoding} text at byte {bad[0]}", file=display_name, row=bad[1]
             ) from None
         encoding = detect_encoding(path, display_name)  # names the bad byte, or finds cp1252
-        names, header_rows = _stage_text(
-            con, path, out, encoding, display_name, fmt, dialect, skip_lines, names
-        )
+        fields, header_rows = job.stage(encoding)
+    if encoding == "cp1252":
+        warnings.append("the file is not UTF-8; it was read as Windows-1252 (Western European)")
     rows = con.execute(f"SELECT count(*) FROM read_parquet({literal(out)})").fetchall()[0]
     return StagedSource(
         path=out,
-        fields=names,
+        fields=fields,
         rows=int(rows[0]) if rows else 0,
         format=fmt,
         first_row=header_rows + 1,
+        warnings=warnings,
     )
 
 
@@ -189,60 +188,82 @@ class _NotUtf8(Exception):
     """DuckDB found bytes that are not UTF-8 after the cheap guess said they were."""
 
 
-def _stage_text(
-    con: duckdb.DuckDBPyConnection,
-    path: Path,
-    out: Path,
-    encoding: str,
-    display_name: str,
-    fmt: str,
-    dialect: Dialect | None,
-    skip_lines: int,
-    names: list[str] | None,
-) -> tuple[list[str], int]:
-    """Stage a file of known encoding; returns (field names, header rows skipped)."""
-    source = path
-    if encoding not in ("utf-8", "utf-8-sig"):
-        source = transcode_to_utf8(path, encoding, out.with_suffix(".utf8.csv"))
-        encoding = "utf-8"
-    head = read_text_head(source, "utf-8-sig")
-    if not head.strip():
-        raise IngestError("the file has no content, only blank space", file=display_name)
-    if dialect is None:
-        preferred = "\t" if fmt == "tsv" else None
-        dialect = Dialect(sniff_delimiter(head, preferred))
-    header_rows = skip_lines
-    if names is None:
-        names = check_header(_first_record(head, dialect, display_name), display_name)
-        header_rows = 1
-    width = len(names)
-    staged_names = [f"c{i}" for i in range(width)]
-    select = ", ".join(
-        f"NULLIF({c}, '') AS {ident(n)}" for c, n in zip(staged_names, names, strict=True)
-    )
-    quote = literal(dialect.quote)
-    columns = "{" + ", ".join(f"{literal(c)}: 'VARCHAR'" for c in staged_names) + "}"
-    try:
-        con.execute(
-            f"COPY (SELECT {select} FROM read_csv({literal(source)}, header = false, "
-            f"skip = {header_rows}, delim = {literal(dialect.delimiter)}, quote = {quote}, "
-            f"escape = {quote}, columns = {columns}, null_padding = false, strict_mode = true, "
-            f"auto_detect = false)) "
-            f"TO {literal(out)} (FORMAT parquet, COMPRESSION lz4_raw)"
-        )
-    except duckdb.Error as exc:
-        if "unicode" in str(exc).lower() and source == path:
-            raise _NotUtf8 from exc
+@dataclass
+class _Job:
+    """One delimited file to stage, tried once per encoding."""
+
+    con: duckdb.DuckDBPyConnection
+    path: Path
+    out: Path
+    display_name: str
+    fmt: str
+    dialect: Dialect | None
+    skip_lines: int
+    names: list[str] | None
+    max_fields: int
+
+    def stage(self, encoding: str) -> tuple[list[str], int]:
+        """Stage the file read as ``encoding``; returns (field names, lines before the data)."""
+        source = self.path
+        if encoding not in ("utf-8", "utf-8-sig"):
+            source = transcode_to_utf8(self.path, encoding, self.out.with_suffix(".utf8.csv"))
         try:
-            located = locate_bad_row(source, dialect, width, names, display_name, header_rows)
-        except UnicodeDecodeError:  # the guess was wrong: let full detection name the byte
-            raise _NotUtf8 from exc
-        if located:
-            raise located from exc
-        raise IngestError(
-            f"cannot read the file: {_first_line(str(exc))}", file=display_name
-        ) from exc
-    finally:
-        if source != path:
-            source.unlink(missing_ok=True)
-    return names, header_rows
+            return self._stage(source)
+        finally:
+            if source != self.path:
+                source.unlink(missing_ok=True)
+
+    def _stage(self, source: Path) -> tuple[list[str], int]:
+        head = read_text_head(source, "utf-8-sig")
+        if not head.strip():
+            raise IngestError("the file has no content, only blank space", file=self.display_name)
+        dialect = self.dialect or Dialect(
+            sniff_delimiter(head, "\t" if self.fmt == "tsv" else None)
+        )
+        names, skip = self.names, self.skip_lines
+        if names is None:
+            header, skip = _first_record(head, dialect, self.display_name)
+            names = check_header(header, self.display_name, skip or 1, self.max_fields)
+        try:
+            self._copy(source, dialect, names, skip, longest=None)
+        except duckdb.Error as exc:
+            if "maximum line size" in str(exc).lower():
+                try:
+                    self._copy(source, dialect, names, skip, longest=LONGEST_LINE)
+                    return names, skip
+                except duckdb.Error as again:
+                    exc = again
+            if "unicode" in str(exc).lower() and source == self.path:
+                raise _NotUtf8 from exc
+            try:
+                located = locate_bad_row(
+                    source, dialect, len(names), names, self.display_name, skip
+                )
+            except UnicodeDecodeError:  # the guess was wrong: let full detection name the byte
+                raise _NotUtf8 from exc
+            if located:
+                raise located from exc
+            raise IngestError(
+                f"cannot read the file: {_first_line(str(exc))}", file=self.display_name
+            ) from exc
+        return names, skip
+
+    def _copy(
+        self, source: Path, dialect: Dialect, names: list[str], skip: int, longest: int | None
+    ) -> None:
+        """CSV to staging Parquet through DuckDB; ``longest`` raises the line length limit
+        (only when needed: a large limit slows the reader down)."""
+        staged = [f"c{i}" for i in range(len(names))]
+        select = ", ".join(
+            f"NULLIF({c}, '') AS {ident(n)}" for c, n in zip(staged, names, strict=True)
+        )
+        quote = literal(dialect.quote)
+        columns = "{" + ", ".join(f"{literal(c)}: 'VARCHAR'" for c in staged) + "}"
+        limit = f", max_line_size = {int(longest)}" if longest else ""
+        self.con.execute(
+            f"COPY (SELECT {select} FROM read_csv({literal(source)}, header = false, "
+            f"skip = {skip}, delim = {literal(dialect.delimiter)}, quote = {quote}, "
+            f"escape = {quote}, columns = {columns}, null_padding = false, strict_mode = true, "
+            f"auto_detect = false{limit})) "
+            f"TO {literal(self.out)} (FORMAT parquet, COMPRESSION lz4_raw)"
+        )

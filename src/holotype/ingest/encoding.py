@@ -64,8 +64,18 @@ def detect_encoding(path: Path, display_name: str) -> str:
                 f"not valid UTF-16 text at byte {bad[0]}", file=display_name, row=bad[1]
             )
         return utf16
-    if first_bad_byte(path, "utf-8") is None:
+    broken = first_bad_byte(path, "utf-8")
+    if broken is None:
         return "utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8"
+    if _has_utf8_sequences(path, broken[0]):
+        # Real UTF-8 text before the bad byte: a damaged UTF-8 file, not a legacy encoding.
+        # Reading it all as Windows-1252 would garble every accented letter, so refuse it.
+        raise IngestError(
+            f"not valid UTF-8 at byte {broken[0]} (byte 0x{_byte_at(path, broken[0]):02x}), "
+            "although the text before it is UTF-8; the file seems damaged: fix or re-export it",
+            file=display_name,
+            row=broken[1],
+        )
     bad = first_bad_byte(path, "cp1252")
     if bad is None:
         return "cp1252"
@@ -75,6 +85,20 @@ def detect_encoding(path: Path, display_name: str) -> str:
         file=display_name,
         row=bad[1],
     )
+
+
+def _has_utf8_sequences(path: Path, end: int) -> bool:
+    """Whether the first ``end`` bytes (all valid UTF-8) hold any multi-byte character."""
+    with path.open("rb") as handle:
+        remaining = end
+        while remaining > 0:
+            chunk = handle.read(min(CHUNK, remaining))
+            if not chunk:
+                break
+            if not chunk.isascii():
+                return True
+            remaining -= len(chunk)
+    return False
 
 
 def likely_utf8(path: Path, display_name: str) -> str | None:

@@ -19,6 +19,7 @@ class Limits:
     max_upload_bytes: int = 4 * 1024**3
     max_uncompressed_bytes: int = 16 * 1024**3
     max_compression_ratio: int = 200
+    max_fields: int = 1000
 
 
 @dataclass

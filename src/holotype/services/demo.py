@@ -9,6 +9,7 @@ from holotype.services import catalogue
 from holotype.services.context import Portal
 from holotype.services.errors import NotFound
 from holotype.services.records import IngestOutcome, ingest
+from holotype.services.workdirs import work_dir
 from holotype.store.commit import Progress
 
 ORGANISATION = "demo-museum"
@@ -62,12 +63,15 @@ DATASETS = (
 
 
 def has_demo(portal: Portal) -> bool:
+    """Whether every demo dataset exists and holds records (an interrupted load does not)."""
     with portal.session() as session:
         try:
-            catalogue.get_dataset(session, DATASETS[0].slug)
+            resources = [
+                catalogue.get_resource(session, f"{spec.slug}/records") for spec in DATASETS
+            ]
         except NotFound:
             return False
-    return True
+    return all(portal.store.resource(r.id).resolve() is not None for r in resources)
 
 
 def load_demo(
@@ -85,7 +89,6 @@ def load_demo(
                 description="A made-up museum whose synthetic data shows what Holotype does.",
             )
     outcomes = []
-    folder = portal.settings.data_dir / "demo"
     for spec in DATASETS:
         with portal.session() as session:
             try:
@@ -106,8 +109,9 @@ def load_demo(
                     session, spec.slug, slug="records", name="Records", id_field="occurrenceID"
                 )
         count = max(1, int(records * spec.share))
-        path = write_csv(folder / f"{spec.slug}.csv", count, seed=spec.seed)
-        outcomes.append(
-            ingest(portal, f"{spec.slug}/records", path, mode="replace", progress=progress)
-        )
+        with work_dir(portal.work_dir) as folder:  # the store keeps its own copy of the file
+            path = write_csv(folder / f"{spec.slug}.csv", count, seed=spec.seed)
+            outcomes.append(
+                ingest(portal, f"{spec.slug}/records", path, mode="replace", progress=progress)
+            )
     return outcomes

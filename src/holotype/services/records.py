@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,7 +13,8 @@ from holotype.ingest.read import stage_file
 from holotype.services import catalogue
 from holotype.services.context import Portal
 from holotype.services.errors import Invalid
-from holotype.store.commit import CommitResult, Progress
+from holotype.services.workdirs import sweep_work_dirs, work_dir
+from holotype.store.commit import CommitResult, Progress, check_id_field, check_mode
 from holotype.store.manifest import Source, Version
 
 
@@ -64,6 +64,9 @@ def ingest(
     if found.kind != "records":
         raise Invalid(f"resource {resource!r} holds a plain file, not records", field="resource")
     name = display_name or path.name
+    check_mode(mode, name)
+    if path.is_dir():
+        raise IngestError("is a folder, not a file", file=name)
     if not path.is_file():
         raise IngestError("no such file", file=name)
     size = path.stat().st_size
@@ -71,13 +74,13 @@ def ingest(
     if size > limit:
         raise IngestError(f"the file is {size:,} bytes; the limit is {limit:,} bytes", file=name)
     store = portal.store.resource(found.id)
+    check_id_field(store.manifest(), id_field, name)
     say("checking the file")
     source = Source(name=name, format=fmt or "", sha256=file_digest(path), size=size, path="")
     if store.same_upload(source, mode):
         return IngestOutcome(found, CommitResult(None, total=_latest_total(store.resolve())))
-    work = portal.work_dir / f"ingest-{uuid.uuid4().hex}"
-    work.mkdir(parents=True)
-    try:
+    sweep_work_dirs(portal.work_dir)
+    with work_dir(portal.work_dir) as work:
         con = portal.duckdb()
         say("reading the file")
         staged = stage_file(con, path, work, display_name=name, fmt=fmt, limits=portal.limits)
@@ -93,8 +96,6 @@ def ingest(
             con=con,
         )
         con.close()
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
     if result.version is not None:
         say("updating the search index")
         portal.build_index(found.id, result.version, progress=progress)
@@ -132,3 +133,27 @@ def dataset_summaries(portal: Portal, *, include_private: bool = False) -> list[
     ]
     summaries.sort(key=lambda s: s.dataset.modified, reverse=True)
     return summaries
+
+
+def delete_resource(portal: Portal, resource: str) -> None:
+    """Delete a resource from the catalogue with all its record versions and search index."""
+    with portal.session() as session:
+        found = catalogue.get_resource(session, resource)
+        catalogue.delete_resource(session, found.id)
+    _remove_data(portal, found.id)
+
+
+def delete_dataset(portal: Portal, dataset: str) -> None:
+    """Delete a dataset, its resources, and every resource's records and search index."""
+    with portal.session() as session:
+        resources = catalogue.list_resources(session, dataset)
+        catalogue.delete_dataset(session, dataset)
+    for resource in resources:
+        _remove_data(portal, resource.id)
+
+
+def _remove_data(portal: Portal, resource_id: str) -> None:
+    store = portal.store.resource(resource_id)
+    if store.root.exists():
+        store.remove()
+    shutil.rmtree(portal.index_dir / resource_id, ignore_errors=True)

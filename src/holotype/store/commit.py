@@ -21,9 +21,10 @@ import duckdb
 
 from holotype.engine import ident, literal
 from holotype.ingest.errors import IngestError
+from holotype.ingest.names import check_against_existing
 from holotype.ingest.source import StagedSource
 from holotype.store import stats
-from holotype.store.manifest import Manifest, Source, Version, fsync_file
+from holotype.store.manifest import Manifest, Source, Version, fsync_dir, fsync_file
 from holotype.store.reader import relation_sql
 
 MODES = ("update", "replace")
@@ -46,16 +47,26 @@ class CommitResult:
         return self.version is None
 
 
+def check_id_field(manifest: Manifest, requested: str | None, file: str) -> None:
+    """Refuse changing a resource's id field after its first version."""
+    if manifest.versions and requested is not None and requested != manifest.id_field:
+        current = manifest.id_field or "(generated ids)"
+        raise IngestError(
+            f"this resource identifies records by {current}; it cannot change to "
+            f"{requested!r} in a later version",
+            file=file,
+        )
+
+
+def check_mode(mode: str, file: str) -> None:
+    if mode not in MODES:
+        raise IngestError(f"unknown mode {mode!r}; use one of {', '.join(MODES)}", file=file)
+
+
 def choose_id_field(manifest: Manifest, staged: StagedSource, requested: str | None) -> str | None:
     """The field that identifies records, kept the same across a resource's versions."""
     if manifest.versions:
-        if requested is not None and requested != manifest.id_field:
-            current = manifest.id_field or "(generated ids)"
-            raise IngestError(
-                f"this resource identifies records by {current}; it cannot change to "
-                f"{requested!r} in a later version",
-                file=staged.format,
-            )
+        check_id_field(manifest, requested, staged.path.name)
         chosen = manifest.id_field
     elif requested is not None:
         chosen = requested
@@ -73,8 +84,13 @@ def _keyed_sql(staged: StagedSource, id_field: str | None) -> str:
     row = f"(file_row_number + {staged.first_row})::BIGINT AS _row"
     if id_field is not None:
         return f"SELECT {ident(id_field)} AS _id, {row}, {fields} FROM {source}"
-    struct = "{" + ", ".join(f"{literal(f)}: {ident(f)}" for f in staged.fields) + "}"
-    hashed = f"SELECT md5(to_json({struct})) AS _h, {row}, {fields} FROM {source}"
+    # The content hash covers the non-empty (name, value) pairs in name order, so the same
+    # record gets the same id whatever the column order and whichever empty columns the file has.
+    pairs = ", ".join(
+        f"CASE WHEN {ident(f)} IS NOT NULL THEN {literal(f)} || chr(31) || {ident(f)} END"
+        for f in sorted(staged.fields)
+    )
+    hashed = f"SELECT md5(concat_ws(chr(30), {pairs})) AS _h, {row}, {fields} FROM {source}"
     return (
         "SELECT _h || CASE WHEN _n > 1 THEN '-' || _n::VARCHAR ELSE '' END AS _id, _row, "
         f"{fields} FROM (SELECT *, row_number() OVER (PARTITION BY _h ORDER BY _row) AS _n "
@@ -128,11 +144,13 @@ def _hashed(relation: str, present: list[str], columns: list[str], *extra: str) 
 
 def _copy(con: duckdb.DuckDBPyConnection, query: str, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
+    fsync_dir(target.parent.parent)  # the new folder's entry, if it was just made
     con.execute(
         f"COPY ({query}) TO {literal(target)} (FORMAT parquet, COMPRESSION zstd, "
         "COMPRESSION_LEVEL 1, ROW_GROUP_SIZE 122880)"
     )
     fsync_file(target)
+    fsync_dir(target.parent)  # the file's directory entry, before the manifest names it
 
 
 def _count(con: duckdb.DuckDBPyConnection, query: str) -> int:
@@ -166,9 +184,15 @@ def commit(
     """
     say = progress or (lambda _step: None)
     name = source.name if source else staged.path.name
-    if mode not in MODES:
-        raise IngestError(f"unknown mode {mode!r}; use one of {', '.join(MODES)}", file=name)
+    check_mode(mode, name)
+    check_against_existing(staged.fields, manifest.columns, file=name)
     chosen = choose_id_field(manifest, staged, id_field)
+    if chosen is None and manifest.versions and mode == "update":
+        raise IngestError(
+            "this resource has no id field, so records cannot be matched for an update (a "
+            "changed record would be added beside its old version); ingest with --mode replace",
+            file=name,
+        )
     if chosen is not None and chosen not in staged.fields:
         raise IngestError(
             f"the id field {chosen!r} is not in the file (fields: "
@@ -276,6 +300,8 @@ def commit(
             kept.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(original, kept)
             fsync_file(kept)
+            fsync_dir(kept.parent)
+            fsync_dir(kept.parent.parent)
             written.append(kept)
             kept_source = Source(
                 source.name,

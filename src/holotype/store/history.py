@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from holotype.ingest.names import RESERVED
+
 Change = tuple[str | None, str | None]  # (before, after); None means the field was absent
 
 
@@ -26,7 +28,7 @@ class RecordVersion:
 
 def record_data(row: dict[str, Any]) -> dict[str, str]:
     """A stored row without the store's own columns and without empty fields."""
-    return {k: v for k, v in row.items() if not k.startswith("_") and v is not None}
+    return {k: v for k, v in row.items() if k not in RESERVED and v is not None}
 
 
 def diff(before: dict[str, str] | None, after: dict[str, str] | None) -> dict[str, Change]:

@@ -112,13 +112,23 @@ class Manifest:
         )
 
 
+class CorruptManifest(Exception):
+    """A manifest that cannot be read: the store was damaged outside Holotype."""
+
+
 def load(directory: Path, resource_id: str) -> Manifest:
     """The resource's manifest; an empty one when nothing was committed yet."""
+    path = directory / MANIFEST
     try:
-        with (directory / MANIFEST).open(encoding="utf-8") as handle:
+        with path.open(encoding="utf-8") as handle:
             return Manifest.from_json(json.load(handle))
     except FileNotFoundError:
         return Manifest(resource_id=resource_id)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise CorruptManifest(
+            f"{path} is damaged ({exc}); it was changed outside Holotype: restore it from a "
+            "backup"
+        ) from exc
 
 
 def fsync_file(path: Path) -> None:

@@ -24,6 +24,7 @@ import duckdb
 from holotype.engine import ident, literal
 from holotype.query.sql import number_from_text
 
+BATCH = 48  # fields per statistics pass
 KINDS = ("present", "integer", "number", "boolean", "date", "partial_date")
 GEO_KINDS = ("points", "missing", "invalid", "out_of_range")
 
@@ -95,6 +96,18 @@ def compute(
 ) -> tuple[dict[str, dict[str, int]], dict[str, int]]:
     """(field statistics, geo statistics) over the rows of ``relation`` (a SQL subquery)."""
     fields = list(fields)
+    if len(fields) > BATCH:
+        # Wide files: a few dozen fields per pass keeps the engine's memory flat.
+        merged: dict[str, dict[str, int]] = {}
+        for start in range(0, len(fields), BATCH):
+            part, _no_geo = compute(con, relation, fields[start : start + BATCH], ("", ""))
+            merged.update(part)
+        geo = geo_point_sql(*geo_fields, available=set(fields))
+        row = con.execute(
+            "SELECT " + ", ".join(f"count_if({p})" for p in geo.values()) + f" FROM ({relation})"
+        ).fetchone()
+        assert row is not None
+        return merged, {kind: int(v or 0) for kind, v in zip(geo, row, strict=True)}
     shapes = ", ".join(f"{shape_sql(f)} AS k{i}" for i, f in enumerate(fields))
     geo = geo_point_sql(*geo_fields, available=set(fields))
     geo_inner = ", ".join(f"({p}) AS geo_{kind}" for kind, p in geo.items())

@@ -14,6 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from holotype.config import Settings
 from holotype.services.context import Portal
@@ -73,6 +74,15 @@ def create_app(settings: Settings) -> FastAPI:
             request, "error.html", {"message": exc.message}, status_code=exc.status
         )
 
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        message = "This page does not exist." if exc.status_code == 404 else str(exc.detail)
+        if wants_json(request) or request.url.path.startswith("/api/"):
+            return JSONResponse({"error": {"message": message}}, status_code=exc.status_code)
+        return templates.TemplateResponse(
+            request, "error.html", {"message": message}, status_code=exc.status_code
+        )
+
     def home_data(portal: Portal) -> dict[str, Any]:
         summaries = dataset_summaries(portal)
         return {
@@ -94,7 +104,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     @app.get("/", response_class=HTMLResponse)
     @app.get("/index.json", include_in_schema=False)
-    async def home(request: Request) -> Response:
+    def home(request: Request) -> Response:
         data = home_data(request.app.state.portal)
         if wants_json(request):
             return JSONResponse(data)

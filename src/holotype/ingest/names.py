@@ -1,0 +1,66 @@
+"""Field names every reader must check before staging: the rules are the store's."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from holotype.ingest.errors import IngestError
+
+#: Columns the store and its indexes keep beside the record's own fields.
+RESERVED = frozenset({"_id", "_from", "_to", "_row", "_rid", "_res", "_h", "_lat", "_lon"})
+RESERVED_PREFIXES = ("_n:",)
+MAX_FIELD_NAME = 200
+
+
+def check_field_names(
+    names: Sequence[str], *, file: str, max_fields: int, row: int | None = 1
+) -> list[str]:
+    """The names, or an IngestError naming the first problem (position and name).
+
+    Refused: empty names, names longer than 200 characters, names the portal reserves for its
+    own columns, and two names equal apart from letter case (the engine does not tell them apart,
+    so one would silently take the other's place). More than ``max_fields`` names is refused too.
+    """
+    if len(names) > max_fields:
+        raise IngestError(
+            f"the file has {len(names):,} fields; the limit is {max_fields:,} (setting max_fields)",
+            file=file, row=row,
+        )
+    seen: dict[str, tuple[int, str]] = {}
+    for position, name in enumerate(names, start=1):
+        if not name.strip():
+            raise IngestError(f"field {position} has no name", file=file, row=row)
+        if len(name) > MAX_FIELD_NAME:
+            raise IngestError(
+                f"field {position}'s name is {len(name)} characters long; the limit is "
+                f"{MAX_FIELD_NAME}", file=file, row=row,
+            )
+        if name in RESERVED or name.startswith(RESERVED_PREFIXES):
+            raise IngestError(
+                f"field name {name!r} (field {position}) is reserved for the portal's own "
+                "columns; rename it", file=file, row=row, column=name,
+            )
+        key = name.casefold()
+        if key in seen:
+            first, other = seen[key]
+            same = "appears twice" if other == name else f"clashes with {other!r}"
+            raise IngestError(
+                f"field name {name!r} (field {position}) {same} (field {first}); names must "
+                "differ in more than letter case",
+                file=file, row=row, column=name,
+            )
+        seen[key] = (position, name)
+    return list(names)
+
+
+def check_against_existing(names: Sequence[str], existing: Sequence[str], *, file: str) -> None:
+    """Refuse a name that differs only in case from one an earlier version used."""
+    known = {n.casefold(): n for n in existing}
+    for name in names:
+        other = known.get(name.casefold())
+        if other is not None and other != name:
+            raise IngestError(
+                f"field {name!r} differs only in letter case from {other!r}, which earlier "
+                "versions of this resource use; use the same spelling",
+                file=file, column=name,
+            )
