@@ -32,7 +32,11 @@ class Target(Protocol):
         """DOUBLE (latitude, longitude) of the record's valid geo point, both NULL when none."""
 
     def has_tokens(self, tokens: list[str]) -> str:
-        """BOOLEAN: the record holds every token somewhere, in any of its fields."""
+        """BOOLEAN, never NULL: the record holds every token somewhere, in any of its fields.
+
+        Never NULL, so the compiler need not wrap it (a wrapped ``_rid IN (subquery)`` makes
+        DuckDB probe every row instead of running a semi-join).
+        """
 
     def fields(self) -> list[str]:
         """Every field name."""
@@ -87,7 +91,7 @@ class RelationTarget:
         # a space never joins two tokens, so the tokens of the fields joined by spaces are the
         # union of each field's tokens (and one regular expression is cheaper than many)
         every = "concat_ws(' ', " + ", ".join(ident(f) for f in self._fields) + ")"
-        return f"list_has_all({token_list_sql(every)}, {varchar_list(tokens)})"
+        return f"COALESCE(list_has_all({token_list_sql(every)}, {varchar_list(tokens)}), FALSE)"
 
     def fields(self) -> list[str]:
         return list(self._fields)

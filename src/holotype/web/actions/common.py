@@ -7,7 +7,7 @@ from typing import Any
 from holotype.query.errors import AreasMissing, QueryError
 from holotype.query.parse import parse
 from holotype.query.validate import validate
-from holotype.services import search
+from holotype.services import results, search
 from holotype.web.actions.registry import Context, ValidationError
 
 QUERY_VERSION = "v1.0.0"
@@ -50,7 +50,7 @@ def resource_views(
     )
 
 
-def facet_result(facet: search.Facet) -> dict[str, Any]:
+def facet_result(facet: results.Facet) -> dict[str, Any]:
     """A facet in the NHM portal's shape."""
     return {
         "details": {"sum_other_doc_count": facet.others, "doc_count_error_upper_bound": 0},

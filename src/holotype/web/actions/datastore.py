@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from holotype.services import search
+from holotype.services import results, search
 from holotype.store.stats import field_type
 from holotype.web.actions.common import and_query, facet_result, read_query, resource_views
 from holotype.web.actions.registry import (
@@ -105,10 +105,20 @@ def datastore_search(ctx: Context, p: dict[str, Any]) -> dict[str, Any]:
         result["total"] = 0
         return result
     view = views[0]
-    page = search.page(
-        ctx.portal, views, query, size=p["limit"], after=p["after"], offset=p["offset"],
-        sort=parse_sort(p["sort"]), fields=fields,
+    request = results.Request(
+        query=query, size=p["limit"], after=p["after"], offset=p["offset"],
+        sort=parse_sort(p["sort"]), fields=fields, facets=p["facets"] or (),
+        facet_limits=p["facet_limits"] or {},
     )
+    if p["include_total"] or p["facets"]:
+        answer = results.run(ctx.portal, views, request)
+        page = answer.page
+        if p["include_total"]:
+            result["total"] = answer.total
+        if p["facets"]:
+            result["facets"] = {name: facet_result(f) for name, f in answer.facets.items()}
+    else:  # a page alone (deep paging without totals): straight from the index
+        page = results.page(ctx.portal, views, request)
     result.update(
         records=[r["data"] for r in page.records],
         fields=[f for f in field_list(ctx, view) if fields is None or f["id"] in fields
@@ -116,11 +126,6 @@ def datastore_search(ctx: Context, p: dict[str, Any]) -> dict[str, Any]:
         after=page.after,
         version=view.version,
     )
-    if p["include_total"]:
-        result["total"] = search.count(ctx.portal, views, query)[view.rid]
-    if p["facets"]:
-        found = search.facets(ctx.portal, views, query, p["facets"], p["facet_limits"] or {})
-        result["facets"] = {name: facet_result(f) for name, f in found.items()}
     return result
 
 

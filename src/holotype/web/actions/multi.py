@@ -6,7 +6,7 @@ from typing import Any
 
 from holotype.engine import ident, literal
 from holotype.query.normalise import query_hash
-from holotype.services import search
+from holotype.services import results, search
 from holotype.store.stats import field_type
 from holotype.web.actions.common import check_query_version, read_query, resource_views
 from holotype.web.actions.registry import (
@@ -29,9 +29,8 @@ def _views(ctx: Context, p: dict[str, Any]) -> tuple[dict[str, Any], list[search
 
 def vds_multi_query(ctx: Context, p: dict[str, Any]) -> dict[str, Any]:
     query, views = _views(ctx, p)
-    page = search.page(ctx.portal, views, query, size=p["size"], after=p["after"])
-    counts = search.count(ctx.portal, views, query)
-    return {"total": sum(counts.values()), "after": page.after, "records": page.records}
+    answer = results.run(ctx.portal, views, results.Request(query, p["size"], p["after"]))
+    return {"total": answer.total, "after": answer.page.after, "records": answer.page.records}
 
 
 def vds_multi_count(ctx: Context, p: dict[str, Any]) -> dict[str, Any]:
