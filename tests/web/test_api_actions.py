@@ -154,9 +154,9 @@ def test_versions_and_record_actions(client: TestClient, specimens: str) -> None
 @pytest.mark.parametrize(
     ("name", "params", "status", "key"),
     [
-        ("datastore_search", {}, 409, "resource_id"),
+        ("datastore_search", {}, 400, "resource_id"),
         ("datastore_search", {"resource_id": "nope"}, 404, "message"),
-        ("datastore_search", {"resource_id": "demo-specimens/records", "limit": 5000}, 409,
+        ("datastore_search", {"resource_id": "demo-specimens/records", "limit": 5000}, 400,
          "limit"),
         ("datastore_search", {"resource_id": "demo-specimens/records", "offset": 9_990,
                               "limit": 20}, 400, "offset"),
@@ -165,12 +165,12 @@ def test_versions_and_record_actions(client: TestClient, specimens: str) -> None
         ("datastore_search", {"resource_id": "demo-specimens/records", "sort": "nosuch asc"},
          400, "sort"),
         ("vds_multi_query", {"query": {"filters": {"or": [{"exists": {"geo_field": True}}]}}},
-         409, "query"),
-        ("vds_multi_query", {"query": "{not json"}, 409, "query"),
-        ("vds_multi_query", {"query_version": "v2.0.0"}, 409, "query_version"),
+         400, "query"),
+        ("vds_multi_query", {"query": "{not json"}, 400, "query"),
+        ("vds_multi_query", {"query_version": "v2.0.0"}, 400, "query_version"),
         ("package_show", {"id": "missing"}, 404, "message"),
-        ("package_search", {"fq": "colour:red"}, 409, "fq"),
-        ("vds_multi_stats", {"field": "country"}, 409, "field"),
+        ("package_search", {"fq": "colour:red"}, 400, "fq"),
+        ("vds_multi_stats", {"field": "country"}, 400, "field"),
     ],
 )
 def test_errors_in_ckan_shape(
@@ -188,7 +188,7 @@ def test_offset_error_points_to_after(client: TestClient) -> None:
 
 
 def test_query_errors_name_the_json_path(client: TestClient) -> None:
-    error = fail(client, "vds_multi_count", 409, query={"filters": {"and": [
+    error = fail(client, "vds_multi_count", 400, query={"filters": {"and": [
         {"geo_point": {"latitude": 95, "longitude": 0}}]}})
     assert "$.filters.and[0].geo_point.latitude" in error["query"][0]
 
@@ -198,7 +198,7 @@ def test_unknown_action_and_bad_body(client: TestClient) -> None:
     assert response.status_code == 400 and response.json()["success"] is False
     response = client.post("/api/3/action/package_list", content=b"[1, 2]",
                            headers={"content-type": "application/json"})
-    assert response.status_code == 409 and "body" in response.json()["error"]
+    assert response.status_code == 400 and "body" in response.json()["error"]
 
 
 def test_openapi_describes_every_action(client: TestClient) -> None:

@@ -25,7 +25,7 @@ from holotype.web.actions.registry import Action, Context, ValidationError, coer
 log = logging.getLogger(__name__)
 
 ERROR_TYPES = {400: "Validation Error", 403: "Authorization Error", 404: "Not Found Error",
-               409: "Validation Error", 503: "Service Unavailable"}
+               409: "Conflict Error", 503: "Service Unavailable"}
 
 
 def envelope_error(
@@ -79,7 +79,7 @@ def create_router() -> APIRouter:
             )
             result = await run_in_threadpool(found.func, ctx, params)
         except ValidationError as exc:
-            return envelope_error(request, 409, "Validation Error",
+            return envelope_error(request, 400, "Validation Error",
                                   "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.errors.items()),
                                   exc.errors)
         except Unavailable as exc:
@@ -89,7 +89,7 @@ def create_router() -> APIRouter:
             return envelope_error(request, exc.status, ERROR_TYPES.get(exc.status, "Error"),
                                   exc.message, extra)
         except Busy as exc:
-            return envelope_error(request, 409, "Validation Error", str(exc))
+            return envelope_error(request, 400, "Validation Error", str(exc))
         return JSONResponse({"help": help_url, "success": True, "result": result})
 
     @router.get("/api/3/action/{name}/help", include_in_schema=False, name="action_help")

@@ -57,7 +57,8 @@ def _operation(action: Action, method: str) -> dict[str, Any]:
             "200": {"description": "Success", "content": {
                 "application/json": {"schema": ENVELOPE}}},
             "404": {"description": "Not found"},
-            "409": {"description": "Invalid parameters (CKAN's Validation Error)"},
+            "400": {"description": "Invalid parameters or query (CKAN's Validation Error)"},
+            "409": {"description": "Conflicts with the current state, e.g. an ingest running"},
             "429": {"description": "Too many requests; see Retry-After"},
         },
     }
