@@ -160,8 +160,7 @@ def test_value_beyond_the_header_is_named(
     [
         ([["id", "id"], [1, 2]], "appears twice"),
         ([[1, 2], [3, 4]], "no header row"),
-        ([["id", None, "x"], [1, 2, 3]], "column 2 has no name"),
-        ([], "empty"),
+        ([["id", None, "x"], [1, 2, 3]], "field 2 has no name"),
     ],
 )
 def test_bad_headers(
@@ -169,6 +168,17 @@ def test_bad_headers(
 ) -> None:
     with pytest.raises(IngestError, match=message):
         stage_excel(con, workbook(tmp_path, rows), out, display_name="book.xlsx")
+
+
+def test_empty_first_sheet_gives_way_to_the_next(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path, out: Path, read_rows: Rows
+) -> None:
+    staged = stage_excel(con, workbook(tmp_path, []), out, display_name="book.xlsx")
+    assert (staged.fields, staged.rows) == (["ignored"], 0)
+    assert staged.warnings == [
+        "book.xlsx: the first worksheet ('Sheet') is empty; records were read from worksheet "
+        "'second'"
+    ]
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from holotype.ingest import jsonfile
+from holotype.ingest import json_document
 from holotype.ingest.errors import IngestError
 from holotype.ingest.jsonfile import DECODER, compact, stage_json
 from holotype.ingest.source import StagedSource
@@ -134,7 +134,7 @@ def test_large_array_is_streamed_in_chunks(
     read_rows: Rows,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(jsonfile, "CHUNK", 7)  # records and numbers cut at every boundary
+    monkeypatch.setattr(json_document, "CHUNK", 7)  # records and numbers cut at every boundary
     records = [{"id": n, "v": 10**n, "s": "x" * n} for n in range(30)]
     staged, out = stage(con, tmp_path, json.dumps(records, indent=1))
     assert staged.rows == 30
@@ -227,12 +227,12 @@ def test_streamed_array_matches_json_loads(
     chunk: int,
 ) -> None:
     tmp_path = tmp_path_factory.mktemp("stream")
-    original = jsonfile.CHUNK
-    jsonfile.CHUNK = chunk
+    original = json_document.CHUNK
+    json_document.CHUNK = chunk
     try:
         staged, out = stage(con, tmp_path, json.dumps(records, indent=indent))
     finally:
-        jsonfile.CHUNK = original
+        json_document.CHUNK = original
     fields = list(dict.fromkeys(key for record in records for key in record))
     assert staged.fields == fields
     staged_rows = pq.read_table(out).to_pylist()

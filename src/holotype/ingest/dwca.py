@@ -8,8 +8,6 @@ field per extension holding that core record's extension rows.
 
 from __future__ import annotations
 
-import csv
-import io
 import shutil
 import zipfile
 from dataclasses import dataclass
@@ -18,9 +16,10 @@ from pathlib import Path, PurePosixPath
 import duckdb
 
 from holotype.ingest.delimited import Dialect, stage_delimited
-from holotype.ingest.dwca_join import Part, build_staged_table
+from holotype.ingest.dwca_join import Part, Plan, build_staged_table, plan_fields
 from holotype.ingest.dwca_meta import META_NAME, ArchiveMeta, FileSpec, parse_meta
-from holotype.ingest.dwca_terms import field_name, short_name
+from holotype.ingest.dwca_terms import short_name
+from holotype.ingest.dwca_text import check_encoding, column_names, row_width
 from holotype.ingest.dwca_zip import (
     ExtractBudget,
     check_members,
@@ -32,6 +31,7 @@ from holotype.ingest.dwca_zip import (
 )
 from holotype.ingest.encoding import detect_encoding, read_text_head
 from holotype.ingest.errors import IngestError
+from holotype.ingest.names import check_field_names
 from holotype.ingest.source import Limits, StagedSource
 
 MAX_META_BYTES = 16 * 1024 * 1024
@@ -77,14 +77,21 @@ class _Archive:
     budget: ExtractBudget
     warnings: list[str]
     members: dict[str, zipfile.ZipInfo]
+    max_fields: int
 
     def member(self, location: str) -> zipfile.ZipInfo | None:
         """The member at ``location`` (relative to meta.xml), matched exactly or ignoring case."""
         wanted = str(member_path(str(self.base / location), self.display_name))
         if wanted in self.members:
             return self.members[wanted]
-        matches = [info for name, info in self.members.items() if name.lower() == wanted.lower()]
-        return matches[0] if matches else None
+        matches = [name for name in self.members if name.lower() == wanted.lower()]
+        if len(matches) > 1:
+            raise IngestError(
+                f"meta.xml names the data file {location!r}, and several members match it "
+                f"when letter case is ignored ({', '.join(sorted(matches)[:5])}); rename them",
+                file=self.display_name,
+            )
+        return self.members[matches[0]] if matches else None
 
     def inner_name(self, location: str) -> str:
         return f"{location} in {self.display_name}"
@@ -110,7 +117,9 @@ def stage_dwca(
             str(member_path(info.filename, display_name)): info for info in data_members(archive)
         }
         budget = ExtractBudget(limits.max_uncompressed_bytes)
-        state = _Archive(con, archive, base, scratch, display_name, budget, [], members)
+        state = _Archive(
+            con, archive, base, scratch, display_name, budget, [], members, limits.max_fields
+        )
         try:
             return _stage(state, meta, out)
         finally:
@@ -123,12 +132,13 @@ def _stage(state: _Archive, meta: ArchiveMeta, out: Path) -> StagedSource:
             "meta.xml: the core has no <id index=...>, so its extensions cannot be linked to it",
             file=state.display_name,
         )
+    plan = _plan(state, meta)
     core = _stage_part(state, meta.core, "core", allow_empty=False)
     extensions = [
         _stage_part(state, spec, f"extension{number}", allow_empty=True)
         for number, spec in enumerate(meta.extensions, start=1)
     ]
-    result = build_staged_table(state.con, core, extensions, out, state.display_name)
+    result = build_staged_table(state.con, plan, core, extensions, out, state.display_name)
     state.warnings.extend(result.warnings)
     return StagedSource(
         path=out,
@@ -141,40 +151,56 @@ def _stage(state: _Archive, meta: ArchiveMeta, out: Path) -> StagedSource:
     )
 
 
+def _plan(state: _Archive, meta: ArchiveMeta) -> Plan:
+    """The staged fields, checked against the rules for field names before anything is read."""
+    plan = plan_fields(meta.core, meta.extensions)
+    try:
+        check_field_names(
+            plan.fields, file=state.display_name, max_fields=state.max_fields, row=None
+        )
+    except IngestError as exc:
+        raise IngestError(
+            f"meta.xml: {exc.message}", file=state.display_name, column=exc.column
+        ) from exc
+    return plan
+
+
 def _stage_part(state: _Archive, spec: FileSpec, tag: str, *, allow_empty: bool) -> Part:
     """Extract and stage every file of a core or extension; columns are named by term."""
     staged: list[Path] = []
     names: list[str] = []
     for number, location in enumerate(spec.locations):
         data = _extract(state, location, f"{tag}-{number}")
+        inner = state.inner_name(location)
         if allow_empty and not read_text_head(data, "utf-8-sig", 4096).strip():
             continue
         encoding = _encoding(state, spec, data, location)
-        width = _width(data, spec, encoding, state.inner_name(location))
+        width = row_width(data, spec, encoding, inner)
         if names and len(names) != width:
             raise IngestError(
                 f"{location} has {width} columns but {spec.locations[0]} has {len(names)}; the "
                 f"files of one {short_name(spec.row_type)} must have the same columns",
                 file=state.display_name,
             )
-        names = _column_names(spec, width, state.inner_name(location))
+        names = column_names(spec, width, inner)
         target = state.work_dir / f"{tag}-{number}.parquet"
         try:
             stage_delimited(
                 state.con,
                 data,
                 target,
-                display_name=state.inner_name(location),
+                display_name=inner,
                 fmt="dwca",
                 dialect=Dialect(spec.delimiter, spec.quote),
                 encoding=encoding,
                 skip_lines=spec.ignore_header_lines,
                 names=names,
+                max_fields=state.max_fields,
             )
-        except UnicodeDecodeError as exc:
+        except UnicodeError as exc:
             raise IngestError(
-                f"the file is not {encoding} text as meta.xml says ({exc.reason})",
-                file=state.inner_name(location),
+                f"the file is not {spec.declared_encoding} text as meta.xml says ({exc})",
+                file=inner,
             ) from exc
         data.unlink()
         staged.append(target)
@@ -199,64 +225,14 @@ def _extract(state: _Archive, location: str, stem: str) -> Path:
 
 
 def _encoding(state: _Archive, spec: FileSpec, data: Path, location: str) -> str:
-    """The declared encoding; a file declared UTF-8 that is not is read as detected."""
+    """The declared encoding (checked against the content); a file declared UTF-8 that is not is
+    read as detected."""
+    inner = state.inner_name(location)
     if spec.encoding not in ("utf-8", "utf-8-sig"):
-        return spec.encoding
-    detected = detect_encoding(data, state.inner_name(location))
+        return check_encoding(data, spec.encoding, spec.declared_encoding, inner)
+    detected = detect_encoding(data, inner)
     if detected not in ("utf-8", "utf-8-sig", "ascii"):
         state.warnings.append(
             f"{location}: meta.xml says UTF-8 but the file is not; it was read as {detected}"
         )
     return detected
-
-
-def _width(data: Path, spec: FileSpec, encoding: str, display_name: str) -> int:
-    """The number of columns of the first record (or of the header when there is no record)."""
-    head = read_text_head(data, encoding, 1024 * 1024)
-    if spec.quote:
-        reader = csv.reader(io.StringIO(head), delimiter=spec.delimiter, quotechar=spec.quote)
-    else:
-        reader = csv.reader(io.StringIO(head), delimiter=spec.delimiter, quoting=csv.QUOTE_NONE)
-    widths: list[int] = []
-    try:
-        for record in reader:
-            if record:
-                widths.append(len(record))
-            if len(widths) > spec.ignore_header_lines:
-                break
-    except csv.Error:
-        pass
-    if not widths:
-        raise IngestError("the file has no rows", file=display_name)
-    return widths[-1]
-
-
-def _column_names(spec: FileSpec, width: int, display_name: str) -> list[str]:
-    """A unique name for each column of the file, from the terms that point at it."""
-    names: dict[int, str] = {}
-    for field in spec.fields:
-        if field.index is None:
-            continue
-        if field.index >= width:
-            raise IngestError(
-                f"meta.xml maps the term {field.term} to column {field.index + 1} (index "
-                f"{field.index}), but the file has only {width} columns",
-                file=display_name,
-                column=field_name(field.term),
-            )
-        names.setdefault(field.index, field_name(field.term))
-    if spec.id_index is not None:
-        if spec.id_index >= width:
-            raise IngestError(
-                f"meta.xml puts the record id in column {spec.id_index + 1} (index "
-                f"{spec.id_index}), but the file has only {width} columns",
-                file=display_name,
-            )
-        names.setdefault(spec.id_index, "id")
-    columns: list[str] = []
-    for index in range(width):
-        name = names.get(index, f"column {index + 1}")
-        while name in columns:
-            name = f"{name} (column {index + 1})"
-        columns.append(name)
-    return columns

@@ -15,7 +15,7 @@ import duckdb
 
 from holotype.engine import ident, literal
 from holotype.ingest.dwca_meta import FieldSpec, FileSpec
-from holotype.ingest.dwca_terms import field_name
+from holotype.ingest.dwca_terms import field_name, short_name
 from holotype.ingest.errors import IngestError
 
 SHOWN_IDS = 5
@@ -40,22 +40,67 @@ class JoinResult:
 
 
 class _Names:
-    """Field names handed out so far; a clash falls back to the full term URI."""
+    """Field names handed out so far; a clash falls back to the full term URI.
+
+    Names are compared ignoring letter case, as the engine compares them.
+    """
 
     def __init__(self, warnings: list[str]) -> None:
-        self.taken: list[str] = []
+        self.taken: dict[str, str] = {}  # casefolded -> as given
         self.warnings = warnings
 
     def claim(self, wanted: str, term: str) -> str:
         name = wanted
-        if name in self.taken:
-            name = term if term not in self.taken else wanted
+        if name.casefold() in self.taken:
+            other = self.taken[name.casefold()]
+            name = term if term.casefold() not in self.taken else wanted
             number = 2
-            while name in self.taken:
+            while name.casefold() in self.taken:
                 name, number = f"{wanted} ({number})", number + 1
-            self.warnings.append(f"two fields are named {wanted!r}; {term} is named {name!r}")
-        self.taken.append(name)
+            clash = (
+                f"two fields are named {wanted!r}"
+                if other == wanted
+                else f"{wanted!r} differs from the field {other!r} only in letter case"
+            )
+            self.warnings.append(f"{clash}; {term} is named {name!r}")
+        self.taken[name.casefold()] = name
         return name
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The staged table's fields, decided from meta.xml alone (before any data is read)."""
+
+    core: list[tuple[str, FieldSpec | None]]  # field name and its <field> (None: the id column)
+    extensions: list[str]  # one field per extension, in meta.xml order
+    id_field: str | None
+    warnings: list[str]
+
+    @property
+    def fields(self) -> list[str]:
+        return [name for name, _ in self.core] + self.extensions
+
+
+def plan_fields(core: FileSpec, extensions: list[FileSpec]) -> Plan:
+    """Field names for the core's mapped terms, its id column and each extension."""
+    warnings: list[str] = []
+    names = _Names(warnings)
+    selected: list[tuple[str, FieldSpec | None]] = []
+    id_index = core.id_index
+    id_field: str | None = None
+    mapped = [spec for spec in core.fields if spec.index is not None or spec.default]
+    if id_index is not None and not any(spec.index == id_index for spec in mapped):
+        id_field = names.claim("id", "id")
+        selected.append((id_field, None))
+    for spec in _ordered(mapped):
+        name = names.claim(field_name(spec.term), spec.term)
+        selected.append((name, spec))
+        if id_field is None and id_index is not None and spec.index == id_index:
+            id_field = name
+    extension_names = [
+        names.claim(short_name(extension.row_type), extension.row_type) for extension in extensions
+    ]
+    return Plan(selected, extension_names, id_field, warnings)
 
 
 def _source(part: Part) -> str:
@@ -81,23 +126,6 @@ def _ordered(fields: list[FieldSpec]) -> list[FieldSpec]:
     return sorted(fields, key=lambda spec: (spec.index is None, spec.index or 0))
 
 
-def _core_fields(core: Part, names: _Names) -> tuple[list[tuple[str, str]], str | None]:
-    """(field name, SQL expression) for each core field, and the name of the id field."""
-    selected: list[tuple[str, str]] = []
-    id_index = core.spec.id_index
-    id_field: str | None = None
-    mapped = [spec for spec in core.spec.fields if spec.index is not None or spec.default]
-    if id_index is not None and not any(spec.index == id_index for spec in mapped):
-        id_field = names.claim("id", "id")
-        selected.append((id_field, f"core.{ident(core.columns[id_index])}"))
-    for spec in _ordered(mapped):
-        name = names.claim(field_name(spec.term), spec.term)
-        selected.append((name, _value(core, spec, "core.")))
-        if id_field is None and id_index is not None and spec.index == id_index:
-            id_field = name
-    return selected, id_field
-
-
 def _extension_values(extension: Part) -> str:
     """A struct literal of one extension row: term short name -> value, without the core id."""
     keys = _Names([])
@@ -111,24 +139,50 @@ def _extension_values(extension: Part) -> str:
 
 def build_staged_table(
     con: duckdb.DuckDBPyConnection,
+    plan: Plan,
     core: Part,
     extensions: list[Part],
     out: Path,
     display_name: str,
 ) -> JoinResult:
-    """Write the archive's staged table to ``out``."""
-    warnings: list[str] = []
-    names = _Names(warnings)
-    selected, id_field = _core_fields(core, names)
+    """Write the archive's staged table to ``out``, with the fields ``plan`` names."""
+    try:
+        return _build(con, plan, core, extensions, out, display_name)
+    except duckdb.Error as exc:
+        out.unlink(missing_ok=True)
+        raise IngestError(
+            f"cannot combine the archive's core and extensions: {_first_line(str(exc))}",
+            file=display_name,
+        ) from exc
+
+
+def _first_line(text: str) -> str:
+    return text.strip().splitlines()[0] if text.strip() else text
+
+
+def _build(
+    con: duckdb.DuckDBPyConnection,
+    plan: Plan,
+    core: Part,
+    extensions: list[Part],
+    out: Path,
+    display_name: str,
+) -> JoinResult:
+    warnings = list(plan.warnings)
+    id_index = core.spec.id_index
+    id_column = f"core.{ident(core.columns[id_index])}" if id_index is not None else "NULL"
+    selected = [
+        (name, id_column if spec is None else _value(core, spec, "core."))
+        for name, spec in plan.core
+    ]
     ctes = [f"core AS ({_source(core)})"]
     joins: list[str] = []
-    for number, extension in enumerate(extensions, start=1):
-        name = names.claim(extension.name, extension.spec.row_type)
-        if not extension.files or core.spec.id_index is None:
+    for number, (name, extension) in enumerate(zip(plan.extensions, extensions, strict=True), 1):
+        if not extension.files or id_index is None:
             selected.append((name, "CAST(NULL AS VARCHAR)"))
             continue
         key = ident(extension.columns[extension.spec.id_index or 0])
-        core_key = ident(core.columns[core.spec.id_index])
+        core_key = ident(core.columns[id_index])
         ctes.append(
             f"e{number} AS (SELECT {key} AS __key, CAST(to_json(list("
             f"{_extension_values(extension)} ORDER BY __file, __row)) AS VARCHAR) AS __value "
@@ -143,21 +197,16 @@ def build_staged_table(
         )
         warnings.extend(_orphan_warning(con, orphans, extension.name, display_name))
     columns = ", ".join(f"{expr} AS {ident(name)}" for name, expr in selected)
-    try:
-        con.execute(
-            f"COPY (WITH {', '.join(ctes)} SELECT {columns} FROM core {' '.join(joins)} "
-            f"ORDER BY core.__file, core.__row) TO {literal(out)} "
-            "(FORMAT parquet, COMPRESSION zstd)"
-        )
-    except duckdb.Error as exc:
-        raise IngestError(
-            f"cannot combine the archive's core and extensions: {exc}", file=display_name
-        ) from exc
+    con.execute(
+        f"COPY (WITH {', '.join(ctes)} SELECT {columns} FROM core {' '.join(joins)} "
+        f"ORDER BY core.__file, core.__row) TO {literal(out)} "
+        "(FORMAT parquet, COMPRESSION zstd)"
+    )
     count = con.execute(f"SELECT count(*) FROM read_parquet({literal(out)})").fetchall()[0]
     return JoinResult(
         fields=[name for name, _ in selected],
         rows=int(count[0]) if count else 0,
-        id_field=id_field,
+        id_field=plan.id_field,
         warnings=warnings,
     )
 

@@ -43,6 +43,7 @@ class FileSpec:
     quote: str = '"'  # empty: values are not quoted
     line_terminator: str = "\n"
     encoding: str = "utf-8"  # a Python codec name
+    declared_encoding: str = "UTF-8"  # as meta.xml spells it (for messages)
     ignore_header_lines: int = 0
 
 
@@ -74,7 +75,9 @@ def parse_meta(data: bytes, display_name: str) -> ArchiveMeta:
             "meta.xml declares XML entities or external references, which are refused for safety",
             file=display_name,
         ) from exc
-    except (ET.ParseError, ValueError) as exc:
+    except LookupError as exc:  # the XML declaration names an encoding Python does not know
+        raise IngestError(f"meta.xml: {exc}", file=display_name) from exc
+    except (ET.ParseError, ValueError, RecursionError) as exc:  # UnicodeError is a ValueError
         raise IngestError(f"meta.xml is not well-formed XML: {exc}", file=display_name) from exc
     if _local(root.tag) != "archive":
         raise IngestError(
@@ -134,6 +137,7 @@ def _file_spec(element: ET.Element, id_tag: str, display_name: str) -> FileSpec:
         quote=_quote(element, where, display_name),
         line_terminator=_line_terminator(element, where, display_name),
         encoding=_encoding(element, where, display_name),
+        declared_encoding=_declared_encoding(element),
         ignore_header_lines=_count(element.get("ignoreHeaderLines"), where, display_name),
     )
 
@@ -197,8 +201,12 @@ def _line_terminator(element: ET.Element, where: str, display_name: str) -> str:
     return terminator
 
 
+def _declared_encoding(element: ET.Element) -> str:
+    return (element.get("encoding") or "UTF-8").strip() or "UTF-8"
+
+
 def _encoding(element: ET.Element, where: str, display_name: str) -> str:
-    declared = (element.get("encoding") or "UTF-8").strip() or "UTF-8"
+    declared = _declared_encoding(element)
     try:
         info = codecs.lookup(declared)
     except LookupError:

@@ -1,9 +1,9 @@
 """Uploaded zip files, opened safely: bombs and path tricks are refused before and while extracting.
 
-Before anything is extracted every member is checked: no absolute or ``..`` paths, no encryption,
-a total uncompressed size within ``Limits.max_uncompressed_bytes`` and no member that expands by
-more than ``Limits.max_compression_ratio``. Sizes in zip headers can lie, so extraction counts
-the bytes actually written and stops at the limit too.
+Before anything is extracted every member is checked: no absolute or ``..`` paths, no name used
+twice, no encryption, a total uncompressed size within ``Limits.max_uncompressed_bytes`` and no
+member that expands by more than ``Limits.max_compression_ratio``. Sizes in zip headers can lie,
+so extraction counts the bytes actually written and stops at the limit too.
 """
 
 from __future__ import annotations
@@ -67,14 +67,23 @@ def data_members(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
 
 
 def check_members(archive: zipfile.ZipFile, limits: Limits, display_name: str) -> None:
-    """Refuse the archive if any member is unsafe or it would expand beyond the limits."""
+    """Refuse the archive if any member is unsafe, appears twice, or it would expand beyond the
+    limits."""
     total = 0
+    seen: set[PurePosixPath] = set()
     for info in archive.infolist():
         if _is_dir(info):
             if PurePosixPath(info.filename.replace("\\", "/")).parts:  # "./" is harmless
                 member_path(info.filename, display_name)
             continue
-        member_path(info.filename, display_name)
+        path = member_path(info.filename, display_name)
+        if path in seen:
+            raise IngestError(
+                f"the zip holds {str(path)!r} more than once; which copy to read is unclear, so "
+                "make an archive with one of each",
+                file=display_name,
+            )
+        seen.add(path)
         if info.flag_bits & 0x1:
             raise IngestError(
                 f"{info.filename} is encrypted; upload an archive without a password",

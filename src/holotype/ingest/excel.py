@@ -1,9 +1,11 @@
-"""Excel workbooks (.xlsx): the first worksheet, streamed row by row into the staging Parquet file.
+"""Excel workbooks (.xlsx): the first worksheet that holds data, streamed row by row into the
+staging Parquet file (empty worksheets before it are skipped with a warning).
 
-The header is the first non-empty row. Cells become text: whole numbers without ".0", other
-numbers in their shortest form, dates as ISO 8601 (a date alone when the time is midnight),
-booleans as "true"/"false", formulas as their last computed value. Empty cells are nulls. Trailing
-empty rows and columns are ignored; empty rows between records are skipped with a warning.
+The header is the first non-empty row; its names follow the rules of :mod:`names`. Cells become
+text: whole numbers without ".0", other numbers in their shortest form, dates as ISO 8601 (a date
+alone when the time is midnight), booleans as "true"/"false", formulas as their last computed
+value. Empty cells are nulls. Trailing empty rows and columns are ignored; empty rows between
+records are skipped with a warning.
 """
 
 from __future__ import annotations
@@ -69,22 +71,37 @@ def _open(handle: IO[bytes], display_name: str) -> Any:
 
 
 def stage_excel(
-    con: duckdb.DuckDBPyConnection, path: Path, out: Path, *, display_name: str
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    out: Path,
+    *,
+    display_name: str,
+    max_fields: int = 1000,
 ) -> StagedSource:
-    """Read the first worksheet of an .xlsx workbook into the staging Parquet file ``out``."""
+    """Read the first worksheet that holds data into the staging Parquet file ``out``."""
     del con  # the workbook is streamed with openpyxl; the connection is not needed
     with path.open("rb") as handle:
-        return _stage_workbook(_open(handle, display_name), out, display_name)
+        return _stage_workbook(_open(handle, display_name), out, display_name, max_fields)
 
 
-def _stage_workbook(workbook: Any, out: Path, display_name: str) -> StagedSource:
+def _stage_workbook(workbook: Any, out: Path, display_name: str, max_fields: int) -> StagedSource:
     try:
         if not workbook.worksheets:
             raise IngestError("the workbook has no worksheet", file=display_name)
-        sheet = workbook.worksheets[0]
-        if hasattr(sheet, "reset_dimensions"):
-            sheet.reset_dimensions()  # the stored size is often wrong; read every row there is
-        return _stage_rows(sheet.iter_rows(min_row=1, values_only=True), out, display_name)
+        skipped: list[str] = []
+        for sheet in workbook.worksheets:
+            if hasattr(sheet, "reset_dimensions"):
+                sheet.reset_dimensions()  # the stored size is often wrong; read every row there is
+            rows = sheet.iter_rows(min_row=1, values_only=True)
+            staged = _stage_rows(rows, out, display_name, max_fields)
+            if staged is not None:
+                if skipped:
+                    staged.warnings.insert(0, _skipped_sheets(display_name, skipped, sheet.title))
+                return staged
+            skipped.append(sheet.title)
+        raise IngestError(
+            "the workbook is empty: none of its worksheets holds any data", file=display_name
+        )
     except IngestError:
         raise
     except Exception as exc:  # a damaged sheet fails while streaming, in many ways
@@ -96,7 +113,17 @@ def _stage_workbook(workbook: Any, out: Path, display_name: str) -> StagedSource
         workbook.close()
 
 
-def _stage_rows(rows: Any, out: Path, display_name: str) -> StagedSource:
+def _skipped_sheets(display_name: str, skipped: list[str], title: str) -> str:
+    names = ", ".join(repr(name) for name in skipped[:5]) + (", ..." if len(skipped) > 5 else "")
+    return (
+        f"{display_name}: the first worksheet{'s' if len(skipped) > 1 else ''} ({names}) "
+        f"{'are' if len(skipped) > 1 else 'is'} empty; records were read from worksheet "
+        f"{title!r}"
+    )
+
+
+def _stage_rows(rows: Any, out: Path, display_name: str, max_fields: int) -> StagedSource | None:
+    """The sheet's table staged into ``out``; None when the sheet holds nothing at all."""
     writer: ColumnWriter | None = None
     names: list[str] = []
     header_row = start = end = 0
@@ -112,7 +139,7 @@ def _stage_rows(rows: Any, out: Path, display_name: str) -> StagedSource:
             if writer is None:
                 start, end = _span(texts)
                 names = check_header(
-                    [text or "" for text in texts[start:end]], display_name, number
+                    [text or "" for text in texts[start:end]], display_name, number, max_fields
                 )
                 header_row = number
                 writer = ColumnWriter(out, names)
@@ -126,7 +153,7 @@ def _stage_rows(rows: Any, out: Path, display_name: str) -> StagedSource:
         if writer is not None:
             writer.close()
     if writer is None:
-        raise IngestError("the worksheet is empty", file=display_name)
+        return None
     warnings = []
     if skipped:
         warnings.append(

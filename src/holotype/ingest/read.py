@@ -1,4 +1,5 @@
-"""The one entry point for an upload: refuse what is too big or empty, detect the format, stage it.
+"""The one entry point for an upload: refuse what is too big or empty, detect the format, stage it
+(the field-name limit, ``Limits.max_fields``, is passed on to every reader).
 
 The format comes from ``fmt`` when given, else from the file name's extension, and the file's first
 bytes always have the last word on zips: a zip holding ``xl/workbook.xml`` is an Excel workbook,
@@ -7,9 +8,13 @@ a zip holding ``meta.xml`` a Darwin Core Archive.
 
 from __future__ import annotations
 
+import csv
+import zipfile
+import zlib
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 from holotype.ingest.delimited import stage_delimited
 from holotype.ingest.dwca import NO_META, is_dwca, stage_dwca
@@ -39,6 +44,19 @@ SUPPORTED = (
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls (and other old Office files)
 STAGED_NAME = "staged.parquet"
+NO_RECORDS = "the file holds no records"
+# What bad input can still raise from the libraries the readers use, should a reader miss one.
+UNEXPECTED = (
+    duckdb.Error,
+    pa.ArrowException,
+    UnicodeError,
+    csv.Error,
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    RecursionError,
+    ValueError,
+)
 
 
 def _named_format(fmt: str | None, path: Path, display_name: str) -> str | None:
@@ -105,8 +123,10 @@ def stage_file(
 ) -> StagedSource:
     """Stage one uploaded file into ``work_dir / "staged.parquet"``.
 
-    ``display_name`` is the name the user knows the file by; errors use it. On an error nothing is
-    left in ``work_dir`` by this call.
+    ``display_name`` is the name the user knows the file by; errors use it. A file without
+    records is refused, whatever its format. Every failure is an IngestError naming the file
+    (library errors a reader did not foresee included); on an error nothing is left in
+    ``work_dir`` by this call.
     """
     size = path.stat().st_size
     if size > limits.max_upload_bytes:
@@ -119,14 +139,43 @@ def stage_file(
     work_dir.mkdir(parents=True, exist_ok=True)
     out = work_dir / STAGED_NAME
     try:
-        if kind in ("csv", "tsv"):
-            return stage_delimited(con, path, out, display_name=display_name, fmt=kind)
-        if kind == "xlsx":
-            return stage_excel(con, path, out, display_name=display_name)
-        if kind in ("json", "jsonl"):
-            lines = True if kind == "jsonl" else None  # a .json file may hold JSON Lines too
-            return stage_json(con, path, out, display_name=display_name, lines=lines)
-        return stage_dwca(con, path, work_dir, out, display_name=display_name, limits=limits)
+        staged = _stage(con, path, work_dir, out, kind, display_name, limits)
+        if not staged.rows:
+            raise IngestError(NO_RECORDS, file=display_name)
+        return staged
     except IngestError:
         out.unlink(missing_ok=True)
         raise
+    except UNEXPECTED as exc:  # a reader missed a way bad input can fail: still name the file
+        out.unlink(missing_ok=True)
+        raise IngestError(
+            f"cannot read the file ({type(exc).__name__}: {_first_line(str(exc))})",
+            file=display_name,
+        ) from exc
+
+
+def _stage(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    work_dir: Path,
+    out: Path,
+    kind: str,
+    display_name: str,
+    limits: Limits,
+) -> StagedSource:
+    if kind in ("csv", "tsv"):
+        return stage_delimited(
+            con, path, out, display_name=display_name, fmt=kind, max_fields=limits.max_fields
+        )
+    if kind == "xlsx":
+        return stage_excel(con, path, out, display_name=display_name, max_fields=limits.max_fields)
+    if kind in ("json", "jsonl"):
+        lines = True if kind == "jsonl" else None  # a .json file may hold JSON Lines too
+        return stage_json(
+            con, path, out, display_name=display_name, lines=lines, max_fields=limits.max_fields
+        )
+    return stage_dwca(con, path, work_dir, out, display_name=display_name, limits=limits)
+
+
+def _first_line(text: str) -> str:
+    return text.strip().splitlines()[0] if text.strip() else text

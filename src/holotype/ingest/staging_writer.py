@@ -14,10 +14,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from holotype.ingest.errors import IngestError
+from holotype.ingest.names import check_field_names
 
 BATCH_ROWS = 10_000
 BATCH_CHARS = 32 * 1024 * 1024
-MAX_FIELDS = 10_000
+MAX_FIELDS = 1000  # the default of Limits.max_fields
 COMPRESSION = "zstd"
 
 
@@ -57,7 +58,11 @@ class ColumnWriter:
 
 
 class RecordWriter:
-    """Records whose fields are discovered as they come (the union of keys, in first-seen order)."""
+    """Records whose fields are discovered as they come (the union of keys, in first-seen order).
+
+    Each new field name is checked against the others (:func:`names.check_field_names`), and the
+    running total may not pass ``max_fields``.
+    """
 
     def __init__(self, out: Path, display_name: str, max_fields: int = MAX_FIELDS) -> None:
         self.out = out
@@ -97,6 +102,15 @@ class RecordWriter:
                 file=self.display_name,
                 row=number,
             )
+        check_field_names(
+            [*self.fields, key], file=self.display_name, max_fields=self.max_fields, row=number
+        )
+        if not _is_unicode(key):
+            raise IngestError(
+                f"record {number} has a field name that is not valid Unicode text ({key!r})",
+                file=self.display_name,
+                row=number,
+            )
         self._known.add(key)
         self.fields.append(key)
 
@@ -111,10 +125,28 @@ class RecordWriter:
                 path, string_schema(self.fields), compression=COMPRESSION
             )
         row_type = pa.struct(list(string_schema(self._parts[-1][1])))
-        table = pa.Table.from_struct_array(pa.array(self._batch, type=row_type))
-        self._writer.write_table(table)
+        try:
+            array = pa.array(self._batch, type=row_type)
+        except (UnicodeError, pa.ArrowException) as exc:
+            raise self._bad_batch(exc) from exc
+        self._writer.write_table(pa.Table.from_struct_array(array))
         self._batch = []
         self._chars = 0
+
+    def _bad_batch(self, exc: Exception) -> IngestError:
+        """The error for a batch the Arrow conversion refused, naming its first bad record."""
+        first = self.rows - len(self._batch) + 1
+        for number, record in enumerate(self._batch, start=first):
+            for key, value in record.items():
+                if value is not None and not _is_unicode(value):
+                    return IngestError(
+                        f"record {number} has a value that is not valid Unicode text (an "
+                        "unpaired surrogate escape such as \\ud800)",
+                        file=self.display_name,
+                        row=number,
+                        column=key,
+                    )
+        return IngestError(f"cannot stage the records: {exc}", file=self.display_name)
 
     def _close_part(self) -> None:
         if self._writer is not None:
@@ -155,3 +187,12 @@ class RecordWriter:
         for path, _ in self._parts:
             path.unlink(missing_ok=True)
         self._parts.clear()
+
+
+def _is_unicode(text: str) -> bool:
+    """Whether the text can be written as UTF-8 (JSON escapes can make unpaired surrogates)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
