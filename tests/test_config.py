@@ -7,7 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from holotype.config import ConfigError, Settings, describe, load_settings, secret_names
+from holotype.config import (
+    ConfigError,
+    Settings,
+    describe,
+    load_settings,
+    masked_url,
+    secret_names,
+)
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "configuration.md"
 
@@ -88,3 +95,90 @@ def test_bad_environment_value_names_the_variable(monkeypatch: pytest.MonkeyPatc
 def test_missing_config_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="not found"):
         load_settings(tmp_path / "nope.toml")
+
+
+def test_database_password_is_never_shown(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HOLOTYPE_DATABASE_URL", "postgresql+psycopg://u:hunter2@h/db")
+    s = load_settings()
+    assert s.catalogue_url == "postgresql+psycopg://u:hunter2@h/db"  # still used as given
+    shown = dict((name, value) for name, value, _help in describe(s))
+    assert shown["database_url"] == "postgresql+psycopg://u:***@h/db"
+    assert "hunter2" not in str(describe(s))
+    assert masked_url("sqlite:////srv/c.db") == "sqlite:////srv/c.db"
+
+
+def test_database_password_only_from_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "h.toml"
+    config.write_text('database_url = "postgresql+psycopg://u:hunter2@h/db"\n')
+    with pytest.raises(ConfigError, match="HOLOTYPE_DATABASE_URL") as raised:
+        load_settings(config)
+    assert "hunter2" not in str(raised.value)
+    monkeypatch.setenv("HOLOTYPE_DATABASE_URL", "postgresql+psycopg://u:pw@h/db")
+    with pytest.raises(ConfigError, match="password"):  # the file is refused regardless
+        load_settings(config)
+    monkeypatch.delenv("HOLOTYPE_DATABASE_URL")
+    config.write_text('database_url = "postgresql+psycopg://u@h/db"\n')  # no password: fine
+    assert load_settings(config).database_url == "postgresql+psycopg://u@h/db"
+
+
+@pytest.mark.parametrize("value", ["nonsense", "postgresql+psycopg//u@h/db", "://"])
+def test_database_url_must_be_a_url(value: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HOLOTYPE_DATABASE_URL", value)
+    with pytest.raises(ConfigError, match=r"database_url \(from HOLOTYPE_DATABASE_URL\)"):
+        load_settings()
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "example"),
+    [
+        ("geo_fields", "lat,lon", "decimalLatitude"),
+        ("specimen_resources", "nhm/specimens", "demo-specimens/records"),
+        ("indexlot_resources", "[oops", "demo-index-lots/records"),
+    ],
+)
+def test_list_from_environment_must_be_json(
+    name: str, value: str, example: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    variable = f"HOLOTYPE_{name.upper()}"
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(ConfigError) as raised:
+        load_settings()
+    message = str(raised.value)
+    assert f"{name} (from {variable}): expected a JSON list" in message
+    assert example in message
+
+
+def test_geo_fields_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HOLOTYPE_GEO_FIELDS", '["lat", "lon"]')
+    assert load_settings().geo_fields == ("lat", "lon")
+    monkeypatch.setenv("HOLOTYPE_GEO_FIELDS", '["lat"]')
+    with pytest.raises(ConfigError, match=r"geo_fields.1 \(from HOLOTYPE_GEO_FIELDS\)"):
+        load_settings()
+
+
+@pytest.mark.parametrize(
+    "value", ["2GB", "512MB", "1.5GiB", "2 GB", "2gb", "100KiB", "1TB", "4096B", "3TiB"]
+)
+def test_memory_limit_accepts_sizes(value: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HOLOTYPE_DUCKDB_MEMORY_LIMIT", value)
+    assert load_settings().duckdb_memory_limit == value  # passed on unchanged
+
+
+@pytest.mark.parametrize(
+    "value", ["2GBGB", "GB", "2", "2 G", "2PB", "1.2.3GB", "-1GB", "2GB ", "2  GB", "lots", ""]
+)
+def test_memory_limit_refuses_anything_else(value: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HOLOTYPE_DUCKDB_MEMORY_LIMIT", value)
+    with pytest.raises(ConfigError, match="duckdb_memory_limit"):
+        load_settings()
+
+
+def test_every_accepted_memory_limit_is_accepted_by_duckdb() -> None:
+    import duckdb
+
+    with duckdb.connect() as con:
+        for value in ["2GB", "1.5GiB", "2 gb", "3TiB", "4096KB"]:
+            Settings(duckdb_memory_limit=value)
+            con.execute(f"SET memory_limit = '{value}'")

@@ -10,7 +10,9 @@ Nothing is read at import time; call :func:`load_settings`.
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -20,10 +22,15 @@ from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
+    SettingsError,
 )
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 ENV_PREFIX = "HOLOTYPE_"
 CONFIG_ENV = "HOLOTYPE_CONFIG"
+# DuckDB's memory_limit: a number and a unit (DuckDB refuses a bare number).
+_MEMORY_LIMIT = re.compile(r"\d+(\.\d+)? ?(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
 
 
 class ConfigError(Exception):
@@ -50,7 +57,8 @@ class Settings(BaseSettings):
     database_url: str | None = Field(
         default=None,
         description="SQLAlchemy URL of the catalogue database, e.g. "
-        "postgresql+psycopg://user@host/holotype. Empty means SQLite at DATA_DIR/catalogue.db.",
+        "postgresql+psycopg://user@host/holotype. Empty means SQLite at DATA_DIR/catalogue.db. "
+        "A URL with a password may only come from the environment (HOLOTYPE_DATABASE_URL).",
     )
     host: str = Field(default="127.0.0.1", description="Address `holotype serve` listens on.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port `holotype serve` listens on.")
@@ -72,7 +80,8 @@ class Settings(BaseSettings):
     )
     duckdb_memory_limit: str = Field(
         default="2GB",
-        description="Memory DuckDB may use per connection before spilling to disk (e.g. 2GB).",
+        description="Memory DuckDB may use per connection before spilling to disk: a number "
+        "and a unit, B, KB, MB, GB, TB (powers of 1000) or KiB, MiB, GiB, TiB (e.g. 2GB).",
     )
     duckdb_threads: int = Field(
         default=0, ge=0, description="Threads DuckDB may use; 0 means one per CPU core."
@@ -114,9 +123,24 @@ class Settings(BaseSettings):
     @field_validator("duckdb_memory_limit")
     @classmethod
     def _memory_limit(cls, value: str) -> str:
-        digits = value.rstrip("KMGTBkmgtib ")
-        if not digits or not digits.replace(".", "", 1).isdigit():
-            raise ValueError("must be a size such as 512MB or 2GB")
+        if not _MEMORY_LIMIT.fullmatch(value):
+            raise ValueError(
+                "must be a number and a unit (B, KB, MB, GB, TB, KiB, MiB, GiB, TiB) "
+                "such as 512MB or 2GB"
+            )
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str | None) -> str | None:
+        if value:
+            try:
+                make_url(value)
+            except ArgumentError:
+                raise ValueError(
+                    "must be a SQLAlchemy URL such as postgresql+psycopg://user@host/holotype "
+                    "or sqlite:////srv/holotype/catalogue.db"
+                ) from None
         return value
 
     @property
@@ -167,7 +191,29 @@ def _read_toml(path: Path) -> dict[str, Any]:
             f"{path}: {', '.join(secrets)} is secret and may only be set in the environment "
             f"({', '.join(ENV_PREFIX + s.upper() for s in secrets)})"
         )
+    if _has_password(data.get("database_url")):
+        raise ConfigError(
+            f"{path}: database_url contains a password, which may only be set in the "
+            f"environment: put the whole URL in {ENV_PREFIX}DATABASE_URL"
+        )
     return data
+
+
+def _has_password(url: object) -> bool:
+    if not isinstance(url, str) or not url:
+        return False
+    try:
+        return make_url(url).password is not None
+    except ArgumentError:
+        return False  # not a URL at all: the field validator says so
+
+
+def masked_url(url: str) -> str:
+    """``url`` with any password replaced by ``***``, safe to print."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "(not a valid URL)"
 
 
 def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:
@@ -183,29 +229,53 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
     values.update(overrides)
     try:
         return Settings(**values)
+    except SettingsError as exc:
+        # The environment source could not decode a variable (a list given as "a,b").
+        raise ConfigError(_environment_problem(exc, env_names)) from exc
     except ValidationError as exc:
         problems = []
         for error in exc.errors():
             name = ".".join(str(p) for p in error["loc"])
+            field = str(error["loc"][0]) if error["loc"] else name
             origin = (
                 "argument"
-                if name in overrides
-                else f"{ENV_PREFIX}{name.upper()}"
-                if name in env_names
+                if field in overrides
+                else f"{ENV_PREFIX}{field.upper()}"
+                if field in env_names
                 else str(config_file)
-                if name in file_values
+                if field in file_values
                 else "default"
             )
             problems.append(f"{name} (from {origin}): {error['msg']}")
         raise ConfigError("invalid settings: " + "; ".join(problems)) from exc
 
 
+def _environment_problem(exc: Exception, env_names: set[str]) -> str:
+    found = re.search(r'field "(\w+)"', str(exc))
+    name = found.group(1) if found else None
+    if name is None and len(env_names) == 1:
+        name = next(iter(env_names))
+    if name is None or name not in Settings.model_fields:
+        return f"invalid settings: cannot read the environment: {exc}"
+    variable = f"{ENV_PREFIX}{name.upper()}"
+    default = Settings.model_fields[name].default
+    if isinstance(default, list | tuple):
+        expected = f"a JSON list, e.g. {variable}='{json.dumps(list(default))}'"
+    else:
+        expected = "JSON"
+    return f"invalid settings: {name} (from {variable}): expected {expected}"
+
+
 def describe(settings: Settings) -> list[tuple[str, str, str]]:
-    """(name, effective value, help) for every setting; secrets are masked."""
+    """(name, effective value, help) for every setting; secrets and passwords are masked."""
     rows = []
     for name, field in Settings.model_fields.items():
         value = getattr(settings, name)
-        secret = name in secret_names()
-        shown = ("(set)" if value else "(not set)") if secret else str(value)
+        if name in secret_names():
+            shown = "(set)" if value else "(not set)"
+        elif name == "database_url" and value:
+            shown = masked_url(value)
+        else:
+            shown = str(value)
         rows.append((name, shown, field.description or ""))
     return rows

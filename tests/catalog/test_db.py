@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -129,3 +131,80 @@ def test_migrations_refuse_to_run_without_a_connection() -> None:
 
     with pytest.raises(RuntimeError, match="upgrade"):
         command.upgrade(db.alembic_config(), "head")
+
+
+def test_sqlite_connections_wait_for_locks(tmp_path: Path) -> None:
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'c.db'}")
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30_000
+    engine.dispose()
+
+
+def test_sqlite_connect_tolerates_a_lock_while_switching_to_wal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A database not yet in WAL mode, locked by another process (here: connection) when we
+    # connect: switching to WAL must wait a little, then give up quietly, not fail the connect.
+    path = tmp_path / "c.db"
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("CREATE TABLE t (x INTEGER)")
+    holder.execute("BEGIN IMMEDIATE")  # a writer: others may read, none may switch modes
+    holder.execute("INSERT INTO t VALUES (1)")
+    monkeypatch.setattr(db, "BUSY_TIMEOUT", 0.2, raising=False)
+    engine = db.make_engine(f"sqlite:///{path}")
+    try:
+        with engine.connect() as connection:
+            assert connection.exec_driver_sql("SELECT count(*) FROM t").scalar() == 0
+        holder.execute("COMMIT")
+    finally:
+        holder.close()
+        engine.dispose()
+    engine = db.make_engine(f"sqlite:///{path}")  # the next connection switches
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    engine.dispose()
+
+
+_UPGRADE_ON_GO = """
+import sys, time
+from pathlib import Path
+from holotype.catalog import db
+url, barrier = sys.argv[1], Path(sys.argv[2])
+(barrier / f"ready-{sys.argv[3]}").touch()
+while not (barrier / "go").exists():
+    time.sleep(0.005)
+db.upgrade(url)
+"""
+
+
+def start_together(barrier: Path, command: list[str], count: int) -> list[subprocess.Popen[str]]:
+    """Start ``count`` processes of ``command``; release them at once when all are ready."""
+    barrier.mkdir()
+    processes = [
+        subprocess.Popen(
+            [*command, str(barrier), str(n)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for n in range(count)
+    ]
+    deadline = time.monotonic() + 120
+    while len(list(barrier.glob("ready-*"))) < count and time.monotonic() < deadline:
+        time.sleep(0.01)
+    (barrier / "go").touch()
+    return processes
+
+
+def test_concurrent_upgrades_of_a_fresh_catalogue_all_succeed(
+    catalogue_url: str, tmp_path: Path
+) -> None:
+    # Several processes starting at once (web workers, parallel `holotype init`) on a new
+    # catalogue: each must wait for the first to migrate, not fail with "database is locked"
+    # or "relation already exists".
+    command = [sys.executable, "-c", _UPGRADE_ON_GO, catalogue_url]
+    processes = start_together(tmp_path / "barrier", command, 6)
+    for process in processes:
+        _, stderr = process.communicate(timeout=120)
+        assert process.returncode == 0, stderr
+    assert db.current_revision(catalogue_url) == db.head_revision()

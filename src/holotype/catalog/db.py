@@ -3,14 +3,24 @@
 SQLite (the embedded default) and PostgreSQL are both supported. Nothing is created at import
 time: callers build an engine from a URL (``Settings.catalogue_url``) and pass it on.
 
-On SQLite every connection enforces foreign keys and uses WAL journaling, and SQLAlchemy (not
-the ``sqlite3`` module) emits ``BEGIN``, so transactions, savepoints and migrations are truly
-transactional. ``connection.execution_options(sqlite_begin="IMMEDIATE")`` takes the write lock
-at the start of a transaction, for read-then-write work that must not be refused half-way.
+On SQLite every connection enforces foreign keys, waits up to ``BUSY_TIMEOUT`` seconds for a lock
+held by another process, and uses WAL journaling (switched on once: the mode is kept in the
+file). SQLAlchemy (not the ``sqlite3`` module) emits ``BEGIN``, so transactions, savepoints and
+migrations are truly transactional. ``connection.execution_options(sqlite_begin="IMMEDIATE")``
+takes the write lock at the start of a transaction, for read-then-write work that must not be
+refused half-way.
+
+Migrations are serialised across processes, so that several processes starting at once on a
+fresh catalogue (``holotype init`` twice, web workers) migrate it exactly once: on SQLite by an
+exclusive ``flock`` on ``<database>.migrate.lock`` next to the database file, on PostgreSQL by a
+transaction-level advisory lock taken inside the migration transaction.
 """
 
 from __future__ import annotations
 
+import fcntl
+import os
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,6 +36,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 _SQLITE_BEGIN_MODES = frozenset({"DEFERRED", "IMMEDIATE", "EXCLUSIVE"})
+BUSY_TIMEOUT = 30.0  # seconds a SQLite connection waits for another process's lock
+# pg_advisory_xact_lock key for migrations: any constant shared by every Holotype process.
+_PG_MIGRATION_LOCK = 0x686F6C6F  # "holo"
 
 
 def make_engine(url: str) -> Engine:
@@ -76,7 +89,11 @@ def head_revision() -> str | None:
 
 
 def _migrate(engine_or_url: Engine | str, run: Any) -> None:
-    with _engine(engine_or_url) as engine, engine.connect() as connection:
+    with (
+        _engine(engine_or_url) as engine,
+        _sqlite_migration_lock(engine.url),
+        engine.connect() as connection,
+    ):
         sqlite = connection.dialect.name == "sqlite"
         # SQLite ignores this pragma inside a transaction, and table rebuilds done by batch
         # migrations must not fire ON DELETE actions, so it is switched off before BEGIN and
@@ -85,12 +102,36 @@ def _migrate(engine_or_url: Engine | str, run: Any) -> None:
             _sqlite_pragma(connection, "PRAGMA foreign_keys=OFF")
         try:
             with connection.begin():
+                if connection.dialect.name == "postgresql":
+                    # Released at COMMIT/ROLLBACK; a second process waits here, then finds
+                    # the catalogue already at the revision and does nothing.
+                    connection.exec_driver_sql(
+                        f"SELECT pg_advisory_xact_lock({_PG_MIGRATION_LOCK})"
+                    )
                 run(alembic_config(connection))
                 if sqlite:
                     _check_sqlite_foreign_keys(connection)
         finally:
             if sqlite:
                 _sqlite_pragma(connection, "PRAGMA foreign_keys=ON")
+
+
+@contextmanager
+def _sqlite_migration_lock(url: URL) -> Iterator[None]:
+    """An exclusive flock on a file next to a SQLite database file; nothing for others."""
+    path = _sqlite_file(url)
+    if path is None:
+        yield
+        return
+    fd = os.open(path.with_name(path.name + ".migrate.lock"), os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # the kernel releases it if the process dies
+        try:
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
 
 
 @contextmanager
@@ -105,11 +146,20 @@ def _engine(engine_or_url: Engine | str) -> Iterator[Engine]:
         engine.dispose()
 
 
-def _create_sqlite_dir(url: URL) -> None:
+def _sqlite_file(url: URL) -> Path | None:
+    """The file of a SQLite database URL; None for other databases and in-memory ones."""
+    if url.get_backend_name() != "sqlite":
+        return None
     database = url.database
     if not database or database == ":memory:" or database.startswith("file:"):
-        return
-    Path(database).parent.mkdir(parents=True, exist_ok=True)
+        return None
+    return Path(database)
+
+
+def _create_sqlite_dir(url: URL) -> None:
+    path = _sqlite_file(url)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
 
 
 def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -118,7 +168,17 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     try:
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT * 1000)}")
+        # WAL is a property of the file: switch it on once, not on every connection. Switching
+        # needs a lock that a concurrent process may hold (it is switching too, or using the
+        # database, which it then does in WAL mode already): that is not an error.
+        mode = cursor.execute("PRAGMA journal_mode").fetchone()[0]
+        if str(mode).lower() not in {"wal", "memory"}:
+            try:
+                cursor.execute("PRAGMA journal_mode=WAL")
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
     finally:
         cursor.close()
 
