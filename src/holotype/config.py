@@ -78,6 +78,12 @@ class Settings(BaseSettings):
         description="Largest expansion ratio allowed for any member of an archive; a larger one "
         "is refused as a decompression bomb.",
     )
+    max_fields: int = Field(
+        default=1000,
+        ge=1,
+        description="Most fields (columns) a file may have; a wider file is refused before it "
+        "is read.",
+    )
     duckdb_memory_limit: str = Field(
         default="2GB",
         description="Memory DuckDB may use per connection before spilling to disk: a number "

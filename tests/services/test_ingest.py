@@ -178,3 +178,17 @@ def _zip(members: dict[str, str]) -> bytes:
         for name, text in members.items():
             z.writestr(name, text)
     return buffer.getvalue()
+
+
+def test_max_fields_setting_limits_wide_files(tmp_path: Path) -> None:
+    portal = Portal.open(load_settings(data_dir=tmp_path / "site", max_fields=5))
+    try:
+        with portal.session() as session:
+            catalogue.create_dataset(session, slug="wide", title="Wide", licence="CC0-1.0")
+            catalogue.create_resource(session, "wide", slug="rows", name="Rows")
+        path = tmp_path / "wide.csv"
+        path.write_text(",".join(f"f{i}" for i in range(6)) + "\n" + ",".join("x" * 6) + "\n")
+        with pytest.raises(IngestError, match="6 fields; the limit is 5"):
+            ingest(portal, "wide/rows", path)
+    finally:
+        portal.close()

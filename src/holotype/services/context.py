@@ -65,7 +65,9 @@ class Portal:
     @property
     def limits(self) -> Limits:
         s = self.settings
-        return Limits(s.max_upload_bytes, s.max_uncompressed_bytes, s.max_compression_ratio)
+        return Limits(
+            s.max_upload_bytes, s.max_uncompressed_bytes, s.max_compression_ratio, s.max_fields
+        )
 
     @property
     def work_dir(self) -> Path:
