@@ -225,9 +225,10 @@ def test_reserved_names_are_never_stored(
     assert make(session).slug == "calm-quiet-otter"
 
 
+# PostgreSQL only: SQLite writers take the lock up front (BEGIN IMMEDIATE), so they cannot
+# interleave this way.
+@pytest.mark.parametrize("catalogue_url", ["postgresql"], indirect=True)
 def test_a_concurrent_identical_request_wins(session: Session, engine: Engine) -> None:
-    if engine.dialect.name == "sqlite":
-        pytest.skip("SQLite writers take the lock up front, so they cannot interleave")
 
     class RacingRandom(random.Random):
         """Another writer stores the same search just before this one inserts."""

@@ -22,7 +22,10 @@ DWC = "http://rs.tdwg.org/dwc/terms/"
 NHM = "http://data.nhm.ac.uk/terms/"
 NOT_DWC = {"department", "subDepartment", "recordType", "kindOfObject", "associatedMediaCount"}
 
-pytestmark = pytest.mark.skipif(not NHM_CSV.exists(), reason="the NHM sample data is not available")
+@pytest.fixture(autouse=True)
+def _needs_the_sample() -> None:
+    if not NHM_CSV.exists():
+        pytest.fail(f"{NHM_CSV} is missing: the tests need ../shared beside the checkout")
 
 
 def source_rows() -> tuple[list[str], list[dict[str, str]]]:
