@@ -106,7 +106,7 @@ def test_error_mid_commit_removes_written_files(resource: ResourceStore, tmp_pat
 
 
 def test_concurrent_writer_is_refused(resource: ResourceStore, tmp_path: Path) -> None:
-    from holotype.store.locking import Busy, writer_lock
+    from holotype.locking import Busy, writer_lock
 
     with writer_lock(resource.root / "lock"), pytest.raises(Busy):
         resource.commit(stage_rows(tmp_path, [{"occurrenceID": "a"}]))

@@ -18,8 +18,6 @@ transaction-level advisory lock taken inside the migration transaction.
 
 from __future__ import annotations
 
-import fcntl
-import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -33,6 +31,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
+
+from holotype.locking import writer_lock
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 _SQLITE_BEGIN_MODES = frozenset({"DEFERRED", "IMMEDIATE", "EXCLUSIVE"})
@@ -118,20 +118,13 @@ def _migrate(engine_or_url: Engine | str, run: Any) -> None:
 
 @contextmanager
 def _sqlite_migration_lock(url: URL) -> Iterator[None]:
-    """An exclusive flock on a file next to a SQLite database file; nothing for others."""
+    """An exclusive lock on a file next to a SQLite database file; nothing for others."""
     path = _sqlite_file(url)
     if path is None:
         yield
         return
-    fd = os.open(path.with_name(path.name + ".migrate.lock"), os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)  # the kernel releases it if the process dies
-        try:
-            yield
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-    finally:
-        os.close(fd)
+    with writer_lock(path.with_name(path.name + ".migrate.lock"), timeout=None):
+        yield
 
 
 @contextmanager

@@ -20,9 +20,9 @@ from holotype.index.engine import Attached, SearchEngine
 from holotype.index.layout import FORMAT as INDEX_FORMAT
 from holotype.index.layout import prune_indexes
 from holotype.ingest.source import Limits
+from holotype.locking import writer_lock
 from holotype.query.areas import AreaCatalogue
 from holotype.store.commit import Progress
-from holotype.store.locking import writer_lock
 from holotype.store.store import RecordStore
 
 _ENGINE_LOCK = threading.Lock()

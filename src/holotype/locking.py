@@ -1,7 +1,7 @@
-"""One writer per resource at a time, across processes.
+"""Exclusive locks across processes: one writer per resource, one migration at a time.
 
-An exclusive ``flock`` on the resource's lock file. The kernel releases it when the process dies,
-so a killed ingest never leaves a stale lock behind.
+An exclusive ``flock`` on a lock file. The kernel releases it when the process dies, so a killed
+process never leaves a stale lock behind.
 """
 
 from __future__ import annotations
@@ -19,17 +19,19 @@ class Busy(Exception):
 
 
 @contextmanager
-def writer_lock(path: Path, timeout: float = 0.0) -> Iterator[None]:
+def writer_lock(path: Path, timeout: float | None = 0.0) -> Iterator[None]:
+    """Hold the lock on ``path``: wait up to ``timeout`` seconds (None: as long as it takes),
+    then raise :class:`Busy`."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
-        deadline = time.monotonic() + timeout
+        deadline = time.monotonic() + (timeout or 0.0)
         while True:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 break
             except BlockingIOError:
-                if time.monotonic() >= deadline:
+                if timeout is not None and time.monotonic() >= deadline:
                     raise Busy(f"another ingest is writing to {path.parent.name}") from None
                 time.sleep(0.05)
         try:
