@@ -76,7 +76,7 @@ def run(records: int = 2_000_000, repeats: int = 15, ingests: int = 3) -> dict[s
             {"first": first, "second": second, "third": third, "sizes": sizes, "counts": counts}
         )
     counts = rounds[-1]["counts"]
-    peak = max(r[p]["peak_rss_bytes"] for r in rounds for p in ("first", "second", "third"))
+    peak = max(r[p]["store_peak_rss_bytes"] for r in rounds for p in ("first", "second", "third"))
     peak = max(peak, counts["peak_rss_bytes"])
     measured = {
         "first_ingest_s": median(r["first"]["seconds"] for r in rounds),
@@ -93,6 +93,8 @@ def run(records: int = 2_000_000, repeats: int = 15, ingests: int = 3) -> dict[s
         "first_ingest_samples_s": [r["first"]["seconds"] for r in rounds],
         "re_ingest_samples_s": [r["second"]["seconds"] for r in rounds],
         "third_ingest_median_s": median(r["third"]["seconds"] for r in rounds),
+        "index_first_build_median_s": median(r["first"]["index_seconds"] for r in rounds),
+        "index_update_median_s": median(r["second"]["index_seconds"] for r in rounds),
         "counts": counts,
         "measured": measured,
         "targets": TARGETS,

@@ -52,8 +52,12 @@ def ingest(
     id_field: str | None = None,
     mode: str = "update",
     progress: Progress | None = None,
+    index: bool = True,
 ) -> IngestOutcome:
     """Ingest one file as a new version of ``resource`` (``dataset/resource`` or an id).
+
+    With ``index`` (the default) the resource's search index is brought up to the new version
+    before returning; without, the next search that needs it builds it.
 
     Raises :class:`IngestError` for bad input (nothing is committed) and ServiceError when the
     resource does not exist or does not hold records.
@@ -96,7 +100,7 @@ def ingest(
             con=con,
         )
         con.close()
-    if result.version is not None:
+    if result.version is not None and index:
         say("updating the search index")
         portal.build_index(found.id, result.version, progress=progress)
         with portal.session() as session:  # records the id field chosen and the new modified
