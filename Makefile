@@ -12,7 +12,7 @@ PYTEST_ARGS ?=
 
 ASSETS := src/holotype/web/static/vendor/.installed-stamp
 
-.PHONY: run test lint typecheck bench install assets system-test-deps clean
+.PHONY: run test lint typecheck bench bench-deps install assets system-test-deps clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -68,7 +68,16 @@ typecheck: $(STAMP)
 test: $(STAMP) $(ASSETS) system-test-deps lint typecheck
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
-bench: $(STAMP)
+# The search benchmark compares with PostgreSQL full text on a throwaway cluster.
+bench-deps:
+	@if [ ! -x $(PG_BIN)/initdb ]; then \
+		echo "Installing system packages: postgresql"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql >/dev/null; \
+	fi
+	@test -x $(PG_BIN)/initdb || { echo "PostgreSQL binaries missing in $(PG_BIN)"; exit 1; }
+
+bench: $(STAMP) bench-deps
 	$(BIN)/python -m benchmarks.run
 
 clean:

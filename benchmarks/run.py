@@ -7,25 +7,51 @@ import json
 import platform
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-from benchmarks import store_bench
+from benchmarks import search_bench, store_bench
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--only", choices=("store", "search", "all"), default="all",
+                        help="which benchmark to run (default: all)")
     parser.add_argument("--records", type=int, default=2_000_000)
-    parser.add_argument("--repeats", type=int, default=15, help="timed runs of each count")
+    parser.add_argument("--repeats", type=int, default=15, help="timed runs of each store count")
     parser.add_argument("--ingests", type=int, default=3, help="ingest rounds (medians)")
+    parser.add_argument("--search-repeats", type=int, default=20,
+                        help="timed runs of each search query class (after 2 warm-up runs)")
+    parser.add_argument("--clients", type=int, default=8, help="concurrent HTTP clients")
+    parser.add_argument("--per-client", type=int, default=25,
+                        help="requests each concurrent client sends")
+    parser.add_argument("--peers", default="sqlite,postgres",
+                        help="peer engines to compare with: sqlite,postgres (or none)")
     args = parser.parse_args()
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    result = store_bench.run(args.records, args.repeats, args.ingests)
+    if args.only in ("store", "all"):
+        run_store(args)
+    if args.only in ("search", "all"):
+        run_search(args)
+
+
+def _stamp() -> str:
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _write(name: str, result: dict[str, Any]) -> Path:
+    stamp = _stamp()
     result["machine"] = {"python": platform.python_version(), "cpus": _cpus()}
     result["finished"] = stamp
     RESULTS.mkdir(parents=True, exist_ok=True)
-    out = RESULTS / f"store-{stamp}.json"
+    out = RESULTS / f"{name}-{stamp}.json"
     out.write_text(json.dumps(result, indent=2) + "\n")
+    return out
+
+
+def run_store(args: argparse.Namespace) -> None:
+    result = store_bench.run(args.records, args.repeats, args.ingests)
+    out = _write("store", result)
     print(f"\nRecord store, {result['records']:,} reference records ({out.name})")
     print(f"{'measure':<20}{'result':>12}{'target':>12}  met")
     for key, value in result["measured"].items():
@@ -40,6 +66,18 @@ def main() -> None:
         ("re-ingest", "re_ingest_samples_s"),
     ):
         print(f"{label} samples: " + ", ".join(f"{s:.2f} s" for s in result[key]))
+
+
+def run_search(args: argparse.Namespace) -> None:
+    peers = tuple(p for p in args.peers.split(",") if p and p != "none")
+    unknown = set(peers) - {"sqlite", "postgres"}
+    if unknown:
+        raise SystemExit(f"unknown peers: {', '.join(sorted(unknown))}")
+    result = search_bench.run(args.records, args.search_repeats, args.clients, args.per_client,
+                              peers)
+    out = _write("search", result)
+    search_bench.print_table(result)
+    print(f"({out.name})")
 
 
 def _cpus() -> int:

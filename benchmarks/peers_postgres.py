@@ -1,0 +1,265 @@
+"""Peer: PostgreSQL full text with a GIN index, as CKAN's DataStore uses it.
+
+A throwaway cluster (as ``tests/fixtures/postgres.py`` starts one, without pytest: as the
+``postgres`` system user under root, on a free loopback port, in a temporary directory that is
+removed afterwards), tuned for this 2-core, 24 GB machine. The table holds every CSV column as
+text, ``_year`` (the year parsed at load time, as Holotype pre-parses numbers) and CKAN's
+``_full_text``: ``to_tsvector`` over every column's value joined by spaces (CKAN's trigger does
+``to_tsvector(string_agg(value, ' '))`` over the row's non-underscore columns, with the default
+text search configuration, ``english``), with a GIN index. Free text is CKAN's
+``_full_text @@ plainto_tsquery('english', q)``; count, facets and page are separate statements.
+"""
+
+from __future__ import annotations
+
+import os
+import pwd
+import shlex
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import psycopg
+
+from benchmarks.search_queries import DEPARTMENT, FACETS, YEAR_FROM, Query
+
+PG_BIN = Path(os.environ.get("HOLOTYPE_BENCH_PG_BIN", "/usr/lib/postgresql/15/bin"))
+PG_USER = "postgres"
+ID = "occurrenceID"
+FTS_CONFIG = "english"  # ckan.datastore.default_fts_lang's default
+#: A fair operator's settings for a 2-core, 24 GB machine serving searches.
+SETTINGS = {
+    "shared_buffers": "2GB",
+    "work_mem": "64MB",
+    "maintenance_work_mem": "1GB",
+    "effective_cache_size": "16GB",
+    "max_parallel_workers_per_gather": "2",
+    "max_parallel_maintenance_workers": "2",
+    "random_page_cost": "1.1",
+    "default_text_search_config": f"pg_catalog.{FTS_CONFIG}",
+    # a throwaway cluster: durability off for the load (reads are unaffected)
+    "fsync": "off",
+    "synchronous_commit": "off",
+    "full_page_writes": "off",
+    "max_wal_size": "4GB",
+}
+
+
+class PostgresError(RuntimeError):
+    pass
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _as_server_user(args: list[str]) -> list[str]:
+    """The command, run as the ``postgres`` user when we are root (PostgreSQL refuses root)."""
+    if os.geteuid() != 0:
+        return args
+    if shutil.which("runuser"):
+        return ["runuser", "-u", PG_USER, "--", *args]
+    return ["su", "-s", "/bin/sh", PG_USER, "-c", shlex.join(args)]
+
+
+def _run(args: list[str], what: str, log: Path | None = None) -> None:
+    done = subprocess.run(
+        _as_server_user(args), capture_output=True, text=True, timeout=120, check=False
+    )
+    if done.returncode != 0:
+        server_log = log.read_text(errors="replace") if log and log.exists() else ""
+        raise PostgresError(
+            f"PostgreSQL {what} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}\n"
+            f"{server_log}"
+        )
+
+
+class Cluster:
+    """A private, trust-authenticated PostgreSQL 15 cluster for the benchmark's duration."""
+
+    def __init__(self) -> None:
+        missing = [n for n in ("initdb", "pg_ctl") if not (PG_BIN / n).exists()]
+        if missing:
+            raise PostgresError(
+                f"PostgreSQL 15 is not installed ({', '.join(missing)} missing from {PG_BIN}); "
+                "run `make bench`, which installs it, or `apt-get install -y postgresql`"
+            )
+        self.root = Path(tempfile.mkdtemp(prefix="holotype-bench-pg-"))
+        self.data = self.root / "data"
+        self.sockets = self.root / "sock"
+        self.log = self.root / "server.log"
+        self.port = _free_port()
+
+    @property
+    def url(self) -> str:
+        return f"postgresql://{PG_USER}@127.0.0.1:{self.port}/postgres"
+
+    def __enter__(self) -> Cluster:
+        try:
+            self.start()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    def start(self) -> None:
+        self.sockets.mkdir()
+        if os.geteuid() == 0:
+            user = pwd.getpwnam(PG_USER)
+            for path in (self.root, self.sockets):
+                os.chown(path, user.pw_uid, user.pw_gid)
+        _run([str(PG_BIN / "initdb"), "-D", str(self.data), "-U", PG_USER, "--auth=trust",
+              "--encoding=UTF8", "--locale=C", "--no-sync"], "initdb")
+        options = [f"-p {self.port}", f"-k {self.sockets}", "-c listen_addresses=127.0.0.1"]
+        options += [f"-c {k}={v}" for k, v in SETTINGS.items()]
+        # -l matters: without a log file the server would hold our output pipes open.
+        _run([str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-o", " ".join(options),
+              "-l", str(self.log), "-w", "-t", "60", "start"], "start", self.log)
+
+    def stop(self) -> None:
+        if (self.data / "postmaster.pid").exists():
+            subprocess.run(
+                _as_server_user([str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-m", "fast",
+                                 "-w", "stop"]),
+                capture_output=True, timeout=60, check=False,
+            )
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def data_bytes(self) -> int:
+        return sum(p.stat().st_size for p in self.data.rglob("*") if p.is_file())
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def load(url: str, csv_path: Path) -> dict[str, Any]:
+    """COPY the CSV in, derive ``_year`` and ``_full_text``, index, VACUUM ANALYZE."""
+    with csv_path.open(encoding="utf-8") as handle:
+        columns = next(iter(handle)).strip().replace('"', "").split(",")
+    names = ", ".join(_q(c) for c in columns)
+    times: dict[str, float] = {}
+    started = time.perf_counter()
+    with psycopg.connect(url, autocommit=True) as con:
+        fields = ", ".join(f"{_q(c)} text" for c in columns)
+        con.execute(f"CREATE UNLOGGED TABLE staging ({fields})")
+        with con.cursor().copy(
+            f"COPY staging ({names}) FROM STDIN WITH (FORMAT csv, HEADER true)"
+        ) as copy, csv_path.open("rb") as source:
+            while block := source.read(1 << 20):
+                copy.write(block)
+        times["copy_s"] = time.perf_counter() - started
+        mark = time.perf_counter()
+        text = "concat_ws(' ', " + names + ")"  # like string_agg over the row's values
+        year = _q("year")
+        con.execute(
+            f"CREATE TABLE records AS SELECT {names}, "
+            f"CASE WHEN {year} ~ '^\\s*[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?\\s*$' "
+            f"THEN {year}::double precision END AS _year, "
+            f"to_tsvector('{FTS_CONFIG}', {text}) AS _full_text FROM staging"
+        )
+        con.execute("DROP TABLE staging")
+        times["full_text_s"] = time.perf_counter() - mark
+        mark = time.perf_counter()
+        con.execute("CREATE INDEX records_full_text ON records USING gin (_full_text)")
+        times["gin_index_s"] = time.perf_counter() - mark
+        mark = time.perf_counter()
+        con.execute(f"CREATE UNIQUE INDEX records_id ON records ({_q(ID)})")
+        times["id_index_s"] = time.perf_counter() - mark
+        mark = time.perf_counter()
+        con.execute("VACUUM ANALYZE records")
+        times["vacuum_analyze_s"] = time.perf_counter() - mark
+        row = con.execute("SELECT pg_total_relation_size('records'), version()").fetchone()
+        assert row is not None
+        times["total_s"] = time.perf_counter() - started
+        return {**times, "bytes": int(row[0]), "server_version": str(row[1])}
+
+
+class PostgresPeer:
+    """Runs benchmark queries as CKAN's DataStore would: count, page (and facets) in SQL."""
+
+    name = "postgres"
+
+    def __init__(self, url: str) -> None:
+        # CKAN sends each statement as SQL text; server-side prepared statements (psycopg's
+        # default after five runs) would let PostgreSQL switch to a generic plan that pages a
+        # rare word by walking the id index: 3 ms becomes 280 ms.
+        self.con = psycopg.connect(url, autocommit=True, prepare_threshold=None)
+        found = self.con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 'records' "
+            "AND column_name NOT LIKE '\\_%' ORDER BY ordinal_position"
+        ).fetchall()
+        self.select = ", ".join(_q(str(r[0])) for r in found)  # what datastore_search returns
+
+    def close(self) -> None:
+        self.con.close()
+
+    @staticmethod
+    def where(query: Query) -> tuple[str, list[Any]]:
+        parts, params = [], []
+        if query.word:
+            parts.append(f"_full_text @@ plainto_tsquery('{FTS_CONFIG}', %s)")
+            params.append(query.word)
+        if query.filters:
+            parts.append("lower(department) = lower(%s)")
+            params.append(DEPARTMENT)
+            parts.append("_year >= %s")
+            params.append(float(YEAR_FROM))
+        return (" WHERE " + " AND ".join(parts)) if parts else "", params
+
+    def id_at(self, position: int) -> str:
+        row = self.con.execute(
+            f"SELECT {_q(ID)} FROM records ORDER BY {_q(ID)} LIMIT 1 OFFSET %s", (position,)
+        ).fetchone()
+        assert row is not None
+        return str(row[0])
+
+    def run(self, query: Query) -> dict[str, Any]:
+        if query.version is not None:
+            raise ValueError("CKAN's DataStore keeps no versions")
+        where, params = self.where(query)
+        out: dict[str, Any] = {}
+        cur = self.con.cursor()
+        if query.count:
+            row = cur.execute(f"SELECT count(*) FROM records{where}", params).fetchone()
+            out["count"] = int(row[0]) if row else 0
+        if query.facets:
+            facets = {}
+            for name in FACETS:
+                col = _q(name)
+                extra = " AND " if where else " WHERE "
+                facets[name] = [
+                    [str(v), int(n)]
+                    for v, n in cur.execute(
+                        f"SELECT {col}, count(*) AS n FROM records{where}{extra}{col} IS NOT NULL "
+                        f"GROUP BY {col} ORDER BY n DESC, {col} LIMIT 10",
+                        params,
+                    ).fetchall()
+                ]
+            out["facets"] = facets
+        if query.page:
+            page_where, page_params = where, list(params)
+            if query.after is not None:
+                page_where += (" AND " if where else " WHERE ") + f"{_q(ID)} > %s"
+                page_params.append(query.after)
+            cur.execute(
+                f"SELECT {self.select} FROM records{page_where} ORDER BY {_q(ID)} "
+                f"LIMIT {int(query.page)}",
+                page_params,
+            )
+            names = [d.name for d in cur.description or []]
+            at = names.index(ID)
+            out["ids"] = [row[at] for row in cur.fetchall()]
+        return out
