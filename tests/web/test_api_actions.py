@@ -228,3 +228,12 @@ def test_slugs_create_resolve_and_presets(client: TestClient, specimens: str) ->
     assert call(client, "vds_slug_resolve", slug="everything")["resource_ids"] is None
     assert len(call(client, "vds_slug_resolve", slug="collections")["resource_ids"]) == 2
     fail(client, "vds_slug_resolve", 404, slug="no-such-slug")
+
+
+def test_paging_with_only_the_id_field(client: TestClient, specimens: str) -> None:
+    first = call(client, "datastore_search", resource_id=specimens, limit=3, fields=["_id"],
+                 include_total=False)
+    assert [set(r) for r in first["records"]] == [{"_id"}] * 3
+    second = call(client, "datastore_search", resource_id=specimens, limit=3, fields=["_id"],
+                  include_total=False, after=first["after"])
+    assert second["records"][0]["_id"] > first["records"][-1]["_id"]

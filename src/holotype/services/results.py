@@ -1,8 +1,8 @@
-"""Answering one search: counts, facets and a page, from a single pass over the index.
+"""Answering one search: counts, facets and a page, in two statements.
 
-The matching rows (their ids and the columns facets and sorting need) are gathered once per
-request into a temporary table; counts, facets and the page are read from it, and only the
-page's rows are then read in full. Deep paging uses an opaque ``after`` cursor.
+Counts per resource and every facet come from one grouped pass (GROUP BY GROUPING SETS) over
+the matching rows; the page is one id-ordered query over the matching rows. Deep paging uses an
+opaque ``after`` cursor.
 """
 
 from __future__ import annotations
@@ -97,40 +97,31 @@ def _check(views_: list[View], request: Request) -> None:
 
 
 def run(portal: Portal, views_: list[View], request: Request) -> Result:
-    """Counts per resource, facets and one page for ``request``, in one pass over the index."""
+    """Counts per resource, facets and one page for ``request``."""
     _check(views_, request)
-    sort_columns = [name for name, _descending in request.sort]
-    extra = list(dict.fromkeys([*request.facets, *sort_columns]))
     cur = portal.search_engine.cursor()
     try:
-        cur.execute(
-            "CREATE TEMP TABLE hits AS "
-            + matching_sql(views_, request.query, ["_rid", *extra])
-        )
-        counts = {v.rid: 0 for v in views_}
-        counts.update({str(r): int(n) for r, n in cur.execute(
-            "SELECT _res, count(*) FROM hits GROUP BY _res").fetchall()})
-        found = _facets(cur, "hits", request)
-        page = _page(cur, "hits", views_, request)
+        counts, found = _counts_and_facets(cur, views_, request)
+        page_ = _page(cur, views_, request)
     finally:
         cur.close()
-    return Result(counts, page, found)
+    return Result(counts, page_, found)
 
 
 def page(portal: Portal, views_: list[View], request: Request) -> Page:
-    """Only a page (no counts or facets): found straight from the index."""
+    """Only a page (no counts or facets)."""
     _check(views_, request)
-    sort_columns = [name for name, _descending in request.sort]
-    rows_sql = matching_sql(views_, request.query, ["_rid", *dict.fromkeys(sort_columns)])
     cur = portal.search_engine.cursor()
     try:
-        return _page(cur, f"({rows_sql})", views_, request)
+        return _page(cur, views_, request)
     finally:
         cur.close()
 
 
-def _page(cur: duckdb.DuckDBPyConnection, source: str, views_: list[View],
-          request: Request) -> Page:
+def _page(cur: duckdb.DuckDBPyConnection, views_: list[View], request: Request) -> Page:
+    wanted = [c for c in _columns(views_, request.fields) if c != "_id"]  # always returned
+    sort_columns = [name for name, _descending in request.sort]
+    columns = list(dict.fromkeys([*wanted, *sort_columns]))
     conditions = ""
     if request.after is not None:
         last_id, last_res = decode_after(request.after)
@@ -138,43 +129,73 @@ def _page(cur: duckdb.DuckDBPyConnection, source: str, views_: list[View],
                       f"(_id = {literal(last_id)} AND _res > {literal(last_res)})")
     order = ", ".join(f"{ident(n)} {'DESC' if d else 'ASC'} NULLS LAST" for n, d in request.sort)
     order = (order + ", " if order else "") + "_id, _res"
-    hits = cur.execute(
-        f"SELECT _res, _rid FROM {source} {conditions} ORDER BY {order} "
+    # Each resource's part is limited too, so the engine can stop early in every one of them.
+    limit = int(request.size) + int(request.offset)
+    parts = [
+        f"SELECT * FROM ({matching_sql([view], request.query, columns)}) {conditions} "
+        f"ORDER BY {order} LIMIT {limit}"
+        for view in views_
+    ] or ["SELECT NULL AS _res, NULL AS _id WHERE false"]
+    cursor = cur.execute(
+        "SELECT * FROM (" + " UNION ALL ".join(f"({p})" for p in parts) + f") ORDER BY {order} "
         f"LIMIT {int(request.size)} OFFSET {int(request.offset)}"
-    ).fetchall()
-    rows = _fetch(cur, views_, hits, _columns(views_, request.fields))
-    records = [{"resource": res, "data": rows[(res, int(rid))]} for res, rid in hits]
+    )
+    names = [d[0] for d in cursor.description or []]
+    records = []
+    for row in cursor.fetchall():
+        values = dict(zip(names, row, strict=True))
+        data = {k: values[k] for k in wanted if values.get(k) is not None}
+        records.append({"resource": values["_res"], "data": {"_id": values["_id"], **data}})
     after = None
     if records and len(records) == request.size:
         after = encode_after(records[-1]["data"]["_id"], records[-1]["resource"])
     return Page(records, after)
 
 
-def _fetch(
-    cur: duckdb.DuckDBPyConnection, views_: list[View], hits: list[tuple[str, int]],
-    wanted: list[str],
-) -> dict[tuple[str, int], dict[str, Any]]:
-    """The full rows of the page's hits, by (resource, _rid)."""
-    by_resource: dict[str, list[int]] = {}
-    for res, rid in hits:
-        by_resource.setdefault(res, []).append(int(rid))
-    rows: dict[tuple[str, int], dict[str, Any]] = {}
-    for view in views_:
-        rids = by_resource.get(view.rid)
-        if not rids:
-            continue
-        columns = [c for c in wanted if c in set(view.attached.columns)]
-        select = ", ".join(["_rid", "_id", *map(ident, columns)])
-        cursor = cur.execute(
-            f"SELECT {select} FROM {view.attached.records} "
-            f"WHERE _rid IN ({', '.join(map(str, rids))})"
-        )
-        names = [d[0] for d in cursor.description or []]
-        for row in cursor.fetchall():
-            values = dict(zip(names, row, strict=True))
-            data = {k: values[k] for k in columns if values.get(k) is not None}
-            rows[(view.rid, int(values["_rid"]))] = {"_id": values["_id"], **data}
-    return rows
+def _counts_and_facets(
+    cur: duckdb.DuckDBPyConnection, views_: list[View], request: Request
+) -> tuple[dict[str, int], dict[str, Facet]]:
+    """Matching records per resource and the top values of each facet, in one grouped pass."""
+    names = list(dict.fromkeys(request.facets))
+    k = len(names)
+    keys = ["_res", *map(ident, names)]
+    # GROUPING(...) sets a bit for every key a row is NOT grouped by, the first key highest:
+    # grouped by _res alone gives 2^k - 1; grouped by facet i gives (2^(k+1) - 1) - 2^(k-1-i).
+    by_resource = (1 << k) - 1
+    by_facet = [((1 << (k + 1)) - 1) - (1 << (k - 1 - i)) for i in range(k)]
+    label = " ".join(
+        [f"WHEN {by_resource} THEN _res"]
+        + [f"WHEN {g} THEN {ident(n)}::VARCHAR" for g, n in zip(by_facet, names, strict=True)]
+    )
+    limits = " ".join(
+        f"WHEN {g} THEN {int(request.facet_limits.get(n, request.facet_default))}"
+        for g, n in zip(by_facet, names, strict=True)
+    )
+    sets = ", ".join(f"({key})" for key in keys)
+    rows = cur.execute(
+        f"WITH grouped AS (SELECT GROUPING({', '.join(keys)}) AS g, {', '.join(keys)}, "
+        f"count(*) AS n FROM ({matching_sql(views_, request.query, names)}) "
+        f"GROUP BY GROUPING SETS ({sets})), "
+        f"labelled AS (SELECT g, CASE g {label} END AS v, n FROM grouped) "
+        "SELECT g, v, n, present FROM (SELECT g, v, n, sum(n) OVER (PARTITION BY g) AS present, "
+        "row_number() OVER (PARTITION BY g ORDER BY n DESC, v) AS r FROM labelled "
+        f"WHERE v IS NOT NULL) WHERE g = {by_resource}"
+        + (f" OR r <= CASE g {limits} ELSE 0 END" if k else "")
+    ).fetchall()
+    counts = {v.rid: 0 for v in views_}
+    found: dict[int, list[tuple[str, int, int]]] = {}
+    for g, value, n, present in rows:
+        if int(g) == by_resource:
+            counts[str(value)] = int(n)
+        else:
+            found.setdefault(int(g), []).append((str(value), int(n), int(present)))
+    facets = {}
+    for g, name in zip(by_facet, names, strict=True):
+        entries = sorted(found.get(g, []), key=lambda e: (-e[1], e[0]))
+        values = [(v, n) for v, n, _p in entries]
+        present_total = entries[0][2] if entries else 0
+        facets[name] = Facet(values, present_total - sum(n for _v, n in values))
+    return counts, facets
 
 
 def _columns(views_: list[View], fields: Sequence[str] | None) -> list[str]:
@@ -186,27 +207,3 @@ def _columns(views_: list[View], fields: Sequence[str] | None) -> list[str]:
     return list(seen)
 
 
-def _facets(cur: duckdb.DuckDBPyConnection, source: str, request: Request) -> dict[str, Facet]:
-    """Top values (with counts) of each facet field among the rows of ``source``."""
-    names = list(dict.fromkeys(request.facets))
-    if not names:
-        return {}
-    parts = []
-    for position, name in enumerate(names):
-        limit = int(request.facet_limits.get(name, request.facet_default))
-        column = ident(name)
-        parts.append(
-            f"SELECT * FROM (SELECT {position} AS k, {column}::VARCHAR AS v, count(*) AS n, "
-            f"sum(count(*)) OVER () AS present FROM {source} WHERE {column} IS NOT NULL "
-            f"GROUP BY {column} ORDER BY n DESC, v LIMIT {limit})"
-        )
-    found: dict[int, list[tuple[str, int, int]]] = {}
-    for k, v, n, present in cur.execute(" UNION ALL ".join(parts)).fetchall():
-        found.setdefault(int(k), []).append((str(v), int(n), int(present)))
-    result = {}
-    for position, name in enumerate(names):
-        entries = sorted(found.get(position, []), key=lambda e: (-e[1], e[0]))
-        values = [(v, n) for v, n, _p in entries]
-        present = entries[0][2] if entries else 0
-        result[name] = Facet(values, present - sum(n for _v, n in values))
-    return result
