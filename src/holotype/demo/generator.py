@@ -22,6 +22,20 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from holotype.demo.words import (
+    CENTROIDS,
+    COUNTRIES,
+    HABITATS,
+    INITIALS,
+    KINGDOMS,
+    PLACES,
+    PREPARATIONS,
+    QUALIFIERS,
+    SURNAMES,
+    SYLLABLES,
+    TYPE_STATUS,
+)
+
 COLUMNS = (
     "occurrenceID",
     "catalogNumber",
@@ -54,310 +68,6 @@ COLUMNS = (
     "associatedMediaCount",
 )
 
-_SYLLABLES = [
-    "ab",
-    "ac",
-    "ae",
-    "al",
-    "an",
-    "ar",
-    "as",
-    "at",
-    "ba",
-    "be",
-    "bi",
-    "bo",
-    "ca",
-    "ce",
-    "ci",
-    "co",
-    "cu",
-    "da",
-    "de",
-    "di",
-    "do",
-    "du",
-    "el",
-    "en",
-    "er",
-    "es",
-    "fa",
-    "fe",
-    "fi",
-    "fo",
-    "ga",
-    "ge",
-    "gi",
-    "go",
-    "ha",
-    "he",
-    "hi",
-    "ho",
-    "ia",
-    "il",
-    "in",
-    "is",
-    "la",
-    "le",
-    "li",
-    "lo",
-    "lu",
-    "ma",
-    "me",
-    "mi",
-    "mo",
-    "mu",
-    "na",
-    "ne",
-    "ni",
-    "no",
-    "nu",
-    "oc",
-    "od",
-    "om",
-    "on",
-    "op",
-    "or",
-    "os",
-    "pa",
-    "pe",
-    "pi",
-    "po",
-    "pu",
-    "ra",
-    "re",
-    "ri",
-    "ro",
-    "ru",
-    "sa",
-    "se",
-    "si",
-    "so",
-    "su",
-    "ta",
-    "te",
-    "ti",
-    "to",
-    "tu",
-    "ul",
-    "um",
-    "ur",
-    "us",
-    "va",
-    "ve",
-    "vi",
-    "xa",
-    "ya",
-    "za",
-    "ze",
-]
-
-_COUNTRIES = (
-    "United Kingdom",
-    "United States",
-    "Australia",
-    "South Africa",
-    "India",
-    "Brazil",
-    "Kenya",
-    "Malaysia",
-    "Indonesia",
-    "New Zealand",
-    "Canada",
-    "Mexico",
-    "Tanzania",
-    "Sri Lanka",
-    "China",
-    "Argentina",
-    "Peru",
-    "Colombia",
-    "Madagascar",
-    "Papua New Guinea",
-    "France",
-    "Spain",
-    "Germany",
-    "Italy",
-    "Greece",
-    "Norway",
-    "Japan",
-    "Philippines",
-    "Chile",
-    "Ecuador",
-    "Uganda",
-    "Nigeria",
-    "Ghana",
-    "Egypt",
-    "Morocco",
-    "Iran",
-    "Turkey",
-    "Nepal",
-    "Thailand",
-    "Vietnam",
-    "Borneo",
-    "Fiji",
-    "Jamaica",
-    "Trinidad and Tobago",
-    "Guyana",
-    "Bolivia",
-    "Venezuela",
-    "Cameroon",
-    "Ethiopia",
-    "Zimbabwe",
-)
-# Rough centroids so that points fall near their country.
-_CENTROIDS = {
-    "United Kingdom": (54.0, -2.0),
-    "United States": (39.0, -98.0),
-    "Australia": (-25.0, 134.0),
-    "South Africa": (-29.0, 24.0),
-    "India": (22.0, 79.0),
-    "Brazil": (-10.0, -52.0),
-    "Kenya": (0.5, 37.9),
-    "Malaysia": (4.2, 102.0),
-    "Indonesia": (-2.0, 118.0),
-    "New Zealand": (-41.0, 174.0),
-    "Canada": (56.0, -106.0),
-    "Mexico": (23.0, -102.0),
-}
-
-_HABITATS = (
-    "forest",
-    "river",
-    "hill",
-    "valley",
-    "swamp",
-    "coast",
-    "island",
-    "plateau",
-    "lake",
-    "marsh",
-    "ridge",
-    "gorge",
-    "creek",
-    "bay",
-    "heath",
-    "moor",
-    "savanna",
-    "desert",
-    "cave",
-    "reef",
-)
-_QUALIFIERS = (
-    "near",
-    "north of",
-    "south of",
-    "east of",
-    "west of",
-    "above",
-    "below",
-    "beside",
-    "upper",
-    "lower",
-)
-_PLACES = (
-    "Ashford",
-    "Bellingham",
-    "Cairns",
-    "Darjeeling",
-    "Entebbe",
-    "Fremantle",
-    "Georgetown",
-    "Hilo",
-    "Iquitos",
-    "Jinja",
-    "Kandy",
-    "Lismore",
-    "Manaus",
-    "Nairobi",
-    "Oban",
-    "Perth",
-    "Quito",
-    "Rotorua",
-    "Sandakan",
-    "Tromso",
-    "Ushuaia",
-    "Victoria",
-    "Whitby",
-    "Yaounde",
-    "Zomba",
-    "Kuching",
-    "Mombasa",
-    "Arusha",
-    "Cusco",
-    "Hobart",
-)
-_KINGDOMS = (
-    ("Animalia", "Arthropoda", "Insecta", "ZOO", "Entomology"),
-    ("Animalia", "Chordata", "Aves", "ZOO", "Zoology"),
-    ("Animalia", "Mollusca", "Gastropoda", "ZOO", "Zoology"),
-    ("Plantae", "Tracheophyta", "Magnoliopsida", "BOT", "Botany"),
-    ("Plantae", "Bryophyta", "Bryopsida", "BOT", "Botany"),
-    ("Fungi", "Basidiomycota", "Agaricomycetes", "BOT", "Botany"),
-    ("Animalia", "Chordata", "Mammalia", "ZOO", "Zoology"),
-    ("Animalia", "Arthropoda", "Arachnida", "ZOO", "Entomology"),
-)
-_TYPE_STATUS = ("Holotype", "Paratype", "Syntype", "Lectotype", "Paralectotype", "Neotype")
-_PREPARATIONS = ("Pinned", "Spirit", "Sheet", "Skin", "Slide", "Dried", "Skeleton")
-_SURNAMES = [
-    "Smith",
-    "Jones",
-    "Taylor",
-    "Brown",
-    "Williams",
-    "Wilson",
-    "Johnson",
-    "Davies",
-    "Robinson",
-    "Wright",
-    "Thompson",
-    "Evans",
-    "Walker",
-    "White",
-    "Roberts",
-    "Green",
-    "Hall",
-    "Wood",
-    "Jackson",
-    "Clarke",
-    "Wallace",
-    "Darwin",
-    "Banks",
-    "Sloane",
-    "Hooker",
-    "Bates",
-    "Rothschild",
-    "Owen",
-    "Huxley",
-    "Gray",
-    "Sowerby",
-    "Westwood",
-    "Walsingham",
-    "Meyrick",
-    "Distant",
-    "Kirby",
-    "Spence",
-]
-_INITIALS = [
-    "A",
-    "B",
-    "C",
-    "D",
-    "E",
-    "F",
-    "G",
-    "H",
-    "J",
-    "K",
-    "L",
-    "M",
-    "N",
-    "P",
-    "R",
-    "S",
-    "T",
-    "W",
-]
-
 
 @dataclass(frozen=True)
 class Vocabulary:
@@ -373,7 +83,7 @@ class Vocabulary:
 
 def _word(rng: np.random.Generator, low: int, high: int) -> str:
     n = int(rng.integers(low, high + 1))
-    return "".join(_SYLLABLES[int(i)] for i in rng.integers(0, len(_SYLLABLES), n))
+    return "".join(SYLLABLES[int(i)] for i in rng.integers(0, len(SYLLABLES), n))
 
 
 def build_vocabulary(seed: int, n_species: int = 20_000) -> Vocabulary:
@@ -385,12 +95,12 @@ def build_vocabulary(seed: int, n_species: int = 20_000) -> Vocabulary:
     for _ in range(n_species):
         genus = genera[int(rng.integers(0, len(genera)))]
         epithet = _word(rng, 2, 4) + ("us", "a", "um", "is", "ensis", "i")[int(rng.integers(0, 6))]
-        species.append((genus, epithet, int(rng.integers(0, len(_KINGDOMS)))))
+        species.append((genus, epithet, int(rng.integers(0, len(KINGDOMS)))))
     collectors = []
     for _ in range(3_000):
-        initials = ".".join(rng.choice(_INITIALS, int(rng.integers(1, 3)))) + "."
-        collectors.append(f"{initials} {rng.choice(_SURNAMES)}")
-    authors = [f"{rng.choice(_SURNAMES)}, {int(rng.integers(1758, 2020))}" for _ in range(500)]
+        initials = ".".join(rng.choice(INITIALS, int(rng.integers(1, 3)))) + "."
+        collectors.append(f"{initials} {rng.choice(SURNAMES)}")
+    authors = [f"{rng.choice(SURNAMES)}, {int(rng.integers(1758, 2020))}" for _ in range(500)]
     return Vocabulary(genera, species, families, orders, collectors, authors)
 
 
@@ -432,10 +142,10 @@ def generate_table(n: int, seed: int = 42, start: int = 0) -> pa.Table:
         pa.array(genus, pa.string()), pa.array(epithet, pa.string()), " "
     )
 
-    country_idx = _zipf_index(rng, n, len(_COUNTRIES), 1.4)
-    countries = np.array(_COUNTRIES, dtype=object)[country_idx]
-    centre = np.array([_CENTROIDS.get(c, (0.0, 0.0)) for c in _COUNTRIES])
-    has_centre = np.array([c in _CENTROIDS for c in _COUNTRIES])[country_idx]
+    country_idx = _zipf_index(rng, n, len(COUNTRIES), 1.4)
+    countries = np.array(COUNTRIES, dtype=object)[country_idx]
+    centre = np.array([CENTROIDS.get(c, (0.0, 0.0)) for c in COUNTRIES])
+    has_centre = np.array([c in CENTROIDS for c in COUNTRIES])[country_idx]
     lat = np.where(
         has_centre, centre[country_idx, 0] + rng.normal(0, 3, n), rng.uniform(-60, 70, n)
     )
@@ -448,9 +158,9 @@ def generate_table(n: int, seed: int = 42, start: int = 0) -> pa.Table:
     lat_s = pc.if_else(pa.array(no_coords), None, pc.round(pa.array(lat), 5).cast(pa.string()))
     lon_s = pc.if_else(pa.array(no_coords), None, pc.round(pa.array(lon), 5).cast(pa.string()))
 
-    q = _pick(_QUALIFIERS, rng.integers(0, len(_QUALIFIERS), n))
-    place = _pick(_PLACES, _zipf_index(rng, n, len(_PLACES), 1.5))
-    habitat = _pick(_HABITATS, rng.integers(0, len(_HABITATS), n))
+    q = _pick(QUALIFIERS, rng.integers(0, len(QUALIFIERS), n))
+    place = _pick(PLACES, _zipf_index(rng, n, len(PLACES), 1.5))
+    habitat = _pick(HABITATS, rng.integers(0, len(HABITATS), n))
     locality = pc.binary_join_element_wise(
         pc.utf8_capitalize(q),
         place,
@@ -476,15 +186,13 @@ def generate_table(n: int, seed: int = 42, start: int = 0) -> pa.Table:
     event_date = pc.if_else(pa.array(partial < 0.15), year_s, event_date)
     event_date = pc.if_else(pa.array(partial > 0.9), None, event_date)
 
-    kingdoms = np.array(_KINGDOMS, dtype=object)
-    collection_code = _pick([k[3] for k in _KINGDOMS], kingdom_idx)
+    kingdoms = np.array(KINGDOMS, dtype=object)
+    collection_code = _pick([k[3] for k in KINGDOMS], kingdom_idx)
     catalog_prefix = pc.if_else(pc.equal(collection_code, "BOT"), "BM", "NHMUK")
     catalog_number = pc.binary_join_element_wise(
         catalog_prefix, pc.utf8_lpad(pa.array(ids + 10_000_000).cast(pa.string()), 9, "0"), ""
     )
-    type_status = _sparse(
-        rng, _pick(_TYPE_STATUS, _zipf_index(rng, n, len(_TYPE_STATUS), 2.0)), 0.02
-    )
+    type_status = _sparse(rng, _pick(TYPE_STATUS, _zipf_index(rng, n, len(TYPE_STATUS), 2.0)), 0.02)
     collectors = _pick(vocab.collectors, _zipf_index(rng, n, len(vocab.collectors), 1.1))
 
     columns = {
@@ -504,7 +212,7 @@ def generate_table(n: int, seed: int = 42, start: int = 0) -> pa.Table:
         "specificEpithet": pa.array(epithet, pa.string()),
         "typeStatus": type_status,
         "country": pa.array(countries, pa.string()),
-        "stateProvince": _sparse(rng, _pick(_PLACES, rng.integers(0, len(_PLACES), n)), 0.3),
+        "stateProvince": _sparse(rng, _pick(PLACES, rng.integers(0, len(PLACES), n)), 0.3),
         "locality": _sparse(rng, locality, 0.85),
         "decimalLatitude": lat_s,
         "decimalLongitude": lon_s,
@@ -514,7 +222,7 @@ def generate_table(n: int, seed: int = 42, start: int = 0) -> pa.Table:
         "eventDate": event_date,
         "recordedBy": _sparse(rng, collectors, 0.9),
         "recordNumber": _sparse(rng, pa.array(rng.integers(1, 9999, n)).cast(pa.string()), 0.4),
-        "preparations": _pick(_PREPARATIONS, rng.integers(0, len(_PREPARATIONS), n)),
+        "preparations": _pick(PREPARATIONS, rng.integers(0, len(PREPARATIONS), n)),
         "department": _pick([k[4] for k in kingdoms], kingdom_idx),
         "associatedMediaCount": pa.array(
             np.where(rng.random(n) < 0.1, rng.integers(1, 4, n), 0)
