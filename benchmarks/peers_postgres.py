@@ -12,24 +12,15 @@ text search configuration, ``english``), with a GIN index. Free text is CKAN's
 
 from __future__ import annotations
 
-import os
-import pwd
-import shlex
-import shutil
-import socket
-import subprocess
-import tempfile
 import time
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 import psycopg
+from tests.fixtures import pgcluster
 
 from benchmarks.search_queries import DEPARTMENT, FACETS, YEAR_FROM, Query
 
-PG_BIN = Path(os.environ.get("HOLOTYPE_BENCH_PG_BIN", "/usr/lib/postgresql/15/bin"))
-PG_USER = "postgres"
 ID = "occurrenceID"
 FTS_CONFIG = "english"  # ckan.datastore.default_fts_lang's default
 #: A fair operator's settings for a 2-core, 24 GB machine serving searches.
@@ -50,95 +41,11 @@ SETTINGS = {
 }
 
 
-class PostgresError(RuntimeError):
-    pass
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _as_server_user(args: list[str]) -> list[str]:
-    """The command, run as the ``postgres`` user when we are root (PostgreSQL refuses root)."""
-    if os.geteuid() != 0:
-        return args
-    if shutil.which("runuser"):
-        return ["runuser", "-u", PG_USER, "--", *args]
-    return ["su", "-s", "/bin/sh", PG_USER, "-c", shlex.join(args)]
-
-
-def _run(args: list[str], what: str, log: Path | None = None) -> None:
-    done = subprocess.run(
-        _as_server_user(args), capture_output=True, text=True, timeout=120, check=False
-    )
-    if done.returncode != 0:
-        server_log = log.read_text(errors="replace") if log and log.exists() else ""
-        raise PostgresError(
-            f"PostgreSQL {what} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}\n"
-            f"{server_log}"
-        )
-
-
-class Cluster:
-    """A private, trust-authenticated PostgreSQL 15 cluster for the benchmark's duration."""
+class Cluster(pgcluster.Cluster):
+    """The benchmark's cluster: tuned like a fair operator would."""
 
     def __init__(self) -> None:
-        missing = [n for n in ("initdb", "pg_ctl") if not (PG_BIN / n).exists()]
-        if missing:
-            raise PostgresError(
-                f"PostgreSQL 15 is not installed ({', '.join(missing)} missing from {PG_BIN}); "
-                "run `make bench`, which installs it, or `apt-get install -y postgresql`"
-            )
-        self.root = Path(tempfile.mkdtemp(prefix="holotype-bench-pg-"))
-        self.data = self.root / "data"
-        self.sockets = self.root / "sock"
-        self.log = self.root / "server.log"
-        self.port = _free_port()
-
-    @property
-    def url(self) -> str:
-        return f"postgresql://{PG_USER}@127.0.0.1:{self.port}/postgres"
-
-    def __enter__(self) -> Cluster:
-        try:
-            self.start()
-        except BaseException:
-            self.stop()
-            raise
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.stop()
-
-    def start(self) -> None:
-        self.sockets.mkdir()
-        if os.geteuid() == 0:
-            user = pwd.getpwnam(PG_USER)
-            for path in (self.root, self.sockets):
-                os.chown(path, user.pw_uid, user.pw_gid)
-        _run([str(PG_BIN / "initdb"), "-D", str(self.data), "-U", PG_USER, "--auth=trust",
-              "--encoding=UTF8", "--locale=C", "--no-sync"], "initdb")
-        options = [f"-p {self.port}", f"-k {self.sockets}", "-c listen_addresses=127.0.0.1"]
-        options += [f"-c {k}={v}" for k, v in SETTINGS.items()]
-        # -l matters: without a log file the server would hold our output pipes open.
-        _run([str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-o", " ".join(options),
-              "-l", str(self.log), "-w", "-t", "60", "start"], "start", self.log)
-
-    def stop(self) -> None:
-        if (self.data / "postmaster.pid").exists():
-            subprocess.run(
-                _as_server_user([str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-m", "fast",
-                                 "-w", "stop"]),
-                capture_output=True, timeout=60, check=False,
-            )
-        shutil.rmtree(self.root, ignore_errors=True)
-
-    def data_bytes(self) -> int:
-        return sum(p.stat().st_size for p in self.data.rglob("*") if p.is_file())
+        super().__init__(SETTINGS, "run `make bench`, which installs it")
 
 
 def _q(name: str) -> str:
