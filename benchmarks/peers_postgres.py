@@ -19,9 +19,9 @@ from typing import Any
 import psycopg
 from tests.fixtures import pgcluster
 
-from benchmarks.search_queries import DEPARTMENT, FACETS, YEAR_FROM, Query
+from benchmarks.peers_common import ID, SqlPeer
+from benchmarks.peers_common import quote as _q
 
-ID = "occurrenceID"
 FTS_CONFIG = "english"  # ckan.datastore.default_fts_lang's default
 #: A fair operator's settings for a 2-core, 24 GB machine serving searches.
 SETTINGS = {
@@ -46,10 +46,6 @@ class Cluster(pgcluster.Cluster):
 
     def __init__(self) -> None:
         super().__init__(SETTINGS, "run `make bench`, which installs it")
-
-
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def load(url: str, csv_path: Path) -> dict[str, Any]:
@@ -94,10 +90,12 @@ def load(url: str, csv_path: Path) -> dict[str, Any]:
         return {**times, "bytes": int(row[0]), "server_version": str(row[1])}
 
 
-class PostgresPeer:
+class PostgresPeer(SqlPeer):
     """Runs benchmark queries as CKAN's DataStore would: count, page (and facets) in SQL."""
 
     name = "postgres"
+    mark = "%s"
+    no_versions = "CKAN's DataStore keeps no versions"
 
     def __init__(self, url: str) -> None:
         # CKAN sends each statement as SQL text; server-side prepared statements (psycopg's
@@ -113,60 +111,6 @@ class PostgresPeer:
     def close(self) -> None:
         self.con.close()
 
-    @staticmethod
-    def where(query: Query) -> tuple[str, list[Any]]:
-        parts, params = [], []
-        if query.word:
-            parts.append(f"_full_text @@ plainto_tsquery('{FTS_CONFIG}', %s)")
-            params.append(query.word)
-        if query.filters:
-            parts.append("lower(department) = lower(%s)")
-            params.append(DEPARTMENT)
-            parts.append("_year >= %s")
-            params.append(float(YEAR_FROM))
-        return (" WHERE " + " AND ".join(parts)) if parts else "", params
+    def text_condition(self, word: str) -> tuple[str, Any]:
+        return f"_full_text @@ plainto_tsquery('{FTS_CONFIG}', %s)", word
 
-    def id_at(self, position: int) -> str:
-        row = self.con.execute(
-            f"SELECT {_q(ID)} FROM records ORDER BY {_q(ID)} LIMIT 1 OFFSET %s", (position,)
-        ).fetchone()
-        assert row is not None
-        return str(row[0])
-
-    def run(self, query: Query) -> dict[str, Any]:
-        if query.version is not None:
-            raise ValueError("CKAN's DataStore keeps no versions")
-        where, params = self.where(query)
-        out: dict[str, Any] = {}
-        cur = self.con.cursor()
-        if query.count:
-            row = cur.execute(f"SELECT count(*) FROM records{where}", params).fetchone()
-            out["count"] = int(row[0]) if row else 0
-        if query.facets:
-            facets = {}
-            for name in FACETS:
-                col = _q(name)
-                extra = " AND " if where else " WHERE "
-                facets[name] = [
-                    [str(v), int(n)]
-                    for v, n in cur.execute(
-                        f"SELECT {col}, count(*) AS n FROM records{where}{extra}{col} IS NOT NULL "
-                        f"GROUP BY {col} ORDER BY n DESC, {col} LIMIT 10",
-                        params,
-                    ).fetchall()
-                ]
-            out["facets"] = facets
-        if query.page:
-            page_where, page_params = where, list(params)
-            if query.after is not None:
-                page_where += (" AND " if where else " WHERE ") + f"{_q(ID)} > %s"
-                page_params.append(query.after)
-            cur.execute(
-                f"SELECT {self.select} FROM records{page_where} ORDER BY {_q(ID)} "
-                f"LIMIT {int(query.page)}",
-                page_params,
-            )
-            names = [d.name for d in cur.description or []]
-            at = names.index(ID)
-            out["ids"] = [row[at] for row in cur.fetchall()]
-        return out

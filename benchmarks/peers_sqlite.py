@@ -19,14 +19,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from benchmarks.search_queries import DEPARTMENT, FACETS, YEAR_FROM, Query
+from benchmarks.peers_common import ID, SqlPeer
+from benchmarks.peers_common import quote as _q
 
-ID = "occurrenceID"
 SCHEMA = 1  # bump when the database layout below changes
-
-
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def check_sqlite() -> dict[str, Any]:
@@ -115,10 +111,12 @@ def _build(csv_path: Path, path: Path) -> dict[str, Any]:
     }
 
 
-class SQLitePeer:
+class SQLitePeer(SqlPeer):
     """Runs benchmark queries against the database, one connection, Datasette's statements."""
 
     name = "sqlite"
+    mark = "?"
+    no_versions = "SQLite keeps no versions"
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -127,62 +125,12 @@ class SQLitePeer:
     def close(self) -> None:
         self.con.close()
 
-    @staticmethod
-    def where(query: Query) -> tuple[str, list[Any]]:
-        parts, params = [], []
-        if query.word:
-            # Datasette's escape_fts: every word in double quotes
-            parts.append("rowid IN (SELECT rowid FROM records_fts WHERE records_fts MATCH ?)")
-            params.append(" ".join(f'"{w}"' for w in query.word.split()))
-        if query.filters:
-            parts.append("lower(department) = lower(?)")
-            params.append(DEPARTMENT)
-            parts.append("_year >= ?")
-            params.append(float(YEAR_FROM))
-        return (" WHERE " + " AND ".join(parts)) if parts else "", params
-
-    def id_at(self, position: int) -> str:
-        """The id of the record at ``position`` (0-based) in id order."""
-        row = self.con.execute(
-            f"SELECT {_q(ID)} FROM records ORDER BY {_q(ID)} LIMIT 1 OFFSET ?", (position,)
-        ).fetchone()
-        return str(row[0])
-
-    def run(self, query: Query) -> dict[str, Any]:
-        if query.version is not None:
-            raise ValueError("SQLite keeps no versions")
-        where, params = self.where(query)
-        out: dict[str, Any] = {}
-        cur = self.con.cursor()
-        if query.count:
-            out["count"] = cur.execute(f"SELECT count(*) FROM records{where}", params).fetchone()[0]
-        if query.facets:
-            facets = {}
-            for name in FACETS:
-                col = _q(name)
-                extra = " AND " if where else " WHERE "
-                facets[name] = [
-                    [str(v), int(n)]
-                    for v, n in cur.execute(
-                        f"SELECT {col}, count(*) AS n FROM records{where}{extra}{col} IS NOT NULL "
-                        f"GROUP BY {col} ORDER BY n DESC, {col} LIMIT 10",
-                        params,
-                    ).fetchall()
-                ]
-            out["facets"] = facets
-        if query.page:
-            page_where, page_params = where, list(params)
-            if query.after is not None:
-                page_where += (" AND " if where else " WHERE ") + f"{_q(ID)} > ?"
-                page_params.append(query.after)
-            cursor = cur.execute(
-                f"SELECT * FROM records{page_where} ORDER BY {_q(ID)} LIMIT {int(query.page)}",
-                page_params,
-            )
-            names = [d[0] for d in cursor.description]
-            at = names.index(ID)
-            out["ids"] = [row[at] for row in cursor.fetchall()]
-        return out
+    def text_condition(self, word: str) -> tuple[str, Any]:
+        # Datasette's escape_fts: every word in double quotes
+        return (
+            "rowid IN (SELECT rowid FROM records_fts WHERE records_fts MATCH ?)",
+            " ".join(f'"{w}"' for w in word.split()),
+        )
 
 
 if __name__ == "__main__":  # build only: python -m benchmarks.peers_sqlite CSV DB
