@@ -24,10 +24,6 @@ from holotype.store.reader import history_sql, relation_sql
 Connect = Callable[[], duckdb.DuckDBPyConnection]
 
 
-class UnknownVersion(LookupError):
-    """A version was asked for before the resource had any."""
-
-
 class ResourceStore:
     """The records of one resource, at every version."""
 
