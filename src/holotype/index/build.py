@@ -32,7 +32,9 @@ from holotype.index.layout import (
     index_path,
     indexed_versions,
     number_column,
+    rows_path,
 )
+from holotype.index.rows import build_rows
 from holotype.query.sql import number_from_text
 from holotype.query.tokens import token_list_sql
 from holotype.store.manifest import Manifest, Version
@@ -213,6 +215,7 @@ def build_index(
     earlier = [v for v in indexed_versions(root) if v < target.version]
     base = earlier[-1] if earlier else None
     tmp = root / f".{target.version}-{uuid.uuid4().hex[:8]}{INDEX_SUFFIX}.tmp"
+    rows_tmp: Path | None = None
     try:
         if base is not None:
             say("copying the previous index")
@@ -231,6 +234,8 @@ def build_index(
                 _create(con, columns, numbers)
             else:
                 _widen(con, columns, numbers)
+            start = con.execute("SELECT coalesce(max(_rid), 0) FROM records").fetchone()
+            first = int(start[0]) if start else 0
             segments = segment_paths(store_root, new_versions)
             if segments:
                 say("indexing records")
@@ -242,17 +247,27 @@ def build_index(
                     geo_fields,
                 )
             say("closing ended versions")
-            _apply_ends(con, ends_paths(store_root, new_versions))
+            ends = ends_paths(store_root, new_versions)
+            _apply_ends(con, ends)
             _write_meta(con, target.version, columns, numbers)
             row = con.execute("SELECT count(*) FROM records").fetchone()
             con.execute("CHECKPOINT")
+            say("writing the row store")
+            rows_tmp = build_rows(
+                con, rows_path(root, target.version), columns,
+                base=rows_path(root, base) if base is not None else None, first=first, ends=ends,
+            )
         finally:
             con.close()
         with open(tmp, "rb") as handle:
             os.fsync(handle.fileno())
-        os.replace(tmp, final)
+        assert rows_tmp is not None
+        os.replace(rows_tmp, rows_path(root, target.version))  # the row file first: an index
+        os.replace(tmp, final)  # file is only ever found with its row file beside it
     except BaseException:
         tmp.unlink(missing_ok=True)
         Path(str(tmp) + ".wal").unlink(missing_ok=True)
+        if rows_tmp is not None:
+            rows_tmp.unlink(missing_ok=True)
         raise
     return BuildResult(target.version, final, base is not None, int(row[0]) if row else 0)

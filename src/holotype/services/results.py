@@ -1,8 +1,10 @@
-"""Answering one search: counts, facets and a page, in two statements.
+"""Answering one search: counts, facets and a page.
 
 Counts per resource and every facet come from one grouped pass (GROUP BY GROUPING SETS) over
-the matching rows; the page is one id-ordered query over the matching rows. Deep paging uses an
-opaque ``after`` cursor.
+the matching rows; the page is placed by one id-ordered query over the matching rows that reads
+only the columns that place it, and its records are read whole from the row store. A page of
+an unfiltered search in id order comes from the row store alone. Deep paging uses an opaque
+``after`` cursor.
 """
 
 from __future__ import annotations
@@ -119,9 +121,28 @@ def page(portal: Portal, views_: list[View], request: Request) -> Page:
 
 
 def _page(cur: duckdb.DuckDBPyConnection, views_: list[View], request: Request) -> Page:
+    """One page: found by the index (or, for an unfiltered search in id order, by the row
+    store alone), its records read whole from the row store."""
     wanted = [c for c in _columns(views_, request.fields) if c != "_id"]  # always returned
-    sort_columns = [name for name, _descending in request.sort]
-    columns = list(dict.fromkeys([*wanted, *sort_columns]))
+    if not request.sort and all(v.condition(request.query) == "TRUE" for v in views_):
+        found = _unfiltered_page(views_, request)
+    else:
+        found = _filtered_page(cur, views_, request)
+    records: list[dict[str, Any]] = [
+        {"resource": res, "data": {"_id": data["_id"],
+                                   **{k: data[k] for k in wanted if data.get(k) is not None}}}
+        for res, data in found
+    ]
+    after = None
+    if records and len(records) == request.size:
+        after = encode_after(records[-1]["data"]["_id"], records[-1]["resource"])
+    return Page(records, after)
+
+
+def _filtered_page(
+    cur: duckdb.DuckDBPyConnection, views_: list[View], request: Request
+) -> list[tuple[str, dict[str, Any]]]:
+    sort_columns = list(dict.fromkeys(name for name, _descending in request.sort))
     conditions = ""
     if request.after is not None:
         last_id, last_res = decode_after(request.after)
@@ -129,27 +150,43 @@ def _page(cur: duckdb.DuckDBPyConnection, views_: list[View], request: Request) 
                       f"(_id = {literal(last_id)} AND _res > {literal(last_res)})")
     order = ", ".join(f"{ident(n)} {'DESC' if d else 'ASC'} NULLS LAST" for n, d in request.sort)
     order = (order + ", " if order else "") + "_id, _res"
-    # Each resource's part is limited too, so the engine can stop early in every one of them.
+    # Each resource's part is limited too, so the engine can stop early in every one of them;
+    # only the narrow columns that place a record are read here, the records themselves below.
     limit = int(request.size) + int(request.offset)
     parts = [
-        f"SELECT * FROM ({matching_sql([view], request.query, columns)}) {conditions} "
-        f"ORDER BY {order} LIMIT {limit}"
+        f"SELECT * FROM ({matching_sql([view], request.query, [*sort_columns, '_rid'])}) "
+        f"{conditions} ORDER BY {order} LIMIT {limit}"
         for view in views_
-    ] or ["SELECT NULL AS _res, NULL AS _id WHERE false"]
-    cursor = cur.execute(
-        "SELECT * FROM (" + " UNION ALL ".join(f"({p})" for p in parts) + f") ORDER BY {order} "
-        f"LIMIT {int(request.size)} OFFSET {int(request.offset)}"
-    )
-    names = [d[0] for d in cursor.description or []]
-    records = []
-    for row in cursor.fetchall():
-        values = dict(zip(names, row, strict=True))
-        data = {k: values[k] for k in wanted if values.get(k) is not None}
-        records.append({"resource": values["_res"], "data": {"_id": values["_id"], **data}})
-    after = None
-    if records and len(records) == request.size:
-        after = encode_after(records[-1]["data"]["_id"], records[-1]["resource"])
-    return Page(records, after)
+    ] or ["SELECT NULL AS _res, NULL AS _rid, NULL AS _id WHERE false"]
+    placed = cur.execute(
+        "SELECT _res, _rid FROM (" + " UNION ALL ".join(f"({p})" for p in parts) + ") "
+        f"ORDER BY {order} LIMIT {int(request.size)} OFFSET {int(request.offset)}"
+    ).fetchall()
+    by_resource: dict[str, list[int]] = {}
+    for res, rid in placed:
+        by_resource.setdefault(str(res), []).append(int(rid))
+    read = {
+        view.rid: view.attached.rows.by_rid(by_resource[view.rid])
+        for view in views_ if view.rid in by_resource
+    }
+    return [(str(res), read[str(res)][int(rid)]) for res, rid in placed]
+
+
+def _unfiltered_page(views_: list[View], request: Request) -> list[tuple[str, dict[str, Any]]]:
+    """Every record matches: merge each resource's rows in (id, resource) order."""
+    limit = int(request.size) + int(request.offset)
+    last = decode_after(request.after) if request.after is not None else None
+    merged: list[tuple[str, str, dict[str, Any]]] = []
+    for view in views_:
+        if last is None:
+            rows = view.attached.rows.in_id_order(view.version, limit)
+        else:  # after (id, resource): this resource's rows with that id come after it or not
+            rows = view.attached.rows.in_id_order(
+                view.version, limit, after=last[0], inclusive=view.rid > last[1]
+            )
+        merged += [(data["_id"], view.rid, data) for data in rows]
+    merged.sort(key=lambda entry: (entry[0], entry[1]))
+    return [(res, data) for _id, res, data in merged[request.offset:limit]]
 
 
 def _counts_and_facets(

@@ -7,11 +7,10 @@ until accounts arrive.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
-
-import duckdb
 
 from holotype.catalog.snapshots import ResourceInfo
 from holotype.engine import ident, literal
@@ -20,9 +19,9 @@ from holotype.index.target import IndexTarget
 from holotype.query.area_sql import AreaRegistry
 from holotype.query.areas import AreaCatalogue
 from holotype.query.compile import compile_filter
-from holotype.services import catalogue
+from holotype.services import visible
 from holotype.services.context import Portal
-from holotype.services.errors import Invalid, NotFound, ServiceError
+from holotype.services.errors import ServiceError
 
 INTERNAL = frozenset({"_rid", "_lat", "_lon"})  # index columns a query may select
 
@@ -42,44 +41,37 @@ class View:
     attached: Attached
     registry: AreaRegistry
     areas: AreaCatalogue | None
-    cursor: duckdb.DuckDBPyConnection  # for looking up tokens while compiling
+    # compiled filters by query: a view lives for one request, which asks for counts, facets
+    # and a page of the same query
+    compiled: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def rid(self) -> str:
         return self.resource.id
 
+    def condition(self, query: dict[str, Any]) -> str:
+        """The compiled filter of ``query`` alone (``TRUE`` when it matches every record)."""
+        key = json.dumps(query, sort_keys=True)
+        found = self.compiled.get(key)
+        if found is None:
+            target = IndexTarget(self.attached, self.registry)
+            found = self.compiled[key] = compile_filter(query, target, self.areas)
+        return found
+
     def where(self, query: dict[str, Any]) -> str:
-        target = IndexTarget(self.attached, self.registry, self.cursor)
-        condition = compile_filter(query, target, self.areas)
-        return f"({condition}) AND _from <= {self.version} AND _to > {self.version}"
+        """The compiled filter restricted to the record versions current at the view's version."""
+        return f"({self.condition(query)}) AND _from <= {self.version} AND _to > {self.version}"
 
 
 def searchable_resources(portal: Portal, resource_ids: Sequence[str] | None) -> list[ResourceInfo]:
     """The record resources to search: those named, or every visible one when none are named."""
     with portal.session() as session:
-        if resource_ids:
-            found = []
-            for ref in resource_ids:
-                resource = catalogue.get_resource(session, ref)
-                dataset = catalogue.get_dataset(session, resource.dataset_id)
-                if not dataset.is_public:
-                    raise NotFound(f"resource {ref!r} does not exist", field="resource_id")
-                if resource.kind != "records":
-                    raise Invalid(f"resource {ref!r} holds a file, not records",
-                                  field="resource_id")
-                found.append(resource)
-            return found
-        resources = []
-        for dataset in catalogue.list_datasets(session):
-            resources += [r for r in catalogue.list_resources(session, dataset.id)
-                          if r.kind == "records"]
-        return resources
+        return visible.searchable(session, resource_ids)
 
 
 def views(portal: Portal, resources: list[ResourceInfo], version: int | None) -> list[View]:
     """Each resource at the version current at ``version`` (skipping those without records then)."""
     result = []
-    cursor = portal.search_engine.cursor()
     for resource in resources:
         found = portal.store.resource(resource.id).resolve(version)
         if found is None:
@@ -94,7 +86,7 @@ def views(portal: Portal, resources: list[ResourceInfo], version: int | None) ->
                 )
         engine = portal.search_engine
         result.append(
-            View(resource, found.version, attached, engine.registry, engine.areas, cursor)
+            View(resource, found.version, attached, engine.registry, engine.areas)
         )
     return result
 

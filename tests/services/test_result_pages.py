@@ -1,0 +1,147 @@
+"""Pages of results against the record store: every version, filtered and not, several resources.
+
+Pages are placed by the index and read from its row store (or, unfiltered, from the row store
+alone); walking them with ``after`` must give exactly the records the store holds at that
+version, in (id, resource) order, with their values.
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+from holotype.config import load_settings
+from holotype.index.layout import index_path, indexed_versions, rows_path
+from holotype.services import catalogue, results, search
+from holotype.services.context import Portal
+from holotype.services.records import ingest, versions
+
+COUNTRIES = ["Kenya", "kenya", "Peru", "Chile", ""]
+
+
+def write(path: Path, rows: list[dict[str, str]]) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def records(seed: int, ids: range, extra: bool = False) -> list[dict[str, str]]:
+    rng = random.Random(seed)
+    rows = []
+    for i in ids:
+        row = {"occurrenceID": f"occ-{i:04d}", "country": rng.choice(COUNTRIES),
+               "locality": f"Place {rng.randint(1, 9)}"}
+        if extra:  # a column that appears only in the second version
+            row["habitat"] = rng.choice(["forest", "", "reef"])
+        rows.append(row)
+    return rows
+
+
+@pytest.fixture(scope="module")
+def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Portal]:
+    tmp = tmp_path_factory.mktemp("pages")
+    opened = Portal.open(load_settings(data_dir=tmp / "site"))
+    with opened.session() as session:
+        catalogue.create_dataset(session, slug="ds", title="Data", licence="CC-BY-4.0")
+        catalogue.create_resource(session, "ds", slug="res-a", name="A")
+        catalogue.create_resource(session, "ds", slug="res-b", name="B")
+    # the two resources share ids, so (id, resource) order matters
+    ingest(opened, "ds/res-a", write(tmp / "a1.csv", records(1, range(0, 150))))
+    ingest(opened, "ds/res-b", write(tmp / "b1.csv", records(2, range(100, 200))))
+    changed = records(3, range(20, 170), extra=True)  # 20 removed, 20 added, most changed
+    ingest(opened, "ds/res-a", write(tmp / "a2.csv", changed), mode="replace")
+    yield opened
+    opened.close()
+
+
+Row = tuple[str, str, dict[str, Any]]
+BOTH = ["ds/res-a", "ds/res-b"]
+
+
+def expected(portal: Portal, version: int | None, keep: Any) -> list[Row]:
+    found = []
+    for ref in BOTH:
+        resource, _versions = versions(portal, ref)
+        store = portal.store.resource(resource.id)
+        at = store.resolve(version)
+        if at is None:
+            continue
+        for row in store.records(at.version, limit=10_000):
+            data = {k: v for k, v in row.items() if not k.startswith("_") and v is not None}
+            data["_id"] = row["_id"]
+            if keep(data):
+                found.append((data["_id"], resource.id, data))
+    return sorted(found, key=lambda e: (e[0], e[1]))
+
+
+def walk(portal: Portal, version: int | None, query: dict[str, Any], size: int) -> list[Any]:
+    views = search.views(portal, search.searchable_resources(portal, BOTH), version)
+    seen = []
+    after = None
+    while True:
+        page = results.page(portal, views, results.Request(query, size=size, after=after))
+        seen += [(r["data"]["_id"], r["resource"], r["data"]) for r in page.records]
+        after = page.after
+        if after is None:
+            return seen
+
+
+QUERIES = [
+    ({}, lambda d: True),
+    ({"filters": {"and": [{"string_equals": {"fields": ["country"], "value": "KENYA"}}]}},
+     lambda d: d.get("country", "").lower() == "kenya"),
+    ({"search": "place 3"}, lambda d: d.get("locality") == "Place 3"),
+]
+
+
+@pytest.mark.parametrize("which", ["first", "latest"])
+@pytest.mark.parametrize(("query", "keep"), QUERIES, ids=["everything", "filtered", "words"])
+@pytest.mark.parametrize("size", [1, 7, 1000])
+def test_walking_pages_gives_the_store_at_each_version(
+    portal: Portal, which: str, query: dict[str, Any], keep: Any, size: int
+) -> None:
+    _resource, found = versions(portal, "ds/res-a")
+    version = found[0].version if which == "first" else None
+    want = expected(portal, version, keep)
+    assert want, "the query should match something"
+    assert walk(portal, version, query, size) == want
+
+
+def test_offset_pages_agree_with_cursor_pages(portal: Portal) -> None:
+    views = search.views(portal, search.searchable_resources(portal, BOTH), None)
+    everything = walk(portal, None, {}, 1000)
+    for query in ({}, QUERIES[1][0]):
+        page = results.page(portal, views, results.Request(query, size=9, offset=95))
+        got = [(r["data"]["_id"], r["resource"]) for r in page.records]
+        if not query:
+            assert got == [(i, r) for i, r, _d in everything[95:104]]
+        else:
+            matching = walk(portal, None, query, 1000)
+            assert got == [(i, r) for i, r, _d in matching[95:104]]
+
+
+def test_row_file_agrees_with_the_index_after_an_incremental_build(portal: Portal) -> None:
+    resource, _found = versions(portal, "ds/res-a")
+    root = portal.index_dir / resource.id
+    built = indexed_versions(root)
+    assert len(built) == 2  # the second was built from the first
+    for version in built:
+        rows = sqlite3.connect(rows_path(root, version))
+        in_rows = sorted(rows.execute("SELECT _rid, _id, _from, _to FROM records").fetchall())
+        rows.close()
+        with duckdb.connect(str(index_path(root, version)), read_only=True) as index:
+            in_index = index.execute(
+                "SELECT _rid, _id, _from, _to FROM records ORDER BY _rid"
+            ).fetchall()
+        assert in_rows == [tuple(r) for r in in_index]
+        # the first version's 150 records; then also the second's new and changed ones
+        assert len(in_rows) == 150 if version == built[0] else len(in_rows) > 250
