@@ -3,8 +3,9 @@
 Counts per resource and every facet come from one grouped pass (GROUP BY GROUPING SETS) over
 the matching rows; the page is placed by one id-ordered query over the matching rows that reads
 only the columns that place it, and its records are read whole from the row store. A page of
-an unfiltered search in id order comes from the row store alone. Deep paging uses an opaque
-``after`` cursor.
+an unfiltered search in id order comes from the row store alone, and a search that matches
+few records is answered from them (see ``few_results``). Deep paging uses an opaque ``after``
+cursor.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import duckdb
 from holotype.engine import ident, literal
 from holotype.services.context import Portal
 from holotype.services.errors import Invalid
+from holotype.services.few_results import Placed, answer_few
 from holotype.services.search import View, matching_sql
 
 MAX_OFFSET = 10_000
@@ -103,6 +105,17 @@ def run(portal: Portal, views_: list[View], request: Request) -> Result:
     _check(views_, request)
     cur = portal.search_engine.cursor()
     try:
+        if not request.sort:
+            few = answer_few(
+                cur, views_, request.query, facets=request.facets,
+                limits=request.facet_limits, default_limit=request.facet_default,
+                after=decode_after(request.after) if request.after is not None else None,
+                offset=request.offset, size=request.size,
+            )
+            if few is not None:
+                found = {name: Facet(values, others)
+                         for name, (values, others) in few.facets.items()}
+                return Result(few.counts, _shaped(views_, request, few.page), found)
         counts, found = _counts_and_facets(cur, views_, request)
         page_ = _page(cur, views_, request)
     finally:
@@ -123,11 +136,16 @@ def page(portal: Portal, views_: list[View], request: Request) -> Page:
 def _page(cur: duckdb.DuckDBPyConnection, views_: list[View], request: Request) -> Page:
     """One page: found by the index (or, for an unfiltered search in id order, by the row
     store alone), its records read whole from the row store."""
-    wanted = [c for c in _columns(views_, request.fields) if c != "_id"]  # always returned
     if not request.sort and all(v.condition(request.query) == "TRUE" for v in views_):
         found = _unfiltered_page(views_, request)
     else:
         found = _filtered_page(cur, views_, request)
+    return _shaped(views_, request, found)
+
+
+def _shaped(views_: list[View], request: Request, found: Placed) -> Page:
+    """The page's records with the fields asked for, and the cursor to the next page."""
+    wanted = [c for c in _columns(views_, request.fields) if c != "_id"]  # always returned
     records: list[dict[str, Any]] = [
         {"resource": res, "data": {"_id": data["_id"],
                                    **{k: data[k] for k in wanted if data.get(k) is not None}}}
@@ -141,7 +159,7 @@ def _page(cur: duckdb.DuckDBPyConnection, views_: list[View], request: Request) 
 
 def _filtered_page(
     cur: duckdb.DuckDBPyConnection, views_: list[View], request: Request
-) -> list[tuple[str, dict[str, Any]]]:
+) -> Placed:
     sort_columns = list(dict.fromkeys(name for name, _descending in request.sort))
     conditions = ""
     if request.after is not None:
@@ -172,7 +190,7 @@ def _filtered_page(
     return [(str(res), read[str(res)][int(rid)]) for res, rid in placed]
 
 
-def _unfiltered_page(views_: list[View], request: Request) -> list[tuple[str, dict[str, Any]]]:
+def _unfiltered_page(views_: list[View], request: Request) -> Placed:
     """Every record matches: merge each resource's rows in (id, resource) order."""
     limit = int(request.size) + int(request.offset)
     last = decode_after(request.after) if request.after is not None else None
