@@ -16,7 +16,7 @@ def reference_csv(records: int = 2_000_000) -> Path:
     """The reference CSV (cached next to a note of how it was made)."""
     path = DATA / f"reference-{records}.csv"
     note = path.with_suffix(".json")
-    wanted = {"records": records, "seed": SEED, "generator": 1}
+    wanted = {"records": records, "seed": SEED, "generator": 2}  # 2: demo records carry associatedMedia
     if path.exists() and note.exists() and json.loads(note.read_text()) == wanted:
         return path
     write_csv(path, records, seed=SEED)

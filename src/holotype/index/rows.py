@@ -171,6 +171,15 @@ class RowStore:
         )
         return [self._record(record_id, body) for record_id, body in rows]
 
+    def versions(self, record_id: str) -> list[dict[str, Any]]:
+        """Every stored version of one record, oldest first, with ``_from`` and ``_to``."""
+        rows = self._connection().execute(
+            "SELECT _from, _to, body FROM records INDEXED BY by_id WHERE _id = ? ORDER BY _from",
+            [record_id],
+        )
+        return [{"_from": start, "_to": end, **self._record(record_id, body)}
+                for start, end, body in rows]
+
     def close(self) -> None:
         con = getattr(self._local, "con", None)
         if con is not None:

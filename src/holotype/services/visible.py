@@ -1,7 +1,8 @@
 """Which record resources a search may read, found with one catalogue query.
 
-Every search starts here, so this asks the catalogue once (resources joined with their
-datasets) instead of loading each resource and dataset with everything they hold.
+Every search starts here, so this asks the catalogue once, for plain columns of resources
+joined with their datasets, instead of loading each resource and dataset as objects with
+everything they hold.
 """
 
 from __future__ import annotations
@@ -9,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy import ColumnElement, and_, or_, select
-from sqlalchemy.orm import Session, contains_eager
+from sqlalchemy.orm import Session
 
 from holotype.catalog.models import Dataset, Resource, ResourceKind, Visibility
-from holotype.catalog.snapshots import ResourceInfo, resource_info
+from holotype.catalog.snapshots import ResourceInfo
 from holotype.services.errors import Invalid, NotFound
 
 
@@ -21,29 +22,34 @@ def searchable(session: Session, refs: Sequence[str] | None) -> list[ResourceInf
     none are named, every record resource of every public dataset (by dataset, then resource
     slug). A private resource is not found, just like an unknown one; a file resource is
     refused."""
-    query = select(Resource).join(Resource.dataset).options(contains_eager(Resource.dataset))
+    query = select(
+        Resource.id, Resource.dataset_id, Dataset.slug, Resource.slug, Resource.name,
+        Resource.description, Resource.kind, Resource.id_field, Resource.created,
+        Resource.modified, Dataset.visibility,
+    ).join(Resource.dataset)
     if not refs:
-        rows = session.scalars(
+        rows = session.execute(
             query.where(Dataset.visibility == Visibility.PUBLIC.value,
                         Resource.kind == ResourceKind.RECORDS.value)
             .order_by(Dataset.slug, Resource.slug)
         ).all()
-        return [resource_info(r) for r in rows]
+        return [ResourceInfo(*row[:10]) for row in rows]
     wanted = [ref for ref in refs if "\x00" not in ref]  # NUL never names anything
     slugged = [ref.partition("/") for ref in wanted if "/" in ref]
     conditions: list[ColumnElement[bool]] = [
         Resource.id.in_([ref for ref in wanted if "/" not in ref])
     ]
     conditions += [and_(Dataset.slug == d, Resource.slug == r) for d, _, r in slugged]
-    found: dict[str, Resource] = {}
-    for row in session.scalars(query.where(or_(*conditions))).unique():
-        found[row.id] = found[f"{row.dataset.slug}/{row.slug}"] = row
+    found: dict[str, tuple[ResourceInfo, str]] = {}
+    for row in session.execute(query.where(or_(*conditions))).all():
+        info = ResourceInfo(*row[:10])
+        found[info.id] = found[f"{info.dataset_slug}/{info.slug}"] = (info, row[10])
     result = []
     for ref in refs:
         named = found.get(ref)
-        if named is None or named.dataset.visibility != Visibility.PUBLIC.value:
+        if named is None or named[1] != Visibility.PUBLIC.value:
             raise NotFound(f"there is no resource {ref!r}", field="resource_id")
-        if named.kind != ResourceKind.RECORDS.value:
+        if named[0].kind != ResourceKind.RECORDS.value:
             raise Invalid(f"resource {ref!r} holds a file, not records", field="resource_id")
-        result.append(resource_info(named))
+        result.append(named[0])
     return result
