@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from holotype.demo import generator
+from holotype.demo import words as pools
 from holotype.engine import connect, ident, literal
 from holotype.query.tokens import token_list_sql
 
@@ -103,7 +104,7 @@ def choose_words(csv: Path, records: int, cache: Path) -> dict[str, list[dict[st
     low, high = max(2, round(10 * scale)), max(6, round(300 * scale))
     rare = [w for w in epithets if low <= frequency.get(w, 0) <= high]
     vocabulary = {
-        w.lower() for w in (*generator._HABITATS, *generator._PLACES, *generator._SURNAMES)
+        w.lower() for w in (*pools.HABITATS, *pools.PLACES, *pools.SURNAMES)
     }
     common = [w for w in vocabulary if 0.01 <= frequency.get(w, 0) / records <= 0.10]
     words = {"rare": _spread(rare, frequency), "common": _spread(common, frequency)}
