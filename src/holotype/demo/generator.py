@@ -66,6 +66,7 @@ COLUMNS = (
     "preparations",
     "department",
     "associatedMediaCount",
+    "associatedMedia",
 )
 
 
@@ -195,6 +196,7 @@ def generate_table(n: int, seed: int = 42, start: int = 0) -> pa.Table:
     type_status = _sparse(rng, _pick(TYPE_STATUS, _zipf_index(rng, n, len(TYPE_STATUS), 2.0)), 0.02)
     collectors = _pick(vocab.collectors, _zipf_index(rng, n, len(vocab.collectors), 1.1))
 
+    media_count = np.where(rng.random(n) < 0.1, rng.integers(1, 4, n), 0)
     columns = {
         "occurrenceID": pa.array(occurrence_ids, pa.string()),
         "catalogNumber": catalog_number,
@@ -224,11 +226,22 @@ def generate_table(n: int, seed: int = 42, start: int = 0) -> pa.Table:
         "recordNumber": _sparse(rng, pa.array(rng.integers(1, 9999, n)).cast(pa.string()), 0.4),
         "preparations": _pick(PREPARATIONS, rng.integers(0, len(PREPARATIONS), n)),
         "department": _pick([k[4] for k in kingdoms], kingdom_idx),
-        "associatedMediaCount": pa.array(
-            np.where(rng.random(n) < 0.1, rng.integers(1, 4, n), 0)
-        ).cast(pa.string()),
+        "associatedMediaCount": pa.array(media_count).cast(pa.string()),
+        "associatedMedia": _media(catalog_number, media_count),
     }
     return pa.table(columns)
+
+
+def _media(catalog_number: pa.Array, counts: np.ndarray) -> pa.Array:
+    """Addresses of the portal's own drawn demo images (``/media/demo/<name>.svg``), one per
+    counted image, separated by `` | `` as Darwin Core recommends; null without images. No
+    random draws, so the other columns are exactly as before."""
+    numbers = catalog_number.to_pylist()
+    return pa.array(
+        [" | ".join(f"/media/demo/{numbers[i]}-{k}.svg" for k in range(1, int(c) + 1)) or None
+         for i, c in enumerate(counts)],
+        pa.string(),
+    )
 
 
 def write_csv(path: Path, n: int, seed: int = 42, batch: int = 250_000) -> Path:

@@ -1,0 +1,122 @@
+"""Datasets as the portal's pages show them: a filtered list with facets, and one dataset with
+its resources, record counts, versions and citation.
+
+The list matches datasets as ``package_search`` does (words in the title, description, slug or
+keywords; exact facet values), over public datasets only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from holotype.catalog.snapshots import DatasetInfo, OrganisationInfo, ResourceInfo
+from holotype.services import catalogue
+from holotype.services.context import Portal
+from holotype.services.errors import NotFound
+from holotype.services.records import DatasetSummary, dataset_summaries
+from holotype.store.manifest import Version
+
+FACETS = ("organisation", "category", "licence", "keyword")
+
+
+@dataclass(frozen=True)
+class DatasetFilters:
+    q: str = ""
+    organisation: str = ""
+    category: str = ""
+    licence: str = ""
+    keyword: str = ""
+
+    def active(self) -> dict[str, str]:
+        return {name: getattr(self, name) for name in FACETS if getattr(self, name)}
+
+
+@dataclass(frozen=True)
+class DatasetList:
+    datasets: list[DatasetSummary]
+    facets: dict[str, list[tuple[str, int]]]  # name -> (value, datasets), most first
+    organisations: dict[str, str] = field(default_factory=dict)  # slug -> name
+
+    @property
+    def total(self) -> int:
+        return len(self.datasets)
+
+
+@dataclass(frozen=True)
+class ResourceEntry:
+    resource: ResourceInfo
+    records: int
+    versions: list[Version]  # newest first
+
+
+@dataclass(frozen=True)
+class DatasetPage:
+    dataset: DatasetInfo
+    organisation: OrganisationInfo | None
+    resources: list[ResourceEntry]
+
+    @property
+    def records(self) -> int:
+        return sum(r.records for r in self.resources)
+
+
+def facet_values(dataset: DatasetInfo) -> dict[str, list[str]]:
+    return {
+        "organisation": [dataset.organisation] if dataset.organisation else [],
+        "category": [dataset.category],
+        "licence": [dataset.licence.id],
+        "keyword": list(dataset.keywords),
+    }
+
+
+def matches(dataset: DatasetInfo, filters: DatasetFilters) -> bool:
+    text = " ".join([dataset.title, dataset.description, dataset.slug, *dataset.keywords]).lower()
+    if any(word not in text for word in filters.q.lower().split()):
+        return False
+    values = facet_values(dataset)
+    return all(value in values[name] for name, value in filters.active().items())
+
+
+def list_datasets(portal: Portal, filters: DatasetFilters) -> DatasetList:
+    """Public datasets matching ``filters``, most recently modified first, with facet counts."""
+    found = [s for s in dataset_summaries(portal) if matches(s.dataset, filters)]
+    counts: dict[str, dict[str, int]] = {name: {} for name in FACETS}
+    for summary in found:
+        for name, values in facet_values(summary.dataset).items():
+            for value in values:
+                counts[name][value] = counts[name].get(value, 0) + 1
+    facets = {name: sorted(c.items(), key=lambda item: (-item[1], item[0].lower()))
+              for name, c in counts.items()}
+    with portal.session() as session:
+        names = {o.slug: o.name for o in catalogue.list_organisations(session)}
+    return DatasetList(found, facets, names)
+
+
+def dataset_page(portal: Portal, ref: str) -> DatasetPage:
+    """One public dataset with each resource's record count and versions (newest first)."""
+    with portal.session() as session:
+        dataset = catalogue.get_dataset(session, ref)
+        if not dataset.is_public:
+            raise NotFound(f"dataset {ref!r} does not exist", field="dataset")
+        resources = catalogue.list_resources(session, dataset.id)
+        organisation = (catalogue.get_organisation(session, dataset.organisation)
+                        if dataset.organisation else None)
+    entries = []
+    for resource in resources:
+        versions = (portal.store.resource(resource.id).versions()
+                    if resource.kind == "records" else [])
+        total = versions[-1].total if versions else 0
+        entries.append(ResourceEntry(resource, total, list(reversed(versions))))
+    return DatasetPage(dataset, organisation, entries)
+
+
+def dataset_citation(page: DatasetPage, portal_url: str, accessed: datetime) -> str:
+    """Creators (year). Title. Publisher. DOI or URL. Accessed date."""
+    d = page.dataset
+    creators = "; ".join(c.name for c in d.creators) or (
+        page.organisation.name if page.organisation else "Anonymous")
+    publisher = page.organisation.name if page.organisation else ""
+    link = f"https://doi.org/{d.doi}" if d.doi else f"{portal_url}/dataset/{d.slug}"
+    parts = [f"{creators} ({d.created.year})", d.title, publisher, link]
+    return ". ".join(p.rstrip(".") for p in parts if p) + f". Accessed {accessed:%Y-%m-%d}."

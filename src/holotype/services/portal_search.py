@@ -1,0 +1,174 @@
+"""The search page's use cases: which resources a preset searches, one search with counts,
+facets and a page, dates as versions, and short links for a search.
+
+Searches run through ``search.views`` and ``results.run``, the same compiled filter as the API's
+``vds_multi_query``, so the page and the API always agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from holotype.catalog.snapshots import DatasetInfo, ResourceInfo
+from holotype.query.errors import AreasMissing, QueryError
+from holotype.query.normalise import normalise, query_hash
+from holotype.query.validate import validate
+from holotype.services import catalogue, results, slugs
+from holotype.services.context import Portal
+from holotype.services.errors import Invalid
+from holotype.services.records import record_count
+from holotype.services.search import View, searchable_resources, views
+
+PRESETS: dict[str, str] = {
+    "specimens": "Specimens",
+    "indexlots": "Index lots",
+    "collections": "Collections",
+    "everything": "Everything",
+}
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One search as the page shows it."""
+
+    result: results.Result
+    resources: list[ResourceInfo]
+    datasets: dict[str, DatasetInfo]  # by resource id
+    columns: list[str]  # every field of the resources searched, first-seen order
+    versions: dict[str, int]  # the version each resource was searched at
+
+    @property
+    def total(self) -> int:
+        return self.result.total
+
+
+def checked_query(portal: Portal, raw: object, field: str = "filters") -> dict[str, Any]:
+    """A valid NHM v1.0.0 query, or Invalid naming the JSON path at fault."""
+    try:
+        return dict(validate(raw, portal.areas))
+    except QueryError as exc:
+        raise Invalid(f"{exc.path}: {exc.message}", field=field) from exc
+    except AreasMissing as exc:
+        raise Invalid(str(exc), field=field) from exc
+
+
+def presets(portal: Portal) -> slugs.Presets:
+    settings = portal.settings
+    with portal.session() as session:
+        return slugs.presets_from(
+            session, settings.specimen_resources, settings.indexlot_resources,
+            empty_query_hash=query_hash({}),
+        )
+
+
+def preset_resource_ids(portal: Portal, preset: str) -> tuple[str, ...] | None:
+    """The resources a preset searches (None: every visible one)."""
+    if preset not in PRESETS:
+        raise Invalid(f"unknown preset {preset!r}; use one of {', '.join(PRESETS)}",
+                      field="preset")
+    return presets(portal).resource_ids(preset)
+
+
+def scope(
+    portal: Portal, preset: str | None, resource_ids: Sequence[str] | None
+) -> list[ResourceInfo]:
+    """Resources named (each once, however often or by whichever name it is named), else
+    those of the preset; every one must be visible."""
+    if resource_ids:
+        named = searchable_resources(portal, list(resource_ids))
+        return list({r.id: r for r in named}.values())
+    ids = preset_resource_ids(portal, preset or "everything")
+    if ids is not None and not ids:
+        return []
+    return searchable_resources(portal, list(ids) if ids is not None else None)
+
+
+def run(
+    portal: Portal,
+    resources: list[ResourceInfo],
+    query: dict[str, Any],
+    version: int | None,
+    request: results.Request,
+) -> Answer:
+    """Counts per resource, facets and one page over ``resources`` as of ``version``."""
+    found = views(portal, resources, version)
+    columns = _columns(found)
+    request.facets = [f for f in request.facets if f in columns]
+    if found:
+        request.query = query
+        result = results.run(portal, found, request)
+    else:
+        result = results.Result({}, results.Page([], None), {})
+    with portal.session() as session:
+        datasets = {r.id: catalogue.get_dataset(session, r.dataset_id) for r in resources}
+    return Answer(result, resources, datasets, columns, {v.rid: v.version for v in found})
+
+
+def _columns(found: list[View]) -> list[str]:
+    seen: dict[str, None] = {}
+    for view in found:
+        seen.update(dict.fromkeys(view.attached.columns))
+    return list(seen)
+
+
+EPOCH = date(1970, 1, 1)
+DAY_MS = 86_400_000
+
+
+def version_at(day: date) -> int:
+    """The last millisecond of ``day`` (UTC): searching at it gives the data as it was that day.
+
+    Days before 1970 give 0 (before any version); 9999-12-31 works (no day after it is needed).
+    """
+    return max(0, (day - EPOCH).days * DAY_MS + DAY_MS - 1)
+
+
+def share(
+    portal: Portal, query: dict[str, Any], resource_ids: Sequence[str] | None,
+    version: int | None,
+) -> str:
+    """A short link (slug) for the search; the same search always gets the same slug."""
+    normal = normalise(checked_query(portal, query, "query"))
+    ids = sorted({r.id for r in searchable_resources(portal, list(resource_ids))}) \
+        if resource_ids is not None else None
+    if ids is not None and not ids:
+        raise Invalid("this search covers no resources, so it cannot be shared",
+                      field="resource_ids")
+    with portal.session() as session:
+        info = slugs.create_slug(session, query=normal, query_hash=query_hash(normal),
+                                 resource_ids=ids, version=version)
+    return info.slug
+
+
+def restore(portal: Portal, slug: str) -> slugs.SlugInfo:
+    """The search behind a slug (reserved slugs are the presets)."""
+    found = presets(portal)
+    with portal.session() as session:
+        return slugs.resolve_slug(session, slug, presets=found)
+
+
+def preset_for(portal: Portal, resource_ids: Sequence[str] | None) -> str | None:
+    """The preset that searches exactly these resources, if one does."""
+    found = presets(portal)
+    wanted = None if resource_ids is None else tuple(sorted(resource_ids))
+    for name in PRESETS:
+        ids = found.resource_ids(name)
+        if (ids is None and wanted is None) or (ids and wanted and tuple(sorted(ids)) == wanted):
+            return name
+    return None
+
+
+def preset_counts(portal: Portal) -> list[tuple[str, str, int]]:
+    """(preset, label, records now) for each preset that has resources."""
+    found = presets(portal)
+    everything = searchable_resources(portal, None)
+    rows = []
+    for name, label in PRESETS.items():
+        ids = found.resource_ids(name)
+        chosen = everything if ids is None else [r for r in everything if r.id in ids]
+        if chosen:
+            rows.append((name, label, sum(record_count(portal, r) for r in chosen)))
+    return rows

@@ -1,0 +1,167 @@
+"""One record as a page shows it: title, grouped fields, images, history and citation.
+
+The record and its history are read from the resource's search index, which holds every record
+version with its validity range, so a record page costs a few milliseconds at any size (reading
+the record store would scan its segments). The history is built by the store's own
+``history.build``, so its per-field changes are exactly those of ``vds_version_record``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from urllib.parse import quote
+
+from holotype.catalog.snapshots import DatasetInfo, ResourceInfo
+from holotype.index.layout import OPEN
+from holotype.index.rows import RowStore
+from holotype.services import catalogue
+from holotype.services.context import Portal
+from holotype.services.errors import NotFound
+from holotype.services.search import searchable_resources, views
+from holotype.store.history import RecordVersion, build
+
+GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Taxonomy", ("scientificName", "scientificNameAuthorship", "vernacularName", "taxonRank",
+                  "kingdom", "phylum", "class", "order", "family", "genus", "subgenus",
+                  "specificEpithet", "infraspecificEpithet", "higherClassification")),
+    ("Locality", ("continent", "waterBody", "islandGroup", "island", "country", "countryCode",
+                  "stateProvince", "county", "municipality", "locality", "verbatimLocality",
+                  "higherGeography", "decimalLatitude", "decimalLongitude", "geodeticDatum",
+                  "coordinateUncertaintyInMeters", "minimumElevationInMeters",
+                  "maximumElevationInMeters", "minimumDepthInMeters", "maximumDepthInMeters")),
+    ("Collection event", ("eventDate", "verbatimEventDate", "year", "month", "day",
+                          "recordedBy", "recordNumber", "fieldNumber", "habitat",
+                          "samplingProtocol", "eventRemarks")),
+    ("Identification", ("identifiedBy", "dateIdentified", "identificationQualifier",
+                        "identificationRemarks", "identificationReferences")),
+    ("Type status", ("typeStatus", "typifiedName")),
+    ("Specimen", ("catalogNumber", "occurrenceID", "institutionCode", "collectionCode",
+                  "basisOfRecord", "preparations", "individualCount", "sex", "lifeStage",
+                  "department", "otherCatalogNumbers")),
+)
+IMAGE_FIELDS = ("associatedMedia",)
+
+
+@dataclass(frozen=True)
+class RecordPage:
+    """Everything the record page shows, for the version asked for."""
+
+    resource: ResourceInfo
+    dataset: DatasetInfo
+    record_id: str
+    version: int  # the record version shown (when it was written)
+    latest: bool  # whether it is the record's current version
+    data: dict[str, str]
+    history: list[RecordVersion]  # oldest first
+
+    @property
+    def title(self) -> str:
+        return record_title(self.data, self.record_id)
+
+    @property
+    def groups(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        return grouped_fields(self.data)
+
+    @property
+    def images(self) -> list[str]:
+        return image_urls(self.data)
+
+    @property
+    def removed(self) -> int | None:
+        """When the record was removed, if it is not in the current data."""
+        last = self.history[-1] if self.history else None
+        return last.version if last is not None and last.deleted else None
+
+
+def record_title(data: dict[str, str], record_id: str) -> str:
+    """"<scientific name> (<catalogue number>)", falling back to whichever is present."""
+    name = (data.get("scientificName") or "").strip()
+    number = (data.get("catalogNumber") or "").strip()
+    if name and number:
+        return f"{name} ({number})"
+    return name or number or f"Record {record_id}"
+
+
+def grouped_fields(data: dict[str, str]) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The Darwin Core groups that hold data, each with its (field, value) pairs in order."""
+    result = []
+    for label, names in GROUPS:
+        present = [(name, data[name]) for name in names if data.get(name)]
+        if present:
+            result.append((label, present))
+    return result
+
+
+def safe_url(url: str) -> bool:
+    """Only web addresses and the portal's own paths may become links or images.
+
+    A path must not start with ``//`` or ``/\\`` (browsers read both as another site's address),
+    nor hide one behind tabs or line breaks, which browsers drop from addresses."""
+    if any(ord(c) < 0x20 or c == "\x7f" for c in url):
+        return False
+    return url.lower().startswith(("http://", "https://")) or (
+        url.startswith("/") and url[1:2] not in ("/", "\\")
+    )
+
+
+def image_urls(data: dict[str, str]) -> list[str]:
+    """Image addresses from the image fields (Darwin Core separates several with ``|``)."""
+    urls: list[str] = []
+    for name in IMAGE_FIELDS:
+        for part in (data.get(name) or "").split("|"):
+            url = part.strip()
+            if url and safe_url(url) and url not in urls:
+                urls.append(url)
+    return urls
+
+
+def object_path(occurrence_id: str) -> str:
+    """The specimen's stable URI path, ``/object/<occurrenceID>`` (quoted as one segment)."""
+    return "/object/" + quote(occurrence_id, safe="")
+
+
+def citation(page: RecordPage, portal_url: str, accessed: datetime) -> str:
+    """"<institution> (<year>). <catalogue number> <name>. <dataset>. <URL>. Accessed <date>."""
+    data = page.data
+    who = data.get("institutionCode") or page.dataset.organisation or "Unknown institution"
+    year = datetime.fromtimestamp(page.version / 1000, UTC).year
+    what = " ".join(x for x in (data.get("catalogNumber"), data.get("scientificName")) if x)
+    occurrence = data.get("occurrenceID")
+    url = portal_url + (object_path(occurrence) if occurrence else
+                        f"/record/{quote(page.resource.id, safe='')}/"
+                        f"{quote(page.record_id, safe='')}")
+    parts = [f"{who} ({year})", what or f"Record {page.record_id}", page.dataset.title, url]
+    return ". ".join(p.rstrip(".") for p in parts) + f". Accessed {accessed:%Y-%m-%d}."
+
+
+def load_record(
+    portal: Portal, resource_ref: str, record_id: str, version: int | None = None
+) -> RecordPage:
+    """The record as of ``version`` (default: now) with its whole history; NotFound when the
+    resource is not visible or the record did not exist then."""
+    resource = searchable_resources(portal, [resource_ref])[0]
+    with portal.session() as session:
+        dataset = catalogue.get_dataset(session, resource.dataset_id)
+    found = views(portal, [resource], None)
+    if not found:
+        raise NotFound(f"record {record_id!r} does not exist", field="record_id")
+    history = _history(found[0].attached.rows, record_id)
+    moment = found[0].version if version is None else version
+    shown = next((h for h in history if h.data is not None and h.version <= moment
+                  and (h.until is None or h.until > moment)), None)
+    if shown is None or shown.data is None:
+        when = "now" if version is None else "at that version"
+        raise NotFound(f"record {record_id!r} does not exist {when}", field="record_id")
+    return RecordPage(resource, dataset, record_id, shown.version, shown.until is None,
+                      shown.data, history)
+
+
+def _history(rows: RowStore, record_id: str) -> list[RecordVersion]:
+    found = rows.versions(record_id)  # from the index's row file: a point read
+    starts = {int(r["_from"]) for r in found}
+    ends = [int(r["_to"]) for r in found]
+    deletions = [end for end in ends if end != OPEN and end not in starts]
+    for row in found:
+        row["_to"] = None if int(row["_to"]) == OPEN else int(row["_to"])
+    return build(found, deletions)

@@ -1,0 +1,140 @@
+"""Dataset pages: ``/datasets`` (search with facets) and ``/dataset/<slug>`` (one dataset).
+
+A dataset's resource ``/dataset/<slug>/resource/<resource>`` (the URL CKAN clients are given)
+opens the search over that resource.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from holotype.services import catalogue
+from holotype.services.context import Portal
+from holotype.services.dataset_view import (
+    FACETS,
+    DatasetFilters,
+    dataset_citation,
+    dataset_page,
+    list_datasets,
+)
+from holotype.services.errors import NotFound
+from holotype.web.pages.render import base_url, render, split_json, wants_json
+
+FACET_LABELS = {"organisation": "Organisation", "category": "Category", "licence": "Licence",
+                "keyword": "Keywords"}
+
+
+def _portal(request: Request) -> Portal:
+    portal: Portal = request.app.state.portal
+    return portal
+
+
+def _url(filters: DatasetFilters, **changes: str) -> str:
+    values = {"q": filters.q, **filters.active(), **changes}
+    params = {k: v for k, v in values.items() if v}
+    return "/datasets" + ("?" + urlencode(params) if params else "")
+
+
+def datasets_data(portal: Portal, filters: DatasetFilters) -> dict[str, Any]:
+    found = list_datasets(portal, filters)
+    return {
+        "q": filters.q,
+        "filters": filters.active(),
+        "count": found.total,
+        "datasets": [
+            {"slug": s.dataset.slug, "title": s.dataset.title,
+             "description": s.dataset.description, "category": s.dataset.category,
+             "licence": s.dataset.licence.id, "organisation": s.dataset.organisation,
+             "keywords": list(s.dataset.keywords), "records": s.records,
+             "modified": s.dataset.modified.isoformat(), "url": f"/dataset/{s.dataset.slug}"}
+            for s in found.datasets
+        ],
+        "facets": {
+            name: [{"value": v, "count": n,
+                    "label": found.organisations.get(v, v) if name == "organisation" else v,
+                    "active": filters.active().get(name) == v,
+                    "url": _url(filters, **{name: "" if filters.active().get(name) == v
+                                            else v})}
+                   for v, n in values]
+            for name, values in found.facets.items()
+        },
+    }
+
+
+def dataset_data(portal: Portal, slug: str, base_url: str) -> dict[str, Any]:
+    page = dataset_page(portal, slug)
+    d = page.dataset
+    records = [r for r in page.resources if r.resource.kind == "records"]
+    return {
+        "slug": d.slug,
+        "title": d.title,
+        "description": d.description,
+        "category": d.category,
+        "licence": {"id": d.licence.id, "title": d.licence.title, "url": d.licence.url},
+        "doi": d.doi,
+        "organisation": ({"slug": page.organisation.slug, "name": page.organisation.name}
+                         if page.organisation else None),
+        "creators": [{"name": c.name, "orcid": c.orcid, "affiliation": c.affiliation}
+                     for c in d.creators],
+        "keywords": list(d.keywords),
+        "created": d.created.isoformat(),
+        "modified": d.modified.isoformat(),
+        "records": page.records,
+        "citation": dataset_citation(page, base_url, datetime.now(UTC)),
+        "resources": [
+            {"id": r.resource.id, "slug": r.resource.slug, "name": r.resource.name,
+             "description": r.resource.description, "kind": r.resource.kind,
+             "records": r.records,
+             "search_url": "/search?" + urlencode({"resource_ids": r.resource.id}),
+             "versions": [{"version": v.version, "total": v.total, "added": v.added,
+                           "changed": v.changed, "removed": v.removed,
+                           "committed": v.committed_at,
+                           "search_url": "/search?" + urlencode(
+                               {"resource_ids": r.resource.id, "version": v.version})}
+                          for v in r.versions]}
+            for r in page.resources
+        ],
+        "resource_ids": [r.resource.id for r in records],
+        "example_resource": (f"{d.slug}/{records[0].resource.slug}" if records else None),
+        "base_url": base_url,
+    }
+
+
+def create_router(templates: Jinja2Templates) -> APIRouter:
+    router = APIRouter()
+
+    @router.get("/datasets", include_in_schema=False)
+    @router.get("/datasets.json", include_in_schema=False)
+    def datasets(request: Request) -> Response:
+        params = request.query_params
+        filters = DatasetFilters(q=params.get("q", ""),
+                                 **{name: params.get(name, "") for name in FACETS})
+        data = datasets_data(_portal(request), filters)
+        context = {"facet_labels": FACET_LABELS, "clear_url": _url(DatasetFilters())}
+        return render(request, templates, "datasets.html", context, data)
+
+    @router.get("/dataset/{slug}", include_in_schema=False)
+    def dataset(request: Request, slug: str) -> Response:
+        name, as_json = split_json(slug)
+        data = dataset_data(_portal(request), name, base_url(request))
+        return render(request, templates, "dataset.html", {}, data, as_json=as_json or None)
+
+    @router.get("/dataset/{slug}/resource/{resource}", include_in_schema=False)
+    def resource(request: Request, slug: str, resource: str) -> Response:
+        name, as_json = split_json(resource)
+        portal = _portal(request)
+        with portal.session() as session:
+            found = catalogue.get_resource(session, f"{slug}/{name}")
+            if not catalogue.get_dataset(session, found.dataset_id).is_public:
+                raise NotFound(f"resource {slug}/{name} does not exist", field="resource")
+        page = "/search.json" if as_json or wants_json(request) else "/search"
+        return RedirectResponse(page + "?" + urlencode({"resource_ids": found.id}),
+                                status_code=303)
+
+    return router

@@ -1,0 +1,125 @@
+"""Record pages, stable specimen URIs and the (not yet available) error report.
+
+``/record/<resource id>/<record id>[?version=<ms>]`` shows a record as of a version with its
+history; ``/object/<occurrenceID>`` answers 303 to the record's page (or its JSON twin).
+A record id ending in ``.json`` is read as the JSON twin of the id without it.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from holotype.services.context import Portal
+from holotype.services.errors import NotFound
+from holotype.services.objects import find_object
+from holotype.services.record_view import RecordPage, citation, load_record, object_path
+from holotype.web.pages.render import base_url, render, split_json, when
+from holotype.web.pages.search_url import parse_version
+
+
+def _portal(request: Request) -> Portal:
+    portal: Portal = request.app.state.portal
+    return portal
+
+
+def record_url(resource_id: str, record_id: str, version: int | None = None) -> str:
+    url = f"/record/{quote(resource_id, safe='')}/{quote(record_id, safe='')}"
+    return url + (f"?version={version}" if version is not None else "")
+
+
+def record_data(page: RecordPage, base_url: str) -> dict[str, Any]:
+    history = [
+        {
+            "version": h.version,
+            "until": h.until,
+            "deleted": h.deleted,
+            "when": when(h.version),
+            "url": None if h.deleted else record_url(page.resource.id, page.record_id,
+                                                    h.version),
+            "changes": {k: {"before": b, "after": a} for k, (b, a) in h.changes.items()},
+        }
+        for h in reversed(page.history)
+    ]
+    key = page.resource.id_field or "occurrenceID"
+    query = ({"filters": {"string_equals": {"fields": [key], "value": page.data[key]}}}
+             if page.data.get(key) else None)
+    return {
+        "resource": page.resource.id,
+        "dataset": {"slug": page.dataset.slug, "title": page.dataset.title,
+                    "licence": page.dataset.licence.id},
+        "id": page.record_id,
+        "version": page.version,
+        "latest": page.latest,
+        "removed": page.removed,
+        "title": page.title,
+        "data": page.data,
+        "groups": [{"label": label, "fields": dict(pairs)} for label, pairs in page.groups],
+        "images": page.images,
+        "citation": citation(page, base_url, datetime.now(UTC)),
+        "history": history,
+        "url": record_url(page.resource.id, page.record_id),
+        "object_url": (base_url + object_path(page.data["occurrenceID"])
+                       if page.data.get("occurrenceID") else None),
+        "report_url": f"/report-error/{quote(page.resource.id, safe='')}/"
+                      f"{quote(page.record_id, safe='')}"
+                      + ("" if page.latest else f"?version={page.version}"),
+        "api": f"{base_url}/api/3/action/vds_data_get?resource_id={page.resource.id}"
+               f"&record_id={quote(page.record_id, safe='')}&version={page.version}",
+        "download_query": query,
+    }
+
+
+def _version(request: Request) -> int | None:
+    return parse_version(request.query_params.get("version"))
+
+
+def create_router(templates: Jinja2Templates) -> APIRouter:
+    router = APIRouter()
+
+    @router.get("/record/{resource_id}/{record_id:path}", include_in_schema=False)
+    def record(request: Request, resource_id: str, record_id: str) -> Response:
+        name, as_json = split_json(record_id)
+        base = base_url(request)
+        page = load_record(_portal(request), resource_id, name, _version(request))
+        data = record_data(page, base)
+        context = {"page": page, "base_url": base}
+        return render(request, templates, "record.html", context, data, as_json=as_json or None)
+
+    @router.get("/object/{occurrence_id:path}", include_in_schema=False)
+    def stable_uri(request: Request, occurrence_id: str) -> Response:
+        found = find_object(_portal(request), occurrence_id)
+        wanted_json = False
+        if found is None:
+            name, wanted_json = split_json(occurrence_id)
+            found = find_object(_portal(request), name) if wanted_json else None
+        if found is None:
+            raise NotFound(f"no record has the occurrenceID {occurrence_id!r}",
+                           field="occurrenceID")
+        target = record_url(found.resource_id, found.record_id)
+        accept = request.headers.get("accept", "")
+        if wanted_json or ("application/json" in accept and "text/html" not in accept):
+            target = record_url(found.resource_id, found.record_id + ".json")
+        return RedirectResponse(target, status_code=303)
+
+    @router.get("/report-error/{resource_id}/{record_id:path}", include_in_schema=False)
+    def report_error(request: Request, resource_id: str, record_id: str) -> Response:
+        name, as_json = split_json(record_id)
+        page = load_record(_portal(request), resource_id, name, _version(request))
+        data = {
+            "available": False,
+            "message": "Reporting an error is not yet available on this portal.",
+            "record": record_url(page.resource.id, page.record_id,
+                                 None if page.latest else page.version),
+            "title": page.title,
+            "dataset": page.dataset.title,
+        }
+        return render(request, templates, "report_error.html", {}, data,
+                      as_json=as_json or None)
+
+    return router

@@ -1,0 +1,82 @@
+"""Pages and their JSON twins: one handler answers HTML or JSON from the same data.
+
+A request wants JSON when its path ends in ``.json`` or it accepts ``application/json`` and not
+``text/html``. Templates autoescape everything; no page marks a user's value as safe.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import JSONResponse, Response
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment
+
+JSON_SUFFIX = ".json"
+
+
+def wants_json(request: Request) -> bool:
+    accept = request.headers.get("accept", "")
+    return request.url.path.endswith(JSON_SUFFIX) or (
+        "application/json" in accept and "text/html" not in accept
+    )
+
+
+def base_url(request: Request) -> str:
+    """The portal's address for links meant to last (citations, API examples): the
+    ``public_base_url`` setting when set, else the address this request came to."""
+    configured = str(getattr(request.app.state.portal.settings, "public_base_url", "") or "")
+    return configured.rstrip("/") or str(request.base_url).rstrip("/")
+
+
+def split_json(name: str) -> tuple[str, bool]:
+    """``("x", True)`` for ``"x.json"``: the last path segment without its JSON suffix."""
+    if name.endswith(JSON_SUFFIX) and len(name) > len(JSON_SUFFIX):
+        return name[: -len(JSON_SUFFIX)], True
+    return name, False
+
+
+def render(
+    request: Request,
+    templates: Jinja2Templates,
+    template: str,
+    context: dict[str, Any],
+    data: dict[str, Any],
+    *,
+    status: int = 200,
+    as_json: bool | None = None,
+) -> Response:
+    """The page's JSON twin (``data``) or its HTML (``context`` plus ``data``)."""
+    if as_json if as_json is not None else wants_json(request):
+        return JSONResponse(data, status_code=status, headers={"Vary": "Accept"})
+    return templates.TemplateResponse(
+        request, template, {**data, **context}, status_code=status, headers={"Vary": "Accept"}
+    )
+
+
+def when(ms: int | None) -> str:
+    """A version (milliseconds) as a UTC date and time."""
+    if ms is None:
+        return ""
+    return datetime.fromtimestamp(ms / 1000, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def day(ms: int | None) -> str:
+    if ms is None:
+        return ""
+    return datetime.fromtimestamp(ms / 1000, UTC).strftime("%Y-%m-%d")
+
+
+def compact_json(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def install(env: Environment) -> None:
+    """Filters the page templates use."""
+    env.filters["when"] = when
+    env.filters["day"] = day
+    env.filters["compact_json"] = compact_json
+    env.filters.setdefault("thousands", lambda n: f"{n:,}")
