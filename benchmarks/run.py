@@ -9,20 +9,28 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from benchmarks import search_bench, store_bench
+from benchmarks import download_bench, pages_bench, search_bench, store_bench
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--only", choices=("store", "search", "all"), default="all",
+    parser.add_argument("--only", choices=("store", "search", "pages", "download", "all"),
+                        default="all",
                         help="which benchmark to run (default: all)")
     parser.add_argument("--records", type=int, default=2_000_000)
     parser.add_argument("--repeats", type=int, default=15, help="timed runs of each store count")
     parser.add_argument("--ingests", type=int, default=3, help="ingest rounds (medians)")
     parser.add_argument("--search-repeats", type=int, default=20,
                         help="timed runs of each search query class (after 2 warm-up runs)")
+    parser.add_argument("--page-repeats", type=int, default=20,
+                        help="timed requests of each page (after 2 warm-up requests)")
+    parser.add_argument("--download-records", type=int, default=1_000_000,
+                        help="records each timed download holds (the peak-memory download "
+                        "holds --records)")
+    parser.add_argument("--download-repeats", type=int, default=3,
+                        help="timed runs of each download format (medians)")
     parser.add_argument("--clients", type=int, default=8, help="concurrent HTTP clients")
     parser.add_argument("--per-client", type=int, default=25,
                         help="requests each concurrent client sends")
@@ -33,6 +41,10 @@ def main() -> None:
         run_store(args)
     if args.only in ("search", "all"):
         run_search(args)
+    if args.only in ("pages", "all"):
+        run_pages(args)
+    if args.only in ("download", "all"):
+        run_download(args)
 
 
 def _stamp() -> str:
@@ -77,6 +89,20 @@ def run_search(args: argparse.Namespace) -> None:
                               peers)
     out = _write("search", result)
     search_bench.print_table(result)
+    print(f"({out.name})")
+
+
+def run_pages(args: argparse.Namespace) -> None:
+    result = pages_bench.run(args.records, args.page_repeats)
+    out = _write("pages", result)
+    pages_bench.print_table(result)
+    print(f"({out.name})")
+
+
+def run_download(args: argparse.Namespace) -> None:
+    result = download_bench.run(args.records, args.download_records, args.download_repeats)
+    out = _write("download", result)
+    download_bench.print_table(result)
     print(f"({out.name})")
 
 

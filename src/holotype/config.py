@@ -121,12 +121,81 @@ class Settings(BaseSettings):
         description="Resources, as dataset-slug/resource-slug, that the reserved short link "
         "`indexlots` searches. Missing, private or file resources are skipped.",
     )
+    public_base_url: str = Field(
+        default="",
+        description="The portal's address as users reach it, e.g. https://data.example.org, "
+        "for links in download notifications. Empty: http://HOST:PORT.",
+    )
+    download_dir: Path | None = Field(
+        default=None,
+        description="Directory holding finished downloads and shared record sets. Empty means "
+        "DATA_DIR/downloads.",
+    )
+    download_workers: int = Field(
+        default=1,
+        ge=0,
+        description="Download workers `holotype serve` runs in its own process; 0 leaves "
+        "downloads to separate `holotype worker` processes.",
+    )
+    download_max_records: int = Field(
+        default=50_000_000,
+        ge=1,
+        description="Most records one download may hold; a larger request is refused before "
+        "it is queued.",
+    )
+    download_memory_limit: str = Field(
+        default="512MB",
+        description="Memory the engine may use while writing one download's files (a number "
+        "and a unit, as duckdb_memory_limit); files are streamed, so this bounds a worker's "
+        "memory whatever the download's size.",
+    )
+    download_compression_level: int = Field(
+        default=1,
+        ge=0,
+        le=9,
+        description="Deflate level of download zips: 1 is fastest, 9 smallest, 0 stores.",
+    )
+    download_lease_seconds: int = Field(
+        default=60,
+        ge=5,
+        description="A running download's lease: a worker that sends no heartbeat for this "
+        "long is taken to have died, and its job is queued again.",
+    )
+    download_max_attempts: int = Field(
+        default=3,
+        ge=1,
+        description="Times a download is tried before it is marked failed.",
+    )
+    webhook_allow_private: bool = Field(
+        default=False,
+        description="Let download webhooks reach private, loopback and link-local addresses. "
+        "Off: such webhook URLs are refused, so the portal cannot be used to reach internal "
+        "services.",
+    )
+    smtp_host: str | None = Field(
+        default=None,
+        description="SMTP server for download notification emails. Empty: email "
+        "notifications are refused.",
+    )
+    smtp_port: int = Field(default=25, ge=1, le=65535, description="Port of the SMTP server.")
+    smtp_sender: str = Field(
+        default="holotype@localhost", description="From address of notification emails."
+    )
+    smtp_starttls: bool = Field(
+        default=False, description="Upgrade the SMTP connection with STARTTLS."
+    )
+    smtp_username: str | None = Field(
+        default=None, description="SMTP user name; empty: no login."
+    )
+    smtp_password: SecretStr | None = _secret(
+        "SMTP password. Secret: only from the environment (HOLOTYPE_SMTP_PASSWORD)."
+    )
     secret_key: SecretStr | None = _secret(
         "Key that signs sessions and tokens. Secret: only from the environment "
         "(HOLOTYPE_SECRET_KEY)."
     )
 
-    @field_validator("duckdb_memory_limit")
+    @field_validator("duckdb_memory_limit", "download_memory_limit")
     @classmethod
     def _memory_limit(cls, value: str) -> str:
         if not _MEMORY_LIMIT.fullmatch(value):
@@ -158,6 +227,14 @@ class Settings(BaseSettings):
     @property
     def store_dir(self) -> Path:
         return self.data_dir / "store"
+
+    @property
+    def downloads_dir(self) -> Path:
+        return self.download_dir or self.data_dir / "downloads"
+
+    @property
+    def base_url(self) -> str:
+        return self.public_base_url.rstrip("/") or f"http://{self.host}:{self.port}"
 
     @classmethod
     def settings_customise_sources(

@@ -270,3 +270,8 @@ class QuerySlug(Base):
     version: Mapped[int | None] = mapped_column(BigInteger)
     key: Mapped[str] = mapped_column(String(SLUG_KEY_LENGTH), unique=True)
     created: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+# The download tables live in their own module; importing it here registers them with
+# Base.metadata wherever the models are used (migrations compare against it).
+from holotype.catalog import downloads as _downloads  # noqa: E402, F401

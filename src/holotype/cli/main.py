@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -65,6 +66,27 @@ def serve(
         pass  # migrate before the first request
     cli.out.print(f"Serving {esc(s.site_name)} on http://{esc(host or s.host)}:{port or s.port}/")
     uvicorn.run(create_app(s), host=host or s.host, port=port or s.port, log_level="info")
+
+
+@app.command()
+def worker(
+    ctx: typer.Context,
+    poll: Annotated[float, typer.Option(help="Seconds between looks at an empty queue.")] = 1.0,
+) -> None:
+    """Run a download worker until stopped (Ctrl-C or SIGTERM); run several to scale out."""
+    import signal
+    import threading
+
+    from holotype.services.download_workers import run_until
+
+    cli = Cli.of(ctx)
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_args: stop.set())
+    with cli.portal() as p:
+        cli.err.print(f"Download worker {os.getpid()} waiting for jobs (Ctrl-C stops it).")
+        run_until(p, stop, poll)
+    cli.err.print("Download worker stopped.")
 
 
 @app.command()

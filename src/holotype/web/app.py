@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
@@ -19,19 +18,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from holotype.config import Settings
 from holotype.services.context import Portal
 from holotype.services.errors import ServiceError
-from holotype.services.records import dataset_summaries
 from holotype.web.api import create_router
+from holotype.web.downloads import create_download_router
 from holotype.web.openapi import openapi_document
+from holotype.web.pages import create_pages_router
+from holotype.web.pages.render import wants_json
 from holotype.web.ratelimit import RateLimiter, middleware
 
 HERE = Path(__file__).parent
-
-
-def wants_json(request: Request) -> bool:
-    accept = request.headers.get("accept", "")
-    return request.url.path.endswith(".json") or (
-        "application/json" in accept and "text/html" not in accept
-    )
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -53,6 +47,8 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(create_router())
+    app.include_router(create_download_router(settings))
+    app.include_router(create_pages_router(templates))
     if settings.rate_limit_per_minute:
         app.middleware("http")(middleware(RateLimiter(settings.rate_limit_per_minute)))
 
@@ -71,7 +67,8 @@ def create_app(settings: Settings) -> FastAPI:
         if wants_json(request):
             return JSONResponse(body, status_code=exc.status)
         return templates.TemplateResponse(
-            request, "error.html", {"message": exc.message}, status_code=exc.status
+            request, "error.html", {"message": exc.message, "field": exc.field},
+            status_code=exc.status,
         )
 
     @app.exception_handler(StarletteHTTPException)
@@ -82,33 +79,6 @@ def create_app(settings: Settings) -> FastAPI:
         return templates.TemplateResponse(
             request, "error.html", {"message": message}, status_code=exc.status_code
         )
-
-    def home_data(portal: Portal) -> dict[str, Any]:
-        summaries = dataset_summaries(portal)
-        return {
-            "records": sum(s.records for s in summaries),
-            "datasets": [
-                {
-                    "slug": s.dataset.slug,
-                    "title": s.dataset.title,
-                    "description": s.dataset.description,
-                    "category": s.dataset.category,
-                    "licence": s.dataset.licence.id,
-                    "organisation": s.dataset.organisation,
-                    "records": s.records,
-                    "modified": s.dataset.modified.isoformat(),
-                }
-                for s in summaries
-            ],
-        }
-
-    @app.get("/", response_class=HTMLResponse)
-    @app.get("/index.json", include_in_schema=False)
-    def home(request: Request) -> Response:
-        data = home_data(request.app.state.portal)
-        if wants_json(request):
-            return JSONResponse(data)
-        return templates.TemplateResponse(request, "home.html", data)
 
     @app.get("/healthz", include_in_schema=False)
     async def health() -> dict[str, str]:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from holotype.web.actions import ckan, datastore, multi, slugs, versions
+from holotype.web.actions import ckan, datastore, downloads, multi, slugs, versions
 from holotype.web.actions.registry import Action
 
 ACTIONS: dict[str, Action] = {
     action.name: action
-    for module in (ckan, datastore, multi, slugs, versions)
+    for module in (ckan, datastore, downloads, multi, slugs, versions)
     for action in module.ACTIONS
 }

@@ -1,0 +1,136 @@
+"""The durable download queue: claiming, leases, heartbeats and finishing, as conditional UPDATEs.
+
+Every state change is one ``UPDATE ... WHERE`` whose condition says what the row must still be
+(``status = 'queued'`` to claim; ``worker = me`` to report progress or finish). Its row count
+says whether this worker won: on SQLite writers are serialised, and on PostgreSQL a second
+concurrent UPDATE of the same row re-checks the condition once the first commits, so two
+workers in any number of processes never both claim one job.
+
+A claimed job carries a lease. The worker's heartbeat extends it; a worker that dies stops
+extending it, and :func:`requeue_expired` (run by every worker) puts the job back in the queue
+with the reason, or fails it after ``max_attempts``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from holotype.catalog.downloads import RUNNING, DownloadJob, JobStatus
+from holotype.catalog.timestamps import utcnow
+
+CANDIDATES = 8  # queued jobs looked at per claim attempt (others may win the first ones)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A job this worker holds: valid while the lease is kept."""
+
+    job_id: str
+    worker: str
+    attempt: int
+
+
+def _update(sessions: sessionmaker[Session], condition: Any, values: dict[str, Any]) -> int:
+    with sessions() as session:
+        result = session.execute(update(DownloadJob).where(condition).values(**values))
+        session.commit()
+        return int(getattr(result, "rowcount", 0) or 0)
+
+
+def claim_next(
+    sessions: sessionmaker[Session], worker: str, lease_seconds: float,
+    now: datetime | None = None,
+) -> Claim | None:
+    """Take the oldest queued job, or None when there is none (or others took them all)."""
+    now = now or utcnow()
+    with sessions() as session:
+        rows = session.execute(
+            select(DownloadJob.id, DownloadJob.attempts)
+            .where(DownloadJob.status == JobStatus.QUEUED.value)
+            .order_by(DownloadJob.created, DownloadJob.id)
+            .limit(CANDIDATES)
+        ).all()
+    for job_id, attempts in rows:
+        won = _update(
+            sessions,
+            (DownloadJob.id == job_id) & (DownloadJob.status == JobStatus.QUEUED.value),
+            {"status": JobStatus.GENERATING.value, "worker": worker,
+             "lease_until": now + timedelta(seconds=lease_seconds),
+             "attempts": DownloadJob.attempts + 1, "started": now, "written": 0},
+        )
+        if won:
+            return Claim(job_id, worker, int(attempts) + 1)
+    return None
+
+
+def _mine(claim: Claim) -> Any:
+    return (
+        (DownloadJob.id == claim.job_id)
+        & (DownloadJob.worker == claim.worker)
+        & DownloadJob.status.in_(RUNNING)
+    )
+
+
+def heartbeat(
+    sessions: sessionmaker[Session], claim: Claim, lease_seconds: float, **progress: Any
+) -> bool:
+    """Extend the lease (and record ``status``/``written``); False when the job was lost."""
+    values = {"lease_until": utcnow() + timedelta(seconds=lease_seconds), **progress}
+    return _update(sessions, _mine(claim), values) == 1
+
+
+def complete(sessions: sessionmaker[Session], claim: Claim, **fields: Any) -> bool:
+    """Mark the job complete with its file; False when this worker no longer holds it."""
+    values = {"status": JobStatus.COMPLETE.value, "lease_until": None, "finished": utcnow(),
+              "reason": None, **fields}
+    return _update(sessions, _mine(claim), values) == 1
+
+
+def fail(sessions: sessionmaker[Session], claim: Claim, reason: str) -> bool:
+    """Mark the job failed with a reason the user may read."""
+    values = {"status": JobStatus.FAILED.value, "lease_until": None, "finished": utcnow(),
+              "reason": reason}
+    return _update(sessions, _mine(claim), values) == 1
+
+
+def requeue_expired(
+    sessions: sessionmaker[Session], max_attempts: int, now: datetime | None = None
+) -> int:
+    """Jobs whose worker stopped sending heartbeats: queued again, or failed after the last try."""
+    now = now or utcnow()
+    with sessions() as session:
+        rows = session.execute(
+            select(DownloadJob.id, DownloadJob.worker, DownloadJob.attempts, DownloadJob.status)
+            .where(DownloadJob.status.in_(RUNNING) & (DownloadJob.lease_until < now))
+        ).all()
+    changed = 0
+    for job_id, worker, attempts, status in rows:
+        condition = (
+            (DownloadJob.id == job_id) & (DownloadJob.worker == worker)
+            & DownloadJob.status.in_(RUNNING) & (DownloadJob.lease_until < now)
+        )
+        stopped = f"the worker {worker} stopped while the download was {status}"
+        if attempts >= max_attempts:
+            values = {"status": JobStatus.FAILED.value, "finished": now, "lease_until": None,
+                      "reason": f"{stopped}; gave up after {attempts} attempts"}
+        else:
+            values = {"status": JobStatus.QUEUED.value, "worker": None, "lease_until": None,
+                      "written": 0,
+                      "reason": f"{stopped}; queued again (attempt {attempts + 1} of "
+                                f"{max_attempts} next)"}
+        changed += _update(sessions, condition, values)
+    return changed
+
+
+def retry(sessions: sessionmaker[Session], job_id: str) -> bool:
+    """Queue a failed job again (keeping its reason until a worker takes it)."""
+    return _update(
+        sessions,
+        (DownloadJob.id == job_id) & (DownloadJob.status == JobStatus.FAILED.value),
+        {"status": JobStatus.QUEUED.value, "worker": None, "attempts": 0, "finished": None},
+    ) == 1

@@ -1,0 +1,106 @@
+"""The record set of a download: which record versions match, found once and shared.
+
+A record set depends only on the query and the pinned resource versions (the ``records_key``),
+not on the file format, so every format of the same search reads it: the query runs once,
+however many formats are asked for. It holds the matching rows' index row ids (``_res``,
+``_rid``), found with the same compiled filter as search
+(:func:`holotype.services.search.matching_sql`), so a download holds exactly the records search
+counts. The files then take their values from the index by row id. Row ids belong to an index
+file, so the file name carries a signature of the index files used; a rebuilt index simply
+gets a new record set. Record sets are written under a temporary name and renamed, and are a
+cache: deleting ``DOWNLOAD_DIR/records`` loses nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from holotype.engine import ident, literal
+from holotype.index.layout import index_path
+from holotype.services.context import Portal
+from holotype.services.search import View, matching_sql
+
+
+@dataclass(frozen=True)
+class RecordSet:
+    path: Path
+    fields: tuple[str, ...]  # every field of the resources, in order of first appearance
+
+    def rows(self, view: View, columns: Sequence[str]) -> str:
+        """SELECT ``columns`` (expressions) of the view's records in the set, in id order."""
+        ids = (f"SELECT _rid FROM read_parquet({literal(self.path)}) "
+               f"WHERE _res = {literal(view.rid)}")
+        return (f"SELECT {', '.join(columns)} FROM {view.attached.records} "
+                f"WHERE _rid IN ({ids})")
+
+
+def fields_of(views: Sequence[View]) -> list[str]:
+    seen: dict[str, None] = {}
+    for view in views:
+        seen.update(dict.fromkeys(c for c in view.attached.columns if not c.startswith("_")))
+    return list(seen)
+
+
+def _signature(portal: Portal, views: Sequence[View]) -> str:
+    parts = []
+    for view in views:
+        path = index_path(portal.search_engine.resource_dir(view.rid), view.attached.version)
+        stat = path.stat()
+        parts.append(f"{view.rid}:{view.attached.version}:{stat.st_size}:{stat.st_mtime_ns}")
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+
+
+def record_set(
+    portal: Portal, views: Sequence[View], query: dict[str, Any], records_key: str
+) -> RecordSet:
+    """The record set for ``query`` over ``views``, found now unless it exists already."""
+    fields = tuple(fields_of(views))
+    name = f"{records_key}-{_signature(portal, views)}.parquet"
+    path = portal.settings.downloads_dir / "records" / name
+    if path.is_file():
+        return RecordSet(path, fields)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    part = path.with_name(f".{path.name}.{uuid.uuid4().hex}.part")
+    rows = matching_sql(list(views), query, ["_rid"])
+    cursor = portal.search_engine.cursor()
+    try:
+        cursor.execute(f"COPY (SELECT _res, _rid FROM ({rows})) TO {literal(part)} "
+                       "(FORMAT parquet)")
+        os.replace(part, path)
+    finally:
+        cursor.close()
+        part.unlink(missing_ok=True)
+    return RecordSet(path, fields)
+
+
+def present_fields(
+    portal: Portal, views: Sequence[View], records: RecordSet, whole: bool,
+    cursor: duckdb.DuckDBPyConnection,
+) -> dict[str, set[str]]:
+    """Per resource id, the fields holding a value in at least one record of the set.
+
+    ``whole``: the set is every record of each resource at its version, whose statistics
+    already say which fields hold values; otherwise they are counted."""
+    found: dict[str, set[str]] = {}
+    for view in views:
+        have = [f for f in records.fields if f in view.attached.columns]
+        if whole:
+            version = portal.store.resource(view.rid).resolve(view.version)
+            stats = version.stats if version else {}
+            found[view.rid] = {f for f in have if stats.get(f, {}).get("present")}
+            continue
+        if not have:
+            found[view.rid] = set()
+            continue
+        row = cursor.execute(
+            records.rows(view, [f"count({ident(f)})" for f in have])).fetchone()
+        found[view.rid] = {f for f, n in zip(have, row or (), strict=True) if n}
+    return found

@@ -1,0 +1,166 @@
+"""What a download asks for: the NHM ``vds_download_queue`` shape, checked and normalised.
+
+``query`` (the records), ``file`` (how they are written) and ``notifier`` (who is told when the
+file is ready). Parsing names the field at fault (``file.format``, ``notifier.type_args.url``),
+and nothing here touches the catalogue or the store.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from holotype.services.errors import Invalid
+
+FORMATS = ("csv", "tsv", "jsonl", "parquet", "xlsx", "dwca")
+ALIASES = {"json": "jsonl", "dwc": "dwca", "excel": "xlsx"}
+FORMAT_ARGS: dict[str, frozenset[str]] = {
+    "csv": frozenset({"neutralise_formulas"}),
+    "tsv": frozenset({"neutralise_formulas"}),
+}
+NOTIFIERS = ("none", "email", "webhook")
+_EMAIL = re.compile(r"[^@\s<>,;\"']+@[^@\s<>,;\"']+\.[^@\s<>,;\"']+")
+MAX_EMAILS = 10
+
+
+@dataclass(frozen=True)
+class FileOptions:
+    format: str
+    format_args: dict[str, Any] = field(default_factory=dict)
+    separate_files: bool = True
+    ignore_empty_fields: bool = True
+    transform: dict[str, Any] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"format": self.format, "format_args": self.format_args,
+                "separate_files": self.separate_files,
+                "ignore_empty_fields": self.ignore_empty_fields, "transform": self.transform}
+
+
+@dataclass(frozen=True)
+class Notifier:
+    type: str = "none"
+    emails: tuple[str, ...] = ()
+    url: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        if self.type == "email":
+            return {"type": "email", "type_args": {"emails": list(self.emails)}}
+        if self.type == "webhook":
+            return {"type": "webhook", "type_args": {"url": self.url}}
+        return {"type": "none", "type_args": {}}
+
+
+@dataclass(frozen=True)
+class QueryPart:
+    query: Any = None  # an object or JSON text; validated by the service
+    query_version: str = "v1.0.0"
+    version: int | None = None
+    resource_ids: tuple[str, ...] | None = None
+    slug_or_doi: str | None = None
+
+
+@dataclass(frozen=True)
+class DownloadRequest:
+    query: QueryPart
+    file: FileOptions
+    notifier: Notifier = Notifier()
+
+
+def _object(value: Any, name: str) -> Mapping[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise Invalid("must be an object", field=name)
+    return value
+
+
+def _bool(value: Any, default: bool, name: str) -> bool:
+    if value is None:
+        return default
+    if not isinstance(value, bool):
+        raise Invalid("must be true or false", field=name)
+    return value
+
+
+def parse_file(value: Any) -> FileOptions:
+    raw = _object(value, "file")
+    fmt = raw.get("format")
+    if not isinstance(fmt, str) or not fmt:
+        raise Invalid(f"choose a format: {', '.join(FORMATS)}", field="file.format")
+    fmt = ALIASES.get(fmt.lower(), fmt.lower())
+    if fmt not in FORMATS:
+        raise Invalid(f"unknown format {raw.get('format')!r}; choose one of {', '.join(FORMATS)}",
+                      field="file.format")
+    args = dict(_object(raw.get("format_args"), "file.format_args"))
+    unknown = sorted(set(args) - FORMAT_ARGS.get(fmt, frozenset()))
+    if unknown:
+        allowed = ", ".join(sorted(FORMAT_ARGS.get(fmt, ()))) or "none"
+        raise Invalid(f"unknown option(s) {', '.join(unknown)} for {fmt} (allowed: {allowed})",
+                      field="file.format_args")
+    for name, option in args.items():
+        _bool(option, False, f"file.format_args.{name}")
+    transform = dict(_object(raw.get("transform"), "file.transform"))
+    if transform:
+        raise Invalid(f"unknown transform(s) {', '.join(sorted(transform))}; none are "
+                      "available yet", field="file.transform")
+    return FileOptions(
+        fmt, args,
+        _bool(raw.get("separate_files"), True, "file.separate_files"),
+        _bool(raw.get("ignore_empty_fields"), True, "file.ignore_empty_fields"),
+        transform,
+    )
+
+
+def parse_notifier(value: Any) -> Notifier:
+    raw = _object(value, "notifier")
+    kind = raw.get("type", "none")
+    if kind not in NOTIFIERS:
+        raise Invalid(f"must be one of {', '.join(NOTIFIERS)}", field="notifier.type")
+    args = _object(raw.get("type_args"), "notifier.type_args")
+    if kind == "email":
+        emails = args.get("emails")
+        if isinstance(emails, str):
+            emails = [emails]
+        if (not isinstance(emails, list) or not emails or len(emails) > MAX_EMAILS
+                or not all(isinstance(e, str) and _EMAIL.fullmatch(e) for e in emails)):
+            raise Invalid(f"give 1 to {MAX_EMAILS} email addresses, such as name@example.org",
+                          field="notifier.type_args.emails")
+        return Notifier("email", emails=tuple(emails))
+    if kind == "webhook":
+        url = args.get("url")
+        parts = urlsplit(url) if isinstance(url, str) else None
+        if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
+            raise Invalid("must be an http or https URL", field="notifier.type_args.url")
+        return Notifier("webhook", url=str(url))
+    return Notifier()
+
+
+def parse_query_part(value: Any) -> QueryPart:
+    raw = _object(value, "query")
+    version = raw.get("version")
+    if version is not None and (not isinstance(version, int) or isinstance(version, bool)
+                                or version < 0):
+        raise Invalid("must be a whole number of milliseconds >= 0", field="query.version")
+    ids = raw.get("resource_ids")
+    if isinstance(ids, str):
+        ids = [p.strip() for p in ids.split(",") if p.strip()]
+    if ids is not None and (not isinstance(ids, list)
+                            or not all(isinstance(i, str) and i for i in ids)):
+        raise Invalid("must be a list of resource ids", field="query.resource_ids")
+    slug = raw.get("slug_or_doi")
+    if slug is not None and not isinstance(slug, str):
+        raise Invalid("must be text", field="query.slug_or_doi")
+    query_version = raw.get("query_version") or "v1.0.0"
+    if query_version != "v1.0.0":
+        raise Invalid("only v1.0.0 is supported", field="query.query_version")
+    return QueryPart(raw.get("query"), query_version, version,
+                     tuple(ids) if ids else None, slug or None)
+
+
+def parse_request(query: Any, file: Any, notifier: Any) -> DownloadRequest:
+    """The request from the three NHM parameters; :class:`Invalid` names the field at fault."""
+    return DownloadRequest(parse_query_part(query), parse_file(file), parse_notifier(notifier))

@@ -1,0 +1,217 @@
+"""Making one queued download: record set, files, zip, then statistics and notification.
+
+This is the handler the workers run (:mod:`holotype.jobs.worker`). Progress goes to the job row
+as it happens (status generating -> zipping, records written). A failure raises, and the worker
+records it as the job's reason; a notification that cannot be sent is recorded on the job but
+does not fail the download.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from holotype.catalog.downloads import DownloadEvent, DownloadJob
+from holotype.catalog.timestamps import utcnow
+from holotype.jobs import notify, queue
+from holotype.jobs.queue import Claim
+from holotype.jobs.worker import Heartbeat, Lost
+from holotype.services import catalogue, search
+from holotype.services.context import Portal
+from holotype.services.download_dwca import DatasetMeta, archive_members, eml_xml
+from holotype.services.download_engine import export_connection
+from holotype.services.download_formats import Member, Part, tabular, write_xlsx
+from holotype.services.download_package import (
+    Credit,
+    download_citation,
+    manifest,
+    manifest_text,
+    write_zip,
+)
+from holotype.services.download_records import RecordSet, present_fields, record_set
+from holotype.services.downloads import file_path
+
+log = logging.getLogger(__name__)
+
+
+def _views(portal: Portal, pins: list[dict[str, Any]]) -> list[search.View]:
+    """Each resource at its pinned version; visibility is checked again now."""
+    resources = search.searchable_resources(portal, [p["id"] for p in pins])
+    found = []
+    for resource, pin in zip(resources, pins, strict=True):
+        found += search.views(portal, [resource], pin["version"])
+    return found
+
+
+def _parts(
+    request: dict[str, Any], views: list[search.View], records: RecordSet,
+    present: dict[str, set[str]], one_file: bool,
+) -> list[Part]:
+    options = request["file"]
+    counts = {p["id"]: p["count"] for p in request["resources"]}
+
+    def fields(chosen: list[search.View]) -> tuple[str, ...]:
+        if not options["ignore_empty_fields"]:
+            return tuple(f for f in records.fields
+                         if any(f in v.attached.columns for v in chosen))
+        keep = set().union(*(present.get(v.rid, set()) for v in chosen))
+        return tuple(f for f in records.fields if f in keep)
+
+    if one_file or not options["separate_files"]:
+        return [Part("records", tuple(views), fields(views),
+                     sum(counts[v.rid] for v in views), with_resource=len(views) > 1)]
+    return [Part(f"{v.resource.dataset_slug}_{v.resource.slug}", (v,), fields([v]),
+                 counts[v.rid]) for v in views]
+
+
+def _credits(portal: Portal, pins: list[dict[str, Any]]) -> list[Credit]:
+    base = portal.settings.base_url
+    with portal.session() as session:
+        datasets = {p["dataset"]: catalogue.get_dataset(session, p["dataset"]) for p in pins}
+    return [Credit(d, f"{base}/dataset/{d.slug}") for d in datasets.values()]
+
+
+def run_download(portal: Portal, claim: Claim, beat: Heartbeat) -> None:
+    def progress(written: int) -> None:
+        beat.progress(written=written)
+
+    settings = portal.settings
+    began = time.monotonic()
+    with portal.session() as session:
+        job = session.get(DownloadJob, claim.job_id)
+        if job is None:
+            raise Lost(claim.job_id)
+        request = json.loads(job.request)
+        records_key, fmt, total = job.records_key, job.format, job.total
+    pins = request["resources"]
+    names = {p["id"]: f"{p['dataset']}/{p['slug']}" for p in pins}
+    status_url = f"{settings.base_url}/status/download/{claim.job_id}"
+    _clear_leftovers(portal, claim.job_id)
+    work = settings.downloads_dir / "work" / f"{claim.job_id}-{claim.attempt}"
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        views = _views(portal, pins)
+        records = record_set(portal, views, request["query"], records_key)
+        beat.check()
+        with export_connection(portal, views) as cursor:
+            final, size = _write(portal, claim, beat, request, views, records, cursor, work)
+        if not queue.complete(portal.sessions, claim, file_name=final.name, file_size=size,
+                              written=total):
+            final.unlink(missing_ok=True)
+            raise Lost(claim.job_id)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    seconds = time.monotonic() - began
+    with portal.session() as session:
+        session.add(DownloadEvent(job_id=claim.job_id, format=fmt, records=total,
+                                  resource_ids=json.dumps(sorted(names)), reused=False,
+                                  seconds=seconds))
+    _notify(portal, claim.job_id, request, status_url, total, fmt, final)
+
+
+def _write(
+    portal: Portal, claim: Claim, beat: Heartbeat, request: dict[str, Any],
+    views: list[search.View], records: RecordSet, cursor: duckdb.DuckDBPyConnection,
+    work: Path,
+) -> tuple[Path, int]:
+    """Write the download's zip; returns its path and size."""
+    settings = portal.settings
+    pins = request["resources"]
+    fmt = request["file"]["format"]
+    total = sum(p["count"] for p in pins)
+    names = {p["id"]: f"{p['dataset']}/{p['slug']}" for p in pins}
+    status_url = f"{settings.base_url}/status/download/{claim.job_id}"
+
+    def progress(written: int) -> None:
+        beat.progress(written=written)
+
+    present = present_fields(portal, views, records, not request["query"], cursor)
+    texts: dict[str, str] = {}
+    generated = utcnow()
+    credits = _credits(portal, pins)
+    citation = download_citation(settings.site_name, generated, claim.job_id, total,
+                                 status_url)
+    members: list[Member]
+    if fmt == "xlsx":
+        members = write_xlsx(cursor, records, _parts(request, views, records, present,
+                                                     False), names, work, progress)
+    elif fmt == "dwca":
+        part = _parts(request, views, records, present, True)[0]
+        members, texts["meta.xml"] = archive_members(
+            records, part.views, part.fields, settings.base_url, total)
+        texts["eml.xml"] = eml_xml(claim.job_id, settings.site_name, status_url, generated,
+                                   [_meta(c, settings.site_name) for c in credits], total,
+                                   citation)
+    else:
+        neutralise = bool(request["file"]["format_args"].get("neutralise_formulas"))
+        members = tabular(records, _parts(request, views, records, present, False), fmt,
+                          neutralise, names, work)
+    beat.progress(status="zipping")
+    counts = {p["id"]: p["count"] for p in pins}
+    texts["manifest.json"] = manifest_text(manifest(
+        download_id=claim.job_id, site_name=settings.site_name, status_url=status_url,
+        generated=generated, request=request, credits=credits, counts=counts,
+        files=[m.arcname for m in members] + sorted({*texts, "manifest.json"})))
+    name = f"{settings.site_name.lower().replace(' ', '-')}-{claim.job_id[:8]}-{fmt}.zip"
+    name = "".join(ch for ch in name if ch.isalnum() or ch in "-_.") or "download.zip"
+    final = file_path(portal, claim.job_id, name)
+    size = write_zip(final, members, texts, settings.download_compression_level, cursor,
+                     work, progress)
+    beat.check()
+    return final, size
+
+
+def _clear_leftovers(portal: Portal, job_id: str) -> None:
+    """What an earlier attempt of this job left when its worker died: work files, part zips."""
+    root = portal.settings.downloads_dir
+    for folder in (root / "work").glob(f"{job_id}-*"):
+        shutil.rmtree(folder, ignore_errors=True)
+    for part in (root / "files" / job_id).glob(".*.part"):
+        part.unlink(missing_ok=True)
+
+
+def _meta(credit: Credit, site_name: str) -> DatasetMeta:
+    d = credit.dataset
+    return DatasetMeta(d.title, d.description, d.organisation or site_name,
+                       tuple(c.name for c in d.creators), d.licence.title, d.licence.url,
+                       d.keywords, credit.citation(site_name))
+
+
+def _notify(portal: Portal, job_id: str, request: dict[str, Any], status_url: str, total: int,
+            fmt: str, final: Path) -> None:
+    notifier = request["notifier"]
+    kind, args = notifier["type"], notifier["type_args"]
+    if kind == "none":
+        return
+    settings = portal.settings
+    link = f"{settings.base_url}/downloads/{job_id}/{final.name}"
+    try:
+        if kind == "email":
+            smtp = notify.Smtp(
+                settings.smtp_host or "", settings.smtp_port, settings.smtp_sender,
+                settings.smtp_starttls, settings.smtp_username,
+                settings.smtp_password.get_secret_value() if settings.smtp_password else None)
+            body = (f"Your download of {total:,} records ({fmt}) from {settings.site_name} is "
+                    f"ready:\n\n{link}\n\nStatus and details: {status_url}\n")
+            notify.send_email(smtp, args["emails"], f"{settings.site_name}: your download is "
+                              "ready", body)
+            outcome = f"email sent to {', '.join(args['emails'])}"
+        else:
+            code = notify.post_webhook(args["url"], {
+                "download_id": job_id, "status": "complete", "records": total,
+                "format": fmt, "url": link, "status_url": status_url},
+                allow_private=settings.webhook_allow_private)
+            outcome = f"webhook answered HTTP {code}"
+    except Exception as exc:  # any failure to notify is recorded, never fatal
+        log.warning("notifying about download %s failed: %s", job_id, exc)
+        outcome = f"{kind} notification failed: {type(exc).__name__}: {exc}"
+    with portal.session() as session:
+        job = session.get(DownloadJob, job_id)
+        if job is not None:
+            job.notified = outcome

@@ -1,0 +1,181 @@
+"""Queueing downloads and reading their status.
+
+A request is checked completely before anything is stored: the query is validated, the
+resources must be visible, the records are counted at the versions asked for and the limits
+applied (``download_max_records``; an .xlsx sheet's row limit). The versions are pinned when the
+request is queued, so the file holds exactly what search showed at that moment, however long
+the job waits. A request identical to one already made (same query hash, resources, versions
+and file options) is answered by that one: at once when its file is ready.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from holotype.catalog.downloads import RUNNING, DownloadEvent, DownloadJob, JobStatus
+from holotype.catalog.timestamps import utcnow
+from holotype.jobs import notify
+from holotype.query.errors import AreasMissing, QueryError
+from holotype.query.normalise import canonical_json, normalise, query_hash
+from holotype.query.parse import parse
+from holotype.query.validate import validate
+from holotype.services import search, slugs
+from holotype.services.context import Portal
+from holotype.services.download_request import DownloadRequest, QueryPart
+from holotype.services.errors import Invalid, NotFound
+
+XLSX_MAX_ROWS = 1_048_576  # rows in one sheet, the header included
+QUERY_VERSION = "v1.0.0"
+
+
+@dataclass(frozen=True)
+class Queued:
+    id: str
+    status: str
+    reused: bool  # an identical earlier request answered this one
+
+
+def _read_query(portal: Portal, value: Any) -> dict[str, Any]:
+    if value is None or value == "":
+        return {}
+    try:
+        raw = parse(value) if isinstance(value, str) else value
+        return normalise(validate(raw, portal.areas))
+    except QueryError as exc:
+        raise Invalid(f"{exc.path}: {exc.message}", field="query.query") from exc
+    except AreasMissing as exc:
+        raise Invalid(str(exc), field="query.query") from exc
+
+
+def _resolve_slug(portal: Portal, part: QueryPart) -> QueryPart:
+    ref = part.slug_or_doi or ""
+    if ref.lower().startswith(("10.", "doi:", "https://doi.org/")):
+        raise Invalid("query DOIs are not available yet; pass the query itself",
+                      field="query.slug_or_doi")
+    settings = portal.settings
+    with portal.session() as session:
+        presets = slugs.presets_from(
+            session, settings.specimen_resources, settings.indexlot_resources,
+            empty_query_hash=query_hash({}), query_version=QUERY_VERSION,
+        )
+        try:
+            info = slugs.resolve_slug(session, ref, presets=presets)
+        except NotFound as exc:
+            raise NotFound(exc.message, field="query.slug_or_doi") from exc
+    return QueryPart(info.query, info.query_version, info.version, info.resource_ids, ref)
+
+
+def _key(*parts: Any) -> str:
+    return hashlib.sha256(canonical_json(list(parts)).encode()).hexdigest()
+
+
+def queue_download(portal: Portal, request: DownloadRequest) -> Queued:
+    """Check ``request`` and queue it (or answer it with an identical earlier download)."""
+    part = _resolve_slug(portal, request.query) if request.query.slug_or_doi else request.query
+    query = _read_query(portal, part.query)
+    resources = search.searchable_resources(portal, part.resource_ids)
+    views = search.views(portal, resources, part.version)
+    counts = search.count(portal, views, query)
+    total = sum(counts.values())
+    settings = portal.settings
+    if total > settings.download_max_records:
+        raise Invalid(f"the query matches {total:,} records; a download may hold at most "
+                      f"{settings.download_max_records:,}: narrow the search",
+                      field="query.query")
+    if request.file.format == "xlsx":
+        too_many = {f"{v.resource.dataset_slug}/{v.resource.slug}": counts[v.rid]
+                    for v in views if counts[v.rid] >= XLSX_MAX_ROWS}
+        if too_many:
+            names = ", ".join(f"{name} ({n:,} records)" for name, n in too_many.items())
+            verb = "has" if len(too_many) == 1 else "have"
+            raise Invalid(f"an .xlsx sheet holds at most {XLSX_MAX_ROWS - 1:,} records, and "
+                          f"{names} {verb} more: choose csv, tsv, parquet or dwca, or narrow "
+                          "the search", field="file.format")
+    if request.notifier.type == "email" and not settings.smtp_host:
+        raise Invalid("this portal sends no email (no smtp_host is configured); use a webhook "
+                      "or come back to the status page", field="notifier.type")
+    if (request.notifier.type == "webhook" and not settings.webhook_allow_private
+            and notify.private_address(request.notifier.url or "")):
+        raise Invalid("the webhook's host is a private, loopback or link-local address (or "
+                      "cannot be resolved); use a public address", field="notifier.type_args.url")
+    qhash = query_hash(query)
+    pinned = [{"id": v.rid, "dataset": v.resource.dataset_slug, "slug": v.resource.slug,
+               "version": v.version, "count": counts[v.rid]} for v in views]
+    pins = sorted((p["id"], p["version"]) for p in pinned)
+    records_key = _key(QUERY_VERSION, qhash, pins)
+    key = _key(records_key, request.file.as_json())
+    stored = {
+        "query": query, "query_version": QUERY_VERSION, "query_hash": qhash,
+        "version": part.version, "resource_ids": list(part.resource_ids or []) or None,
+        "slug_or_doi": part.slug_or_doi, "resources": pinned, "file": request.file.as_json(),
+        "notifier": request.notifier.as_json(),
+    }
+    with portal.session() as session:
+        earlier = _earlier(portal, session, key, request)
+        if earlier is not None:
+            if earlier.status == JobStatus.COMPLETE.value:
+                session.add(DownloadEvent(job_id=earlier.id, format=earlier.format,
+                                          records=earlier.total, reused=True,
+                                          resource_ids=json.dumps(sorted(counts))))
+            return Queued(earlier.id, earlier.status, True)
+        job = DownloadJob(request=json.dumps(stored, ensure_ascii=True), key=key,
+                          records_key=records_key, format=request.file.format, total=total,
+                          written=0, attempts=0, status=JobStatus.QUEUED.value)
+        session.add(job)
+        session.flush()
+        return Queued(job.id, job.status, False)
+
+
+def _earlier(portal: Portal, session: Any, key: str, request: DownloadRequest) -> Any:
+    """A usable job with the same key: complete with its file, or still to finish (when the
+    new request asks for no notification of its own)."""
+    rows = session.scalars(
+        select(DownloadJob).where(DownloadJob.key == key).order_by(DownloadJob.created.desc())
+    ).all()
+    for job in rows:
+        if job.status == JobStatus.COMPLETE.value and job.file_name:
+            if file_path(portal, job.id, job.file_name).is_file():
+                return job
+        elif (job.status in (JobStatus.QUEUED.value, *RUNNING)
+              and request.notifier.type == "none"):
+            return job
+    return None
+
+
+def file_path(portal: Portal, job_id: str, file_name: str) -> Path:
+    return portal.settings.downloads_dir / "files" / job_id / file_name
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def status(portal: Portal, job_id: str) -> dict[str, Any]:
+    """Where a download stands, as shown on its status page and in its JSON."""
+    with portal.session() as session:
+        job = session.get(DownloadJob, job_id) if len(job_id) <= 64 else None
+        if job is None:
+            raise NotFound(f"there is no download {job_id!r}", field="id")
+        request = json.loads(job.request)
+        end = job.finished or (utcnow() if job.started else None)
+        seconds = (end - job.started).total_seconds() if end and job.started else None
+        url = None
+        if job.status == JobStatus.COMPLETE.value and job.file_name:
+            url = f"/downloads/{job.id}/{job.file_name}"
+        return {
+            "id": job.id, "status": job.status, "format": job.format,
+            "total": job.total, "written": job.written, "seconds": seconds,
+            "created": _iso(job.created), "started": _iso(job.started),
+            "finished": _iso(job.finished), "url": url, "file_name": job.file_name,
+            "file_size": job.file_size, "reason": job.reason, "attempts": job.attempts,
+            "query": request["query"], "query_hash": request["query_hash"],
+            "resources": request["resources"], "file": request["file"],
+            "notifier": request["notifier"]["type"], "notified": job.notified,
+        }

@@ -1,0 +1,166 @@
+"""Download pages: the form endpoint behind every Download button, status pages, the files.
+
+* ``POST /download``: form fields ``query`` (JSON text of an NHM query; empty means ``{}``),
+  ``resource_ids`` (comma-separated; empty: every visible resource), ``version`` (optional,
+  ms), ``format`` and optional ``email``. Answers 303 to the status page, or a 400 page
+  naming the field at fault.
+* ``GET /status/download/<id>`` (HTML; JSON at ``.json`` or with ``Accept: application/json``).
+* ``GET /downloads/<id>/<file name>``: the finished zip.
+
+The router also starts the in-process download workers (``download_workers``) with the app
+and stops them when it stops.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from holotype.config import Settings
+from holotype.services import downloads
+from holotype.services.download_request import DownloadRequest, parse_request
+from holotype.services.download_workers import start_in_process
+from holotype.services.errors import Invalid, NotFound, ServiceError
+
+HERE = Path(__file__).parent
+MAX_FORM_BYTES = 1_000_000
+FORMAT_NAMES = {"csv": "CSV", "tsv": "TSV", "jsonl": "JSON Lines", "parquet": "Parquet",
+                "xlsx": "Excel (.xlsx)", "dwca": "Darwin Core Archive"}
+
+
+def _wants_json(request: Request) -> bool:
+    accept = request.headers.get("accept", "")
+    return "application/json" in accept and "text/html" not in accept
+
+
+def form_request(form: dict[str, str]) -> DownloadRequest:
+    """A download request from the Download form's fields."""
+    version: int | None = None
+    text = form.get("version", "").strip()
+    if text:
+        if not text.isdigit():
+            raise Invalid("must be a whole number of milliseconds", field="version")
+        version = int(text)
+    ids = [p.strip() for p in form.get("resource_ids", "").split(",") if p.strip()]
+    email = form.get("email", "").strip()
+    notifier = ({"type": "email", "type_args": {"emails": [email]}} if email
+                else {"type": "none"})
+    query = form.get("query", "").strip() or "{}"
+    try:
+        return parse_request(
+            {"query": query, "resource_ids": ids or None, "version": version},
+            {"format": form.get("format", "").strip()},
+            notifier,
+        )
+    except Invalid as exc:
+        # The form's fields are flat: name them as the form does.
+        field = {"file.format": "format", "notifier.type_args.emails": "email",
+                 "query.query": "query"}.get(exc.field or "", exc.field)
+        raise Invalid(exc.message, field=field) from exc
+
+
+def create_download_router(settings: Settings) -> APIRouter:
+    templates = Jinja2Templates(directory=HERE / "templates")
+    templates.env.globals["site_name"] = settings.site_name
+    templates.env.filters["thousands"] = lambda n: f"{n:,}"
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        workers = start_in_process(app.state.portal)
+        try:
+            yield
+        finally:
+            if workers is not None:
+                workers.stop(timeout=30)
+
+    router = APIRouter(lifespan=lifespan)
+
+    def error(request: Request, exc: ServiceError) -> Response:
+        message = f"{exc.field}: {exc.message}" if exc.field else exc.message
+        if _wants_json(request):
+            return JSONResponse({"error": {"message": exc.message, "field": exc.field}},
+                                status_code=exc.status)
+        return templates.TemplateResponse(request, "error.html", {"message": message},
+                                          status_code=exc.status)
+
+    @router.post("/download", include_in_schema=False)
+    async def download_form(request: Request) -> Response:
+        body = await request.body()
+        try:
+            if len(body) > MAX_FORM_BYTES:
+                raise Invalid("the form is too large", field="query")
+            fields = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
+            form = {k: v[-1] for k, v in fields.items()}
+            queued = await run_in_threadpool(
+                downloads.queue_download, request.app.state.portal, form_request(form))
+        except ServiceError as exc:
+            return error(request, exc)
+        return RedirectResponse(f"/status/download/{queued.id}", status_code=303)
+
+    def status_page(request: Request, download_id: str, as_json: bool) -> Response:
+        try:
+            found = downloads.status(request.app.state.portal, download_id)
+        except ServiceError as exc:
+            return error(request, exc) if not as_json else JSONResponse(
+                {"error": {"message": exc.message, "field": exc.field}}, status_code=exc.status)
+        if as_json or _wants_json(request):
+            return JSONResponse(found)
+        return templates.TemplateResponse(request, "download_status.html", _page(found))
+
+    @router.get("/status/download/{download_id}.json", include_in_schema=False)
+    def status_json(request: Request, download_id: str) -> Response:
+        return status_page(request, download_id, True)
+
+    @router.get("/status/download/{download_id}", include_in_schema=False)
+    def status_html(request: Request, download_id: str) -> Response:
+        return status_page(request, download_id, False)
+
+    @router.get("/downloads/{download_id}/{file_name}", include_in_schema=False)
+    def download_file(request: Request, download_id: str, file_name: str) -> Response:
+        portal = request.app.state.portal
+        try:
+            found = downloads.status(portal, download_id)
+            if found["status"] != "complete" or found["file_name"] != file_name:
+                raise NotFound("this download's file is not ready", field="id")
+            path = downloads.file_path(portal, download_id, file_name)
+            if not path.is_file():
+                raise NotFound("this download's file has been removed; request it again",
+                               field="id")
+        except ServiceError as exc:
+            return error(request, exc)
+        return FileResponse(path, media_type="application/zip", filename=file_name)
+
+    return router
+
+
+def _size(size: int | None) -> str:
+    if size is None:
+        return ""
+    if size < 1000:
+        return f"{size:,} bytes"
+    value = float(size)
+    for unit in ("KB", "MB", "GB"):
+        value /= 1000
+        if value < 1000 or unit == "GB":
+            break
+    return f"{value:,.1f} {unit}"
+
+
+def _when(iso: str | None) -> str:
+    return iso[:19].replace("T", " ") + " UTC" if iso else ""
+
+
+def _page(found: dict[str, Any]) -> dict[str, Any]:
+    running = found["status"] in ("queued", "generating", "zipping")
+    percent = int(100 * found["written"] / found["total"]) if found["total"] else 100
+    return {"d": found, "running": running, "percent": min(percent, 100),
+            "format_name": FORMAT_NAMES.get(found["format"], found["format"]),
+            "size": _size(found["file_size"]), "created": _when(found["created"])}

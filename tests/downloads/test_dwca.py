@@ -1,0 +1,117 @@
+"""Darwin Core Archives: meta.xml and eml.xml valid against their schemas, readable by
+python-dwca-reader, with the GBIF Multimedia extension where records have images."""
+
+from __future__ import annotations
+
+import warnings
+import zipfile
+from pathlib import Path
+
+import pytest
+import xmlschema
+from dwca.read import DwCAReader
+from lxml import etree
+
+from holotype.services.context import Portal
+from tests.downloads.conftest import MEDIA, SHARED, Download
+from tests.downloads.helpers import searched
+
+DWC = "http://rs.tdwg.org/dwc/terms/"
+DC = "http://purl.org/dc/terms/"
+META_XSD = SHARED / "spec" / "darwin-core" / "tdwg_dwc_text.xsd"
+EML_XSD = SHARED / "spec" / "eml-gbif-profile" / "eml.xsd"
+
+
+@pytest.fixture(scope="module")
+def meta_schema() -> xmlschema.XMLSchema:
+    # The schema imports the Darwin Core terms and xml.xsd from the web, which meta.xml does
+    # not use: stay offline (allow="local": no remote files) and ignore those imports.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", xmlschema.XMLSchemaImportWarning)
+        return xmlschema.XMLSchema(str(META_XSD), allow="local")
+
+
+@pytest.fixture(scope="module")
+def eml_schema() -> etree.XMLSchema:
+    return etree.XMLSchema(etree.parse(str(EML_XSD)))
+
+
+def _save(archive: zipfile.ZipFile, tmp_path: Path) -> Path:
+    path = tmp_path / "archive.zip"
+    assert archive.filename is not None
+    path.write_bytes(Path(archive.filename).read_bytes())
+    return path
+
+
+def test_archive_with_images_is_valid_and_readable(
+    download: Download, portal: Portal, tmp_path: Path, meta_schema: xmlschema.XMLSchema,
+    eml_schema: etree.XMLSchema,
+) -> None:
+    archive = download("dwca", {}, resource_ids=[MEDIA])
+    names = set(archive.namelist())
+    assert {"meta.xml", "eml.xml", "occurrence.txt", "multimedia.txt", "manifest.json"} <= names
+    meta_schema.validate(archive.read("meta.xml").decode())
+    eml = etree.fromstring(archive.read("eml.xml"))
+    assert eml_schema.validate(eml), eml_schema.error_log
+    assert eml.find("dataset/title").text == "Media survey <2024>"
+    expected = searched(portal, {}, [MEDIA])
+    with DwCAReader(str(_save(archive, tmp_path))) as reader:
+        assert reader.descriptor.core.type == DWC + "Occurrence"
+        rows = list(reader)
+        assert {row.id for row in rows} == {rid for _res, rid in expected}
+        for row in rows:
+            data = expected[(next(iter(expected))[0], row.id)]
+            assert row.data[DWC + "scientificName"] == data["scientificName"]
+            assert row.data[DWC + "occurrenceID"] == row.id
+        by_id = {row.id: row for row in rows}
+        notes = by_id["m-1"].data[DWC + "fieldNotes"]
+        assert notes == 'tab here, "quoted" new line'  # tabs and line breaks made spaces
+        media = by_id["m-1"].extensions
+        assert [m.data[DC + "identifier"] for m in media] == [
+            "https://img.example.org/m-1a.jpg", "https://img.example.org/m-1b.jpg"]
+        assert all(m.data[DC + "type"] == "StillImage" for m in media)
+        assert by_id["m-2"].extensions == []
+
+
+def test_archive_of_several_resources(
+    download: Download, portal: Portal, tmp_path: Path, meta_schema: xmlschema.XMLSchema,
+    eml_schema: etree.XMLSchema,
+) -> None:
+    query = {"search": "forest"}
+    archive = download("dwca", query)
+    meta_schema.validate(archive.read("meta.xml").decode())
+    assert eml_schema.validate(etree.fromstring(archive.read("eml.xml"))), eml_schema.error_log
+    expected = searched(portal, query)
+    with DwCAReader(str(_save(archive, tmp_path))) as reader:
+        rows = list(reader)
+        links = [m.data[DC + "identifier"] for row in rows for m in row.extensions]
+    ids = [row.id for row in rows]
+    first = rows[0]
+    assert len(ids) == len(set(ids)) == len(expected)
+    assert set(ids) == {f"{res}:{rid}" for res, rid in expected}
+    # A field that is not a Darwin Core term gets a term in the portal's own namespace.
+    assert "http://127.0.0.1:8000/terms/department" in first.data
+    # The demo's image links are relative to the portal: the archive makes them absolute.
+    assert links and all(link.startswith("http://127.0.0.1:8000/media/demo/") for link in links)
+
+
+def test_no_multimedia_extension_without_images(download: Download,
+                                                meta_schema: xmlschema.XMLSchema) -> None:
+    query = {"filters": {"and": [{"string_equals": {"fields": ["occurrenceID"],
+                                                    "value": "m-2"}}]}}
+    archive = download("dwca", query, resource_ids=[MEDIA])
+    assert "multimedia.txt" not in archive.namelist()
+    meta = archive.read("meta.xml").decode()
+    meta_schema.validate(meta)
+    assert "Multimedia" not in meta and "associatedMedia" not in meta
+
+
+def test_the_schemas_do_reject_a_broken_archive(
+    meta_schema: xmlschema.XMLSchema, eml_schema: etree.XMLSchema
+) -> None:
+    with pytest.raises(xmlschema.XMLSchemaValidationError):
+        meta_schema.validate('<archive xmlns="http://rs.tdwg.org/dwc/text/"><core/></archive>')
+    broken = etree.fromstring(
+        b'<eml:eml xmlns:eml="https://eml.ecoinformatics.org/eml-2.2.0" packageId="x" '
+        b'system="x" scope="system"><dataset><title>t</title></dataset></eml:eml>')
+    assert not eml_schema.validate(broken)

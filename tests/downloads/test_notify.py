@@ -1,0 +1,161 @@
+"""Notifications: email through a real SMTP server on loopback, and a webhook to a real HTTP
+server on loopback. A notification that fails never fails the download."""
+
+from __future__ import annotations
+
+import email
+import json
+import threading
+from collections.abc import Iterator
+from email.message import Message
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from holotype.jobs import notify
+from holotype.services import downloads
+from tests.downloads.conftest import MEDIA, Site, copy_site, drain, queue
+from tests.fixtures.site import free_port
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.messages: list[tuple[list[str], Message]] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.messages.append((list(envelope.rcpt_tos),
+                              email.message_from_bytes(envelope.content)))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Inbox, int]]:
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield inbox, port
+    finally:
+        controller.stop()
+
+
+class Hooks:
+    def __init__(self) -> None:
+        self.received: list[dict[str, Any]] = []
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook?token=abc"
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        hooks = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                hooks.received.append({"path": self.path,
+                                       "type": self.headers["Content-Type"],
+                                       "json": json.loads(body)})
+                self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, *_args: Any) -> None:
+                pass
+
+        return Handler
+
+
+@pytest.fixture
+def hooks() -> Iterator[Hooks]:
+    found = Hooks()
+    thread = threading.Thread(target=found.server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield found
+    finally:
+        found.server.shutdown()
+        found.server.server_close()
+
+
+def test_email_when_the_download_is_ready(base_site: Site, tmp_path: Path,
+                                          smtp: tuple[Inbox, int]) -> None:
+    inbox, port = smtp
+    site = copy_site(base_site, tmp_path / "site", smtp_host="127.0.0.1", smtp_port=port,
+                     smtp_sender="portal@example.org",
+                     public_base_url="https://data.example.org/")
+    portal = site.portal()
+    try:
+        download_id = queue(portal, "csv", {}, resource_ids=[MEDIA], notifier={
+            "type": "email", "type_args": {"emails": ["ada@example.org", "bob@example.org"]}})
+        assert inbox.messages == []
+        drain(portal)
+        found = downloads.status(portal, download_id)
+    finally:
+        portal.close()
+    assert found["status"] == "complete"
+    assert found["notified"] == "email sent to ada@example.org, bob@example.org"
+    assert len(inbox.messages) == 1
+    recipients, message = inbox.messages[0]
+    assert recipients == ["ada@example.org", "bob@example.org"]
+    assert message["From"] == "portal@example.org"
+    assert "ready" in message["Subject"]
+    body = message.get_payload(decode=True)
+    assert isinstance(body, bytes)
+    text = body.decode()
+    assert f"https://data.example.org/downloads/{download_id}/{found['file_name']}" in text
+    assert f"https://data.example.org/status/download/{download_id}" in text
+    assert "3 records (csv)" in text
+
+
+def test_webhook_when_the_download_is_ready(base_site: Site, tmp_path: Path,
+                                            hooks: Hooks) -> None:
+    site = copy_site(base_site, tmp_path / "site", webhook_allow_private=True)
+    portal = site.portal()
+    try:
+        download_id = queue(portal, "parquet", {}, resource_ids=[MEDIA], notifier={
+            "type": "webhook", "type_args": {"url": hooks.url}})
+        drain(portal)
+        found = downloads.status(portal, download_id)
+    finally:
+        portal.close()
+    assert found["notified"] == "webhook answered HTTP 204"
+    assert len(hooks.received) == 1
+    call = hooks.received[0]
+    assert call["path"] == "/hook?token=abc" and call["type"] == "application/json"
+    assert call["json"]["download_id"] == download_id
+    assert call["json"]["status"] == "complete" and call["json"]["records"] == 3
+    assert call["json"]["url"].endswith(f"/downloads/{download_id}/{found['file_name']}")
+
+
+def test_a_failed_notification_does_not_fail_the_download(base_site: Site,
+                                                          tmp_path: Path) -> None:
+    closed = free_port()  # nothing listens here
+    site = copy_site(base_site, tmp_path / "site", smtp_host="127.0.0.1", smtp_port=closed,
+                     webhook_allow_private=True)
+    portal = site.portal()
+    try:
+        by_mail = queue(portal, "csv", {}, resource_ids=[MEDIA], notifier={
+            "type": "email", "type_args": {"emails": ["ada@example.org"]}})
+        by_hook = queue(portal, "csv", {"search": "forest"}, notifier={
+            "type": "webhook", "type_args": {"url": f"http://127.0.0.1:{closed}/hook"}})
+        drain(portal)
+        mail, hook = downloads.status(portal, by_mail), downloads.status(portal, by_hook)
+    finally:
+        portal.close()
+    assert mail["status"] == hook["status"] == "complete"
+    assert mail["notified"].startswith("email notification failed: ")
+    assert hook["notified"].startswith("webhook notification failed: ")
+
+
+def test_webhooks_to_private_addresses_are_refused_unless_allowed(hooks: Hooks) -> None:
+    payload = {"download_id": "x"}
+    for url in (hooks.url, "http://10.1.2.3/hook", "http://[::1]/hook",
+                "http://169.254.169.254/latest/meta-data", "http://no-such-host.invalid/"):
+        assert notify.private_address(url), url
+        with pytest.raises(notify.Refused):
+            notify.post_webhook(url, payload)
+    assert not notify.private_address("https://8.8.8.8/hook")
+    assert notify.post_webhook(hooks.url, payload, allow_private=True) == 204
+    assert hooks.received[-1]["json"] == payload

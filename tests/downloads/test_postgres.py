@@ -1,0 +1,36 @@
+"""The whole download flow with the catalogue on PostgreSQL: queue, run, reuse, statistics."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import select
+
+from holotype.catalog.downloads import DownloadEvent
+from holotype.services import downloads
+from holotype.services.context import Portal
+from holotype.services.download_request import parse_request
+from tests.downloads.conftest import drain, finished_zip, manifest_of, queue
+from tests.fixtures.site import make_site
+
+
+def test_downloads_with_a_postgresql_catalogue(postgres_database: str, tmp_path: Path) -> None:
+    settings = make_site(tmp_path / "site", records=300, database_url=postgres_database,
+                         download_workers=0)
+    portal = Portal.open(settings)
+    try:
+        assert portal.engine.dialect.name == "postgresql"
+        first = queue(portal, "dwca", {"search": "forest"})
+        drain(portal)
+        archive = finished_zip(portal, first)
+        data = manifest_of(archive)
+        assert data["total"] > 0 and "occurrence.txt" in archive.namelist()
+        again = downloads.queue_download(
+            portal, parse_request({"query": {"search": "forest"}}, {"format": "dwc"}, None))
+        assert again.id == first and again.reused
+        with portal.session() as session:
+            events = session.scalars(select(DownloadEvent).order_by(DownloadEvent.id)).all()
+            assert [(e.job_id, e.reused, e.records) for e in events] == [
+                (first, False, data["total"]), (first, True, data["total"])]
+    finally:
+        portal.close()
