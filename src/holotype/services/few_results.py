@@ -2,10 +2,11 @@
 
 Counting and faceting in DuckDB reads each facet column for every record the cheap filters
 let through before the free-text semi-join narrows them down: ~15 ms at 2,000,000 records even
-when five records match. When at most ``FEW`` records match, one narrow query (which stops
-after ``FEW + 1`` matches) finds them all; counts come from its rows, the records from the row
-store, and facets and the page from those records, with the same meaning as the grouped SQL
-(values as text, most frequent first, ties by value; pages in (id, resource) order).
+when five records match. So a filtered search first asks for its first ``FEW + 1`` matches in
+page order, reading only narrow columns. When that is all of them, counts come from these
+rows, the records from the row store, and facets and the page from those records, with the
+same meaning as the grouped SQL (values as text, most frequent first, ties by value; pages in
+(id, resource) order). Otherwise the rows still hold the first page of most searches.
 """
 
 from __future__ import annotations
@@ -31,10 +32,32 @@ class Few:
     page: Placed
 
 
+def first_matches(
+    cur: duckdb.DuckDBPyConnection, views_: list[View], query: dict[str, Any]
+) -> tuple[list[tuple[str, int]], bool]:
+    """The first ``FEW + 1`` matches (resource id, ``_rid``) in (id, resource) order, and
+    whether that is all of them (at most ``FEW``); if not, they still hold the first page of
+    most searches."""
+    rows = cur.execute(
+        f"SELECT _res, _rid FROM ({matching_sql(views_, query, ['_rid'])}) "
+        f"ORDER BY _id, _res LIMIT {FEW + 1}"
+    ).fetchall()
+    return [(str(res), int(rid)) for res, rid in rows], len(rows) <= FEW
+
+
+def read(views_: list[View], placed: Sequence[tuple[str, int]]) -> Placed:
+    """The records at (resource id, ``_rid``), in that order, from the row stores."""
+    wanted: dict[str, list[int]] = {}
+    for res, rid in placed:
+        wanted.setdefault(res, []).append(rid)
+    found = {view.rid: view.attached.rows.by_rid(wanted[view.rid])
+             for view in views_ if view.rid in wanted}
+    return [(res, found[res][rid]) for res, rid in placed]
+
+
 def answer_few(
-    cur: duckdb.DuckDBPyConnection,
     views_: list[View],
-    query: dict[str, Any],
+    matches: list[tuple[str, int]],
     *,
     facets: Sequence[str],
     limits: dict[str, int],
@@ -42,31 +65,19 @@ def answer_few(
     after: tuple[str, str] | None,
     offset: int,
     size: int,
-) -> Few | None:
-    """Counts, facets and the page (id order) of ``query``; None when more than FEW match."""
-    rows = cur.execute(
-        f"SELECT _res, _rid FROM ({matching_sql(views_, query, ['_rid'])}) LIMIT {FEW + 1}"
-    ).fetchall()
-    if len(rows) > FEW:
-        return None
+) -> Few:
+    """Counts, facets and the page of a search from all its ``matches`` (as
+    :func:`first_matches` gives them, at most ``FEW``)."""
     counts = {v.rid: 0 for v in views_}
-    wanted: dict[str, list[int]] = {}
-    for res, rid in rows:
-        counts[str(res)] += 1
-        wanted.setdefault(str(res), []).append(int(rid))
-    matched = [
-        (str(record["_id"]), view.rid, record)
-        for view in views_ if view.rid in wanted
-        for record in view.attached.rows.by_rid(wanted[view.rid]).values()
-    ]
+    for res, _rid in matches:
+        counts[res] += 1
+    matched = read(views_, matches)
     found = {}
     for name in dict.fromkeys(facets):
-        tally = Counter(str(r[name]) for _i, _res, r in matched if r.get(name) is not None)
+        tally = Counter(str(r[name]) for _res, r in matched if r.get(name) is not None)
         ranked = sorted(tally.items(), key=lambda item: (-item[1], item[0]))
         top = ranked[: limits.get(name, default_limit)]
         found[name] = (top, sum(tally.values()) - sum(n for _v, n in top))
-    matched.sort(key=lambda entry: (entry[0], entry[1]))
     if after is not None:
-        matched = [m for m in matched if (m[0], m[1]) > after]
-    page = [(res, record) for _id, res, record in matched[offset:offset + size]]
-    return Few(counts, found, page)
+        matched = [(res, r) for res, r in matched if (str(r["_id"]), res) > after]
+    return Few(counts, found, matched[offset:offset + size])

@@ -22,7 +22,7 @@ import duckdb
 from holotype.engine import ident, literal
 from holotype.services.context import Portal
 from holotype.services.errors import Invalid
-from holotype.services.few_results import Placed, answer_few
+from holotype.services.few_results import Placed, answer_few, first_matches, read
 from holotype.services.search import View, matching_sql
 
 MAX_OFFSET = 10_000
@@ -105,22 +105,32 @@ def run(portal: Portal, views_: list[View], request: Request) -> Result:
     _check(views_, request)
     cur = portal.search_engine.cursor()
     try:
-        if not request.sort:
-            few = answer_few(
-                cur, views_, request.query, facets=request.facets,
-                limits=request.facet_limits, default_limit=request.facet_default,
-                after=decode_after(request.after) if request.after is not None else None,
-                offset=request.offset, size=request.size,
-            )
-            if few is not None:
+        first: list[tuple[str, int]] = []
+        if not request.sort and not _unfiltered(views_, request):
+            first, complete = first_matches(cur, views_, request.query)
+            if complete:
+                few = answer_few(
+                    views_, first, facets=request.facets, limits=request.facet_limits,
+                    default_limit=request.facet_default, offset=request.offset,
+                    after=decode_after(request.after) if request.after is not None else None,
+                    size=request.size,
+                )
                 found = {name: Facet(values, others)
                          for name, (values, others) in few.facets.items()}
                 return Result(few.counts, _shaped(views_, request, few.page), found)
         counts, found = _counts_and_facets(cur, views_, request)
-        page_ = _page(cur, views_, request)
+        end = request.offset + request.size
+        if first and request.after is None and end <= len(first):
+            page_ = _shaped(views_, request, read(views_, first[request.offset:end]))
+        else:
+            page_ = _page(cur, views_, request)
     finally:
         cur.close()
     return Result(counts, page_, found)
+
+
+def _unfiltered(views_: list[View], request: Request) -> bool:
+    return all(v.condition(request.query) == "TRUE" for v in views_)
 
 
 def page(portal: Portal, views_: list[View], request: Request) -> Page:
@@ -136,7 +146,7 @@ def page(portal: Portal, views_: list[View], request: Request) -> Page:
 def _page(cur: duckdb.DuckDBPyConnection, views_: list[View], request: Request) -> Page:
     """One page: found by the index (or, for an unfiltered search in id order, by the row
     store alone), its records read whole from the row store."""
-    if not request.sort and all(v.condition(request.query) == "TRUE" for v in views_):
+    if not request.sort and _unfiltered(views_, request):
         found = _unfiltered_page(views_, request)
     else:
         found = _filtered_page(cur, views_, request)
@@ -180,14 +190,7 @@ def _filtered_page(
         "SELECT _res, _rid FROM (" + " UNION ALL ".join(f"({p})" for p in parts) + ") "
         f"ORDER BY {order} LIMIT {int(request.size)} OFFSET {int(request.offset)}"
     ).fetchall()
-    by_resource: dict[str, list[int]] = {}
-    for res, rid in placed:
-        by_resource.setdefault(str(res), []).append(int(rid))
-    read = {
-        view.rid: view.attached.rows.by_rid(by_resource[view.rid])
-        for view in views_ if view.rid in by_resource
-    }
-    return [(str(res), read[str(res)][int(rid)]) for res, rid in placed]
+    return read(views_, [(str(res), int(rid)) for res, rid in placed])
 
 
 def _unfiltered_page(views_: list[View], request: Request) -> Placed:
