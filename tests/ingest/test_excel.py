@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -139,8 +140,10 @@ def test_cached_formula_values_are_read(
         for item in source.infolist():
             data = source.read(item)
             if item.filename == "xl/worksheets/sheet1.xml":
-                assert b"<f>A2*2</f><v />" in data
-                data = data.replace(b"<f>A2*2</f><v />", b"<f>A2*2</f><v>2</v>")
+                # an empty value element: <v /> (ElementTree) or <v></v> (lxml, if installed)
+                empty = rb"<f>A2\*2</f><v(?: ?/>|></v>)"
+                data, found = re.subn(empty, b"<f>A2*2</f><v>2</v>", data)
+                assert found == 1
             target.writestr(item, data)
     stage_excel(con, patched, out, display_name="book.xlsx")
     assert read_rows(out) == [{"a": "1", "b": "2"}]

@@ -93,8 +93,7 @@ def present_fields(
     for view in views:
         have = [f for f in records.fields if f in view.attached.columns]
         if whole:
-            version = portal.store.resource(view.rid).resolve(view.version)
-            stats = version.stats if version else {}
+            stats = view.stats
             found[view.rid] = {f for f in have if stats.get(f, {}).get("present")}
             continue
         if not have:

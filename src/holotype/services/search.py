@@ -41,6 +41,8 @@ class View:
     attached: Attached
     registry: AreaRegistry
     areas: AreaCatalogue | None
+    # per-field type counts of that version (see store.stats)
+    stats: dict[str, dict[str, int]] = field(default_factory=dict, compare=False, repr=False)
     # compiled filters by query: a view lives for one request, which asks for counts, facets
     # and a page of the same query
     compiled: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
@@ -86,7 +88,7 @@ def views(portal: Portal, resources: list[ResourceInfo], version: int | None) ->
                 )
         engine = portal.search_engine
         result.append(
-            View(resource, found.version, attached, engine.registry, engine.areas)
+            View(resource, found.version, attached, engine.registry, engine.areas, found.stats)
         )
     return result
 

@@ -79,8 +79,7 @@ def _fields_param(value: Any) -> list[str] | None:
 
 
 def field_list(ctx: Context, view: search.View) -> list[dict[str, str]]:
-    version = ctx.portal.store.resource(view.rid).resolve(view.version)
-    stats = version.stats if version else {}
+    stats = view.stats
     return [{"id": "_id", "type": "string"}] + [
         {"id": name, "type": field_type(stats.get(name, {}))}
         for name in view.attached.columns

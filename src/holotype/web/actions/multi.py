@@ -52,8 +52,7 @@ def vds_multi_fields(ctx: Context, p: dict[str, Any]) -> list[dict[str, Any]]:
     _query, views = _views(ctx, p)
     found: dict[str, dict[str, Any]] = {}
     for view in views:
-        version = ctx.portal.store.resource(view.rid).resolve(view.version)
-        stats = version.stats if version else {}
+        stats = view.stats
         for name in view.attached.columns:
             if name not in stats:
                 continue
