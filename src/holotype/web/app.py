@@ -47,7 +47,7 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(create_router())
-    app.include_router(create_download_router(settings))
+    app.include_router(create_download_router(templates))
     app.include_router(create_pages_router(templates))
     if settings.rate_limit_per_minute:
         app.middleware("http")(middleware(RateLimiter(settings.rate_limit_per_minute)))

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -24,13 +23,11 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from holotype.config import Settings
 from holotype.services import downloads
 from holotype.services.download_request import DownloadRequest, parse_request
 from holotype.services.download_workers import start_in_process
 from holotype.services.errors import Invalid, NotFound, ServiceError
 
-HERE = Path(__file__).parent
 MAX_FORM_BYTES = 1_000_000
 FORMAT_NAMES = {"csv": "CSV", "tsv": "TSV", "jsonl": "JSON Lines", "parquet": "Parquet",
                 "xlsx": "Excel (.xlsx)", "dwca": "Darwin Core Archive"}
@@ -67,10 +64,7 @@ def form_request(form: dict[str, str]) -> DownloadRequest:
         raise Invalid(exc.message, field=field) from exc
 
 
-def create_download_router(settings: Settings) -> APIRouter:
-    templates = Jinja2Templates(directory=HERE / "templates")
-    templates.env.globals["site_name"] = settings.site_name
-    templates.env.filters["thousands"] = lambda n: f"{n:,}"
+def create_download_router(templates: Jinja2Templates) -> APIRouter:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
