@@ -90,6 +90,16 @@ def test_record_helpers() -> None:
     assert image_urls(data) == ["https://i/1.jpg", "/m/2.svg"]
 
 
+def test_fields_are_grouped_in_the_order_a_curator_reads_them() -> None:
+    data = {"typeStatus": "holotype", "identifiedBy": "A. Smith", "dateIdentified": "1901",
+            "eventDate": "1900-01-02", "locality": "Hill", "genus": "Ab", "notes": "kept"}
+    groups = grouped_fields(data)
+    assert [g for g, _ in groups] == ["Taxonomy", "Locality", "Collection event",
+                                      "Identification", "Type status"]
+    assert dict(groups)["Identification"] == [("identifiedBy", "A. Smith"),
+                                              ("dateIdentified", "1901")]
+
+
 def test_demo_images_are_drawn(web: TestClient) -> None:
     image = web.get("/media/demo/NHMUK010000017-1.svg")
     assert image.status_code == 200 and image.headers["content-type"] == "image/svg+xml"
