@@ -237,3 +237,14 @@ def test_paging_with_only_the_id_field(client: TestClient, specimens: str) -> No
     second = call(client, "datastore_search", resource_id=specimens, limit=3, fields=["_id"],
                   include_total=False, after=first["after"])
     assert second["records"][0]["_id"] > first["records"][-1]["_id"]
+
+
+def test_json_nested_beyond_reading_is_a_400(client: TestClient) -> None:
+    deep = "[" * 100_000 + "]" * 100_000
+    posted = client.post("/api/3/action/vds_multi_count", content=deep,
+                         headers={"Content-Type": "application/json"})
+    assert posted.status_code == 400
+    assert "nested too deeply" in posted.json()["error"]["body"][0]
+    deep = "[" * 5_000 + "]" * 5_000  # as much as a URL holds
+    got = client.get("/api/3/action/vds_multi_count", params={"query": deep})
+    assert got.status_code == 400 and got.json()["success"] is False

@@ -52,6 +52,8 @@ async def _params(request: Request, action: Action) -> dict[str, Any]:
                 raw = json.loads(body)
             except ValueError as exc:
                 raise ValidationError({"body": [f"not valid JSON: {exc}"]}) from exc
+            except RecursionError:
+                raise ValidationError({"body": ["the JSON is nested too deeply"]}) from None
         if not isinstance(raw, dict):
             raise ValidationError({"body": ["must be a JSON object of parameters"]})
         merged = {**dict(request.query_params), **raw}

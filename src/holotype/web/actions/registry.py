@@ -87,7 +87,7 @@ def _from_text(text: str, kinds: list[str]) -> Any:
         if kind in ("object", "array"):
             try:
                 value = json.loads(text)
-            except ValueError:
+            except (ValueError, RecursionError):  # not JSON, or nested beyond reading
                 continue
             if _is_type(value, kind):
                 return value
