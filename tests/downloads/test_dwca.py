@@ -12,8 +12,10 @@ import xmlschema
 from dwca.read import DwCAReader
 from lxml import etree
 
+from holotype.services import catalogue
 from holotype.services.context import Portal
-from tests.downloads.conftest import MEDIA, SHARED, Download
+from holotype.services.records import ingest
+from tests.downloads.conftest import MEDIA, SHARED, Download, drain, finished_zip, queue
 from tests.downloads.helpers import searched
 
 DWC = "http://rs.tdwg.org/dwc/terms/"
@@ -115,3 +117,39 @@ def test_the_schemas_do_reject_a_broken_archive(
         b'<eml:eml xmlns:eml="https://eml.ecoinformatics.org/eml-2.2.0" packageId="x" '
         b'system="x" scope="system"><dataset><title>t</title></dataset></eml:eml>')
     assert not eml_schema.validate(broken)
+
+
+def test_eml_stays_valid_with_control_characters_in_what_users_typed(
+    portal: Portal, tmp_path: Path, meta_schema: xmlschema.XMLSchema,
+    eml_schema: etree.XMLSchema,
+) -> None:
+    with portal.session() as session:
+        catalogue.create_dataset(
+            session, slug="odd", title="Odd title & <tags> \"quoted\"", licence="CC0-1.0",
+            description="Bell\x07 and form\x0cfeed ]]> \ufffe end", keywords=["k&w"],
+            creators=[{"name": "Ada & <Bob>"}])
+        catalogue.create_resource(session, "odd", slug="records", name="Records",
+                                  id_field="occurrenceID")
+    upload = tmp_path / "odd.csv"
+    upload.write_text("occurrenceID,scientificName\no-1,Quercus robur\n", encoding="utf-8")
+    ingest(portal, "odd/records", upload, mode="replace")
+    download_id = queue(portal, "dwca", resource_ids=["odd/records"])
+    drain(portal)
+    archive = finished_zip(portal, download_id)
+    eml = etree.fromstring(archive.read("eml.xml"))
+    assert eml_schema.validate(eml), eml_schema.error_log
+    assert eml.find("dataset/title").text == 'Odd title & <tags> "quoted"'
+    meta_schema.validate(archive.read("meta.xml").decode())
+    with DwCAReader(str(_save(archive, tmp_path))) as reader:
+        assert [row.id for row in reader] == ["o-1"]
+
+
+def test_an_archive_of_no_records_is_still_valid(
+    download: Download, tmp_path: Path, meta_schema: xmlschema.XMLSchema,
+    eml_schema: etree.XMLSchema,
+) -> None:
+    archive = download("dwca", {"search": "nothingmatchesthiswordatall"}, resource_ids=[MEDIA])
+    meta_schema.validate(archive.read("meta.xml").decode())
+    assert eml_schema.validate(etree.fromstring(archive.read("eml.xml"))), eml_schema.error_log
+    with DwCAReader(str(_save(archive, tmp_path))) as reader:
+        assert list(reader) == []

@@ -6,14 +6,25 @@ import csv
 import io
 import json
 import zipfile
+from pathlib import Path
 from typing import Any
 
 import openpyxl
 import pyarrow.parquet as pq
 import pytest
 
+from holotype.services import catalogue
 from holotype.services.context import Portal
-from tests.downloads.conftest import MEDIA, Download, Site, manifest_of
+from holotype.services.records import ingest
+from tests.downloads.conftest import (
+    MEDIA,
+    Download,
+    Site,
+    drain,
+    finished_zip,
+    manifest_of,
+    queue,
+)
 from tests.downloads.helpers import Records, neutral, searched, without_empty
 
 QUERY = {"search": "forest"}
@@ -45,6 +56,17 @@ def _rows(archive: zipfile.ZipFile, fmt: str) -> Records:
             record_id = row.pop("_id")
             found[(stems[stem], record_id)] = without_empty(row)
     return found
+
+
+def _rows_of_one_file(archive: zipfile.ZipFile, fmt: str) -> dict[str, dict[str, Any]]:
+    data = archive.read(f"records.{fmt}")
+    if fmt == "csv":
+        rows = list(csv.DictReader(io.StringIO(data.decode("utf-8"), newline="")))
+    elif fmt == "jsonl":
+        rows = [json.loads(line) for line in data.decode().splitlines()]
+    else:
+        rows = pq.read_table(io.BytesIO(data)).to_pylist()
+    return {row["_id"]: row for row in rows}
 
 
 @pytest.mark.parametrize("fmt", ["csv", "tsv", "jsonl", "parquet"])
@@ -121,3 +143,40 @@ def test_a_query_matching_nothing_gives_an_empty_but_valid_download(
     data = manifest_of(archive)
     assert data["total"] == 0
     assert all(r["records"] == 0 for r in data["resources"])
+
+
+def test_xlsx_keeps_one_sheet_per_resource_even_when_one_file_is_asked(
+    download: Download,
+) -> None:
+    archive = download("xlsx", QUERY, file={"separate_files": False})
+    book = openpyxl.load_workbook(io.BytesIO(archive.read("records.xlsx")), read_only=True)
+    resources = manifest_of(archive)["resources"]
+    assert len(resources) > 1
+    assert book.sheetnames == [r["name"].replace("/", "_")[:31] for r in resources]
+
+
+def test_fields_named_with_an_underscore_are_downloaded_like_any_other(
+    portal: Portal, tmp_path: Path
+) -> None:
+    with portal.session() as session:
+        catalogue.create_dataset(session, slug="under", title="Under", licence="CC0-1.0")
+        catalogue.create_resource(session, "under", slug="records", name="Records",
+                                  id_field="occurrenceID")
+    upload = tmp_path / "under.csv"
+    upload.write_text("occurrenceID,_notes,_resource\no-1,kept,mine\n", encoding="utf-8")
+    ingest(portal, "under/records", upload, mode="replace")
+    expected = searched(portal, {}, ["under/records"])
+    assert expected[next(iter(expected))]["_notes"] == "kept"  # search shows it
+    for fmt in ("csv", "jsonl", "parquet", "dwca"):
+        download_id = queue(portal, fmt, resource_ids=["under/records", MEDIA],
+                            file={"separate_files": False} if fmt != "dwca" else {})
+        drain(portal)
+        archive = finished_zip(portal, download_id)
+        if fmt == "dwca":
+            assert "_notes" in archive.read("meta.xml").decode()
+            assert "\tkept\tmine" in archive.read("occurrence.txt").decode()
+            continue
+        rows = _rows_of_one_file(archive, fmt)
+        assert rows["o-1"]["_notes"] == "kept" and rows["o-1"]["_resource"] == "mine"
+        assert rows["o-1"]["__resource"] == "under/records"
+        assert rows["m-1"]["__resource"] == MEDIA

@@ -6,6 +6,8 @@ from __future__ import annotations
 import email
 import json
 import threading
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -95,7 +97,9 @@ def test_email_when_the_download_is_ready(base_site: Site, tmp_path: Path,
     finally:
         portal.close()
     assert found["status"] == "complete"
-    assert found["notified"] == "email sent to ada@example.org, bob@example.org"
+    # The status is public to anyone with the id (an identical request gets the same one):
+    # the addresses are masked.
+    assert found["notified"] == "email sent to a***@example.org, b***@example.org"
     assert len(inbox.messages) == 1
     recipients, message = inbox.messages[0]
     assert recipients == ["ada@example.org", "bob@example.org"]
@@ -159,3 +163,69 @@ def test_webhooks_to_private_addresses_are_refused_unless_allowed(hooks: Hooks) 
     assert not notify.private_address("https://8.8.8.8/hook")
     assert notify.post_webhook(hooks.url, payload, allow_private=True) == 204
     assert hooks.received[-1]["json"] == payload
+
+
+def test_a_webhook_redirect_is_never_followed(hooks: Hooks) -> None:
+    """A public webhook that redirects to an internal address must not reach it."""
+    target = hooks.url
+
+    class Redirect(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.send_response(302)
+            self.send_header("Location", target)
+            self.end_headers()
+
+        def log_message(self, *_args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Redirect)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/hook"
+        with pytest.raises(urllib.error.HTTPError) as raised:
+            notify.post_webhook(url, {"download_id": "x"}, allow_private=True)
+        assert raised.value.code == 302
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert hooks.received == []
+
+
+def test_a_name_that_resolves_to_a_private_address_when_sent_is_refused(
+    hooks: Hooks, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DNS rebinding: the name looked public when checked, and resolves to loopback when the
+    connection is made. The address connected to is what counts."""
+    monkeypatch.setattr(notify, "private_address", lambda _url: False)
+    monkeypatch.setattr(urllib.request, "getproxies", dict)  # a direct connection
+    with pytest.raises(notify.Refused):
+        notify.post_webhook(hooks.url, {"download_id": "x"})
+    assert hooks.received == []
+    assert notify.post_webhook(hooks.url, {"download_id": "y"}, allow_private=True) == 204
+
+
+def test_a_failed_notification_never_shows_the_url_or_addresses(
+    base_site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A status is public to anyone holding the download's id (and an identical request gets
+    the same id): a webhook's secret token and the requester's addresses stay off it."""
+    site = copy_site(base_site, tmp_path / "site")
+    secret = "http://127.0.0.1:9/hook?token=s3cret"
+    portal = site.portal()
+    try:
+        with monkeypatch.context() as patched:  # the name looked public when asked for
+            patched.setattr(notify, "private_address", lambda _url: False)
+            download_id = queue(portal, "csv", {}, resource_ids=[MEDIA], notifier={
+                "type": "webhook", "type_args": {"url": secret}})
+        drain(portal)
+        found = downloads.status(portal, download_id)
+    finally:
+        portal.close()
+    assert found["status"] == "complete"
+    assert found["notified"].startswith("webhook notification failed: Refused")
+    assert "s3cret" not in found["notified"] and "127.0.0.1" not in found["notified"]
+    refused = "SMTPRecipientsRefused: {'ada@example.org': (550, b'no such user')}"
+    assert notify.redact(refused, ["ada@example.org"]) == (
+        "SMTPRecipientsRefused: {'a***@example.org': (550, b'no such user')}")
+    assert notify.redact(f"error at {secret}", url=secret) == "error at the webhook URL"

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from holotype.catalog.downloads import DownloadEvent
 from holotype.services import downloads
 from holotype.services.context import Portal
 from holotype.services.download_request import parse_request
+from holotype.services.errors import NotFound, ServiceError
 from tests.downloads.conftest import drain, finished_zip, manifest_of, queue
 from tests.fixtures.site import make_site
 
@@ -32,5 +34,22 @@ def test_downloads_with_a_postgresql_catalogue(postgres_database: str, tmp_path:
             events = session.scalars(select(DownloadEvent).order_by(DownloadEvent.id)).all()
             assert [(e.job_id, e.reused, e.records) for e in events] == [
                 (first, False, data["total"]), (first, True, data["total"])]
+    finally:
+        portal.close()
+
+
+def test_odd_download_ids_are_not_found_on_postgresql(postgres_database: str,
+                                                       tmp_path: Path) -> None:
+    settings = make_site(tmp_path / "site", records=10, database_url=postgres_database,
+                         download_workers=0)
+    portal = Portal.open(settings)
+    try:
+        for odd in ("nul\x00id", "é" * 40, "x" * 65):
+            with pytest.raises(NotFound):
+                downloads.status(portal, odd)
+        with pytest.raises(ServiceError) as raised:
+            downloads.queue_download(portal, parse_request(
+                {"slug_or_doi": "nul\x00slug"}, {"format": "csv"}, None))
+        assert raised.value.field == "query.slug_or_doi"
     finally:
         portal.close()

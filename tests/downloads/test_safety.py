@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 import openpyxl
 
-from tests.downloads.conftest import MEDIA, Download
+from holotype.services import catalogue
+from holotype.services.context import Portal
+from holotype.services.records import ingest
+from tests.downloads.conftest import MEDIA, Download, drain, finished_zip, queue
 
 HOSTILE = {
     "locality": '=HYPERLINK("http://evil.example/","click")',
@@ -53,3 +57,25 @@ def test_csv_keeps_values_exact_unless_asked_to_neutralise(download: Download) -
                        file={"format_args": {"neutralise_formulas": True}})
     tsv = _csv_rows(tsv_zip.read("media-survey_records.tsv"), "\t")
     assert tsv["m-2"]["locality"] == "'@SUM(1+1)*cmd"
+
+
+def test_record_ids_and_column_names_are_neutralised_too(portal: Portal, tmp_path: Path) -> None:
+    with portal.session() as session:
+        catalogue.create_dataset(session, slug="ids", title="Ids", licence="CC0-1.0")
+        catalogue.create_resource(session, "ids", slug="records", name="Records",
+                                  id_field="code")
+    upload = tmp_path / "ids.csv"
+    upload.write_text('code,=cmd,plain\n"=HYPERLINK(""http://evil.example/"")",@x,-1\n',
+                      encoding="utf-8")
+    ingest(portal, "ids/records", upload, mode="replace")
+    xlsx_id = queue(portal, "xlsx", resource_ids=["ids/records"])
+    csv_id = queue(portal, "csv", resource_ids=["ids/records"],
+                   file={"format_args": {"neutralise_formulas": True}})
+    drain(portal)
+    book = openpyxl.load_workbook(io.BytesIO(finished_zip(portal, xlsx_id).read("records.xlsx")))
+    rows = [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
+    assert rows[0] == ["_id", "code", "'=cmd", "plain"]
+    assert rows[1] == ["'=HYPERLINK(\"http://evil.example/\")"] * 2 + ["'@x", "-1"]
+    data = finished_zip(portal, csv_id).read("ids_records.csv").decode()
+    parsed = list(csv.reader(io.StringIO(data, newline="")))
+    assert parsed == [rows[0], rows[1]]

@@ -12,6 +12,7 @@ in ``associatedMedia`` (separated by ``|`` or ``;``), ``multimedia.txt`` lists o
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -30,6 +31,14 @@ MULTIMEDIA = "http://rs.gbif.org/terms/1.0/Multimedia"
 MEDIA_FIELD = "associatedMedia"
 MEDIA_SPLIT = r"\s*[|;]\s*"
 TAB_OPTIONS = "FORMAT csv, HEADER, DELIMITER '\t', QUOTE '', NULLSTR ''"
+# Characters XML 1.0 cannot hold at all (control characters but tab and line breaks, lone
+# surrogates, U+FFFE and U+FFFF): users' titles and descriptions may contain them.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(value: str) -> str:
+    """``value`` with the characters XML cannot hold removed."""
+    return _NOT_XML.sub("", value)
 
 
 @dataclass(frozen=True)
@@ -104,6 +113,8 @@ def meta_xml(fields: Sequence[str], term_namespace: str, media: bool) -> str:
     for index, name in enumerate(fields, start=1):
         ET.SubElement(core, f"{{{TEXT_NS}}}field",
                       {"index": str(index), "term": term_uri(name, term_namespace)})
+    if not fields:  # the schema wants a field: the id column is the occurrence's id
+        ET.SubElement(core, f"{{{TEXT_NS}}}field", {"index": "0", "term": DWC + "occurrenceID"})
     if media:
         extension = _file_element(archive, "extension", MULTIMEDIA, "multimedia.txt")
         ET.SubElement(extension, f"{{{TEXT_NS}}}coreid", {"index": "0"})
@@ -166,5 +177,10 @@ def eml_xml(
     gbif = ET.SubElement(extra, "gbif")
     ET.SubElement(gbif, "dateStamp").text = generated.isoformat(timespec="seconds")
     ET.SubElement(gbif, "citation").text = citation
+    for element in root.iter():
+        if element.text:
+            element.text = xml_text(element.text)
+        for name, value in element.attrib.items():
+            element.set(name, xml_text(value))
     ET.indent(root)
     return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"

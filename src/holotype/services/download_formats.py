@@ -68,20 +68,38 @@ def neutralised(column: str) -> str:
             f"regexp_matches({c}, {literal(NUMBER)}) THEN '''' || {c} ELSE {c} END")
 
 
+def resource_column(fields: Sequence[str]) -> str:
+    """``_resource``, or with more underscores when a field of that name was uploaded."""
+    name = "_resource"
+    while name in fields:
+        name = "_" + name
+    return name
+
+
+def neutral_text(value: str) -> str:
+    """``value`` made inert as :func:`neutralised` does in SQL (for header cells)."""
+    if re.match(FORMULA_START, value) and not re.fullmatch(NUMBER[1:-1], value):
+        return "'" + value
+    return value
+
+
 def select_sql(records: RecordSet, part: Part, neutralise: bool, names: dict[str, str]) -> str:
-    """The part's rows: ``_id`` (``_resource``) and its fields, resource by resource."""
+    """The part's rows: ``_id`` (``_resource``) and its fields, resource by resource. With
+    ``neutralise``, the record ids, values and column names that look like formulas are
+    made inert."""
     selects = []
     for view in part.views:
         have = set(view.attached.columns)
-        columns = ["_id"]
+        columns = [f"{neutralised('_id')} AS _id" if neutralise else "_id"]
         if part.with_resource:
-            columns.append(f"{literal(names.get(view.rid, view.rid))} AS _resource")
+            columns.append(f"{literal(names.get(view.rid, view.rid))} AS "
+                           f"{ident(resource_column(part.fields))}")
         for field in part.fields:
             if field not in have:
                 expr = "NULL::VARCHAR"
             else:
                 expr = neutralised(field) if neutralise else ident(field)
-            columns.append(f"{expr} AS {ident(field)}")
+            columns.append(f"{expr} AS {ident(neutral_text(field) if neutralise else field)}")
         selects.append(records.rows(view, columns))
     return " UNION ALL ".join(selects) or "SELECT NULL AS _id WHERE false"
 

@@ -138,9 +138,18 @@ def write_zip(
         with part.open("rb") as handle:
             os.fsync(handle.fileno())
         os.replace(part, final)
+        _fsync_directory(final.parent)  # the rename itself survives a crash too
     finally:
         part.unlink(missing_ok=True)
     return final.stat().st_size
+
+
+def _fsync_directory(folder: Path) -> None:
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 def _member(archive: zipfile.ZipFile, arcname: str, level: int,

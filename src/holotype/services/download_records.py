@@ -43,9 +43,12 @@ class RecordSet:
 
 
 def fields_of(views: Sequence[View]) -> list[str]:
+    """Every field of the views, in order of first appearance. The index's columns are the
+    uploaded fields (the portal's own, such as ``_id``, are reserved and never among them):
+    a field such as ``_notes`` is a field like any other, and search shows it."""
     seen: dict[str, None] = {}
     for view in views:
-        seen.update(dict.fromkeys(c for c in view.attached.columns if not c.startswith("_")))
+        seen.update(dict.fromkeys(view.attached.columns))
     return list(seen)
 
 
@@ -74,6 +77,8 @@ def record_set(
     try:
         cursor.execute(f"COPY (SELECT _res, _rid FROM ({rows})) TO {literal(part)} "
                        "(FORMAT parquet)")
+        with part.open("rb") as handle:  # whole on disk before it takes the shared name
+            os.fsync(handle.fileno())
         os.replace(part, path)
     finally:
         cursor.close()

@@ -22,8 +22,12 @@ FORMAT_ARGS: dict[str, frozenset[str]] = {
     "tsv": frozenset({"neutralise_formulas"}),
 }
 NOTIFIERS = ("none", "email", "webhook")
-_EMAIL = re.compile(r"[^@\s<>,;\"']+@[^@\s<>,;\"']+\.[^@\s<>,;\"']+")
+_ADDRESS_PART = r"[^@\s<>,;\"'\x00-\x1f\x7f]+"
+_EMAIL = re.compile(rf"{_ADDRESS_PART}@{_ADDRESS_PART}\.{_ADDRESS_PART}")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 MAX_EMAILS = 10
+MAX_RESOURCE_IDS = 1_000
+MAX_VERSION = 2**63 - 1  # a version is a millisecond timestamp held in 64 bits
 
 
 @dataclass(frozen=True)
@@ -132,8 +136,14 @@ def parse_notifier(value: Any) -> Notifier:
         return Notifier("email", emails=tuple(emails))
     if kind == "webhook":
         url = args.get("url")
-        parts = urlsplit(url) if isinstance(url, str) else None
-        if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
+        try:
+            parts = urlsplit(url) if isinstance(url, str) else None
+            host = parts.hostname if parts is not None else None
+            if parts is not None:
+                parts.port  # noqa: B018 - raises ValueError for a port out of range
+        except ValueError:
+            parts = host = None
+        if parts is None or parts.scheme not in ("http", "https") or not host:
             raise Invalid("must be an http or https URL", field="notifier.type_args.url")
         return Notifier("webhook", url=str(url))
     return Notifier()
@@ -143,7 +153,7 @@ def parse_query_part(value: Any) -> QueryPart:
     raw = _object(value, "query")
     version = raw.get("version")
     if version is not None and (not isinstance(version, int) or isinstance(version, bool)
-                                or version < 0):
+                                or not 0 <= version <= MAX_VERSION):
         raise Invalid("must be a whole number of milliseconds >= 0", field="query.version")
     ids = raw.get("resource_ids")
     if isinstance(ids, str):
@@ -151,10 +161,15 @@ def parse_query_part(value: Any) -> QueryPart:
     if ids is not None and (not isinstance(ids, list)
                             or not all(isinstance(i, str) and i for i in ids)):
         raise Invalid("must be a list of resource ids", field="query.resource_ids")
+    if ids is not None and len(ids) > MAX_RESOURCE_IDS:
+        raise Invalid(f"name at most {MAX_RESOURCE_IDS:,} resources (or none for every "
+                      "public resource)", field="query.resource_ids")
     slug = raw.get("slug_or_doi")
-    if slug is not None and not isinstance(slug, str):
-        raise Invalid("must be text", field="query.slug_or_doi")
-    query_version = raw.get("query_version") or "v1.0.0"
+    if slug is not None and (not isinstance(slug, str) or _CONTROL.search(slug)):
+        raise Invalid("must be text (a short link or DOI)", field="query.slug_or_doi")
+    query_version = raw.get("query_version")
+    if query_version is None or query_version == "":
+        query_version = "v1.0.0"
     if query_version != "v1.0.0":
         raise Invalid("only v1.0.0 is supported", field="query.query_version")
     return QueryPart(raw.get("query"), query_version, version,

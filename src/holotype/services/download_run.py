@@ -17,7 +17,7 @@ from typing import Any
 
 import duckdb
 
-from holotype.catalog.downloads import DownloadEvent, DownloadJob
+from holotype.catalog.downloads import DownloadEvent, DownloadJob, JobStatus
 from holotype.catalog.timestamps import utcnow
 from holotype.jobs import notify, queue
 from holotype.jobs.queue import Claim
@@ -51,8 +51,9 @@ def _views(portal: Portal, pins: list[dict[str, Any]]) -> list[search.View]:
 
 def _parts(
     request: dict[str, Any], views: list[search.View], records: RecordSet,
-    present: dict[str, set[str]], one_file: bool,
+    present: dict[str, set[str]], one_file: bool, sheets: bool = False,
 ) -> list[Part]:
+    """The files (or, with ``sheets``, the .xlsx sheets: always one per resource) to write."""
     options = request["file"]
     counts = {p["id"]: p["count"] for p in request["resources"]}
 
@@ -63,7 +64,7 @@ def _parts(
         keep = set().union(*(present.get(v.rid, set()) for v in chosen))
         return tuple(f for f in records.fields if f in keep)
 
-    if one_file or not options["separate_files"]:
+    if one_file or not (options["separate_files"] or sheets):
         return [Part("records", tuple(views), fields(views),
                      sum(counts[v.rid] for v in views), with_resource=len(views) > 1)]
     return [Part(f"{v.resource.dataset_slug}_{v.resource.slug}", (v,), fields([v]),
@@ -78,9 +79,6 @@ def _credits(portal: Portal, pins: list[dict[str, Any]]) -> list[Credit]:
 
 
 def run_download(portal: Portal, claim: Claim, beat: Heartbeat) -> None:
-    def progress(written: int) -> None:
-        beat.progress(written=written)
-
     settings = portal.settings
     began = time.monotonic()
     with portal.session() as session:
@@ -92,6 +90,7 @@ def run_download(portal: Portal, claim: Claim, beat: Heartbeat) -> None:
     pins = request["resources"]
     names = {p["id"]: f"{p['dataset']}/{p['slug']}" for p in pins}
     status_url = f"{settings.base_url}/status/download/{claim.job_id}"
+    beat.progress()  # still this worker's (raises Lost if not) before clearing what is left
     _clear_leftovers(portal, claim.job_id)
     work = settings.downloads_dir / "work" / f"{claim.job_id}-{claim.attempt}"
     work.mkdir(parents=True, exist_ok=True)
@@ -103,7 +102,7 @@ def run_download(portal: Portal, claim: Claim, beat: Heartbeat) -> None:
             final, size = _write(portal, claim, beat, request, views, records, cursor, work)
         if not queue.complete(portal.sessions, claim, file_name=final.name, file_size=size,
                               written=total):
-            final.unlink(missing_ok=True)
+            _discard(portal, claim.job_id, final)
             raise Lost(claim.job_id)
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -140,7 +139,7 @@ def _write(
     members: list[Member]
     if fmt == "xlsx":
         members = write_xlsx(cursor, records, _parts(request, views, records, present,
-                                                     False), names, work, progress)
+                                                     False, sheets=True), names, work, progress)
     elif fmt == "dwca":
         part = _parts(request, views, records, present, True)[0]
         members, texts["meta.xml"] = archive_members(
@@ -158,7 +157,11 @@ def _write(
         download_id=claim.job_id, site_name=settings.site_name, status_url=status_url,
         generated=generated, request=request, credits=credits, counts=counts,
         files=[m.arcname for m in members] + sorted({*texts, "manifest.json"})))
-    name = f"{settings.site_name.lower().replace(' ', '-')}-{claim.job_id[:8]}-{fmt}.zip"
+    # Each attempt has a file name of its own: a worker that lost the job (its lease ran out
+    # while it was still writing) never replaces or removes the file of the attempt that won.
+    attempt = "" if claim.attempt <= 1 else f"-{claim.attempt}"
+    name = (f"{settings.site_name.lower().replace(' ', '-')}-{claim.job_id[:8]}-{fmt}"
+            f"{attempt}.zip")
     name = "".join(ch for ch in name if ch.isalnum() or ch in "-_.") or "download.zip"
     final = file_path(portal, claim.job_id, name)
     size = write_zip(final, members, texts, settings.download_compression_level, cursor,
@@ -168,12 +171,25 @@ def _write(
 
 
 def _clear_leftovers(portal: Portal, job_id: str) -> None:
-    """What an earlier attempt of this job left when its worker died: work files, part zips."""
+    """What an earlier attempt of this job left when its worker died: work files, part zips
+    and zips it finished but never got to mark complete (the job is this claim's now, so no
+    earlier attempt can complete it)."""
     root = portal.settings.downloads_dir
     for folder in (root / "work").glob(f"{job_id}-*"):
         shutil.rmtree(folder, ignore_errors=True)
-    for part in (root / "files" / job_id).glob(".*.part"):
-        part.unlink(missing_ok=True)
+    for left in (root / "files" / job_id).glob("*"):
+        if left.is_file():
+            left.unlink(missing_ok=True)
+
+
+def _discard(portal: Portal, job_id: str, final: Path) -> None:
+    """Remove the file of an attempt that lost its job, unless the job is complete with it."""
+    with portal.session() as session:
+        job = session.get(DownloadJob, job_id)
+        kept = (job is not None and job.status == JobStatus.COMPLETE.value
+                and job.file_name == final.name)
+    if not kept:
+        final.unlink(missing_ok=True)
 
 
 def _meta(credit: Credit, site_name: str) -> DatasetMeta:
@@ -201,7 +217,7 @@ def _notify(portal: Portal, job_id: str, request: dict[str, Any], status_url: st
                     f"ready:\n\n{link}\n\nStatus and details: {status_url}\n")
             notify.send_email(smtp, args["emails"], f"{settings.site_name}: your download is "
                               "ready", body)
-            outcome = f"email sent to {', '.join(args['emails'])}"
+            outcome = f"email sent to {', '.join(args['emails'])}"  # masked below
         else:
             code = notify.post_webhook(args["url"], {
                 "download_id": job_id, "status": "complete", "records": total,
@@ -211,6 +227,7 @@ def _notify(portal: Portal, job_id: str, request: dict[str, Any], status_url: st
     except Exception as exc:  # any failure to notify is recorded, never fatal
         log.warning("notifying about download %s failed: %s", job_id, exc)
         outcome = f"{kind} notification failed: {type(exc).__name__}: {exc}"
+    outcome = notify.redact(outcome, args.get("emails", ()), args.get("url"))
     with portal.session() as session:
         job = session.get(DownloadJob, job_id)
         if job is not None:

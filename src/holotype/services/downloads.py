@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import select
 
 from holotype.catalog.downloads import RUNNING, DownloadEvent, DownloadJob, JobStatus
+from holotype.catalog.snapshots import ResourceInfo
 from holotype.catalog.timestamps import utcnow
 from holotype.jobs import notify
 from holotype.query.errors import AreasMissing, QueryError
@@ -29,7 +30,7 @@ from holotype.query.validate import validate
 from holotype.services import search, slugs
 from holotype.services.context import Portal
 from holotype.services.download_request import DownloadRequest, QueryPart
-from holotype.services.errors import Invalid, NotFound
+from holotype.services.errors import Invalid, NotFound, ServiceError
 
 XLSX_MAX_ROWS = 1_048_576  # rows in one sheet, the header included
 QUERY_VERSION = "v1.0.0"
@@ -72,6 +73,15 @@ def _resolve_slug(portal: Portal, part: QueryPart) -> QueryPart:
     return QueryPart(info.query, info.query_version, info.version, info.resource_ids, ref)
 
 
+def _resources(portal: Portal, refs: tuple[str, ...] | None) -> list[ResourceInfo]:
+    """The visible resources named (each once, however often it is named, by id or slug)."""
+    try:
+        found = search.searchable_resources(portal, refs)
+    except ServiceError as exc:
+        raise type(exc)(exc.message, field="query.resource_ids") from exc
+    return list({resource.id: resource for resource in found}.values())
+
+
 def _key(*parts: Any) -> str:
     return hashlib.sha256(canonical_json(list(parts)).encode()).hexdigest()
 
@@ -80,7 +90,7 @@ def queue_download(portal: Portal, request: DownloadRequest) -> Queued:
     """Check ``request`` and queue it (or answer it with an identical earlier download)."""
     part = _resolve_slug(portal, request.query) if request.query.slug_or_doi else request.query
     query = _read_query(portal, part.query)
-    resources = search.searchable_resources(portal, part.resource_ids)
+    resources = _resources(portal, part.resource_ids)
     views = search.views(portal, resources, part.version)
     counts = search.count(portal, views, query)
     total = sum(counts.values())
@@ -153,6 +163,23 @@ def file_path(portal: Portal, job_id: str, file_name: str) -> Path:
     return portal.settings.downloads_dir / "files" / job_id / file_name
 
 
+def finished_file(portal: Portal, job_id: str, file_name: str) -> Path:
+    """The file of a complete download, by its exact name, while every dataset in it is still
+    public (one made private since stops its downloads being served)."""
+    found = status(portal, job_id)
+    if found["status"] != JobStatus.COMPLETE.value or found["file_name"] != file_name:
+        raise NotFound("this download's file is not ready", field="id")
+    try:
+        search.searchable_resources(portal, [r["id"] for r in found["resources"]] or None)
+    except ServiceError as exc:
+        raise NotFound("this download holds records that are no longer public",
+                       field="id") from exc
+    path = file_path(portal, job_id, file_name)
+    if not path.is_file():
+        raise NotFound("this download's file has been removed; request it again", field="id")
+    return path
+
+
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
@@ -160,7 +187,9 @@ def _iso(value: datetime | None) -> str | None:
 def status(portal: Portal, job_id: str) -> dict[str, Any]:
     """Where a download stands, as shown on its status page and in its JSON."""
     with portal.session() as session:
-        job = session.get(DownloadJob, job_id) if len(job_id) <= 64 else None
+        # Ids are short ASCII hex: anything else (NUL, which PostgreSQL refuses) names none.
+        plausible = len(job_id) <= 64 and job_id.isascii() and job_id.isalnum()
+        job = session.get(DownloadJob, job_id) if plausible else None
         if job is None:
             raise NotFound(f"there is no download {job_id!r}", field="id")
         request = json.loads(job.request)

@@ -26,9 +26,14 @@ from fastapi.templating import Jinja2Templates
 from holotype.services import downloads
 from holotype.services.download_request import DownloadRequest, parse_request
 from holotype.services.download_workers import start_in_process
-from holotype.services.errors import Invalid, NotFound, ServiceError
+from holotype.services.errors import Invalid, ServiceError
 
 MAX_FORM_BYTES = 1_000_000
+MAX_VERSION_DIGITS = 19  # a 64-bit millisecond timestamp
+# The form's fields are flat: errors name them as the form does.
+FORM_FIELDS = {"file.format": "format", "notifier.type_args.emails": "email",
+               "notifier.type": "email", "query.query": "query", "query.version": "version",
+               "query.resource_ids": "resource_ids", "query.slug_or_doi": "query"}
 FORMAT_NAMES = {"csv": "CSV", "tsv": "TSV", "jsonl": "JSON Lines", "parquet": "Parquet",
                 "xlsx": "Excel (.xlsx)", "dwca": "Darwin Core Archive"}
 
@@ -43,7 +48,7 @@ def form_request(form: dict[str, str]) -> DownloadRequest:
     version: int | None = None
     text = form.get("version", "").strip()
     if text:
-        if not text.isdigit():
+        if not (text.isascii() and text.isdigit()) or len(text) > MAX_VERSION_DIGITS:
             raise Invalid("must be a whole number of milliseconds", field="version")
         version = int(text)
     ids = [p.strip() for p in form.get("resource_ids", "").split(",") if p.strip()]
@@ -58,10 +63,25 @@ def form_request(form: dict[str, str]) -> DownloadRequest:
             notifier,
         )
     except Invalid as exc:
-        # The form's fields are flat: name them as the form does.
-        field = {"file.format": "format", "notifier.type_args.emails": "email",
-                 "query.query": "query"}.get(exc.field or "", exc.field)
-        raise Invalid(exc.message, field=field) from exc
+        raise form_error(exc) from exc
+
+
+def form_error(exc: ServiceError) -> ServiceError:
+    """``exc`` naming the form's field rather than the API's JSON path."""
+    return type(exc)(exc.message, field=FORM_FIELDS.get(exc.field or "", exc.field))
+
+
+async def read_limited(request: Request, limit: int) -> bytes:
+    """The request's body, refused once it grows past ``limit`` bytes (never read whole)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isascii() and declared.isdigit() and int(declared) > limit:
+        raise Invalid("the form is too large", field="query")
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise Invalid("the form is too large", field="query")
+    return bytes(body)
 
 
 def create_download_router(templates: Jinja2Templates) -> APIRouter:
@@ -87,14 +107,16 @@ def create_download_router(templates: Jinja2Templates) -> APIRouter:
 
     @router.post("/download", include_in_schema=False)
     async def download_form(request: Request) -> Response:
-        body = await request.body()
         try:
-            if len(body) > MAX_FORM_BYTES:
-                raise Invalid("the form is too large", field="query")
+            body = await read_limited(request, MAX_FORM_BYTES)
             fields = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
             form = {k: v[-1] for k, v in fields.items()}
-            queued = await run_in_threadpool(
-                downloads.queue_download, request.app.state.portal, form_request(form))
+            parsed = form_request(form)
+            try:
+                queued = await run_in_threadpool(
+                    downloads.queue_download, request.app.state.portal, parsed)
+            except ServiceError as exc:
+                raise form_error(exc) from exc
         except ServiceError as exc:
             return error(request, exc)
         return RedirectResponse(f"/status/download/{queued.id}", status_code=303)
@@ -119,15 +141,8 @@ def create_download_router(templates: Jinja2Templates) -> APIRouter:
 
     @router.get("/downloads/{download_id}/{file_name}", include_in_schema=False)
     def download_file(request: Request, download_id: str, file_name: str) -> Response:
-        portal = request.app.state.portal
         try:
-            found = downloads.status(portal, download_id)
-            if found["status"] != "complete" or found["file_name"] != file_name:
-                raise NotFound("this download's file is not ready", field="id")
-            path = downloads.file_path(portal, download_id, file_name)
-            if not path.is_file():
-                raise NotFound("this download's file has been removed; request it again",
-                               field="id")
+            path = downloads.finished_file(request.app.state.portal, download_id, file_name)
         except ServiceError as exc:
             return error(request, exc)
         return FileResponse(path, media_type="application/zip", filename=file_name)
