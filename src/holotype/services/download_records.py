@@ -33,13 +33,22 @@ from holotype.services.search import View, matching_sql
 class RecordSet:
     path: Path
     fields: tuple[str, ...]  # every field of the resources, in order of first appearance
+    # the ``id_as_url`` transform: this field's values become ``url_prefix`` + the value quoted
+    # as one URL path segment (``<portal>/object/<id>``, the specimen's stable URI)
+    url_field: str | None = None
+    url_prefix: str = ""
 
     def rows(self, view: View, columns: Sequence[str]) -> str:
         """SELECT ``columns`` (expressions) of the view's records in the set, in id order."""
         ids = (f"SELECT _rid FROM read_parquet({literal(self.path)}) "
                f"WHERE _res = {literal(view.rid)}")
-        return (f"SELECT {', '.join(columns)} FROM {view.attached.records} "
-                f"WHERE _rid IN ({ids})")
+        source = view.attached.records
+        field = self.url_field
+        if field is not None and (field == "_id" or field in view.attached.columns):
+            value = ident(field)
+            source = (f"(SELECT * REPLACE ({literal(self.url_prefix)} || url_encode({value}) "
+                      f"AS {value}) FROM {source})")
+        return f"SELECT {', '.join(columns)} FROM {source} WHERE _rid IN ({ids})"
 
 
 def fields_of(views: Sequence[View]) -> list[str]:

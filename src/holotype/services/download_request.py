@@ -82,6 +82,27 @@ def _object(value: Any, name: str) -> Mapping[str, Any]:
     return value
 
 
+def _transform(value: Any) -> dict[str, Any]:
+    """The NHM download transforms: only ``id_as_url`` ({"field": name}) exists."""
+    transform = dict(_object(value, "file.transform"))
+    unknown = sorted(set(transform) - {"id_as_url"})
+    if unknown:
+        raise Invalid(f"unknown transform(s) {', '.join(unknown)}; the one available is "
+                      "id_as_url", field="file.transform")
+    if "id_as_url" not in transform:
+        return {}
+    spec = dict(_object(transform["id_as_url"], "file.transform.id_as_url"))
+    extra = sorted(set(spec) - {"field"})
+    if extra:
+        raise Invalid(f"unknown option(s) {', '.join(extra)}; id_as_url takes 'field'",
+                      field="file.transform.id_as_url")
+    field = spec.get("field")
+    if not isinstance(field, str) or not field.strip() or "\x00" in field:
+        raise Invalid("name the field whose ids become links, e.g. occurrenceID",
+                      field="file.transform.id_as_url.field")
+    return {"id_as_url": {"field": field}}
+
+
 def _bool(value: Any, default: bool, name: str) -> bool:
     if value is None:
         return default
@@ -107,10 +128,7 @@ def parse_file(value: Any) -> FileOptions:
                       field="file.format_args")
     for name, option in args.items():
         _bool(option, False, f"file.format_args.{name}")
-    transform = dict(_object(raw.get("transform"), "file.transform"))
-    if transform:
-        raise Invalid(f"unknown transform(s) {', '.join(sorted(transform))}; none are "
-                      "available yet", field="file.transform")
+    transform = _transform(raw.get("transform"))
     return FileOptions(
         fmt, args,
         _bool(raw.get("separate_files"), True, "file.separate_files"),

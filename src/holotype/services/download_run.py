@@ -12,6 +12,7 @@ import json
 import logging
 import shutil
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -97,6 +98,10 @@ def run_download(portal: Portal, claim: Claim, beat: Heartbeat) -> None:
     try:
         views = _views(portal, pins)
         records = record_set(portal, views, request["query"], records_key)
+        as_url = request["file"].get("transform", {}).get("id_as_url")
+        if as_url:
+            records = replace(records, url_field=as_url["field"],
+                              url_prefix=f"{portal.settings.base_url}/object/")
         beat.check()
         with export_connection(portal, views) as cursor:
             final, size = _write(portal, claim, beat, request, views, records, cursor, work)

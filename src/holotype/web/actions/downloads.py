@@ -36,7 +36,7 @@ QUERY = obj(
 FILE = obj(
     f"How to write it: {{format ({', '.join(FORMATS)}), format_args (csv/tsv: "
     "neutralise_formulas), separate_files (default true: one file per resource), "
-    "ignore_empty_fields (default true), transform (none available yet)}."
+    "ignore_empty_fields (default true), transform (only id_as_url: {field: name})}."
 )
 NOTIFIER = obj(
     f"Who to tell when it is ready: {{type ({', '.join(NOTIFIERS)}), type_args ({{emails: "
