@@ -12,6 +12,7 @@ import duckdb
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from holotype.catalog.changes import change_counter
 from holotype.catalog.db import make_engine, make_session_factory, upgrade
 from holotype.config import Settings
 from holotype.engine import connect
@@ -22,6 +23,7 @@ from holotype.index.layout import prune_indexes
 from holotype.ingest.source import Limits
 from holotype.locking import writer_lock
 from holotype.query.areas import AreaCatalogue
+from holotype.services.visible import SearchableCache
 from holotype.store.commit import Progress
 from holotype.store.store import RecordStore
 
@@ -51,6 +53,7 @@ class Portal:
     store: RecordStore
     _engine: SearchEngine | None = field(default=None, repr=False)
     _areas: AreaCatalogue | None = field(default=None, repr=False)
+    _searchable: SearchableCache | None = field(default=None, repr=False)
 
     @classmethod
     def open(cls, settings: Settings, *, migrate: bool = True) -> Portal:
@@ -82,6 +85,13 @@ class Portal:
         if self._areas is None:
             self._areas = AreaCatalogue(self.settings.geo_areas_dir)
         return self._areas
+
+    @property
+    def searchable_cache(self) -> SearchableCache:
+        """Which resources searches may read, cached until the catalogue changes."""
+        if self._searchable is None:
+            self._searchable = SearchableCache(change_counter(self.engine))
+        return self._searchable
 
     @property
     def index_dir(self) -> Path:
@@ -143,4 +153,6 @@ class Portal:
         if self._engine is not None:
             self._engine.close()
             self._engine = None
+        if self._searchable is not None and self._searchable.changes is not None:
+            self._searchable.changes.close()
         self.engine.dispose()

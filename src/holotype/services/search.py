@@ -19,7 +19,6 @@ from holotype.index.target import IndexTarget
 from holotype.query.area_sql import AreaRegistry
 from holotype.query.areas import AreaCatalogue
 from holotype.query.compile import compile_filter
-from holotype.services import visible
 from holotype.services.context import Portal
 from holotype.services.errors import ServiceError
 
@@ -67,8 +66,7 @@ class View:
 
 def searchable_resources(portal: Portal, resource_ids: Sequence[str] | None) -> list[ResourceInfo]:
     """The record resources to search: those named, or every visible one when none are named."""
-    with portal.session() as session:
-        return visible.searchable(session, resource_ids)
+    return portal.searchable_cache.get(portal.session, resource_ids)
 
 
 def views(portal: Portal, resources: list[ResourceInfo], version: int | None) -> list[View]:

@@ -7,11 +7,14 @@ everything they hold.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 
 from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
+from holotype.catalog.changes import ChangeCounter
 from holotype.catalog.models import Dataset, Resource, ResourceKind, Visibility
 from holotype.catalog.snapshots import ResourceInfo
 from holotype.services.errors import Invalid, NotFound
@@ -53,3 +56,39 @@ def searchable(session: Session, refs: Sequence[str] | None) -> list[ResourceInf
             raise Invalid(f"resource {ref!r} holds a file, not records", field="resource_id")
         result.append(named[0])
     return result
+
+
+class SearchableCache:
+    """:func:`searchable` answers, kept until the catalogue changes (never across a commit,
+    so a dataset made private is invisible from the next search on). Without a change counter
+    (PostgreSQL) nothing is kept. Errors are not kept either."""
+
+    LIMIT = 1_000  # distinct requests kept; more and the cache starts afresh
+
+    def __init__(self, changes: ChangeCounter | None) -> None:
+        self.changes = changes
+        self._lock = threading.Lock()
+        self._seen: int | None = None
+        self._answers: dict[tuple[str, ...], list[ResourceInfo]] = {}
+
+    def get(
+        self, session: Callable[[], AbstractContextManager[Session]], refs: Sequence[str] | None
+    ) -> list[ResourceInfo]:
+        if self.changes is None:
+            with session() as opened:
+                return searchable(opened, refs)
+        # Read the counter before the catalogue: an answer computed across a commit is kept
+        # under the older value, which the next call no longer matches.
+        version = self.changes.value()
+        key = tuple(refs or ())
+        with self._lock:
+            if version != self._seen or len(self._answers) >= self.LIMIT:
+                self._answers, self._seen = {}, version
+            found = self._answers.get(key)
+        if found is None:
+            with session() as opened:
+                found = searchable(opened, refs)
+            with self._lock:
+                if self._seen == version:
+                    self._answers[key] = found
+        return list(found)

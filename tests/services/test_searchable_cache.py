@@ -1,0 +1,82 @@
+"""Which resources a search may read is cached until the catalogue changes, and never longer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from holotype.config import load_settings
+from holotype.services import catalogue, search, visible
+from holotype.services.context import Portal
+from holotype.services.errors import NotFound
+
+
+@pytest.fixture
+def portal(tmp_path: Path) -> Iterator[Portal]:
+    opened = Portal.open(load_settings(data_dir=tmp_path / "site"))
+    with opened.session() as session:
+        catalogue.create_dataset(session, slug="birds", title="Birds", licence="CC0-1.0")
+        catalogue.create_resource(session, "birds", slug="skins", name="Skins")
+    yield opened
+    opened.close()
+
+
+def counting(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    calls: list[int] = []
+    real = visible.searchable
+
+    def counted(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(visible, "searchable", counted)
+    return calls
+
+
+def test_answers_are_kept_until_a_commit(portal: Portal, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = counting(monkeypatch)
+    first = search.searchable_resources(portal, ["birds/skins"])
+    assert search.searchable_resources(portal, ["birds/skins"]) == first
+    assert search.searchable_resources(portal, None) == first
+    assert len(calls) == 2  # one per distinct request
+    with portal.session() as session:
+        catalogue.update_dataset(session, "birds", title="Birds of the world")
+    search.searchable_resources(portal, ["birds/skins"])
+    assert len(calls) == 3
+
+
+@pytest.mark.parametrize("elsewhere", [False, True], ids=["same-process", "other-portal"])
+def test_a_dataset_made_private_is_invisible_at_once(
+    portal: Portal, tmp_path: Path, elsewhere: bool
+) -> None:
+    assert [r.slug for r in search.searchable_resources(portal, None)] == ["skins"]
+    other = Portal.open(portal.settings) if elsewhere else portal
+    try:
+        with other.session() as session:
+            catalogue.update_dataset(session, "birds", visibility="private")
+    finally:
+        if elsewhere:
+            other.close()
+    assert search.searchable_resources(portal, None) == []
+    with pytest.raises(NotFound):
+        search.searchable_resources(portal, ["birds/skins"])
+
+
+def test_without_a_change_counter_nothing_is_kept(
+    portal: Portal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = visible.SearchableCache(None)  # as on PostgreSQL
+    calls = counting(monkeypatch)
+    for _ in range(3):
+        cache.get(portal.session, ["birds/skins"])
+    assert len(calls) == 3
+
+
+def test_errors_are_not_kept(portal: Portal) -> None:
+    with pytest.raises(NotFound):
+        search.searchable_resources(portal, ["birds/none"])
+    with portal.session() as session:
+        catalogue.create_resource(session, "birds", slug="none", name="Now it exists")
+    assert [r.slug for r in search.searchable_resources(portal, ["birds/none"])] == ["none"]
