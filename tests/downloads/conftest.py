@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import func, select
 
+from holotype.catalog.downloads import DownloadJob
 from holotype.config import Settings, load_settings
 from holotype.services import catalogue, downloads
 from holotype.services.context import Portal
@@ -131,6 +133,16 @@ def queue(portal: Portal, fmt: str = "csv", query: dict[str, Any] | None = None,
     file = {"format": fmt, **extra.pop("file", {})}
     request = parse_request({"query": query or {}, **extra}, file, extra.pop("notifier", None))
     return downloads.queue_download(portal, request).id
+
+
+def count_jobs(site: Site) -> int:
+    """Download jobs in the site's catalogue (read through a portal of its own)."""
+    portal = site.portal()
+    try:
+        with portal.session() as session:
+            return int(session.scalar(select(func.count()).select_from(DownloadJob)) or 0)
+    finally:
+        portal.close()
 
 
 def drain(portal: Portal) -> None:

@@ -9,13 +9,11 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
 
-from holotype.catalog.downloads import DownloadJob
 from holotype.services.context import Portal
 from holotype.services.download_request import MAX_RESOURCE_IDS
 from holotype.web.app import create_app
-from tests.downloads.conftest import MEDIA, Site, drain, finished_zip, queue
+from tests.downloads.conftest import MEDIA, Site, count_jobs, drain, finished_zip, queue
 
 ACTION = "/api/3/action/vds_download_queue"
 
@@ -25,14 +23,6 @@ def client(site: Site) -> Iterator[TestClient]:
     with TestClient(create_app(site.settings), raise_server_exceptions=False) as test_client:
         yield test_client
 
-
-def _jobs(site: Site) -> int:
-    portal = site.portal()
-    try:
-        with portal.session() as session:
-            return int(session.scalar(select(func.count()).select_from(DownloadJob)) or 0)
-    finally:
-        portal.close()
 
 
 def _webhook(url: str) -> dict[str, Any]:
@@ -59,7 +49,7 @@ def test_odd_values_are_refused_naming_the_field(client: TestClient, site: Site,
     response = client.post(ACTION, json=body)
     assert response.status_code == 400, response.text
     assert field in response.json()["error"], response.text
-    assert _jobs(site) == 0
+    assert count_jobs(site) == 0
 
 
 def test_an_unknown_resource_names_the_download_field(client: TestClient, site: Site) -> None:
@@ -67,7 +57,7 @@ def test_an_unknown_resource_names_the_download_field(client: TestClient, site: 
                                          "query": {"resource_ids": [MEDIA, "nope"]}})
     assert response.status_code == 404
     assert "query.resource_ids" in response.json()["error"], response.text
-    assert _jobs(site) == 0
+    assert count_jobs(site) == 0
 
 
 def _form_error(response: Any) -> str:
@@ -88,7 +78,7 @@ def test_the_form_names_its_own_fields(client: TestClient, site: Site, form: dic
     response = client.post("/download", data=form, follow_redirects=False)
     assert response.status_code in (400, 404), response.text
     assert _form_error(response).startswith(f"{field}: "), _form_error(response)
-    assert _jobs(site) == 0
+    assert count_jobs(site) == 0
 
 
 def test_a_huge_form_is_refused_without_reading_it_whole(client: TestClient,
@@ -102,7 +92,7 @@ def test_a_huge_form_is_refused_without_reading_it_whole(client: TestClient,
                            headers={"content-type": "application/x-www-form-urlencoded"})
     assert response.status_code == 400
     assert "too large" in _form_error(response)
-    assert _jobs(site) == 0
+    assert count_jobs(site) == 0
 
 
 def test_a_resource_named_twice_is_downloaded_once(portal: Portal, site: Site) -> None:

@@ -7,13 +7,11 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
 
-from holotype.catalog.downloads import DownloadJob
 from holotype.services import downloads
 from holotype.services.context import Portal
 from holotype.web.app import create_app
-from tests.downloads.conftest import MEDIA, PRIVATE, Site, copy_site
+from tests.downloads.conftest import MEDIA, PRIVATE, Site, copy_site, count_jobs
 
 ACTION = "/api/3/action/vds_download_queue"
 
@@ -23,14 +21,6 @@ def client(site: Site) -> Iterator[TestClient]:
     with TestClient(create_app(site.settings)) as test_client:
         yield test_client
 
-
-def _jobs(site: Site) -> int:
-    portal = site.portal()
-    try:
-        with portal.session() as session:
-            return int(session.scalar(select(func.count()).select_from(DownloadJob)) or 0)
-    finally:
-        portal.close()
 
 
 BAD = [
@@ -87,7 +77,7 @@ def test_a_bad_request_names_the_field_and_queues_nothing(
     assert error["__type"] == "Validation Error"
     assert field in error, error
     assert words in " ".join(error[field]), error
-    assert _jobs(site) == 0
+    assert count_jobs(site) == 0
 
 
 @pytest.mark.parametrize("resource", [PRIVATE, "no-such/records", "demo-specimens/nothing"])
@@ -97,7 +87,7 @@ def test_private_or_unknown_resources_are_not_found(
     response = client.post(ACTION, json={"file": {"format": "csv"},
                                          "query": {"resource_ids": [resource]}})
     assert response.status_code == 404, response.text
-    assert _jobs(site) == 0
+    assert count_jobs(site) == 0
 
 
 def test_an_unknown_slug_is_not_found(client: TestClient, site: Site) -> None:
@@ -139,11 +129,11 @@ def test_xlsx_over_the_sheet_row_limit_is_refused_before_work_starts(
     assert response.status_code == 400
     message = " ".join(response.json()["error"]["file.format"])
     assert "at most 999 records" in message and "demo-specimens" in message
-    assert _jobs(site) == 0
+    assert count_jobs(site) == 0
     small = client.post(ACTION, json={"file": {"format": "xlsx"},
                                       "query": {"resource_ids": [MEDIA]}})
     assert small.status_code == 200
-    assert _jobs(site) == 1
+    assert count_jobs(site) == 1
 
 
 def test_the_real_sheet_limit_is_excels(portal: Portal) -> None:
@@ -159,7 +149,7 @@ def test_a_download_larger_than_the_limit_is_refused(base_site: Site, tmp_path: 
         ok = client.post(ACTION, json={"file": {"format": "csv"},
                                        "query": {"resource_ids": [MEDIA]}})
         assert ok.status_code == 200
-    assert _jobs(site) == 1
+    assert count_jobs(site) == 1
 
 
 def test_an_unknown_download_is_not_found(client: TestClient) -> None:
@@ -178,8 +168,8 @@ def test_a_bad_form_queues_nothing(client: TestClient, site: Site, form: dict[st
     response = client.post("/download", data=form, follow_redirects=False)
     assert response.status_code in (400, 404)
     assert response.headers["content-type"].startswith("text/html")
-    assert _jobs(site) == 0
+    assert count_jobs(site) == 0
     good = client.post("/download", data={"format": "csv", "resource_ids": MEDIA},
                        follow_redirects=False)
     assert good.status_code == 303
-    assert _jobs(site) == 1
+    assert count_jobs(site) == 1

@@ -30,6 +30,7 @@ from holotype.catalog.snapshots import DatasetInfo
 from holotype.engine import literal
 from holotype.services.download_formats import Member
 from holotype.services.parallel_deflate import open_member
+from holotype.store.manifest import fsync_dir
 
 CHUNK = 1 << 20
 
@@ -138,18 +139,10 @@ def write_zip(
         with part.open("rb") as handle:
             os.fsync(handle.fileno())
         os.replace(part, final)
-        _fsync_directory(final.parent)  # the rename itself survives a crash too
+        fsync_dir(final.parent)  # the rename itself survives a crash too
     finally:
         part.unlink(missing_ok=True)
     return final.stat().st_size
-
-
-def _fsync_directory(folder: Path) -> None:
-    descriptor = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
 
 
 def _member(archive: zipfile.ZipFile, arcname: str, level: int,
