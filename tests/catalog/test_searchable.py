@@ -32,12 +32,12 @@ def test_every_public_record_resource_when_none_are_named(
     assert searchable(session, []) == searchable(session, None)
 
 
-def test_named_resources_in_the_order_named_by_id_or_slug(
+def test_named_resources_once_each_in_the_order_named_by_id_or_slug(
     session: Session, resources: dict[str, str]
 ) -> None:
-    found = searchable(session, ["open/zeta", resources["open/alpha"], "open/zeta"])
-    assert [r.id for r in found] == [resources["open/zeta"], resources["open/alpha"],
-                                     resources["open/zeta"]]
+    found = searchable(session, ["open/zeta", resources["open/alpha"], "open/zeta",
+                                 resources["open/zeta"]])
+    assert [r.id for r in found] == [resources["open/zeta"], resources["open/alpha"]]
     assert found[0].dataset_slug == "open" and found[0].slug == "zeta"
 
 

@@ -248,3 +248,15 @@ def test_json_nested_beyond_reading_is_a_400(client: TestClient) -> None:
     deep = "[" * 5_000 + "]" * 5_000  # as much as a URL holds
     got = client.get("/api/3/action/vds_multi_count", params={"query": deep})
     assert got.status_code == 400 and got.json()["success"] is False
+
+
+def test_a_resource_named_twice_is_counted_once(client: TestClient, specimens: str) -> None:
+    query = {"search": "forest"}
+    once = call(client, "vds_multi_count", query=query, resource_ids=[specimens])
+    twice = call(client, "vds_multi_count", query=query,
+                 resource_ids=[specimens, specimens, "demo-specimens/records"])
+    assert twice["total"] == once["total"] > 0
+    page = call(client, "vds_multi_query", query=query, size=1000,
+                resource_ids=[specimens, specimens])
+    assert page["total"] == once["total"]
+    assert len({r["data"]["_id"] for r in page["records"]}) == len(page["records"])

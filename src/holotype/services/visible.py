@@ -21,7 +21,8 @@ from holotype.services.errors import Invalid, NotFound
 
 
 def searchable(session: Session, refs: Sequence[str] | None) -> list[ResourceInfo]:
-    """The resources named by id or ``dataset/resource`` slug, in the order named; or, when
+    """The resources named by id or ``dataset/resource`` slug, in the order first named (each
+    once, so that naming one twice does not count its records twice); or, when
     none are named, every record resource of every public dataset (by dataset, then resource
     slug). A private resource is not found, just like an unknown one; a file resource is
     refused."""
@@ -47,15 +48,15 @@ def searchable(session: Session, refs: Sequence[str] | None) -> list[ResourceInf
     for row in session.execute(query.where(or_(*conditions))).all():
         info = ResourceInfo(*row[:10])
         found[info.id] = found[f"{info.dataset_slug}/{info.slug}"] = (info, row[10])
-    result = []
+    result: dict[str, ResourceInfo] = {}  # each resource once, however often it is named
     for ref in refs:
         named = found.get(ref)
         if named is None or named[1] != Visibility.PUBLIC.value:
             raise NotFound(f"there is no resource {ref!r}", field="resource_id")
         if named[0].kind != ResourceKind.RECORDS.value:
             raise Invalid(f"resource {ref!r} holds a file, not records", field="resource_id")
-        result.append(named[0])
-    return result
+        result.setdefault(named[0].id, named[0])
+    return list(result.values())
 
 
 class SearchableCache:
