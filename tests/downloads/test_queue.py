@@ -13,6 +13,7 @@ from holotype.catalog.db import make_engine, make_session_factory, upgrade
 from holotype.catalog.downloads import DownloadJob
 from holotype.catalog.timestamps import utcnow
 from holotype.jobs import queue
+from holotype.jobs.worker import Worker
 
 
 @pytest.fixture
@@ -117,3 +118,18 @@ def test_a_dead_workers_job_is_queued_again_then_failed(
     assert job.reason is not None and "gave up after 2 attempts" in job.reason
     assert queue.retry(sessions, job_id)
     assert _job(sessions, job_id).status == "queued"
+
+
+def test_an_unexpected_error_fails_the_job_without_telling_its_insides(
+    sessions: sessionmaker[Session],
+) -> None:
+    (job_id,) = _add(sessions, 1)
+
+    def broken(_claim: queue.Claim, _beat: object) -> None:
+        raise OSError("cannot open /srv/secret/path/records.parquet")
+
+    assert Worker(sessions, broken).run_once()
+    job = _job(sessions, job_id)
+    assert job.status == "failed"
+    assert "internal error (OSError)" in (job.reason or "")
+    assert "/srv/secret" not in (job.reason or "") and job_id in (job.reason or "")

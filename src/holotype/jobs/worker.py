@@ -98,9 +98,10 @@ class Worker:
                 log.warning("download %s was taken from worker %s", claim.job_id, self.name)
             except Exception as exc:
                 message = getattr(exc, "message", None)  # a user-safe reason (ServiceError)
-                if message is None:
-                    log.exception("download %s failed", claim.job_id)
-                    message = f"internal error ({type(exc).__name__}: {exc})"
+                if message is None:  # details (paths, internals) go to the log, not the public
+                    log.exception("download %s failed", claim.job_id)  # status page
+                    message = (f"internal error ({type(exc).__name__}); the portal's log has "
+                               f"the details under download {claim.job_id}")
                 else:
                     log.warning("download %s failed: %s", claim.job_id, message)
                 queue.fail(self.sessions, claim, str(message))
