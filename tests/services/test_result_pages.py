@@ -12,6 +12,7 @@ import itertools
 import random
 import sqlite3
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -186,3 +187,13 @@ def test_few_matches_answer_exactly_as_the_grouped_query(
         for threshold in (0, 8):
             monkeypatch.setattr(few_results, "FEW", threshold)
             assert results.run(portal, views, request) == few, threshold
+
+
+def test_row_files_are_read_from_many_threads_with_few_connections(portal: Portal) -> None:
+    views = search.views(portal, search.searchable_resources(portal, BOTH), None)
+    rows = views[0].attached.rows
+    expected = rows.in_id_order(views[0].version, 50)
+    with ThreadPoolExecutor(16) as pool:
+        got = list(pool.map(lambda _i: rows.in_id_order(views[0].version, 50), range(200)))
+    assert all(g == expected for g in got)
+    assert len(rows._idle) <= rows.KEEP

@@ -100,9 +100,13 @@ class SearchEngine:
         kept = [*self._attached.get(resource_id, []), attached]
         while len(kept) > KEEP_ATTACHED:
             old = kept.pop(0)
-            self._con.execute(f"DETACH {ident(old.alias)}")  # its row file closes with it
+            self._con.execute(f"DETACH {ident(old.alias)}")
+            old.rows.close()  # idle connections only: a request still reading keeps its own
         self._attached[resource_id] = kept
         return attached
 
     def close(self) -> None:
+        for kept in self._attached.values():
+            for attached in kept:
+                attached.rows.close()
         self._con.close()

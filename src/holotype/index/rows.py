@@ -20,7 +20,8 @@ import shutil
 import sqlite3
 import threading
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -120,20 +121,36 @@ def _close_ranges(
 
 
 class RowStore:
-    """Reads one row file; safe to share between threads (one connection per thread)."""
+    """Reads one row file; safe to share between threads.
+
+    Connections are pooled (at most ``KEEP`` idle ones), not kept per thread: a server has many
+    threads and many row files, and file handles are finite."""
+
+    KEEP = 4
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._local = threading.local()
-        self.columns = _columns_of(self._connection())
+        self._lock = threading.Lock()
+        self._idle: list[sqlite3.Connection] = []
+        with self._connection() as con:
+            self.columns = _columns_of(con)
 
-    def _connection(self) -> sqlite3.Connection:
-        con: sqlite3.Connection | None = getattr(self._local, "con", None)
+    @contextmanager
+    def _connection(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            con = self._idle.pop() if self._idle else None
         if con is None:
             uri = f"file:{self.path}?mode=ro&immutable=1"
             con = sqlite3.connect(uri, uri=True, check_same_thread=False)
-            self._local.con = con
-        return con
+        try:
+            yield con
+        finally:
+            with self._lock:
+                keep = len(self._idle) < self.KEEP
+                if keep:
+                    self._idle.append(con)
+            if not keep:
+                con.close()
 
     def _record(self, record_id: str, body: str) -> dict[str, Any]:
         values = json.loads(body)
@@ -144,14 +161,14 @@ class RowStore:
     def by_rid(self, rids: Sequence[int]) -> dict[int, dict[str, Any]]:
         """The records with these ``_rid``s (their non-null fields and ``_id``)."""
         found: dict[int, dict[str, Any]] = {}
-        con = self._connection()
-        for start in range(0, len(rids), 500):
-            chunk = [int(r) for r in rids[start:start + 500]]
-            marks = ", ".join("?" * len(chunk))
-            for rid, record_id, body in con.execute(
-                f"SELECT _rid, _id, body FROM records WHERE _rid IN ({marks})", chunk
-            ):
-                found[int(rid)] = self._record(record_id, body)
+        with self._connection() as con:
+            for start in range(0, len(rids), 500):
+                chunk = [int(r) for r in rids[start:start + 500]]
+                marks = ", ".join("?" * len(chunk))
+                for rid, record_id, body in con.execute(
+                    f"SELECT _rid, _id, body FROM records WHERE _rid IN ({marks})", chunk
+                ):
+                    found[int(rid)] = self._record(record_id, body)
         return found
 
     def in_id_order(
@@ -164,24 +181,27 @@ class RowStore:
         if after is not None:
             condition = f"AND _id {'>=' if inclusive else '>'} ? "
             params.append(after)
-        rows = self._connection().execute(
-            "SELECT _id, body FROM records INDEXED BY by_id WHERE _from <= ? AND _to > ? "
-            f"{condition}ORDER BY _id LIMIT ?",
-            [*params, int(limit)],
-        )
+        with self._connection() as con:
+            rows = con.execute(
+                "SELECT _id, body FROM records INDEXED BY by_id WHERE _from <= ? AND _to > ? "
+                f"{condition}ORDER BY _id LIMIT ?",
+                [*params, int(limit)],
+            ).fetchall()
         return [self._record(record_id, body) for record_id, body in rows]
 
     def versions(self, record_id: str) -> list[dict[str, Any]]:
         """Every stored version of one record, oldest first, with ``_from`` and ``_to``."""
-        rows = self._connection().execute(
-            "SELECT _from, _to, body FROM records INDEXED BY by_id WHERE _id = ? ORDER BY _from",
-            [record_id],
-        )
+        with self._connection() as con:
+            rows = con.execute(
+                "SELECT _from, _to, body FROM records INDEXED BY by_id WHERE _id = ? "
+                "ORDER BY _from",
+                [record_id],
+            ).fetchall()
         return [{"_from": start, "_to": end, **self._record(record_id, body)}
                 for start, end, body in rows]
 
     def close(self) -> None:
-        con = getattr(self._local, "con", None)
-        if con is not None:
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for con in idle:
             con.close()
-            self._local.con = None
