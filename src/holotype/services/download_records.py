@@ -96,7 +96,7 @@ def record_set(
 
 
 def present_fields(
-    portal: Portal, views: Sequence[View], records: RecordSet, whole: bool,
+    views: Sequence[View], records: RecordSet, whole: bool,
     cursor: duckdb.DuckDBPyConnection,
 ) -> dict[str, set[str]]:
     """Per resource id, the fields holding a value in at least one record of the set.

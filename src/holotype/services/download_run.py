@@ -135,7 +135,7 @@ def _write(
     def progress(written: int) -> None:
         beat.progress(written=written)
 
-    present = present_fields(portal, views, records, not request["query"], cursor)
+    present = present_fields(views, records, not request["query"], cursor)
     texts: dict[str, str] = {}
     generated = utcnow()
     credits = _credits(portal, pins)

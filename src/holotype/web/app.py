@@ -31,7 +31,6 @@ HERE = Path(__file__).parent
 def create_app(settings: Settings) -> FastAPI:
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.globals["site_name"] = settings.site_name
-    templates.env.filters["thousands"] = lambda n: f"{n:,}"
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

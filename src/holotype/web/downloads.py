@@ -27,6 +27,7 @@ from holotype.services import downloads
 from holotype.services.download_request import DownloadRequest, parse_request
 from holotype.services.download_workers import start_in_process
 from holotype.services.errors import Invalid, ServiceError
+from holotype.web.pages.render import wants_json
 
 MAX_FORM_BYTES = 1_000_000
 MAX_VERSION_DIGITS = 19  # a 64-bit millisecond timestamp
@@ -36,11 +37,6 @@ FORM_FIELDS = {"file.format": "format", "notifier.type_args.emails": "email",
                "query.resource_ids": "resource_ids", "query.slug_or_doi": "query"}
 FORMAT_NAMES = {"csv": "CSV", "tsv": "TSV", "jsonl": "JSON Lines", "parquet": "Parquet",
                 "xlsx": "Excel (.xlsx)", "dwca": "Darwin Core Archive"}
-
-
-def _wants_json(request: Request) -> bool:
-    accept = request.headers.get("accept", "")
-    return "application/json" in accept and "text/html" not in accept
 
 
 def form_request(form: dict[str, str]) -> DownloadRequest:
@@ -99,7 +95,7 @@ def create_download_router(templates: Jinja2Templates) -> APIRouter:
 
     def error(request: Request, exc: ServiceError) -> Response:
         message = f"{exc.field}: {exc.message}" if exc.field else exc.message
-        if _wants_json(request):
+        if wants_json(request):
             return JSONResponse({"error": {"message": exc.message, "field": exc.field}},
                                 status_code=exc.status)
         return templates.TemplateResponse(request, "error.html", {"message": message},
@@ -127,7 +123,7 @@ def create_download_router(templates: Jinja2Templates) -> APIRouter:
         except ServiceError as exc:
             return error(request, exc) if not as_json else JSONResponse(
                 {"error": {"message": exc.message, "field": exc.field}}, status_code=exc.status)
-        if as_json or _wants_json(request):
+        if as_json or wants_json(request):
             return JSONResponse(found)
         return templates.TemplateResponse(request, "download_status.html", _page(found))
 

@@ -78,7 +78,7 @@ def _fields_param(value: Any) -> list[str] | None:
     return [str(f) for f in value]
 
 
-def field_list(ctx: Context, view: search.View) -> list[dict[str, str]]:
+def field_list(view: search.View) -> list[dict[str, str]]:
     stats = view.stats
     return [{"id": "_id", "type": "string"}] + [
         {"id": name, "type": field_type(stats.get(name, {}))}
@@ -120,7 +120,7 @@ def datastore_search(ctx: Context, p: dict[str, Any]) -> dict[str, Any]:
         page = results.page(ctx.portal, views, request)
     result.update(
         records=[r["data"] for r in page.records],
-        fields=[f for f in field_list(ctx, view) if fields is None or f["id"] in fields
+        fields=[f for f in field_list(view) if fields is None or f["id"] in fields
                 or f["id"] == "_id"],
         after=page.after,
         version=view.version,

@@ -75,8 +75,9 @@ def compact_json(value: Any) -> str:
 
 
 def install(env: Environment) -> None:
-    """Filters the page templates use."""
+    """Filters the templates use (the pages', and the download and error pages they share
+    the environment with)."""
     env.filters["when"] = when
     env.filters["day"] = day
     env.filters["compact_json"] = compact_json
-    env.filters.setdefault("thousands", lambda n: f"{n:,}")
+    env.filters["thousands"] = lambda n: f"{n:,}"
