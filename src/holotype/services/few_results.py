@@ -16,9 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import duckdb
-
-from holotype.services.search import View, matching_sql
+from holotype.services.search import View
 
 FEW = 1_000
 
@@ -30,19 +28,6 @@ class Few:
     counts: dict[str, int]
     facets: dict[str, tuple[list[tuple[str, int]], int]]  # top values, others
     page: Placed
-
-
-def first_matches(
-    cur: duckdb.DuckDBPyConnection, views_: list[View], query: dict[str, Any]
-) -> tuple[list[tuple[str, int]], bool]:
-    """The first ``FEW + 1`` matches (resource id, ``_rid``) in (id, resource) order, and
-    whether that is all of them (at most ``FEW``); if not, they still hold the first page of
-    most searches."""
-    rows = cur.execute(
-        f"SELECT _res, _rid FROM ({matching_sql(views_, query, ['_rid'])}) "
-        f"ORDER BY _id, _res LIMIT {FEW + 1}"
-    ).fetchall()
-    return [(str(res), int(rid)) for res, rid in rows], len(rows) <= FEW
 
 
 def read(views_: list[View], placed: Sequence[tuple[str, int]]) -> Placed:
@@ -66,8 +51,8 @@ def answer_few(
     offset: int,
     size: int,
 ) -> Few:
-    """Counts, facets and the page of a search from all its ``matches`` (as
-    :func:`first_matches` gives them, at most ``FEW``)."""
+    """Counts, facets and the page of a search from all its ``matches`` (resource id,
+    ``_rid``) in (id, resource) order, at most ``FEW``."""
     counts = {v.rid: 0 for v in views_}
     for res, _rid in matches:
         counts[res] += 1

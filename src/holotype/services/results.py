@@ -20,9 +20,10 @@ from typing import Any
 import duckdb
 
 from holotype.engine import ident, literal
+from holotype.services import few_results
 from holotype.services.context import Portal
 from holotype.services.errors import Invalid
-from holotype.services.few_results import Placed, answer_few, first_matches, read
+from holotype.services.few_results import Placed, answer_few, read
 from holotype.services.search import View, matching_sql
 
 MAX_OFFSET = 10_000
@@ -107,8 +108,10 @@ def run(portal: Portal, views_: list[View], request: Request) -> Result:
     try:
         first: list[tuple[str, int]] = []
         if not request.sort and not _unfiltered(views_, request):
-            first, complete = first_matches(cur, views_, request.query)
-            if complete:
+            # the first FEW + 1 matches in page order: all of them when there are few, and
+            # otherwise the first page of most searches
+            first = _placed(cur, views_, Request(request.query, size=few_results.FEW + 1))
+            if len(first) <= few_results.FEW:
                 few = answer_few(
                     views_, first, facets=request.facets, limits=request.facet_limits,
                     default_limit=request.facet_default, offset=request.offset,
@@ -170,6 +173,13 @@ def _shaped(views_: list[View], request: Request, found: Placed) -> Page:
 def _filtered_page(
     cur: duckdb.DuckDBPyConnection, views_: list[View], request: Request
 ) -> Placed:
+    return read(views_, _placed(cur, views_, request))
+
+
+def _placed(
+    cur: duckdb.DuckDBPyConnection, views_: list[View], request: Request
+) -> list[tuple[str, int]]:
+    """(resource id, ``_rid``) of the page's records, in page order."""
     sort_columns = list(dict.fromkeys(name for name, _descending in request.sort))
     conditions = ""
     if request.after is not None:
@@ -190,7 +200,7 @@ def _filtered_page(
         "SELECT _res, _rid FROM (" + " UNION ALL ".join(f"({p})" for p in parts) + ") "
         f"ORDER BY {order} LIMIT {int(request.size)} OFFSET {int(request.offset)}"
     ).fetchall()
-    return read(views_, [(str(res), int(rid)) for res, rid in placed])
+    return [(str(res), int(rid)) for res, rid in placed]
 
 
 def _unfiltered_page(views_: list[View], request: Request) -> Placed:
