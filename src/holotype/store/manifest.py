@@ -116,6 +116,30 @@ class CorruptManifest(Exception):
     """A manifest that cannot be read: the store was damaged outside Holotype."""
 
 
+class ManifestCache:
+    """Manifests read once per file: a manifest is only ever replaced by renaming a new file
+    into place (see :func:`save`), so a file's inode, size and mtime identify its content and
+    one ``stat`` tells whether the parsed copy is still current. Safe to share between threads
+    (a lost race merely parses the file twice)."""
+
+    def __init__(self) -> None:
+        self._seen: dict[Path, tuple[tuple[int, int, int], Manifest]] = {}
+
+    def load(self, directory: Path, resource_id: str) -> Manifest:
+        path = directory / MANIFEST
+        try:
+            st = path.stat()
+        except FileNotFoundError:
+            return Manifest(resource_id=resource_id)
+        key = (st.st_ino, st.st_size, st.st_mtime_ns)
+        found = self._seen.get(path)
+        if found is not None and found[0] == key:
+            return found[1]
+        manifest = load(directory, resource_id)
+        self._seen[path] = (key, manifest)
+        return manifest
+
+
 def load(directory: Path, resource_id: str) -> Manifest:
     """The resource's manifest; an empty one when nothing was committed yet."""
     path = directory / MANIFEST

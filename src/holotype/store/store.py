@@ -27,14 +27,18 @@ Connect = Callable[[], duckdb.DuckDBPyConnection]
 class ResourceStore:
     """The records of one resource, at every version."""
 
-    def __init__(self, root: Path, resource_id: str, connect: Connect) -> None:
+    def __init__(
+        self, root: Path, resource_id: str, connect: Connect,
+        cache: manifests.ManifestCache | None = None,
+    ) -> None:
         self.root = root
         self.resource_id = resource_id
         self._connect = connect
+        self._cache = cache or manifests.ManifestCache()
 
     # -- reading -------------------------------------------------------------------------------
     def manifest(self) -> Manifest:
-        return manifests.load(self.root, self.resource_id)
+        return self._cache.load(self.root, self.resource_id)
 
     def versions(self) -> list[Version]:
         return self.manifest().versions
@@ -166,11 +170,12 @@ class RecordStore:
     def __init__(self, root: Path, connect: Connect) -> None:
         self.root = root
         self.connect = connect
+        self._manifests = manifests.ManifestCache()
 
     def resource(self, resource_id: str) -> ResourceStore:
         if not resource_id or "/" in resource_id or resource_id.startswith("."):
             raise ValueError(f"invalid resource id {resource_id!r}")
-        return ResourceStore(self.root / resource_id, resource_id, self.connect)
+        return ResourceStore(self.root / resource_id, resource_id, self.connect, self._manifests)
 
 
 def _sweep_orphans(root: Path, manifest: Manifest) -> None:
