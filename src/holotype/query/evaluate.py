@@ -1,23 +1,22 @@
-"""A brute-force evaluator of v1.0.0 queries over rows held in Python, for differential tests.
+"""Evaluating v1.0.0 queries in Python, one record at a time.
 
-Written from docs/query-language.md, independently of the SQL compiler: it shares only the
-Python tokenizer (which test_tokens checks against the SQL one, code point by code point).
+The second implementation of the language beside the SQL compiler, written from
+docs/query-language.md independently of it (it shares only the Python tokenizer, which
+test_tokens checks against the SQL one code point by code point). The differential tests hold
+the two to the same answers on random queries and records; the search service uses this one to
+answer searches whose words only a handful of records hold (see ``services.posted``).
 """
 
 from __future__ import annotations
 
-import json
 import math
 import re
-import string
-from collections.abc import Mapping
-from functools import cache
-from pathlib import Path
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from typing import Any
 
-from shapely.geometry import Point, Polygon, shape
+from shapely.geometry import Point, Polygon
 
-from holotype.query import tokenize
+from holotype.query.tokens import tokenize
 
 Row = Mapping[str, str | None]
 _NUMBER = re.compile(
@@ -25,25 +24,42 @@ _NUMBER = re.compile(
 )
 _UNITS = {"mi": 1609.344, "yd": 0.9144, "ft": 0.3048, "in": 0.0254, "km": 1000.0, "m": 1.0,
           "cm": 0.01, "mm": 0.001, "nmi": 1852.0}  # fmt: skip
-_FILES = {
-    "country": ("50m-admin-0-countries-v4.1.0.geojson", ("NAME_EN", "NAME")),
-    "marine": ("50m-marine-regions-v4.1.0.geojson", ("name",)),
-    "geography": ("50m-geography-regions-v4.1.0.geojson", ("name_en", "name")),
-}
+NamedShapes = Callable[[str, str], Sequence[Any]]  # (kind, name) -> shapely geometries
 
 
-class Brute:
-    """Evaluates queries on rows whose values are text (or None); '' counts as no value."""
+class Evaluator:
+    """Evaluates queries on rows whose values are text (or None); '' counts as no value.
 
-    def __init__(self, fields: list[str], lat: str, lon: str, geojson: Path | None = None):
-        self.fields, self.lat, self.lon, self.geojson = fields, lat, lon, geojson
+    ``fields`` are the record's fields (any other holds no value), ``lat`` and ``lon`` the
+    fields of its geo point. ``numbers``, when given, are the only fields read as numbers (the
+    search index parses only fields that ever held a number). ``named`` resolves
+    ``geo_named_area`` names; without it such a query cannot be evaluated (see ``kinds``).
+    """
 
-    def matches(self, query: dict[str, Any], row: Row) -> bool:
-        if "search" in query and not self._everywhere(tokenize(query["search"]), row):
+    def __init__(
+        self,
+        fields: Collection[str],
+        lat: str,
+        lon: str,
+        named: NamedShapes | None = None,
+        *,
+        numbers: Collection[str] | None = None,
+    ) -> None:
+        self.fields = frozenset(fields)
+        self.lat, self.lon, self.named = lat, lon, named
+        self.numbers = None if numbers is None else frozenset(numbers)
+        self._polygons: dict[int, tuple[Any, list[Polygon]]] = {}
+
+    def matches(self, query: Mapping[str, Any], row: Row) -> bool:
+        if "search" in query and not self.everywhere(tokenize(query["search"]), row):
             return False
-        return "filters" not in query or self._member(query["filters"], row)
+        return "filters" not in query or self.member(query["filters"], row)
 
-    def _member(self, member: dict[str, Any], row: Row) -> bool:
+    def member(self, member: Mapping[str, Any], row: Row) -> bool:
+        """Whether the group or term ``member`` matches ``row``."""
+        return self._member(member, row)
+
+    def _member(self, member: Mapping[str, Any], row: Row) -> bool:
         ((kind, arg),) = member.items()
         if kind == "and":
             return all(self._member(m, row) for m in arg)
@@ -60,19 +76,19 @@ class Brute:
         return value if value else None
 
     def _number(self, row: Row, field: str) -> float | None:
-        value = self._value(row, field)
-        if value is None or not _NUMBER.fullmatch(value):
+        if self.numbers is not None and field not in self.numbers:
             return None
-        number = float(value)
-        return number if math.isfinite(number) else None
+        value = self._value(row, field)
+        return _number(value)
 
     def _point(self, row: Row) -> tuple[float, float] | None:
-        lat, lon = self._number(row, self.lat), self._number(row, self.lon)
+        lat, lon = _number(self._value(row, self.lat)), _number(self._value(row, self.lon))
         if lat is None or lon is None or not (-90 <= lat <= 90 and -180 <= lon <= 180):
             return None
         return lat, lon
 
-    def _everywhere(self, words: list[str], row: Row) -> bool:
+    def everywhere(self, words: list[str], row: Row) -> bool:
+        """Every word is a token of one of the row's fields."""
         tokens = {t for f in self.fields for t in tokenize(row.get(f) or "")}
         return all(w in tokens for w in words)
 
@@ -84,7 +100,7 @@ class Brute:
     def _string_contains(self, term: dict[str, Any], row: Row) -> bool:
         words = tokenize(term["value"])
         if not term["fields"]:
-            return self._everywhere(words, row)
+            return self.everywhere(words, row)
         values = [self._value(row, f) for f in term["fields"]]
         return any(v is not None and set(words) <= set(tokenize(v)) for v in values)
 
@@ -123,8 +139,12 @@ class Brute:
         point = self._point(row)
         if point is None:
             return False
+        found = self._polygons.get(id(coordinates))
+        if found is None or found[0] is not coordinates:  # once per term, not once per row
+            found = coordinates, [Polygon(rings[0], rings[1:]) for rings in coordinates]
+            self._polygons[id(coordinates)] = found
+        polygons = found[1]
         location = Point(point[1], point[0])
-        polygons = [Polygon(rings[0], rings[1:]) for rings in coordinates]
         return any(p.covers(location) for p in polygons)
 
     def _geo_named_area(self, term: dict[str, Any], row: Row) -> bool:
@@ -132,14 +152,15 @@ class Brute:
         if point is None:
             return False
         ((kind, name),) = term.items()
-        assert self.geojson is not None
-        return any(
-            s.covers(Point(point[1], point[0])) for s in named_shapes(self.geojson, kind, name)
-        )
+        if self.named is None:
+            raise LookupError("named areas are not available to this evaluator")
+        return any(s.covers(Point(point[1], point[0])) for s in self.named(kind, name))
 
 
 def simple_lower(text: str) -> str:
     """Lowercase code point by code point (no final sigma; İ → i)."""
+    if text.isascii():
+        return text.lower()
     return "".join("i" if c == "İ" else c.lower() for c in text)
 
 
@@ -152,14 +173,17 @@ def haversine(a: tuple[float, float], b: tuple[float, float]) -> float:
     return (2.0 * 6371008.8) * math.asin(min(1.0, math.sqrt(h)))
 
 
-@cache
-def named_shapes(directory: Path, kind: str, name: str) -> list[Any]:
-    file, keys = _FILES[kind]
-    features = json.loads((directory / file).read_text(encoding="utf-8"))["features"]
-    found = []
-    for feature in features:
-        props = feature["properties"]
-        label = next((props[k] for k in keys if props.get(k)), None)
-        if label and string.capwords(label) == name:
-            found.append(shape(feature["geometry"]))
-    return found
+def _number(value: str | None) -> float | None:
+    if value is None or not _NUMBER.fullmatch(value):
+        return None
+    number = float(value)
+    return number if math.isfinite(number) else None
+
+
+def kinds(member: Mapping[str, Any]) -> Iterator[str]:
+    """The names of the groups and terms in ``member``, nested ones included."""
+    ((kind, arg),) = member.items()
+    yield kind
+    if kind in ("and", "or", "not"):
+        for m in arg:
+            yield from kinds(m)
