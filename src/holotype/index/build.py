@@ -256,6 +256,7 @@ def build_index(
             rows_tmp = build_rows(
                 con, rows_path(root, target.version), columns,
                 base=rows_path(root, base) if base is not None else None, first=first, ends=ends,
+                geo_fields=geo_fields,
             )
         finally:
             con.close()

@@ -26,8 +26,10 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import orjson
 
 from holotype.engine import ident, literal
+from holotype.index.postings import Posting, read_postings, write_postings
 
 BATCH = 20_000
 
@@ -40,9 +42,13 @@ def _connect_for_writing(path: Path) -> sqlite3.Connection:
     return con
 
 
-def _columns_of(con: sqlite3.Connection) -> list[str]:
-    row = con.execute("SELECT value FROM meta WHERE key = 'columns'").fetchone()
+def _meta(con: sqlite3.Connection, key: str) -> list[str]:
+    row = con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
     return list(json.loads(row[0])) if row else []
+
+
+def _columns_of(con: sqlite3.Connection) -> list[str]:
+    return _meta(con, "columns")
 
 
 def build_rows(
@@ -53,12 +59,14 @@ def build_rows(
     base: Path | None,
     first: int,
     ends: Iterable[Path],
+    geo_fields: tuple[str, str],
 ) -> Path:
     """Write the row file for the index open on ``index`` and return its temporary path.
 
     With ``base`` (the previous version's row file), copy it, add the rows after ``_rid``
-    ``first`` and close the ranges the ``ends`` files close; otherwise write every row. The
-    caller renames the result to ``path`` once its index file is complete.
+    ``first`` and close the ranges the ``ends`` files close; otherwise write every row. Either
+    way, write the postings (see ``postings``) and the fields of the geo point. The caller
+    renames the result to ``path`` once its index file is complete.
     """
     tmp = path.with_name(f".{path.name}-{uuid.uuid4().hex[:8]}.tmp")
     try:
@@ -83,8 +91,10 @@ def build_rows(
             _copy_rows(index, con, columns, first)
             if old is not None:
                 _close_ranges(index, con, ends)
-            con.execute("INSERT OR REPLACE INTO meta VALUES ('columns', ?)",
-                        [json.dumps(list(columns))])
+            write_postings(index, con, first=first, fresh=old is None)
+            con.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                            [("columns", json.dumps(list(columns))),
+                             ("geo", json.dumps(list(geo_fields)))])
             con.execute("COMMIT")
             if old is None:
                 con.execute("CREATE INDEX by_id ON records (_id, _from)")
@@ -134,6 +144,8 @@ class RowStore:
         self._idle: list[sqlite3.Connection] = []
         with self._connection() as con:
             self.columns = _columns_of(con)
+            lat, lon = _meta(con, "geo")
+        self.geo_fields = (lat, lon)  # the fields the index read each record's point from
 
     @contextmanager
     def _connection(self) -> Iterator[sqlite3.Connection]:
@@ -153,10 +165,30 @@ class RowStore:
                 con.close()
 
     def _record(self, record_id: str, body: str) -> dict[str, Any]:
-        values = json.loads(body)
-        data: dict[str, Any] = {"_id": record_id}
-        data.update((c, v) for c, v in zip(self.columns, values, strict=False) if v is not None)
-        return data
+        values = orjson.loads(body)
+        pairs = zip(self.columns, values, strict=False)
+        return {"_id": record_id, **{c: v for c, v in pairs if v is not None}}
+
+    def postings(self, tokens: Iterable[str]) -> dict[str, Posting]:
+        """The posting entries of ``tokens`` (see ``postings``); tokens no record holds are
+        left out."""
+        with self._connection() as con:
+            return read_postings(con, tokens)
+
+    def current(self, rids: Iterable[int], version: int) -> list[tuple[int, dict[str, Any]]]:
+        """(``_rid``, record) of those of ``rids`` current at ``version``, in any order."""
+        wanted = sorted(set(rids))
+        found = []
+        with self._connection() as con:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start:start + 500]
+                marks = ", ".join("?" * len(chunk))
+                for rid, record_id, body in con.execute(
+                    f"SELECT _rid, _id, body FROM records WHERE _rid IN ({marks}) "
+                    "AND _from <= ? AND _to > ?", [*chunk, version, version]
+                ):
+                    found.append((int(rid), self._record(record_id, body)))
+        return found
 
     def by_rid(self, rids: Sequence[int]) -> dict[int, dict[str, Any]]:
         """The records with these ``_rid``s (their non-null fields and ``_id``)."""

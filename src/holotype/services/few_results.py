@@ -42,7 +42,7 @@ def read(views_: list[View], placed: Sequence[tuple[str, int]]) -> Placed:
 
 def answer_few(
     views_: list[View],
-    matches: list[tuple[str, int]],
+    matched: Placed,
     *,
     facets: Sequence[str],
     limits: dict[str, int],
@@ -51,12 +51,11 @@ def answer_few(
     offset: int,
     size: int,
 ) -> Few:
-    """Counts, facets and the page of a search from all its ``matches`` (resource id,
-    ``_rid``) in (id, resource) order, at most ``FEW``."""
+    """Counts, facets and the page of a search from all its ``matched`` records (resource id,
+    record) in (id, resource) order, at most ``FEW``."""
     counts = {v.rid: 0 for v in views_}
-    for res, _rid in matches:
+    for res, _record in matched:
         counts[res] += 1
-    matched = read(views_, matches)
     found = {}
     for name in dict.fromkeys(facets):
         tally = Counter(str(r[name]) for _res, r in matched if r.get(name) is not None)

@@ -20,7 +20,7 @@ from typing import Any
 import duckdb
 
 from holotype.engine import ident, literal
-from holotype.services import few_results
+from holotype.services import few_results, posted
 from holotype.services.context import Portal
 from holotype.services.errors import Invalid
 from holotype.services.few_results import Placed, answer_few, read
@@ -104,6 +104,10 @@ def _check(views_: list[View], request: Request) -> None:
 def run(portal: Portal, views_: list[View], request: Request) -> Result:
     """Counts per resource, facets and one page for ``request``."""
     _check(views_, request)
+    if not request.sort:
+        matched = posted.matches(views_, request.query)  # rare words: no DuckDB at all
+        if matched is not None:
+            return _few(views_, request, matched)
     cur = portal.search_engine.cursor()
     try:
         first: list[tuple[str, int]] = []
@@ -112,15 +116,7 @@ def run(portal: Portal, views_: list[View], request: Request) -> Result:
             # otherwise the first page of most searches
             first = _placed(cur, views_, Request(request.query, size=few_results.FEW + 1))
             if len(first) <= few_results.FEW:
-                few = answer_few(
-                    views_, first, facets=request.facets, limits=request.facet_limits,
-                    default_limit=request.facet_default, offset=request.offset,
-                    after=decode_after(request.after) if request.after is not None else None,
-                    size=request.size,
-                )
-                found = {name: Facet(values, others)
-                         for name, (values, others) in few.facets.items()}
-                return Result(few.counts, _shaped(views_, request, few.page), found)
+                return _few(views_, request, read(views_, first))
         counts, found = _counts_and_facets(cur, views_, request)
         end = request.offset + request.size
         if first and request.after is None and end <= len(first):
@@ -132,6 +128,18 @@ def run(portal: Portal, views_: list[View], request: Request) -> Result:
     return Result(counts, page_, found)
 
 
+def _few(views_: list[View], request: Request, matched: Placed) -> Result:
+    """The answer from every matching record, in page order."""
+    few = answer_few(
+        views_, matched, facets=request.facets, limits=request.facet_limits,
+        default_limit=request.facet_default, offset=request.offset,
+        after=decode_after(request.after) if request.after is not None else None,
+        size=request.size,
+    )
+    found = {name: Facet(values, others) for name, (values, others) in few.facets.items()}
+    return Result(few.counts, _shaped(views_, request, few.page), found)
+
+
 def _unfiltered(views_: list[View], request: Request) -> bool:
     return all(v.condition(request.query) == "TRUE" for v in views_)
 
@@ -139,6 +147,10 @@ def _unfiltered(views_: list[View], request: Request) -> bool:
 def page(portal: Portal, views_: list[View], request: Request) -> Page:
     """Only a page (no counts or facets)."""
     _check(views_, request)
+    if not request.sort:
+        matched = posted.matches(views_, request.query)
+        if matched is not None:
+            return _few(views_, request, matched).page
     cur = portal.search_engine.cursor()
     try:
         return _page(cur, views_, request)
@@ -158,12 +170,15 @@ def _page(cur: duckdb.DuckDBPyConnection, views_: list[View], request: Request) 
 
 def _shaped(views_: list[View], request: Request, found: Placed) -> Page:
     """The page's records with the fields asked for, and the cursor to the next page."""
-    wanted = [c for c in _columns(views_, request.fields) if c != "_id"]  # always returned
-    records: list[dict[str, Any]] = [
-        {"resource": res, "data": {"_id": data["_id"],
-                                   **{k: data[k] for k in wanted if data.get(k) is not None}}}
-        for res, data in found
-    ]
+    if request.fields:
+        wanted = [c for c in dict.fromkeys(request.fields) if c != "_id"]  # always returned
+        records: list[dict[str, Any]] = [
+            {"resource": res, "data": {"_id": data["_id"],
+                                       **{k: data[k] for k in wanted if data.get(k) is not None}}}
+            for res, data in found
+        ]
+    else:  # every field: the row store's records hold ``_id`` and their non-null fields
+        records = [{"resource": res, "data": data} for res, data in found]
     after = None
     if records and len(records) == request.size:
         after = encode_after(records[-1]["data"]["_id"], records[-1]["resource"])
@@ -264,14 +279,3 @@ def _counts_and_facets(
         present_total = entries[0][2] if entries else 0
         facets[name] = Facet(values, present_total - sum(n for _v, n in values))
     return counts, facets
-
-
-def _columns(views_: list[View], fields: Sequence[str] | None) -> list[str]:
-    if fields:
-        return list(dict.fromkeys(fields))
-    seen: dict[str, None] = {}
-    for view in views_:
-        seen.update(dict.fromkeys(view.attached.columns))
-    return list(seen)
-
-

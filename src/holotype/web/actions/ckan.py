@@ -166,7 +166,7 @@ def package_search(ctx: Context, p: dict[str, Any]) -> dict[str, Any]:
     key, _, direction = (p["sort"] or "metadata_modified desc").partition(" ")
     if key not in SORTS:
         raise ValidationError({"sort": [f"sort by one of {', '.join(sorted(SORTS))}"]})
-    found.sort(key=SORTS[key], reverse=direction.strip().lower() == "desc")  # type: ignore[arg-type]
+    found.sort(key=SORTS[key], reverse=direction.strip().lower() == "desc")  # type: ignore[arg-type, unused-ignore]
     page = found[p["start"] : p["start"] + p["rows"]]
     results = []
     for dataset in page:
