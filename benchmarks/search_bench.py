@@ -423,7 +423,8 @@ def print_table(result: dict[str, Any]) -> None:
     for name, build in result["builds"].items():
         cached = " (cached)" if build.get("cached") else ""
         sizes = {k: v for k, v in build.items() if k.endswith("bytes")}
-        times = {k: round(v, 1) for k, v in build.items() if k.endswith("_s")}
+        times = {k: [round(x, 1) for x in v] if isinstance(v, list) else round(v, 1)
+                 for k, v in build.items() if k.endswith("_s")}
         print(f"build {name}{cached}: {times} {sizes}")
     verdict = {True: "met", False: "NOT met", None: "n/a (no peers)"}
     print("targets: " + ", ".join(f"{k} {verdict[v]}" for k, v in result["met"].items()))
