@@ -119,6 +119,8 @@ def both_ways(portal: Portal, version: int | None, request: results.Request) -> 
     fast = results.run(portal, views, request)
     with mock.patch.object(posted, "matches", return_value=None):
         slow = results.run(portal, views, request)
+    assert results.count(portal, views, request.query) == search.count(
+        portal, views, request.query) == slow.counts
     return fast, slow
 
 
@@ -168,3 +170,35 @@ def test_a_cursor_walk_over_posted_matches(portal: Portal) -> None:
     fast, slow = both_ways(portal, None, results.Request(query, size=1000))
     assert seen == [(r["data"]["_id"], r["resource"]) for r in slow.page.records]
     assert fast == slow and len(seen) > 4
+
+
+def test_changing_the_geo_fields_rebuilds_the_index_from_scratch(tmp_path: Path) -> None:
+    """An index extended from one built with other geo fields would mix both in its points
+    (and the postings path would read points from the new fields only)."""
+    rows = [{"occurrenceID": f"occ-{i}", "locality": "kenya", "decimalLatitude": "1",
+             "decimalLongitude": "1", "lat": "50", "lon": "8"} for i in range(10)]
+    first = Portal.open(load_settings(data_dir=tmp_path / "site"))
+    with first.session() as session:
+        catalogue.create_dataset(session, slug="ds", title="Data", licence="CC-BY-4.0")
+        catalogue.create_resource(session, "ds", slug="res", name="R")
+    ingest(first, "ds/res", write(tmp_path / "a.csv", rows))
+    first.close()
+    other = Portal.open(load_settings(data_dir=tmp_path / "site", geo_fields=("lat", "lon")))
+    try:
+        more = [*rows, {**rows[0], "occurrenceID": "x"}]
+        ingest(other, "ds/res", write(tmp_path / "b.csv", more))
+        resource, _found = versions(other, "ds/res")
+        latest = indexed_versions(other.index_dir / resource.id)[-1]
+        with duckdb.connect(str(index_path(other.index_dir / resource.id, latest)),
+                            read_only=True) as index:
+            points = index.execute("SELECT DISTINCT _lat, _lon FROM records").fetchall()
+        assert points == [(50.0, 8.0)]
+        near = {"search": "kenya", "filters": {"and": [{"geo_point": {
+            "latitude": 50, "longitude": 8, "radius": 1, "radius_unit": "km"}}]}}
+        views = search.views(other, search.searchable_resources(other, ["ds/res"]), None)
+        fast = results.run(other, views, results.Request(near))
+        with mock.patch.object(posted, "matches", return_value=None):
+            assert results.run(other, views, results.Request(near)) == fast
+        assert fast.total == 11
+    finally:
+        other.close()

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sqlite3
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -174,17 +175,32 @@ def _apply_ends(con: duckdb.DuckDBPyConnection, ends: list[Path]) -> None:
 
 
 def _write_meta(
-    con: duckdb.DuckDBPyConnection, version: int, columns: list[str], numbers: list[str]
+    con: duckdb.DuckDBPyConnection, version: int, columns: list[str], numbers: list[str],
+    geo_fields: tuple[str, str],
 ) -> None:
     values = {
         "format": str(FORMAT),
         "version": str(version),
         "columns": json.dumps(columns),
         "numbers": json.dumps(numbers),
+        "geo": json.dumps(list(geo_fields)),
         "duckdb": duckdb.__version__,
     }
     con.execute("DELETE FROM meta")
     con.executemany("INSERT INTO meta VALUES (?, ?)", list(values.items()))
+
+
+def _geo_of(rows: Path) -> list[str] | None:
+    """The geo point fields an index was built with, from its row file's ``meta``."""
+    try:
+        con = sqlite3.connect(f"file:{rows}?mode=ro", uri=True)
+        try:
+            row = con.execute("SELECT value FROM meta WHERE key = 'geo'").fetchone()
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return None
+    return list(json.loads(row[0])) if row else None
 
 
 def build_index(
@@ -214,6 +230,8 @@ def build_index(
     numbers = numeric_fields(manifest, target)
     earlier = [v for v in indexed_versions(root) if v < target.version]
     base = earlier[-1] if earlier else None
+    if base is not None and _geo_of(rows_path(root, base)) != list(geo_fields):
+        base = None  # its points were read from other fields: start afresh
     tmp = root / f".{target.version}-{uuid.uuid4().hex[:8]}{INDEX_SUFFIX}.tmp"
     rows_tmp: Path | None = None
     try:
@@ -249,7 +267,7 @@ def build_index(
             say("closing ended versions")
             ends = ends_paths(store_root, new_versions)
             _apply_ends(con, ends)
-            _write_meta(con, target.version, columns, numbers)
+            _write_meta(con, target.version, columns, numbers, geo_fields)
             row = con.execute("SELECT count(*) FROM records").fetchone()
             con.execute("CHECKPOINT")
             say("writing the row store")

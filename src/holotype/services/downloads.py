@@ -27,7 +27,7 @@ from holotype.query.errors import AreasMissing, QueryError
 from holotype.query.normalise import canonical_json, normalise, query_hash
 from holotype.query.parse import parse
 from holotype.query.validate import validate
-from holotype.services import search, slugs
+from holotype.services import results, search, slugs
 from holotype.services.context import Portal
 from holotype.services.download_request import DownloadRequest, QueryPart
 from holotype.services.errors import Invalid, NotFound, ServiceError
@@ -92,7 +92,7 @@ def queue_download(portal: Portal, request: DownloadRequest) -> Queued:
     query = _read_query(portal, part.query)
     resources = _resources(portal, part.resource_ids)
     views = search.views(portal, resources, part.version)
-    counts = search.count(portal, views, query)
+    counts = results.count(portal, views, query)
     total = sum(counts.values())
     settings = portal.settings
     if total > settings.download_max_records:

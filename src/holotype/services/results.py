@@ -12,15 +12,15 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
+import orjson
 
 from holotype.engine import ident, literal
-from holotype.services import few_results, posted
+from holotype.services import few_results, posted, search
 from holotype.services.context import Portal
 from holotype.services.errors import Invalid
 from holotype.services.few_results import Placed, answer_few, read
@@ -68,14 +68,14 @@ class Result:
 
 
 def encode_after(record_id: str, resource_id: str) -> str:
-    raw = json.dumps([record_id, resource_id], separators=(",", ":")).encode()
+    raw = orjson.dumps([record_id, resource_id])
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
 def decode_after(token: str) -> tuple[str, str]:
     try:
         padded = token + "=" * (-len(token) % 4)
-        value = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        value = orjson.loads(base64.urlsafe_b64decode(padded.encode()))
         if (isinstance(value, list) and len(value) == 2
                 and all(isinstance(v, str) for v in value)):
             return value[0], value[1]
@@ -128,6 +128,17 @@ def run(portal: Portal, views_: list[View], request: Request) -> Result:
     return Result(counts, page_, found)
 
 
+def count(portal: Portal, views_: list[View], query: dict[str, Any]) -> dict[str, int]:
+    """Matching records per resource id: from the postings when the words are rare."""
+    matched = posted.matches(views_, query)
+    if matched is None:
+        return search.count(portal, views_, query)
+    counts = {v.rid: 0 for v in views_}
+    for res, _record in matched:
+        counts[res] += 1
+    return counts
+
+
 def _few(views_: list[View], request: Request, matched: Placed) -> Result:
     """The answer from every matching record, in page order."""
     few = answer_few(
@@ -151,6 +162,8 @@ def page(portal: Portal, views_: list[View], request: Request) -> Page:
         matched = posted.matches(views_, request.query)
         if matched is not None:
             return _few(views_, request, matched).page
+        if _unfiltered(views_, request):  # from the row store alone
+            return _shaped(views_, request, _unfiltered_page(views_, request))
     cur = portal.search_engine.cursor()
     try:
         return _page(cur, views_, request)
@@ -222,7 +235,7 @@ def _unfiltered_page(views_: list[View], request: Request) -> Placed:
     """Every record matches: merge each resource's rows in (id, resource) order."""
     limit = int(request.size) + int(request.offset)
     last = decode_after(request.after) if request.after is not None else None
-    merged: list[tuple[str, str, dict[str, Any]]] = []
+    merged: Placed = []
     for view in views_:
         if last is None:
             rows = view.attached.rows.in_id_order(view.version, limit)
@@ -230,9 +243,11 @@ def _unfiltered_page(views_: list[View], request: Request) -> Placed:
             rows = view.attached.rows.in_id_order(
                 view.version, limit, after=last[0], inclusive=view.rid > last[1]
             )
-        merged += [(data["_id"], view.rid, data) for data in rows]
-    merged.sort(key=lambda entry: (entry[0], entry[1]))
-    return [(res, data) for _id, res, data in merged[request.offset:limit]]
+        res = view.rid
+        merged += [(res, data) for data in rows]
+    if len(views_) > 1:  # each resource's rows are in id order already
+        merged.sort(key=lambda entry: (entry[1]["_id"], entry[0]))
+    return merged[request.offset:limit]
 
 
 def _counts_and_facets(

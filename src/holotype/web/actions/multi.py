@@ -35,7 +35,7 @@ def vds_multi_query(ctx: Context, p: dict[str, Any]) -> dict[str, Any]:
 
 def vds_multi_count(ctx: Context, p: dict[str, Any]) -> dict[str, Any]:
     query, views = _views(ctx, p)
-    counts = search.count(ctx.portal, views, query)
+    counts = results.count(ctx.portal, views, query)
     return {"total": sum(counts.values()), "counts": counts}
 
 
