@@ -10,6 +10,7 @@ import json
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -32,6 +33,8 @@ class Attached:
     columns: tuple[str, ...]
     numbers: frozenset[str]
     rows: RowStore = field(compare=False, repr=False)  # whole records, by _rid or in id order
+    # what callers derive from this index and the versions it serves, computed once
+    memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def records(self) -> str:

@@ -4,9 +4,12 @@ DuckDB stores the index column by column, which is what counts, facets and filte
 reading a page of whole records from it decompresses a block of every column for every record
 on the page (a 20-record page cost ~20 ms at 2,000,000 records). So each index file has a
 SQLite twin holding each record version as one row: ``_rid`` (the rowid, shared with the
-DuckDB index), ``_id``, ``_from``, ``_to`` and the field values as a JSON array in the order of
-``meta.columns``. A page is then found by DuckDB (narrow columns only) and read from here, and
-a page of an unfiltered search is read from here alone through the ``(_id, _from)`` index.
+DuckDB index), ``_id``, ``_from``, ``_to``, ``present`` (one character per column of
+``meta.columns``: ``1`` when the record has a value) and ``body``, the JSON array of ``_id``
+and the values present, in column order. Decoding a record is then one ``orjson.loads`` and
+the copy of a template dict (its keys, once per ``present`` pattern) filled in, all in C. A
+page is found by DuckDB (narrow columns only) and read from here, and a page of an unfiltered
+search is read from here alone through the ``(_id, _from)`` index.
 
 Like the index file, the row file is written under a temporary name and renamed into place
 before its index file, never changed afterwards, and opened read-only and ``immutable``.
@@ -83,7 +86,8 @@ def build_rows(
             if old is None:
                 con.executescript(
                     "CREATE TABLE records (_rid INTEGER PRIMARY KEY, _id TEXT NOT NULL, "
-                    "_from INTEGER NOT NULL, _to INTEGER NOT NULL, body TEXT NOT NULL);"
+                    "_from INTEGER NOT NULL, _to INTEGER NOT NULL, present TEXT NOT NULL, "
+                    "body TEXT NOT NULL);"
                     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
                 )
                 first = 0
@@ -111,14 +115,16 @@ def build_rows(
 def _copy_rows(
     index: duckdb.DuckDBPyConnection, con: sqlite3.Connection, columns: Sequence[str], first: int
 ) -> None:
-    values = ", ".join(ident(c) for c in columns)
-    body = f"to_json(list_value({values}))" if columns else "'[]'"
+    names = [ident(c) for c in columns]
+    present = ("concat(" + ", ".join(f"CASE WHEN {n} IS NULL THEN '0' ELSE '1' END"
+                                     for n in names) + ")") if names else "''"
+    body = f"to_json([v FOR v IN list_value(_id, {', '.join(names)}) IF v IS NOT NULL])"
     cursor = index.execute(
-        f"SELECT _rid, _id, _from, _to, {body} FROM records WHERE _rid > {int(first)} "
-        "ORDER BY _rid"
+        f"SELECT _rid, _id, _from, _to, {present}, {body if names else 'to_json([_id])'} "
+        f"FROM records WHERE _rid > {int(first)} ORDER BY _rid"
     )
     while rows := cursor.fetchmany(BATCH):
-        con.executemany("INSERT INTO records VALUES (?, ?, ?, ?, ?)", rows)
+        con.executemany("INSERT INTO records VALUES (?, ?, ?, ?, ?, ?)", rows)
 
 
 def _close_ranges(
@@ -137,11 +143,13 @@ class RowStore:
     threads and many row files, and file handles are finite."""
 
     KEEP = 4
+    PATTERNS = 10_000  # record templates kept, one per pattern of present values
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self._lock = threading.Lock()
         self._idle: list[sqlite3.Connection] = []
+        self._templates: dict[str, tuple[tuple[str, ...], dict[str, None]]] = {}
         with self._connection() as con:
             self.columns = _columns_of(con)
             lat, lon = _meta(con, "geo")
@@ -164,10 +172,17 @@ class RowStore:
             if not keep:
                 con.close()
 
-    def _record(self, record_id: str, body: str) -> dict[str, Any]:
-        values = orjson.loads(body)
-        pairs = zip(self.columns, values, strict=False)
-        return {"_id": record_id, **{c: v for c, v in pairs if v is not None}}
+    def _record(self, present: str, body: str) -> dict[str, Any]:
+        # a copy of a dict with the right keys, filled in: cheaper than a dict grown key by key
+        found = self._templates.get(present)
+        if found is None:
+            names = ("_id", *(c for c, p in zip(self.columns, present, strict=False) if p == "1"))
+            found = names, dict.fromkeys(names)
+            if len(self._templates) < self.PATTERNS:
+                self._templates[present] = found
+        record = found[1].copy()
+        record.update(zip(found[0], orjson.loads(body), strict=True))
+        return record
 
     def postings(self, tokens: Iterable[str]) -> dict[str, Posting]:
         """The posting entries of ``tokens`` (see ``postings``); tokens no record holds are
@@ -183,11 +198,11 @@ class RowStore:
             for start in range(0, len(wanted), 500):
                 chunk = wanted[start:start + 500]
                 marks = ", ".join("?" * len(chunk))
-                for rid, record_id, body in con.execute(
-                    f"SELECT _rid, _id, body FROM records WHERE _rid IN ({marks}) "
+                for rid, present, body in con.execute(
+                    f"SELECT _rid, present, body FROM records WHERE _rid IN ({marks}) "
                     "AND _from <= ? AND _to > ?", [*chunk, version, version]
                 ):
-                    found.append((int(rid), self._record(record_id, body)))
+                    found.append((int(rid), self._record(present, body)))
         return found
 
     def by_rid(self, rids: Sequence[int]) -> dict[int, dict[str, Any]]:
@@ -197,10 +212,10 @@ class RowStore:
             for start in range(0, len(rids), 500):
                 chunk = [int(r) for r in rids[start:start + 500]]
                 marks = ", ".join("?" * len(chunk))
-                for rid, record_id, body in con.execute(
-                    f"SELECT _rid, _id, body FROM records WHERE _rid IN ({marks})", chunk
+                for rid, present, body in con.execute(
+                    f"SELECT _rid, present, body FROM records WHERE _rid IN ({marks})", chunk
                 ):
-                    found[int(rid)] = self._record(record_id, body)
+                    found[int(rid)] = self._record(present, body)
         return found
 
     def in_id_order(
@@ -215,22 +230,22 @@ class RowStore:
             params.append(after)
         with self._connection() as con:
             rows = con.execute(
-                "SELECT _id, body FROM records INDEXED BY by_id WHERE _from <= ? AND _to > ? "
+                "SELECT present, body FROM records INDEXED BY by_id WHERE _from <= ? AND _to > ? "
                 f"{condition}ORDER BY _id LIMIT ?",
                 [*params, int(limit)],
             ).fetchall()
-        return [self._record(record_id, body) for record_id, body in rows]
+        return [self._record(present, body) for present, body in rows]
 
     def versions(self, record_id: str) -> list[dict[str, Any]]:
         """Every stored version of one record, oldest first, with ``_from`` and ``_to``."""
         with self._connection() as con:
             rows = con.execute(
-                "SELECT _from, _to, body FROM records INDEXED BY by_id WHERE _id = ? "
+                "SELECT _from, _to, present, body FROM records INDEXED BY by_id WHERE _id = ? "
                 "ORDER BY _from",
                 [record_id],
             ).fetchall()
-        return [{"_from": start, "_to": end, **self._record(record_id, body)}
-                for start, end, body in rows]
+        return [{"_from": start, "_to": end, **self._record(present, body)}
+                for start, end, present, body in rows]
 
     def close(self) -> None:
         with self._lock:

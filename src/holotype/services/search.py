@@ -52,6 +52,8 @@ class View:
 
     def condition(self, query: dict[str, Any]) -> str:
         """The compiled filter of ``query`` alone (``TRUE`` when it matches every record)."""
+        if not query:
+            return "TRUE"
         key = json.dumps(query, sort_keys=True)
         found = self.compiled.get(key)
         if found is None:

@@ -125,8 +125,9 @@ class ManifestCache:
     def __init__(self) -> None:
         self._seen: dict[Path, tuple[tuple[int, int, int], Manifest]] = {}
 
-    def load(self, directory: Path, resource_id: str) -> Manifest:
-        path = directory / MANIFEST
+    def load(self, directory: Path, resource_id: str, path: Path | None = None) -> Manifest:
+        """The manifest in ``directory`` (whose manifest file is ``path``, when known)."""
+        path = path or directory / MANIFEST
         try:
             st = path.stat()
         except FileNotFoundError:

@@ -35,10 +35,11 @@ class ResourceStore:
         self.resource_id = resource_id
         self._connect = connect
         self._cache = cache or manifests.ManifestCache()
+        self._manifest_path = root / manifests.MANIFEST
 
     # -- reading -------------------------------------------------------------------------------
     def manifest(self) -> Manifest:
-        return self._cache.load(self.root, self.resource_id)
+        return self._cache.load(self.root, self.resource_id, self._manifest_path)
 
     def versions(self) -> list[Version]:
         return self.manifest().versions
@@ -171,11 +172,18 @@ class RecordStore:
         self.root = root
         self.connect = connect
         self._manifests = manifests.ManifestCache()
+        self._resources: dict[str, ResourceStore] = {}  # they hold nothing but their paths
 
     def resource(self, resource_id: str) -> ResourceStore:
+        found = self._resources.get(resource_id)
+        if found is not None:
+            return found
         if not resource_id or "/" in resource_id or resource_id.startswith("."):
             raise ValueError(f"invalid resource id {resource_id!r}")
-        return ResourceStore(self.root / resource_id, resource_id, self.connect, self._manifests)
+        found = ResourceStore(self.root / resource_id, resource_id, self.connect, self._manifests)
+        if len(self._resources) < 10_000:
+            self._resources[resource_id] = found
+        return found
 
 
 def _sweep_orphans(root: Path, manifest: Manifest) -> None:

@@ -79,12 +79,18 @@ def _fields_param(value: Any) -> list[str] | None:
 
 
 def field_list(view: search.View) -> list[dict[str, str]]:
-    stats = view.stats
-    return [{"id": "_id", "type": "string"}] + [
-        {"id": name, "type": field_type(stats.get(name, {}))}
-        for name in view.attached.columns
-        if name in stats
-    ]
+    """The fields of the version searched with their types (once per version: versions never
+    change). Callers must not change the entries."""
+    key = ("field_list", view.version)
+    found: list[dict[str, str]] | None = view.attached.memo.get(key)
+    if found is None:
+        stats = view.stats
+        found = view.attached.memo[key] = [{"id": "_id", "type": "string"}] + [
+            {"id": name, "type": field_type(stats.get(name, {}))}
+            for name in view.attached.columns
+            if name in stats
+        ]
+    return found
 
 
 def datastore_search(ctx: Context, p: dict[str, Any]) -> dict[str, Any]:
