@@ -52,7 +52,7 @@ def answer_few(
     size: int,
 ) -> Few:
     """Counts, facets and the page of a search from all its ``matched`` records (resource id,
-    record) in (id, resource) order, at most ``FEW``."""
+    record) in (id, resource) order: at most ``FEW``, or the matches ``posted`` found."""
     counts = {v.rid: 0 for v in views_}
     for res, _record in matched:
         counts[res] += 1
