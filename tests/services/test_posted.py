@@ -6,7 +6,6 @@ are not, and the second version of one resource is indexed incrementally from th
 
 from __future__ import annotations
 
-import csv
 import random
 import sqlite3
 from collections.abc import Iterator
@@ -28,6 +27,7 @@ from holotype.services import catalogue, posted, results, search
 from holotype.services.context import Portal
 from holotype.services.records import ingest, versions
 from tests.query.strategies import Vocabulary, groups
+from tests.services.two_resources import BOTH, open_site, write
 
 LISTED = 40
 PLACES = ["Mount Kenya", "Lac Léman", "Straße 9", "Ærø", "Place 3", "place 7", "Москва"]
@@ -36,7 +36,6 @@ YEARS = ["1890", "1901", "1950", " 2 ", "abc", "2001.5", "", "1e3"]
 WORDS = ["mount", "kenya", "leman", "léman", "strasse", "straße", "9", "ærø", "place", "3", "7",
          "москва", "forest", "reef", "edge", "occ", "nowhere", "kenya forest", "place 3",
          "0042", "0120", "0160", "0042 kenya", "0120 place"]  # fmt: skip
-BOTH = ["ds/res-a", "ds/res-b"]
 
 
 def records(seed: int, ids: range, extra: bool = False) -> list[dict[str, str]]:
@@ -52,22 +51,10 @@ def records(seed: int, ids: range, extra: bool = False) -> list[dict[str, str]]:
     return rows
 
 
-def write(path: Path, rows: list[dict[str, str]]) -> Path:
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-    return path
-
-
 @pytest.fixture(scope="module")
 def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Portal]:
     tmp = tmp_path_factory.mktemp("posted")
-    opened = Portal.open(load_settings(data_dir=tmp / "site"))
-    with opened.session() as session:
-        catalogue.create_dataset(session, slug="ds", title="Data", licence="CC-BY-4.0")
-        catalogue.create_resource(session, "ds", slug="res-a", name="A")
-        catalogue.create_resource(session, "ds", slug="res-b", name="B")
+    opened = open_site(tmp / "site")
     with mock.patch.object(postings, "POSTED", LISTED):
         ingest(opened, "ds/res-a", write(tmp / "a1.csv", records(1, range(0, 150))))
         ingest(opened, "ds/res-b", write(tmp / "b1.csv", records(2, range(100, 200))))

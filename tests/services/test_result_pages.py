@@ -7,33 +7,23 @@ version, in (id, resource) order, with their values.
 
 from __future__ import annotations
 
-import csv
 import itertools
 import random
 import sqlite3
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any
 
 import duckdb
 import pytest
 
-from holotype.config import load_settings
 from holotype.index.layout import index_path, indexed_versions, rows_path
-from holotype.services import catalogue, few_results, results, search
+from holotype.services import few_results, results, search
 from holotype.services.context import Portal
 from holotype.services.records import ingest, versions
+from tests.services.two_resources import BOTH, open_site, write
 
 COUNTRIES = ["Kenya", "kenya", "Peru", "Chile", ""]
-
-
-def write(path: Path, rows: list[dict[str, str]]) -> Path:
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-    return path
 
 
 def records(seed: int, ids: range, extra: bool = False) -> list[dict[str, str]]:
@@ -51,11 +41,7 @@ def records(seed: int, ids: range, extra: bool = False) -> list[dict[str, str]]:
 @pytest.fixture(scope="module")
 def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Portal]:
     tmp = tmp_path_factory.mktemp("pages")
-    opened = Portal.open(load_settings(data_dir=tmp / "site"))
-    with opened.session() as session:
-        catalogue.create_dataset(session, slug="ds", title="Data", licence="CC-BY-4.0")
-        catalogue.create_resource(session, "ds", slug="res-a", name="A")
-        catalogue.create_resource(session, "ds", slug="res-b", name="B")
+    opened = open_site(tmp / "site")
     # the two resources share ids, so (id, resource) order matters
     ingest(opened, "ds/res-a", write(tmp / "a1.csv", records(1, range(0, 150))))
     ingest(opened, "ds/res-b", write(tmp / "b1.csv", records(2, range(100, 200))))
@@ -66,7 +52,6 @@ def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Portal]:
 
 
 Row = tuple[str, str, dict[str, Any]]
-BOTH = ["ds/res-a", "ds/res-b"]
 
 
 def expected(portal: Portal, version: int | None, keep: Any) -> list[Row]:
