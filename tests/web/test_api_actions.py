@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
@@ -80,6 +81,26 @@ def test_datastore_search_get_with_json_parameters(client: TestClient, specimens
     numbers = [r["catalogNumber"] for r in result["records"]]
     assert numbers == sorted(numbers, reverse=True)
     assert set(result["records"][0]) <= {"_id", "country", "catalogNumber"}
+
+
+def test_get_lists_as_json_commas_or_repeated_parameters(
+    client: TestClient, specimens: str
+) -> None:
+    """CKAN clients send list parameters every way: all three give the same facets."""
+    base = f"/api/3/action/datastore_search?resource_id={specimens}&limit=0"
+    answers = [
+        client.get(base + "&facets=" + quote('["country", "family"]')).json(),
+        client.get(base + "&facets=country,family").json(),
+        client.get(base + "&facets=country&facets=family").json(),
+    ]
+    assert all(a["success"] for a in answers), answers
+    facets = [a["result"]["facets"] for a in answers]
+    assert list(facets[0]) == ["country", "family"] and facets[0]["country"]["values"]
+    assert facets[1] == facets[0] and facets[2] == facets[0]
+    single = client.get(base + "&facets=country").json()["result"]["facets"]
+    assert single == {"country": facets[0]["country"]}
+    twice = client.get(base + "&limit=1&limit=2").json()
+    assert not twice["success"] and "limit" in twice["error"]
 
 
 def test_deep_paging_walks_every_record_once(client: TestClient, specimens: str) -> None:

@@ -58,7 +58,16 @@ async def _params(request: Request, action: Action) -> dict[str, Any]:
             raise ValidationError({"body": ["must be a JSON object of parameters"]})
         merged = {**dict(request.query_params), **raw}
         return coerce(action, merged, from_text=False)
-    return coerce(action, dict(request.query_params), from_text=True)
+    return coerce(action, _query_parameters(request), from_text=True)
+
+
+def _query_parameters(request: Request) -> dict[str, Any]:
+    """GET parameters; one given more than once (facets=country&facets=family) is a list."""
+    found: dict[str, Any] = {}
+    for name in request.query_params:
+        values = request.query_params.getlist(name)
+        found[name] = values if len(values) > 1 else values[0]
+    return found
 
 
 def create_router() -> APIRouter:

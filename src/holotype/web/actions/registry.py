@@ -91,10 +91,10 @@ def _from_text(text: str, kinds: list[str]) -> Any:
             try:
                 value = json.loads(text)
             except (ValueError, RecursionError):  # not JSON, or nested beyond reading
-                continue
+                value = None
             if _is_type(value, kind):
                 return value
-        if kind == "array":
+        if kind == "array":  # not a JSON array: a comma-separated list (facets=country,family)
             return [part.strip() for part in text.split(",") if part.strip()]
     return text
 
