@@ -25,6 +25,7 @@ from holotype.query import validate
 from holotype.query.evaluate import kinds
 from holotype.services import catalogue, posted, results, search
 from holotype.services.context import Portal
+from holotype.services.errors import Invalid
 from holotype.services.records import ingest, versions
 from tests.query.strategies import Vocabulary, groups
 from tests.services.two_resources import BOTH, open_site, write
@@ -101,8 +102,9 @@ QUERIES = st.fixed_dictionaries(
 ).filter(lambda q: "filters" not in q or "geo_named_area" not in set(kinds(q["filters"])))
 
 
-def both_ways(portal: Portal, version: int | None, request: results.Request) -> tuple[Any, Any]:
-    views = search.views(portal, search.searchable_resources(portal, BOTH), version)
+def both_ways(portal: Portal, version: int | None, request: results.Request,
+              resources: list[str] = BOTH) -> tuple[Any, Any]:
+    views = search.views(portal, search.searchable_resources(portal, resources), version)
     fast = results.run(portal, views, request)
     with mock.patch.object(posted, "matches", return_value=None):
         slow = results.run(portal, views, request)
@@ -127,6 +129,49 @@ def test_posted_answers_equal_duckdb_answers(
                               facets=["locality", "habitat", "year"], facet_default=3)
     fast, slow = both_ways(portal, version, request)
     assert fast == slow
+
+
+def _box(x0: float, y0: float, x1: float, y1: float, *extra: float) -> list[list[float]]:
+    return [[x0, y0, *extra], [x1, y0, *extra], [x1, y1, *extra], [x0, y1, *extra],
+            [x0, y0, *extra]]
+
+
+AREAS = {
+    # positions may carry more numbers than longitude and latitude: they are ignored
+    "extra numbers": [[_box(-1, -1, 2, 2, 5, 7)]],
+    "mixed lengths": [[[[-1, -1], [2, -1, 5], [2, 2], [-1, 2], [-1, -1]]]],
+    # (lon 1, lat 1) is on the first hole's edge and strictly inside the second: out
+    "overlapping holes": [[_box(-1, -1, 2, 2), _box(0.5, 0.5, 1, 1), _box(0.8, 0.8, 1.5, 1.5)]],
+    # (1, 1) is on the outline and strictly inside a hole that crosses it: out
+    "hole across the outline": [[_box(-1, -1, 1, 1), _box(0.5, 0.5, 2, 2)]],
+    "bow tie": [[[[-1, -1], [2, 2], [2, -1], [-1, 2], [-1, -1]]]],
+}
+
+
+@pytest.mark.parametrize("area", list(AREAS), ids=list(AREAS))
+def test_custom_areas_of_every_shape_agree(portal: Portal, area: str) -> None:
+    query = {"search": "kenya", "filters": {"and": [{"geo_custom_area": AREAS[area]}]}}
+    valid = dict(validate(query, portal.areas))
+    # res-b alone: there "kenya" is listed (held by fewer than LISTED record versions)
+    fast, slow = both_ways(portal, None, results.Request(valid, size=100), ["ds/res-b"])
+    assert fast == slow
+    views = search.views(portal, search.searchable_resources(portal, ["ds/res-b"]), None)
+    assert posted.matches(views, valid) is not None  # the postings path answered
+
+
+@pytest.mark.parametrize(("facets", "limits"), [
+    (["_id"], {}), (["_lat"], {}), (["_rid"], {}),
+    (["year"], {"year": -1}), (["year"], {"year": 2.0}), (["year"], {"year": "2"}),
+])
+def test_internal_facets_and_bad_limits_are_refused_on_every_path(
+    portal: Portal, facets: list[str], limits: dict[str, Any]
+) -> None:
+    views = search.views(portal, search.searchable_resources(portal, BOTH), None)
+    for query in ({"search": "0120"}, {"search": "place"}, {}):
+        request = results.Request(query, facets=facets, facet_limits=limits)
+        with pytest.raises(Invalid) as caught:
+            results.run(portal, views, request)
+        assert caught.value.field in ("facets", "facet_limits")
 
 
 def test_the_path_is_taken_only_when_every_word_is_listed(portal: Portal) -> None:

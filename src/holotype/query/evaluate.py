@@ -48,7 +48,7 @@ class Evaluator:
         self.fields = frozenset(fields)
         self.lat, self.lon, self.named = lat, lon, named
         self.numbers = None if numbers is None else frozenset(numbers)
-        self._polygons: dict[int, tuple[Any, list[Polygon]]] = {}
+        self._polygons: dict[int, tuple[Any, list[list[Polygon]]]] = {}
 
     def matches(self, query: Mapping[str, Any], row: Row) -> bool:
         if "search" in query and not self.everywhere(tokenize(query["search"]), row):
@@ -141,11 +141,20 @@ class Evaluator:
             return False
         found = self._polygons.get(id(coordinates))
         if found is None or found[0] is not coordinates:  # once per term, not once per row
-            found = coordinates, [Polygon(rings[0], rings[1:]) for rings in coordinates]
+            # every ring a shape of its own, from each position's longitude and latitude only
+            # (further numbers are ignored): rings are not repaired, so holes may overlap or
+            # cross the outline, and the rule below says what that means
+            found = coordinates, [
+                [Polygon([(float(p[0]), float(p[1])) for p in ring]) for ring in rings]
+                for rings in coordinates
+            ]
             self._polygons[id(coordinates)] = found
-        polygons = found[1]
         location = Point(point[1], point[0])
-        return any(p.covers(location) for p in polygons)
+        # inside or on the outline, and strictly inside none of the holes
+        return any(
+            outline.intersects(location) and not any(h.contains(location) for h in holes)
+            for outline, *holes in found[1]
+        )
 
     def _geo_named_area(self, term: dict[str, Any], row: Row) -> bool:
         point = self._point(row)

@@ -24,7 +24,7 @@ from holotype.services import few_results, posted, search
 from holotype.services.context import Portal
 from holotype.services.errors import Invalid
 from holotype.services.few_results import Placed, answer_few, read
-from holotype.services.search import View, matching_sql
+from holotype.services.search import INTERNAL, View, matching_sql
 
 MAX_OFFSET = 10_000
 
@@ -99,6 +99,14 @@ def _check(views_: list[View], request: Request) -> None:
     for name, _descending in request.sort:
         if not any(name in v.attached.columns for v in views_):
             raise Invalid(f"cannot sort on unknown field {name!r}", field="sort")
+    for name in request.facets:
+        if name == "_id" or name in INTERNAL:
+            raise Invalid(f"cannot facet on {name!r}: it is not a field of the records",
+                          field="facets")
+    for name, limit in request.facet_limits.items():
+        if not isinstance(limit, int) or isinstance(limit, bool) or limit < 0:
+            raise Invalid(f"the facet limit of {name!r} must be a whole number from 0, not "
+                          f"{limit!r}", field="facet_limits")
 
 
 def run(portal: Portal, views_: list[View], request: Request) -> Result:

@@ -119,11 +119,12 @@ class CorruptManifest(Exception):
 class ManifestCache:
     """Manifests read once per file: a manifest is only ever replaced by renaming a new file
     into place (see :func:`save`), so a file's inode, size and mtime identify its content and
-    one ``stat`` tells whether the parsed copy is still current. Safe to share between threads
-    (a lost race merely parses the file twice)."""
+    one ``stat`` tells whether the parsed copy is still current. The ctime too, which nothing
+    can set: a manifest restored over the old one in place (``cp -p`` from a backup) is read
+    again. Safe to share between threads (a lost race merely parses the file twice)."""
 
     def __init__(self) -> None:
-        self._seen: dict[Path, tuple[tuple[int, int, int], Manifest]] = {}
+        self._seen: dict[Path, tuple[tuple[int, int, int, int], Manifest]] = {}
 
     def load(self, directory: Path, resource_id: str, path: Path | None = None) -> Manifest:
         """The manifest in ``directory`` (whose manifest file is ``path``, when known)."""
@@ -132,7 +133,7 @@ class ManifestCache:
             st = path.stat()
         except FileNotFoundError:
             return Manifest(resource_id=resource_id)
-        key = (st.st_ino, st.st_size, st.st_mtime_ns)
+        key = (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
         found = self._seen.get(path)
         if found is not None and found[0] == key:
             return found[1]
