@@ -9,13 +9,18 @@ second implementation, ``holotype.query.evaluate``, held to the SQL compiler by 
 differential tests), and counts, facets and the page come from the matches as for any search
 with few matches (``few_results``).
 
-Not taken, so the search goes to DuckDB, when: the query has no words; a word is held by more
-than ``POSTED`` record versions (no list); the lists leave more than ``CANDIDATES`` candidates;
+A word held by more than ``POSTED`` record versions has no list; when another word of the
+search has one, that word's candidates are checked for it by tokenizing them (about 16 µs a
+record), as long as there are at most ``CHECKED`` of them.
+
+Not taken, so the search goes to DuckDB, when: the query has no words; no word has a list;
+the lists leave more than ``CANDIDATES`` candidates (``CHECKED`` when a word must be checked);
 or the filters name an area (``geo_named_area``), whose shapes only the SQL side loads.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from holotype.query.evaluate import Evaluator, kinds
@@ -24,6 +29,7 @@ from holotype.services.few_results import FEW, Placed
 from holotype.services.search import View
 
 CANDIDATES = 2 * FEW
+CHECKED = 250
 
 
 def matches(views_: list[View], query: dict[str, Any]) -> Placed | None:
@@ -33,29 +39,41 @@ def matches(views_: list[View], query: dict[str, Any]) -> Placed | None:
     filters = query.get("filters")
     if not words or (filters is not None and "geo_named_area" in set(kinds(filters))):
         return None
-    chosen: list[tuple[View, frozenset[int]]] = []
+    chosen: list[tuple[View, frozenset[int], set[str]]] = []
     total = 0
+    limit = CANDIDATES
     for view in views_:
         postings = view.attached.rows.postings(words)
         if len(postings) < len(words):
             continue  # some word no record of this resource holds
-        lists = [p.rids for p in postings.values()]
-        if any(rids is None for rids in lists):
-            return None
-        candidates = frozenset.intersection(*(rids for rids in lists if rids is not None))
+        lists = [p.rids for p in postings.values() if p.rids is not None]
+        if not lists:
+            return None  # every word is common: DuckDB's semi-join
+        unlisted = {w for w, p in postings.items() if p.rids is None}
+        if unlisted:
+            limit = CHECKED
+        candidates = frozenset.intersection(*lists)
         total += len(candidates)
-        if total > CANDIDATES:
+        if total > limit:
             return None
-        chosen.append((view, candidates))
+        chosen.append((view, candidates, unlisted))
     found: Placed = []
-    for view, candidates in chosen:
+    for view, candidates, unlisted in chosen:
         rows = view.attached.rows
-        evaluator = Evaluator(view.attached.columns, *rows.geo_fields,
-                              numbers=view.attached.numbers)
+        columns = view.attached.columns
+        evaluator = Evaluator(columns, *rows.geo_fields, numbers=view.attached.numbers)
         found += [
             (view.rid, record)
             for _rid, record in rows.current(candidates, view.version)
-            if filters is None or evaluator.member(filters, record)
+            if (not unlisted or _holds(record, columns, unlisted))
+            and (filters is None or evaluator.member(filters, record))
         ]
     found.sort(key=lambda entry: (entry[1]["_id"], entry[0]))
     return found
+
+
+def _holds(record: dict[str, Any], columns: Sequence[str], words: set[str]) -> bool:
+    """Whether the record's fields hold every one of ``words`` as a token (a space never
+    joins two tokens, so the fields are tokenized joined)."""
+    text = " ".join(str(record[c]) for c in columns if c in record)
+    return words <= set(tokenize(text))
