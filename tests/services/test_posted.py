@@ -106,7 +106,9 @@ def both_ways(portal: Portal, version: int | None, request: results.Request,
               resources: list[str] = BOTH) -> tuple[Any, Any]:
     views = search.views(portal, search.searchable_resources(portal, resources), version)
     fast = results.run(portal, views, request)
-    with mock.patch.object(posted, "matches", return_value=None):
+    # DuckDB alone, with the probe for the first matches and a separate page query
+    with mock.patch.object(posted, "matches", return_value=None), \
+            mock.patch.object(posted, "common", return_value=False):
         slow = results.run(portal, views, request)
     assert results.count(portal, views, request.query) == search.count(
         portal, views, request.query) == slow.counts
@@ -172,6 +174,33 @@ def test_internal_facets_and_bad_limits_are_refused_on_every_path(
         with pytest.raises(Invalid) as caught:
             results.run(portal, views, request)
         assert caught.value.field in ("facets", "facet_limits")
+
+
+@pytest.mark.parametrize("size", [1, 7])
+def test_common_words_page_with_cursors_in_the_grouped_statement(
+    portal: Portal, size: int
+) -> None:
+    """A search for words no resource lists places its page in the grouped statement."""
+    query = {"search": "occ", "filters": {"not": [{"string_equals": {
+        "fields": ["locality"], "value": "Place 3"}}]}}
+    views = search.views(portal, search.searchable_resources(portal, BOTH), None)
+    assert posted.common(views, query)
+    request = results.Request(query, size=size, facets=["locality"])
+    seen, after = [], None
+    while True:
+        answer = results.run(portal, views, results.Request(
+            query, size=size, after=after, facets=["locality"]))
+        fast, slow = both_ways(portal, None, results.Request(
+            query, size=size, after=after, facets=["locality"]))
+        assert answer == fast == slow
+        seen += [(r["data"]["_id"], r["resource"]) for r in answer.page.records]
+        if answer.page.after is None or len(seen) > 60:
+            break
+        after = answer.page.after
+    _fast, everything = both_ways(portal, None, results.Request(query, size=1000))
+    assert seen == [(r["data"]["_id"], r["resource"])
+                    for r in everything.page.records][:len(seen)]
+    assert len(seen) > size and request.facets
 
 
 def test_the_path_is_taken_when_a_word_is_listed(portal: Portal) -> None:

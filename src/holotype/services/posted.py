@@ -72,6 +72,16 @@ def matches(views_: list[View], query: dict[str, Any]) -> Placed | None:
     return found
 
 
+def common(views_: list[View], query: dict[str, Any]) -> bool:
+    """Whether ``query`` has words and none of them is listed in any resource searched: so
+    many records hold each that a search for them matches few only if its filters say so."""
+    words = set(tokenize(query["search"])) if "search" in query else set()
+    if not words:
+        return False
+    return all(p.rids is None for view in views_
+               for p in view.attached.rows.postings(words).values())
+
+
 def _holds(record: dict[str, Any], columns: Sequence[str], words: set[str]) -> bool:
     """Whether the record's fields hold every one of ``words`` as a token (a space never
     joins two tokens, so the fields are tokenized joined)."""

@@ -1,11 +1,12 @@
 """Answering one search: counts, facets and a page.
 
-Counts per resource and every facet come from one grouped pass (GROUP BY GROUPING SETS) over
-the matching rows; the page is placed by one id-ordered query over the matching rows that reads
-only the columns that place it, and its records are read whole from the row store. A page of
-an unfiltered search in id order comes from the row store alone, and a search that matches
-few records is answered from them (see ``few_results``). Deep paging uses an opaque ``after``
-cursor.
+A search whose words are rare is answered from the row files' postings (``posted``). Counts
+per resource and every facet come from one grouped pass (``grouped``) over the matching rows;
+for a search of common words the same statement places the page. Otherwise the page is placed
+by one id-ordered query over the matching rows that reads only the columns that place it, and
+a search that matches few records is answered from its first matches (``few_results``). The
+page's records are read whole from the row store; a page of an unfiltered search in id order
+comes from the row store alone. Deep paging uses an opaque ``after`` cursor.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from holotype.services import few_results, posted, search
 from holotype.services.context import Portal
 from holotype.services.errors import Invalid
 from holotype.services.few_results import Placed, answer_few, read
+from holotype.services.grouped import grouped
 from holotype.services.search import INTERNAL, View, matching_sql
 
 MAX_OFFSET = 10_000
@@ -119,21 +121,40 @@ def run(portal: Portal, views_: list[View], request: Request) -> Result:
     cur = portal.search_engine.cursor()
     try:
         first: list[tuple[str, int]] = []
-        if not request.sort and not _unfiltered(views_, request):
+        filtered = not _unfiltered(views_, request)
+        # a common word: the probe would cost what the grouped pass does, and find many
+        common = filtered and not request.sort and posted.common(views_, request.query)
+        if not request.sort and filtered and not common:
             # the first FEW + 1 matches in page order: all of them when there are few, and
             # otherwise the first page of most searches
             first = _placed(cur, views_, Request(request.query, size=few_results.FEW + 1))
             if len(first) <= few_results.FEW:
                 return _few(views_, request, read(views_, first))
-        counts, found = _counts_and_facets(cur, views_, request)
         end = request.offset + request.size
         if first and request.after is None and end <= len(first):
+            counts, found, _none = _grouped(cur, views_, request, 0)
             page_ = _shaped(views_, request, read(views_, first[request.offset:end]))
+        elif common and end:  # the page placed in the grouped statement
+            counts, found, placed = _grouped(cur, views_, request, end)
+            page_ = _shaped(views_, request, read(views_, placed[request.offset:end]))
         else:
+            counts, found, _none = _grouped(cur, views_, request, 0)
             page_ = _page(cur, views_, request)
     finally:
         cur.close()
     return Result(counts, page_, found)
+
+
+def _grouped(
+    cur: duckdb.DuckDBPyConnection, views_: list[View], request: Request, first: int
+) -> tuple[dict[str, int], dict[str, Facet], list[tuple[str, int]]]:
+    """Counts, facets and (with ``first``) the first matches after the request's cursor."""
+    found = grouped(
+        cur, views_, request.query, request.facets, request.facet_limits, request.facet_default,
+        first=first, after=decode_after(request.after) if request.after is not None else None,
+    )
+    facets = {name: Facet(values, others) for name, (values, others) in found.facets.items()}
+    return found.counts, facets, found.placed
 
 
 def count(portal: Portal, views_: list[View], query: dict[str, Any]) -> dict[str, int]:
@@ -256,49 +277,3 @@ def _unfiltered_page(views_: list[View], request: Request) -> Placed:
     if len(views_) > 1:  # each resource's rows are in id order already
         merged.sort(key=lambda entry: (entry[1]["_id"], entry[0]))
     return merged[request.offset:limit]
-
-
-def _counts_and_facets(
-    cur: duckdb.DuckDBPyConnection, views_: list[View], request: Request
-) -> tuple[dict[str, int], dict[str, Facet]]:
-    """Matching records per resource and the top values of each facet, in one grouped pass."""
-    names = list(dict.fromkeys(request.facets))
-    k = len(names)
-    keys = ["_res", *map(ident, names)]
-    # GROUPING(...) sets a bit for every key a row is NOT grouped by, the first key highest:
-    # grouped by _res alone gives 2^k - 1; grouped by facet i gives (2^(k+1) - 1) - 2^(k-1-i).
-    by_resource = (1 << k) - 1
-    by_facet = [((1 << (k + 1)) - 1) - (1 << (k - 1 - i)) for i in range(k)]
-    label = " ".join(
-        [f"WHEN {by_resource} THEN _res"]
-        + [f"WHEN {g} THEN {ident(n)}::VARCHAR" for g, n in zip(by_facet, names, strict=True)]
-    )
-    limits = " ".join(
-        f"WHEN {g} THEN {int(request.facet_limits.get(n, request.facet_default))}"
-        for g, n in zip(by_facet, names, strict=True)
-    )
-    sets = ", ".join(f"({key})" for key in keys)
-    rows = cur.execute(
-        f"WITH grouped AS (SELECT GROUPING({', '.join(keys)}) AS g, {', '.join(keys)}, "
-        f"count(*) AS n FROM ({matching_sql(views_, request.query, names)}) "
-        f"GROUP BY GROUPING SETS ({sets})), "
-        f"labelled AS (SELECT g, CASE g {label} END AS v, n FROM grouped) "
-        "SELECT g, v, n, present FROM (SELECT g, v, n, sum(n) OVER (PARTITION BY g) AS present, "
-        "row_number() OVER (PARTITION BY g ORDER BY n DESC, v) AS r FROM labelled "
-        f"WHERE v IS NOT NULL) WHERE g = {by_resource}"
-        + (f" OR r <= CASE g {limits} ELSE 0 END" if k else "")
-    ).fetchall()
-    counts = {v.rid: 0 for v in views_}
-    found: dict[int, list[tuple[str, int, int]]] = {}
-    for g, value, n, present in rows:
-        if int(g) == by_resource:
-            counts[str(value)] = int(n)
-        else:
-            found.setdefault(int(g), []).append((str(value), int(n), int(present)))
-    facets = {}
-    for g, name in zip(by_facet, names, strict=True):
-        entries = sorted(found.get(g, []), key=lambda e: (-e[1], e[0]))
-        values = [(v, n) for v, n, _p in entries]
-        present_total = entries[0][2] if entries else 0
-        facets[name] = Facet(values, present_total - sum(n for _v, n in values))
-    return counts, facets
