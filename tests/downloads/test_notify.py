@@ -18,7 +18,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from holotype.jobs import notify
-from holotype.services import downloads
+from holotype.services import catalogue, downloads
 from tests.downloads.conftest import MEDIA, Site, copy_site, drain, queue
 from tests.fixtures.site import free_port
 
@@ -131,6 +131,40 @@ def test_webhook_when_the_download_is_ready(base_site: Site, tmp_path: Path,
     assert call["json"]["download_id"] == download_id
     assert call["json"]["status"] == "complete" and call["json"]["records"] == 3
     assert call["json"]["url"].endswith(f"/downloads/{download_id}/{found['file_name']}")
+
+
+def test_the_requester_is_told_when_a_download_fails(
+    base_site: Site, tmp_path: Path, smtp: tuple[Inbox, int], hooks: Hooks
+) -> None:
+    inbox, port = smtp
+    site = copy_site(base_site, tmp_path / "site", smtp_host="127.0.0.1", smtp_port=port,
+                     webhook_allow_private=True, public_base_url="https://data.example.org/")
+    portal = site.portal()
+    try:
+        by_mail = queue(portal, "csv", {}, resource_ids=[MEDIA], notifier={
+            "type": "email", "type_args": {"emails": ["ada@example.org"]}})
+        by_hook = queue(portal, "tsv", {}, resource_ids=[MEDIA], notifier={
+            "type": "webhook", "type_args": {"url": hooks.url}})
+        with portal.session() as session:  # the dataset goes private before the worker runs
+            catalogue.update_dataset(session, "media-survey", visibility="private")
+        drain(portal)
+        mail, hook = downloads.status(portal, by_mail), downloads.status(portal, by_hook)
+    finally:
+        portal.close()
+    assert mail["status"] == hook["status"] == "failed"
+    assert mail["notified"] == "email sent to a***@example.org"
+    assert hook["notified"] == "webhook answered HTTP 204"
+    ((recipients, message),) = inbox.messages
+    assert recipients == ["ada@example.org"] and "failed" in message["Subject"]
+    body = message.get_payload(decode=True)
+    assert isinstance(body, bytes)
+    text = body.decode()
+    assert mail["reason"] in text  # the reason the status page shows, no more
+    assert f"https://data.example.org/status/download/{by_mail}" in text
+    ((call),) = hooks.received
+    assert call["json"] == {"download_id": by_hook, "status": "failed",
+                            "reason": hook["reason"], "format": "tsv",
+                            "status_url": f"https://data.example.org/status/download/{by_hook}"}
 
 
 def test_a_failed_notification_does_not_fail_the_download(base_site: Site,

@@ -133,3 +133,31 @@ def test_an_unexpected_error_fails_the_job_without_telling_its_insides(
     assert job.status == "failed"
     assert "internal error (OSError)" in (job.reason or "")
     assert "/srv/secret" not in (job.reason or "") and job_id in (job.reason or "")
+
+
+def test_the_worker_reports_every_job_it_marks_failed(sessions: sessionmaker[Session]) -> None:
+    """Failed by its handler, or given up after its worker died: both are reported, and a
+    report that raises does not stop the worker."""
+    abandoned_id, broken_id = _add(sessions, 2)
+    assert queue.claim_next(sessions, "dead-worker", 30) is not None  # takes the first job
+    told: list[tuple[str, str]] = []
+
+    def report(job_id: str, reason: str) -> None:
+        told.append((job_id, reason))
+        raise RuntimeError("the mail server is down")
+
+    def broken(_claim: queue.Claim, _beat: object) -> None:
+        raise OSError("disk full")
+
+    worker = Worker(sessions, broken, max_attempts=1, on_failed=report)
+    assert worker.run_once()  # runs the second job, which fails
+    assert told == [(broken_id, _job(sessions, broken_id).reason)]
+    with sessions() as session:  # the dead worker's lease runs out
+        job = session.get(DownloadJob, abandoned_id)
+        assert job is not None
+        job.lease_until = utcnow() - timedelta(seconds=1)
+        session.commit()
+    assert not worker.run_once()  # nothing queued; the expired job is given up on
+    assert told[1] == (abandoned_id, _job(sessions, abandoned_id).reason)
+    assert "gave up after 1 attempts" in told[1][1]
+    assert _job(sessions, abandoned_id).status == _job(sessions, broken_id).status == "failed"

@@ -99,9 +99,11 @@ def fail(sessions: sessionmaker[Session], claim: Claim, reason: str) -> bool:
 
 
 def requeue_expired(
-    sessions: sessionmaker[Session], max_attempts: int, now: datetime | None = None
+    sessions: sessionmaker[Session], max_attempts: int, now: datetime | None = None,
+    failed: list[tuple[str, str]] | None = None,
 ) -> int:
-    """Jobs whose worker stopped sending heartbeats: queued again, or failed after the last try."""
+    """Jobs whose worker stopped sending heartbeats: queued again, or failed after the last try
+    (each of those added to ``failed`` as (job id, reason))."""
     now = now or utcnow()
     with sessions() as session:
         rows = session.execute(
@@ -123,7 +125,10 @@ def requeue_expired(
                       "written": 0,
                       "reason": f"{stopped}; queued again (attempt {attempts + 1} of "
                                 f"{max_attempts} next)"}
-        changed += _update(sessions, condition, values)
+        done = _update(sessions, condition, values)
+        if done and failed is not None and values["status"] == JobStatus.FAILED.value:
+            failed.append((job_id, str(values["reason"])))
+        changed += done
     return changed
 
 

@@ -84,10 +84,15 @@ class Worker:
     max_attempts: int = 3
     poll_seconds: float = 1.0
     name: str = field(default_factory=worker_name)
+    # told (job id, reason) of every job this worker marks failed, e.g. to notify its owner
+    on_failed: Callable[[str, str], None] | None = None
 
     def run_once(self) -> bool:
         """Requeue jobs of dead workers, then run one queued job; False when none was queued."""
-        queue.requeue_expired(self.sessions, self.max_attempts)
+        gave_up: list[tuple[str, str]] = []
+        queue.requeue_expired(self.sessions, self.max_attempts, failed=gave_up)
+        for job_id, reason in gave_up:
+            self._failed(job_id, reason)
         claim = queue.claim_next(self.sessions, self.name, self.lease_seconds)
         if claim is None:
             return False
@@ -104,8 +109,17 @@ class Worker:
                                f"the details under download {claim.job_id}")
                 else:
                     log.warning("download %s failed: %s", claim.job_id, message)
-                queue.fail(self.sessions, claim, str(message))
+                if queue.fail(self.sessions, claim, str(message)):
+                    self._failed(claim.job_id, str(message))
         return True
+
+    def _failed(self, job_id: str, reason: str) -> None:
+        if self.on_failed is None:
+            return
+        try:
+            self.on_failed(job_id, reason)
+        except Exception:  # telling of a failure must never stop the worker
+            log.exception("reporting the failure of job %s failed", job_id)
 
     def run(self, stop: threading.Event) -> None:
         """Work until ``stop`` is set (it is checked between jobs)."""

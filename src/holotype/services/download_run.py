@@ -2,8 +2,7 @@
 
 This is the handler the workers run (:mod:`holotype.jobs.worker`). Progress goes to the job row
 as it happens (status generating -> zipping, records written). A failure raises, and the worker
-records it as the job's reason; a notification that cannot be sent is recorded on the job but
-does not fail the download.
+records it as the job's reason and has the requester told (``download_notify``).
 """
 
 from __future__ import annotations
@@ -20,7 +19,7 @@ import duckdb
 
 from holotype.catalog.downloads import DownloadEvent, DownloadJob, JobStatus
 from holotype.catalog.timestamps import utcnow
-from holotype.jobs import notify, queue
+from holotype.jobs import queue
 from holotype.jobs.queue import Claim
 from holotype.jobs.worker import Heartbeat, Lost
 from holotype.services import catalogue, search
@@ -28,6 +27,7 @@ from holotype.services.context import Portal
 from holotype.services.download_dwca import DatasetMeta, archive_members, eml_xml
 from holotype.services.download_engine import export_connection
 from holotype.services.download_formats import Member, Part, tabular, write_xlsx
+from holotype.services.download_notify import notify_ready
 from holotype.services.download_package import (
     Credit,
     download_citation,
@@ -90,7 +90,6 @@ def run_download(portal: Portal, claim: Claim, beat: Heartbeat) -> None:
         records_key, fmt, total = job.records_key, job.format, job.total
     pins = request["resources"]
     names = {p["id"]: f"{p['dataset']}/{p['slug']}" for p in pins}
-    status_url = f"{settings.base_url}/status/download/{claim.job_id}"
     beat.progress()  # still this worker's (raises Lost if not) before clearing what is left
     _clear_leftovers(portal, claim.job_id)
     work = settings.downloads_dir / "work" / f"{claim.job_id}-{claim.attempt}"
@@ -116,7 +115,7 @@ def run_download(portal: Portal, claim: Claim, beat: Heartbeat) -> None:
         session.add(DownloadEvent(job_id=claim.job_id, format=fmt, records=total,
                                   resource_ids=json.dumps(sorted(names)), reused=False,
                                   seconds=seconds))
-    _notify(portal, claim.job_id, request, status_url, total, fmt, final)
+    notify_ready(portal, claim.job_id, request, total, fmt, final.name)
 
 
 def _write(
@@ -202,38 +201,3 @@ def _meta(credit: Credit, site_name: str) -> DatasetMeta:
     return DatasetMeta(d.title, d.description, d.organisation or site_name,
                        tuple(c.name for c in d.creators), d.licence.title, d.licence.url,
                        d.keywords, credit.citation(site_name))
-
-
-def _notify(portal: Portal, job_id: str, request: dict[str, Any], status_url: str, total: int,
-            fmt: str, final: Path) -> None:
-    notifier = request["notifier"]
-    kind, args = notifier["type"], notifier["type_args"]
-    if kind == "none":
-        return
-    settings = portal.settings
-    link = f"{settings.base_url}/downloads/{job_id}/{final.name}"
-    try:
-        if kind == "email":
-            smtp = notify.Smtp(
-                settings.smtp_host or "", settings.smtp_port, settings.smtp_sender,
-                settings.smtp_starttls, settings.smtp_username,
-                settings.smtp_password.get_secret_value() if settings.smtp_password else None)
-            body = (f"Your download of {total:,} records ({fmt}) from {settings.site_name} is "
-                    f"ready:\n\n{link}\n\nStatus and details: {status_url}\n")
-            notify.send_email(smtp, args["emails"], f"{settings.site_name}: your download is "
-                              "ready", body)
-            outcome = f"email sent to {', '.join(args['emails'])}"  # masked below
-        else:
-            code = notify.post_webhook(args["url"], {
-                "download_id": job_id, "status": "complete", "records": total,
-                "format": fmt, "url": link, "status_url": status_url},
-                allow_private=settings.webhook_allow_private)
-            outcome = f"webhook answered HTTP {code}"
-    except Exception as exc:  # any failure to notify is recorded, never fatal
-        log.warning("notifying about download %s failed: %s", job_id, exc)
-        outcome = f"{kind} notification failed: {type(exc).__name__}: {exc}"
-    outcome = notify.redact(outcome, args.get("emails", ()), args.get("url"))
-    with portal.session() as session:
-        job = session.get(DownloadJob, job_id)
-        if job is not None:
-            job.notified = outcome

@@ -7,6 +7,7 @@ from functools import partial
 
 from holotype.jobs.worker import Worker, WorkerThreads, start_threads
 from holotype.services.context import Portal
+from holotype.services.download_notify import notify_failed
 from holotype.services.download_run import run_download
 
 
@@ -14,7 +15,8 @@ def make_worker(portal: Portal, poll_seconds: float = 1.0) -> Worker:
     s = portal.settings
     return Worker(portal.sessions, partial(run_download, portal),
                   lease_seconds=float(s.download_lease_seconds),
-                  max_attempts=s.download_max_attempts, poll_seconds=poll_seconds)
+                  max_attempts=s.download_max_attempts, poll_seconds=poll_seconds,
+                  on_failed=partial(notify_failed, portal))
 
 
 def start_in_process(portal: Portal, count: int | None = None) -> WorkerThreads | None:
