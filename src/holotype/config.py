@@ -108,6 +108,12 @@ class Settings(BaseSettings):
         description="API requests one client (by address) may make per minute; 0 turns the "
         "limit off. Over it, the API answers 429 with Retry-After.",
     )
+    download_requests_per_hour: int = Field(
+        default=60,
+        ge=0,
+        description="Download requests (API or form) one client (by address) may make per "
+        "hour; 0 turns the limit off. Over it: 429 with Retry-After.",
+    )
     demo_records: int = Field(
         default=50_000, ge=0, description="Records `holotype demo` generates when not told."
     )

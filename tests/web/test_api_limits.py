@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi.testclient import TestClient
+from sqlalchemy import func, select
 
+from holotype.catalog.downloads import DownloadJob
 from holotype.services import catalogue
 from holotype.services.context import Portal
 from holotype.services.records import ingest
@@ -23,6 +25,34 @@ def test_rate_limit_answers_429_with_retry_after(tmp_path: Path) -> None:
         assert int(limited.headers["Retry-After"]) >= 1
         assert limited.json()["error"]["__type"] == "Rate Limit Error"
         assert client.get("/").status_code == 200  # pages are not API calls
+
+
+def test_download_requests_have_a_tighter_limit_of_their_own(tmp_path: Path) -> None:
+    """Each download queues minutes of work: a client gets a few an hour, from the API and
+    the form together; searches are not counted, and a refused request queues nothing."""
+    settings = make_site(tmp_path, records=50, rate_limit_per_minute=0,
+                         download_requests_per_hour=3, download_workers=0)
+    body = {"query": {"search": "helix"}, "file": {"format": "csv"}}
+    with TestClient(create_app(settings)) as client:
+        api = [client.post("/api/3/action/vds_download_queue", json=body) for _ in range(2)]
+        assert [r.status_code for r in api] == [200, 200]
+        form = {"query": "", "resource_ids": "", "version": "", "format": "tsv"}
+        assert client.post("/download", data=form, follow_redirects=False).status_code == 303
+        refused = client.post("/download", data=form, follow_redirects=False)
+        assert refused.status_code == 429 and int(refused.headers["Retry-After"]) >= 1
+        assert refused.headers["content-type"].startswith("text/html")
+        assert "too many download requests" in refused.text
+        by_api = client.post("/api/3/action/vds_download_queue", json=body)
+        assert by_api.status_code == 429 and int(by_api.headers["Retry-After"]) >= 1
+        assert by_api.json()["error"]["__type"] == "Rate Limit Error"
+        assert client.post("/api/3/action/vds_multi_count", json={}).status_code == 200
+        assert client.get("/download").status_code != 429  # the form itself is not counted
+    portal = Portal.open(settings)
+    try:
+        with portal.session() as session:
+            assert session.scalar(select(func.count()).select_from(DownloadJob)) == 2
+    finally:
+        portal.close()
 
 
 def test_rate_limiter_refills() -> None:

@@ -23,7 +23,7 @@ from holotype.web.downloads import create_download_router
 from holotype.web.openapi import openapi_document
 from holotype.web.pages import create_pages_router
 from holotype.web.pages.render import wants_json
-from holotype.web.ratelimit import RateLimiter, middleware
+from holotype.web.ratelimit import RateLimiter, is_download_request, middleware
 
 HERE = Path(__file__).parent
 
@@ -50,6 +50,15 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(create_pages_router(templates))
     if settings.rate_limit_per_minute:
         app.middleware("http")(middleware(RateLimiter(settings.rate_limit_per_minute)))
+    if settings.download_requests_per_hour:
+
+        def busy_page(request: Request, message: str, headers: dict[str, str]) -> Response:
+            return templates.TemplateResponse(request, "error.html", {"message": message},
+                                              status_code=429, headers=headers)
+
+        app.middleware("http")(middleware(
+            RateLimiter(settings.download_requests_per_hour, window=3600.0),
+            applies=is_download_request, what="download requests", page=busy_page))
 
     @app.get("/api/openapi.json", include_in_schema=False)
     async def openapi() -> JSONResponse:

@@ -1,6 +1,9 @@
-"""Per-client rate limiting of the API: a token bucket per client address, in memory.
+"""Per-client rate limiting: a token bucket per client address, in memory.
 
-Each process keeps its own buckets; behind several workers the effective limit is per worker.
+Two limits use it: every API call (``rate_limit_per_minute``) and, much tighter, requests for
+downloads, from the API or the form (``download_requests_per_hour``): each queues work that
+may take minutes. Each process keeps its own buckets; behind several workers the effective
+limit is per worker.
 """
 
 from __future__ import annotations
@@ -17,11 +20,13 @@ MAX_CLIENTS = 100_000
 
 
 class RateLimiter:
-    """Allows ``per_minute`` requests per client, refilled continuously."""
+    """Allows ``allowed`` requests per client every ``window`` seconds (a minute unless told),
+    refilled continuously."""
 
-    def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic) -> None:
-        self.capacity = float(per_minute)
-        self.rate = per_minute / 60.0
+    def __init__(self, allowed: int, clock: Callable[[], float] = time.monotonic,
+                 window: float = 60.0) -> None:
+        self.capacity = float(allowed)
+        self.rate = allowed / window
         self.clock = clock
         self._buckets: dict[str, tuple[float, float]] = {}
         self._lock = threading.Lock()
@@ -45,24 +50,41 @@ class RateLimiter:
 
 
 Next = Callable[[Request], Awaitable[Response]]
+Page = Callable[[Request, str, dict[str, str]], Response]  # (request, message, headers)
+DOWNLOAD_ACTIONS = ("/api/3/action/vds_download_queue", "/api/action/vds_download_queue")
+
+
+def is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def is_download_request(request: Request) -> bool:
+    """A request that queues a download: the API action, or the form's POST."""
+    path = request.url.path
+    return path in DOWNLOAD_ACTIONS or (path == "/download" and request.method == "POST")
 
 
 def middleware(
-    limiter: RateLimiter, prefix: str = "/api/"
+    limiter: RateLimiter, applies: Callable[[Request], bool] = is_api,
+    what: str = "requests", page: Page | None = None,
 ) -> Callable[[Request, Next], Awaitable[Response]]:
+    """Answers 429 with Retry-After to a client over ``limiter`` for the requests ``applies``
+    to: in the API's JSON envelope, or as the HTML ``page`` outside the API."""
+
     async def limit(request: Request, call_next: Next) -> Response:
-        if request.url.path.startswith(prefix):
+        if applies(request):
             client = request.client.host if request.client else "unknown"
             wait = limiter.take(client)
             if wait > 0:
                 seconds = max(1, math.ceil(wait))
+                message = f"too many {what}; try again in {seconds} s"
+                headers = {"Retry-After": str(seconds)}
+                if page is not None and not is_api(request):
+                    return page(request, message, headers)
                 return JSONResponse(
-                    {"success": False, "error": {
-                        "__type": "Rate Limit Error",
-                        "message": f"too many requests; try again in {seconds} s",
-                    }},
-                    status_code=429,
-                    headers={"Retry-After": str(seconds)},
+                    {"success": False, "error": {"__type": "Rate Limit Error",
+                                                 "message": message}},
+                    status_code=429, headers=headers,
                 )
         return await call_next(request)
 
