@@ -132,3 +132,7 @@ def test_a_failing_job_is_marked_failed_with_its_reason(site: Site, portal: Port
     assert page.status_code == 200
     assert 'role="alert"' in page.text and "Failed" in page.text
     assert site.media_id in page.text and "refresh" not in page.text
+    # the status is public to anyone with the id: a private dataset is no longer named
+    ((pin),) = found["resources"]
+    assert pin["id"] == site.media_id and pin["private"] and "count" not in pin
+    assert "media-survey" not in page.text and "no longer public" in page.text

@@ -184,6 +184,16 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
+def _still_public(portal: Portal, pins: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The download's resources as anyone may see them: one made private since (or deleted)
+    keeps only its id and version, not its dataset, name or record count (the status page is
+    public to anyone holding the download's id)."""
+    visible = {r.id for r in search.searchable_resources(portal, None)}
+    return [pin if pin["id"] in visible
+            else {"id": pin["id"], "version": pin.get("version"), "private": True}
+            for pin in pins]
+
+
 def status(portal: Portal, job_id: str) -> dict[str, Any]:
     """Where a download stands, as shown on its status page and in its JSON."""
     with portal.session() as session:
@@ -193,6 +203,7 @@ def status(portal: Portal, job_id: str) -> dict[str, Any]:
         if job is None:
             raise NotFound(f"there is no download {job_id!r}", field="id")
         request = json.loads(job.request)
+        resources = _still_public(portal, request["resources"])
         end = job.finished or (utcnow() if job.started else None)
         seconds = (end - job.started).total_seconds() if end and job.started else None
         url = None
@@ -205,6 +216,6 @@ def status(portal: Portal, job_id: str) -> dict[str, Any]:
             "finished": _iso(job.finished), "url": url, "file_name": job.file_name,
             "file_size": job.file_size, "reason": job.reason, "attempts": job.attempts,
             "query": request["query"], "query_hash": request["query_hash"],
-            "resources": request["resources"], "file": request["file"],
+            "resources": resources, "file": request["file"],
             "notifier": request["notifier"]["type"], "notified": job.notified,
         }
