@@ -118,9 +118,9 @@ def _copy_rows(
     names = [ident(c) for c in columns]
     present = ("concat(" + ", ".join(f"CASE WHEN {n} IS NULL THEN '0' ELSE '1' END"
                                      for n in names) + ")") if names else "''"
-    body = f"to_json([v FOR v IN list_value(_id, {', '.join(names)}) IF v IS NOT NULL])"
+    body = f"to_json([v FOR v IN list_value({', '.join(['_id', *names])}) IF v IS NOT NULL])"
     cursor = index.execute(
-        f"SELECT _rid, _id, _from, _to, {present}, {body if names else 'to_json([_id])'} "
+        f"SELECT _rid, _id, _from, _to, {present}, {body} "
         f"FROM records WHERE _rid > {int(first)} ORDER BY _rid"
     )
     while rows := cursor.fetchmany(BATCH):
@@ -192,31 +192,28 @@ class RowStore:
 
     def current(self, rids: Iterable[int], version: int) -> list[tuple[int, dict[str, Any]]]:
         """(``_rid``, record) of those of ``rids`` current at ``version``, in any order."""
-        wanted = sorted(set(rids))
-        found = []
-        with self._connection() as con:
-            for start in range(0, len(wanted), 500):
-                chunk = wanted[start:start + 500]
-                marks = ", ".join("?" * len(chunk))
-                for rid, present, body in con.execute(
-                    f"SELECT _rid, present, body FROM records WHERE _rid IN ({marks}) "
-                    "AND _from <= ? AND _to > ?", [*chunk, version, version]
-                ):
-                    found.append((int(rid), self._record(present, body)))
-        return found
+        return list(self._by_rids(sorted(set(rids)), version))
 
     def by_rid(self, rids: Sequence[int]) -> dict[int, dict[str, Any]]:
         """The records with these ``_rid``s (their non-null fields and ``_id``)."""
-        found: dict[int, dict[str, Any]] = {}
+        return dict(self._by_rids([int(r) for r in rids], None))
+
+    def _by_rids(
+        self, rids: Sequence[int], version: int | None
+    ) -> Iterator[tuple[int, dict[str, Any]]]:
+        """(``_rid``, record) of ``rids``, those current at ``version`` only when given."""
+        current = "" if version is None else " AND _from <= ? AND _to > ?"
+        extra = [] if version is None else [version, version]
         with self._connection() as con:
             for start in range(0, len(rids), 500):
-                chunk = [int(r) for r in rids[start:start + 500]]
+                chunk = rids[start:start + 500]
                 marks = ", ".join("?" * len(chunk))
-                for rid, present, body in con.execute(
-                    f"SELECT _rid, present, body FROM records WHERE _rid IN ({marks})", chunk
-                ):
-                    found[int(rid)] = self._record(present, body)
-        return found
+                rows = con.execute(
+                    f"SELECT _rid, present, body FROM records WHERE _rid IN ({marks}){current}",
+                    [*chunk, *extra],
+                ).fetchall()
+                for rid, present, body in rows:
+                    yield int(rid), self._record(present, body)
 
     def in_id_order(
         self, version: int, limit: int, *, after: str | None = None, inclusive: bool = False

@@ -139,7 +139,9 @@ def run(portal: Portal, views_: list[View], request: Request) -> Result:
             page_ = _shaped(views_, request, read(views_, placed[request.offset:end]))
         else:
             counts, found, _none = _grouped(cur, views_, request, 0)
-            page_ = _page(cur, views_, request)
+            rows = (_unfiltered_page(views_, request) if not request.sort and not filtered
+                    else _filtered_page(cur, views_, request))
+            page_ = _shaped(views_, request, rows)
     finally:
         cur.close()
     return Result(counts, page_, found)
@@ -195,19 +197,9 @@ def page(portal: Portal, views_: list[View], request: Request) -> Page:
             return _shaped(views_, request, _unfiltered_page(views_, request))
     cur = portal.search_engine.cursor()
     try:
-        return _page(cur, views_, request)
+        return _shaped(views_, request, _filtered_page(cur, views_, request))
     finally:
         cur.close()
-
-
-def _page(cur: duckdb.DuckDBPyConnection, views_: list[View], request: Request) -> Page:
-    """One page: found by the index (or, for an unfiltered search in id order, by the row
-    store alone), its records read whole from the row store."""
-    if not request.sort and _unfiltered(views_, request):
-        found = _unfiltered_page(views_, request)
-    else:
-        found = _filtered_page(cur, views_, request)
-    return _shaped(views_, request, found)
 
 
 def _shaped(views_: list[View], request: Request, found: Placed) -> Page:
@@ -230,6 +222,7 @@ def _shaped(views_: list[View], request: Request, found: Placed) -> Page:
 def _filtered_page(
     cur: duckdb.DuckDBPyConnection, views_: list[View], request: Request
 ) -> Placed:
+    """A page placed by the index (in any sort order), its records read from the row store."""
     return read(views_, _placed(cur, views_, request))
 
 
