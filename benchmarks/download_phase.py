@@ -18,10 +18,11 @@ from pathlib import Path
 
 from holotype.config import load_settings
 from holotype.engine import ident, literal
+from holotype.search.rowsets import fields_of
+from holotype.search.views import matching_sql
 from holotype.services import downloads, search
 from holotype.services.context import Portal
 from holotype.services.download_engine import export_connection
-from holotype.services.download_records import fields_of
 from holotype.services.download_request import parse_request
 from holotype.services.download_workers import make_worker
 
@@ -40,9 +41,9 @@ def _download(portal: Portal, fmt: str) -> dict[str, object]:
 
 def _floor(portal: Portal, out: Path) -> dict[str, object]:
     began = time.perf_counter()
-    views = search.views(portal, search.searchable_resources(portal, None), None)
+    views = search.resource_views(portal, None, None)
     fields = fields_of(views)
-    rows = search.matching_sql(views, {}, fields)
+    rows = matching_sql(views, {}, fields)
     columns = ", ".join(["_id", *map(ident, fields)])
     # The same engine settings as a download's files (export_connection: the download memory
     # limit, insertion order not preserved), so the floor differs from a download only in

@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from holotype.catalog.models import Creator, Keyword, Resource
+from holotype.errors import Conflict, Invalid, NotFound
 from holotype.services import catalogue
-from holotype.services.errors import Conflict, Invalid, NotFound
 
 Unchanged = Callable[[], AbstractContextManager[None]]
 

@@ -1,6 +1,6 @@
 import pytest
 
-from holotype.services.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
+from holotype.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
 
 
 @pytest.mark.parametrize(

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 
+from holotype.errors import Conflict, Invalid, NotFound
 from holotype.services import catalogue
-from holotype.services.errors import Conflict, Invalid, NotFound
 
 Unchanged = Callable[[], AbstractContextManager[None]]
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.orm import Session
 
+from holotype.errors import Invalid, NotFound
 from holotype.services import catalogue
-from holotype.services.errors import Invalid, NotFound
 from holotype.services.visible import searchable
 
 

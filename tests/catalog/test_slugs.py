@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 from holotype.catalog import db
 from holotype.catalog.models import QuerySlug
 from holotype.catalog.slugwords import ADJECTIVES, ANIMALS, random_slug
+from holotype.errors import Conflict, Invalid, NotFound
 from holotype.services import catalogue, slugs
-from holotype.services.errors import Conflict, Invalid, NotFound
 
 Unchanged = Callable[[], AbstractContextManager[None]]
 SLUG = re.compile(r"^[a-z]+-[a-z]+-[a-z]+$")

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from holotype.config import load_settings
+from holotype.errors import NotFound
 from holotype.services import catalogue
 from holotype.services.context import Portal
 from holotype.services.demo import has_demo, load_demo
-from holotype.services.errors import NotFound
 from holotype.services.records import delete_dataset, delete_resource, ingest
 from holotype.services.workdirs import sweep_work_dirs, work_dir
 

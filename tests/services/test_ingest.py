@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from holotype.config import load_settings
+from holotype.errors import Invalid, NotFound
 from holotype.ingest.errors import IngestError
 from holotype.services import catalogue
 from holotype.services.context import Portal
-from holotype.services.errors import Invalid, NotFound
 from holotype.services.records import dataset_summaries, ingest, record_count, versions
 from holotype.store.stats import field_type
 

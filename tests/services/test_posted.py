@@ -19,13 +19,14 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from holotype.config import load_settings
+from holotype.errors import Invalid
 from holotype.index import postings
 from holotype.index.layout import index_path, indexed_versions, rows_path
 from holotype.query import validate
 from holotype.query.evaluate import kinds
-from holotype.services import catalogue, posted, results, search
+from holotype.search import posted, results
+from holotype.services import catalogue, search
 from holotype.services.context import Portal
-from holotype.services.errors import Invalid
 from holotype.services.records import ingest, versions
 from tests.query.strategies import Vocabulary, groups
 from tests.services.two_resources import BOTH, open_site, write
@@ -102,16 +103,16 @@ QUERIES = st.fixed_dictionaries(
 ).filter(lambda q: "filters" not in q or "geo_named_area" not in set(kinds(q["filters"])))
 
 
-def both_ways(portal: Portal, version: int | None, request: results.Request,
+def both_ways(portal: Portal, version: int | None, request: results.SearchRequest,
               resources: list[str] = BOTH) -> tuple[Any, Any]:
-    views = search.views(portal, search.searchable_resources(portal, resources), version)
-    fast = results.run(portal, views, request)
+    views = search.resource_views(portal, resources, version)
+    fast = results.run(portal.indexes, views, request)
     # DuckDB alone, with the probe for the first matches and a separate page query
     with mock.patch.object(posted, "matches", return_value=None), \
             mock.patch.object(posted, "common", return_value=False):
-        slow = results.run(portal, views, request)
-    assert results.count(portal, views, request.query) == search.count(
-        portal, views, request.query) == slow.counts
+        slow = results.run(portal.indexes, views, request)
+    assert results.count(portal.indexes, views, request.query) == results.counted(
+        portal.indexes, views, request.query) == slow.counts
     return fast, slow
 
 
@@ -127,7 +128,7 @@ def test_posted_answers_equal_duckdb_answers(
 ) -> None:
     valid = dict(validate(query, portal.areas))
     version = versions(portal, "ds/res-b")[1][0].version if first else None
-    request = results.Request(valid, size=size, offset=offset,
+    request = results.SearchRequest(valid, size=size, offset=offset,
                               facets=["locality", "habitat", "year"], facet_default=3)
     fast, slow = both_ways(portal, version, request)
     assert fast == slow
@@ -155,9 +156,9 @@ def test_custom_areas_of_every_shape_agree(portal: Portal, area: str) -> None:
     query = {"search": "kenya", "filters": {"and": [{"geo_custom_area": AREAS[area]}]}}
     valid = dict(validate(query, portal.areas))
     # res-b alone: there "kenya" is listed (held by fewer than LISTED record versions)
-    fast, slow = both_ways(portal, None, results.Request(valid, size=100), ["ds/res-b"])
+    fast, slow = both_ways(portal, None, results.SearchRequest(valid, size=100), ["ds/res-b"])
     assert fast == slow
-    views = search.views(portal, search.searchable_resources(portal, ["ds/res-b"]), None)
+    views = search.resource_views(portal, ["ds/res-b"], None)
     assert posted.matches(views, valid) is not None  # the postings path answered
 
 
@@ -168,11 +169,11 @@ def test_custom_areas_of_every_shape_agree(portal: Portal, area: str) -> None:
 def test_internal_facets_and_bad_limits_are_refused_on_every_path(
     portal: Portal, facets: list[str], limits: dict[str, Any]
 ) -> None:
-    views = search.views(portal, search.searchable_resources(portal, BOTH), None)
+    views = search.resource_views(portal, BOTH, None)
     for query in ({"search": "0120"}, {"search": "place"}, {}):
-        request = results.Request(query, facets=facets, facet_limits=limits)
+        request = results.SearchRequest(query, facets=facets, facet_limits=limits)
         with pytest.raises(Invalid) as caught:
-            results.run(portal, views, request)
+            results.run(portal.indexes, views, request)
         assert caught.value.field in ("facets", "facet_limits")
 
 
@@ -183,28 +184,28 @@ def test_common_words_page_with_cursors_in_the_grouped_statement(
     """A search for words no resource lists places its page in the grouped statement."""
     query = {"search": "occ", "filters": {"not": [{"string_equals": {
         "fields": ["locality"], "value": "Place 3"}}]}}
-    views = search.views(portal, search.searchable_resources(portal, BOTH), None)
+    views = search.resource_views(portal, BOTH, None)
     assert posted.common(views, query)
-    request = results.Request(query, size=size, facets=["locality"])
+    request = results.SearchRequest(query, size=size, facets=["locality"])
     seen, after = [], None
     while True:
-        answer = results.run(portal, views, results.Request(
+        answer = results.run(portal.indexes, views, results.SearchRequest(
             query, size=size, after=after, facets=["locality"]))
-        fast, slow = both_ways(portal, None, results.Request(
+        fast, slow = both_ways(portal, None, results.SearchRequest(
             query, size=size, after=after, facets=["locality"]))
         assert answer == fast == slow
         seen += [(r["data"]["_id"], r["resource"]) for r in answer.page.records]
         if answer.page.after is None or len(seen) > 60:
             break
         after = answer.page.after
-    _fast, everything = both_ways(portal, None, results.Request(query, size=1000))
+    _fast, everything = both_ways(portal, None, results.SearchRequest(query, size=1000))
     assert seen == [(r["data"]["_id"], r["resource"])
                     for r in everything.page.records][:len(seen)]
     assert len(seen) > size and request.facets
 
 
 def test_the_path_is_taken_when_a_word_is_listed(portal: Portal) -> None:
-    views = search.views(portal, search.searchable_resources(portal, BOTH), None)
+    views = search.resource_views(portal, BOTH, None)
     # "place" and "occ" are held by more than LISTED record versions, ids by one to three
     assert posted.matches(views, {"search": "place"}) is None
     assert posted.matches(views, {"search": "place occ"}) is None
@@ -226,15 +227,16 @@ def test_the_path_is_taken_when_a_word_is_listed(portal: Portal) -> None:
 
 def test_a_cursor_walk_over_posted_matches(portal: Portal) -> None:
     query = {"search": "kenya", "filters": {"and": [{"exists": {"fields": ["year"]}}]}}
-    views = search.views(portal, search.searchable_resources(portal, BOTH), None)
+    views = search.resource_views(portal, BOTH, None)
     seen, after = [], None
     while True:
-        page = results.page(portal, views, results.Request(query, size=4, after=after))
+        request = results.SearchRequest(query, size=4, after=after)
+        page = results.page(portal.indexes, views, request)
         seen += [(r["data"]["_id"], r["resource"]) for r in page.records]
         if page.after is None:
             break
         after = page.after
-    fast, slow = both_ways(portal, None, results.Request(query, size=1000))
+    fast, slow = both_ways(portal, None, results.SearchRequest(query, size=1000))
     assert seen == [(r["data"]["_id"], r["resource"]) for r in slow.page.records]
     assert fast == slow and len(seen) > 4
 
@@ -262,10 +264,10 @@ def test_changing_the_geo_fields_rebuilds_the_index_from_scratch(tmp_path: Path)
         assert points == [(50.0, 8.0)]
         near = {"search": "kenya", "filters": {"and": [{"geo_point": {
             "latitude": 50, "longitude": 8, "radius": 1, "radius_unit": "km"}}]}}
-        views = search.views(other, search.searchable_resources(other, ["ds/res"]), None)
-        fast = results.run(other, views, results.Request(near))
+        views = search.resource_views(other, ["ds/res"], None)
+        fast = results.run(other.indexes, views, results.SearchRequest(near))
         with mock.patch.object(posted, "matches", return_value=None):
-            assert results.run(other, views, results.Request(near)) == fast
+            assert results.run(other.indexes, views, results.SearchRequest(near)) == fast
         assert fast.total == 11
     finally:
         other.close()

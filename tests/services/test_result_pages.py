@@ -18,7 +18,8 @@ import duckdb
 import pytest
 
 from holotype.index.layout import index_path, indexed_versions, rows_path
-from holotype.services import few_results, results, search
+from holotype.search import few, results
+from holotype.services import search
 from holotype.services.context import Portal
 from holotype.services.records import ingest, versions
 from tests.services.two_resources import BOTH, open_site, write
@@ -71,11 +72,12 @@ def expected(portal: Portal, version: int | None, keep: Any) -> list[Row]:
 
 
 def walk(portal: Portal, version: int | None, query: dict[str, Any], size: int) -> list[Any]:
-    views = search.views(portal, search.searchable_resources(portal, BOTH), version)
+    views = search.resource_views(portal, BOTH, version)
     seen = []
     after = None
     while True:
-        page = results.page(portal, views, results.Request(query, size=size, after=after))
+        request = results.SearchRequest(query, size=size, after=after)
+        page = results.page(portal.indexes, views, request)
         seen += [(r["data"]["_id"], r["resource"], r["data"]) for r in page.records]
         after = page.after
         if after is None:
@@ -108,10 +110,10 @@ def test_walking_pages_gives_the_store_at_each_version(
 
 
 def test_offset_pages_agree_with_cursor_pages(portal: Portal) -> None:
-    views = search.views(portal, search.searchable_resources(portal, BOTH), None)
+    views = search.resource_views(portal, BOTH, None)
     everything = walk(portal, None, {}, 1000)
     for query in ({}, QUERIES[1][0]):
-        page = results.page(portal, views, results.Request(query, size=9, offset=95))
+        page = results.page(portal.indexes, views, results.SearchRequest(query, size=9, offset=95))
         got = [(r["data"]["_id"], r["resource"]) for r in page.records]
         if not query:
             assert got == [(i, r) for i, r, _d in everything[95:104]]
@@ -156,30 +158,30 @@ def test_few_matches_answer_exactly_as_the_grouped_query(
     count, facet tie and page position."""
     _resource, found = versions(portal, "ds/res-b")  # after the first of res-a, before its second
     version = found[0].version if which == "first" else None
-    views = search.views(portal, search.searchable_resources(portal, BOTH), version)
+    views = search.resource_views(portal, BOTH, version)
     everything = walk(portal, version, query, 1000)
     # a cursor on an id both resources hold, so the resource decides what comes next
     shared = [a for a, b in itertools.pairwise(everything) if a[0] == b[0]]
     assert bool(shared) != (query.get("search") == "nowhere")
     cursor = results.encode_after(*shared[0][:2]) if shared else None
     requests = [
-        results.Request(query, size=7, facets=["country", "locality", "habitat"],
+        results.SearchRequest(query, size=7, facets=["country", "locality", "habitat"],
                         facet_limits={"locality": 3}, facet_default=2),
-        results.Request(query, size=4, offset=11, facets=["country"]),
-        results.Request(query, size=6, after=cursor, facets=["habitat"]),
+        results.SearchRequest(query, size=4, offset=11, facets=["country"]),
+        results.SearchRequest(query, size=6, after=cursor, facets=["habitat"]),
     ]
     for request in requests:
-        monkeypatch.setattr(few_results, "FEW", 10_000)
-        few = results.run(portal, views, request)
-        assert few.total > 0 or query.get("search") == "nowhere"
+        monkeypatch.setattr(few, "FEW", 10_000)
+        answer = results.run(portal.indexes, views, request)
+        assert answer.total > 0 or query.get("search") == "nowhere"
         # grouped counts with the page placed by the grouped path, then by the first matches
         for threshold in (0, 8):
-            monkeypatch.setattr(few_results, "FEW", threshold)
-            assert results.run(portal, views, request) == few, threshold
+            monkeypatch.setattr(few, "FEW", threshold)
+            assert results.run(portal.indexes, views, request) == answer, threshold
 
 
 def test_row_files_are_read_from_many_threads_with_few_connections(portal: Portal) -> None:
-    views = search.views(portal, search.searchable_resources(portal, BOTH), None)
+    views = search.resource_views(portal, BOTH, None)
     rows = views[0].attached.rows
     expected = rows.in_id_order(views[0].version, 50)
     with ThreadPoolExecutor(16) as pool:

@@ -15,11 +15,11 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 from holotype.cli.catalogue import dataset_app, resource_app
 from holotype.cli.common import Cli, esc, when
 from holotype.config import ConfigError, masked_url
+from holotype.errors import ServiceError
 from holotype.ingest.errors import IngestError
 from holotype.locking import Busy
 from holotype.services import catalogue
 from holotype.services.context import Portal
-from holotype.services.errors import ServiceError
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
 config_app = typer.Typer(no_args_is_help=True, help="Inspect the configuration.")

@@ -50,7 +50,7 @@ class Attached:
         return None
 
 
-class SearchEngine:
+class IndexEngine:
     """Attaches resources' index files on demand and hands out cursors."""
 
     def __init__(

@@ -5,7 +5,7 @@ however rare the word; SQLite finds one row by its key in microseconds. So the r
 holds, for every token of the index, how many record versions hold it (``n``, counting a record
 once per field that holds it) and, when that is at most ``POSTED``, their ``_rid``s as text
 (``"12,5000,77"``, unordered). A search whose words are all posted needs no DuckDB at all:
-see ``holotype.services.posted``. Tokens held by more records keep only their count, which
+see ``holotype.search.posted``. Tokens held by more records keep only their count, which
 also says that the token exists: a token without a row is held by no record.
 
 At 2,000,000 records: 6.2 million tokens of which 1,700 are not posted; 356 MB and ~20 s.

@@ -5,7 +5,7 @@ dataclasses (``*Info``), never ORM objects, so callers cannot change the catalog
 or trigger lazy loads after the session is gone.
 
 Each function that writes is one unit of work: it commits on success. On any error the session
-is rolled back, so bad input changes nothing, and a :class:`~holotype.services.errors.ServiceError`
+is rolled back, so bad input changes nothing, and a :class:`~holotype.errors.ServiceError`
 naming the field at fault is raised. These functions do not check permissions; callers do.
 """
 
@@ -45,7 +45,7 @@ from holotype.catalog.snapshots import (
     user_info,
 )
 from holotype.catalog.timestamps import utcnow
-from holotype.services.errors import Conflict, Invalid, NotFound
+from holotype.errors import Conflict, Invalid, NotFound
 
 
 class _Unset(Enum):

@@ -17,12 +17,13 @@ from holotype.catalog.db import make_engine, make_session_factory, upgrade
 from holotype.config import Settings
 from holotype.engine import connect
 from holotype.index.build import BuildResult, build_index
-from holotype.index.engine import Attached, SearchEngine
+from holotype.index.engine import IndexEngine
 from holotype.index.layout import FORMAT as INDEX_FORMAT
 from holotype.index.layout import prune_indexes
 from holotype.ingest.source import Limits
 from holotype.locking import writer_lock
 from holotype.query.areas import AreaCatalogue
+from holotype.search import Searcher
 from holotype.services.visible import SearchableCache
 from holotype.store.commit import Progress
 from holotype.store.store import RecordStore
@@ -51,7 +52,7 @@ class Portal:
     engine: Engine
     sessions: sessionmaker[Session]
     store: RecordStore
-    _engine: SearchEngine | None = field(default=None, repr=False)
+    _engine: IndexEngine | None = field(default=None, repr=False)
     _areas: AreaCatalogue | None = field(default=None, repr=False)
     _searchable: SearchableCache | None = field(default=None, repr=False)
 
@@ -99,17 +100,22 @@ class Portal:
         return self.settings.data_dir / "index" / f"v{INDEX_FORMAT}"
 
     @property
-    def search_engine(self) -> SearchEngine:
-        """This process's search engine, created on first use."""
+    def indexes(self) -> IndexEngine:
+        """This process's attached search indexes, opened on first use."""
         with _ENGINE_LOCK:
             if self._engine is None:
-                self._engine = SearchEngine(
+                self._engine = IndexEngine(
                     self.index_dir,
                     areas=self.areas,
                     memory_limit=self.settings.duckdb_memory_limit,
                     threads=self.settings.duckdb_threads,
                 )
             return self._engine
+
+    @property
+    def searcher(self) -> Searcher:
+        """The search engine over this site's record store and indexes."""
+        return Searcher(self.indexes, self.store)
 
     def build_index(
         self, resource_id: str, version: int | None = None, progress: Progress | None = None
@@ -132,11 +138,6 @@ class Portal:
             )
             prune_indexes(root, keep=2)
         return result
-
-    def ensure_index(self, resource_id: str, version: int) -> Attached | None:
-        """Attach an index serving ``version``, building it first when there is none."""
-        self.build_index(resource_id)
-        return self.search_engine.attach(resource_id, version)
 
     @contextmanager
     def session(self) -> Iterator[Session]:

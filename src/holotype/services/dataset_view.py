@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from holotype.catalog.snapshots import DatasetInfo, OrganisationInfo, ResourceInfo
+from holotype.errors import NotFound
 from holotype.services import catalogue
 from holotype.services.context import Portal
-from holotype.services.errors import NotFound
 from holotype.services.records import DatasetSummary, dataset_summaries
 from holotype.store.manifest import Version
 

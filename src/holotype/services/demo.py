@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from holotype.demo.generator import write_csv
+from holotype.errors import NotFound
 from holotype.services import catalogue
 from holotype.services.context import Portal
-from holotype.services.errors import NotFound
 from holotype.services.records import IngestOutcome, ingest
 from holotype.services.workdirs import work_dir
 from holotype.store.commit import Progress

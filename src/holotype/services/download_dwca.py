@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from holotype.engine import ident, literal
+from holotype.search.rowsets import RecordSet
+from holotype.search.views import View
 from holotype.services.download_formats import Member
-from holotype.services.download_records import RecordSet
 from holotype.services.dwc_terms import DCTERMS, DWC, term_uri
-from holotype.services.search import View
 
 TEXT_NS = "http://rs.tdwg.org/dwc/text/"
 EML_NS = "https://eml.ecoinformatics.org/eml-2.2.0"

@@ -19,8 +19,8 @@ import duckdb
 
 from holotype.engine import connect, ident, literal
 from holotype.index.layout import index_path
+from holotype.search.views import View
 from holotype.services.context import Portal
-from holotype.services.search import View
 
 
 @contextmanager
@@ -36,7 +36,7 @@ def export_connection(portal: Portal, views: Sequence[View]) -> Iterator[duckdb.
             alias = view.attached.alias
             if alias in attached:
                 continue
-            path = index_path(portal.search_engine.resource_dir(view.rid),
+            path = index_path(portal.indexes.resource_dir(view.rid),
                               view.attached.version)
             con.execute(f"ATTACH {literal(path)} AS {ident(alias)} (READ_ONLY)")
             attached.add(alias)

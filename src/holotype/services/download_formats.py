@@ -22,8 +22,8 @@ import duckdb
 import xlsxwriter
 
 from holotype.engine import ident, literal
-from holotype.services.download_records import RecordSet
-from holotype.services.search import View
+from holotype.search.rowsets import RecordSet
+from holotype.search.views import View
 
 Progress = Callable[[int], None]  # records written so far
 FORMULA_START = r"^[=+\-@\t\r]"

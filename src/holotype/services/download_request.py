@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from holotype.services.errors import Invalid
+from holotype.errors import Invalid
 
 FORMATS = ("csv", "tsv", "jsonl", "parquet", "xlsx", "dwca")
 ALIASES = {"json": "jsonl", "dwc": "dwca", "excel": "xlsx"}

@@ -22,7 +22,9 @@ from holotype.catalog.timestamps import utcnow
 from holotype.jobs import queue
 from holotype.jobs.queue import Claim
 from holotype.jobs.worker import Heartbeat, Lost
-from holotype.services import catalogue, search
+from holotype.search import View
+from holotype.search.rowsets import RecordSet, present_fields
+from holotype.services import catalogue
 from holotype.services.context import Portal
 from holotype.services.download_dwca import DatasetMeta, archive_members, eml_xml
 from holotype.services.download_engine import export_connection
@@ -35,30 +37,30 @@ from holotype.services.download_package import (
     manifest_text,
     write_zip,
 )
-from holotype.services.download_records import RecordSet, present_fields, record_set
 from holotype.services.downloads import file_path
+from holotype.services.visible import visible_resources
 
 log = logging.getLogger(__name__)
 
 
-def _views(portal: Portal, pins: list[dict[str, Any]]) -> list[search.View]:
+def _views(portal: Portal, pins: list[dict[str, Any]]) -> list[View]:
     """Each resource at its pinned version; visibility is checked again now."""
-    resources = search.searchable_resources(portal, [p["id"] for p in pins])
+    resources = visible_resources(portal, [p["id"] for p in pins])
     found = []
     for resource, pin in zip(resources, pins, strict=True):
-        found += search.views(portal, [resource], pin["version"])
+        found += portal.searcher.views([resource], pin["version"])
     return found
 
 
 def _parts(
-    request: dict[str, Any], views: list[search.View], records: RecordSet,
+    request: dict[str, Any], views: list[View], records: RecordSet,
     present: dict[str, set[str]], one_file: bool, sheets: bool = False,
 ) -> list[Part]:
     """The files (or, with ``sheets``, the .xlsx sheets: always one per resource) to write."""
     options = request["file"]
     counts = {p["id"]: p["count"] for p in request["resources"]}
 
-    def fields(chosen: list[search.View]) -> tuple[str, ...]:
+    def fields(chosen: list[View]) -> tuple[str, ...]:
         if not options["ignore_empty_fields"]:
             return tuple(f for f in records.fields
                          if any(f in v.attached.columns for v in chosen))
@@ -96,7 +98,8 @@ def run_download(portal: Portal, claim: Claim, beat: Heartbeat) -> None:
     work.mkdir(parents=True, exist_ok=True)
     try:
         views = _views(portal, pins)
-        records = record_set(portal, views, request["query"], records_key)
+        records = portal.searcher.record_set(views, request["query"], records_key,
+                                             settings.downloads_dir / "records")
         as_url = request["file"].get("transform", {}).get("id_as_url")
         if as_url:
             records = replace(records, url_field=as_url["field"],
@@ -120,7 +123,7 @@ def run_download(portal: Portal, claim: Claim, beat: Heartbeat) -> None:
 
 def _write(
     portal: Portal, claim: Claim, beat: Heartbeat, request: dict[str, Any],
-    views: list[search.View], records: RecordSet, cursor: duckdb.DuckDBPyConnection,
+    views: list[View], records: RecordSet, cursor: duckdb.DuckDBPyConnection,
     work: Path,
 ) -> tuple[Path, int]:
     """Write the download's zip; returns its path and size."""

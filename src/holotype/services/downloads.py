@@ -22,15 +22,16 @@ from sqlalchemy import select
 from holotype.catalog.downloads import RUNNING, DownloadEvent, DownloadJob, JobStatus
 from holotype.catalog.snapshots import ResourceInfo
 from holotype.catalog.timestamps import utcnow
+from holotype.errors import Invalid, NotFound, ServiceError
 from holotype.jobs import notify
 from holotype.query.errors import AreasMissing, QueryError
 from holotype.query.normalise import canonical_json, normalise, query_hash
 from holotype.query.parse import parse
 from holotype.query.validate import validate
-from holotype.services import results, search, slugs
+from holotype.services import slugs
 from holotype.services.context import Portal
 from holotype.services.download_request import DownloadRequest, QueryPart
-from holotype.services.errors import Invalid, NotFound, ServiceError
+from holotype.services.visible import visible_resources
 
 XLSX_MAX_ROWS = 1_048_576  # rows in one sheet, the header included
 QUERY_VERSION = "v1.0.0"
@@ -76,7 +77,7 @@ def _resolve_slug(portal: Portal, part: QueryPart) -> QueryPart:
 def _resources(portal: Portal, refs: tuple[str, ...] | None) -> list[ResourceInfo]:
     """The visible resources named (each once, however often it is named, by id or slug)."""
     try:
-        found = search.searchable_resources(portal, refs)
+        found = visible_resources(portal, refs)
     except ServiceError as exc:
         raise type(exc)(exc.message, field="query.resource_ids") from exc
     return list({resource.id: resource for resource in found}.values())
@@ -91,8 +92,8 @@ def queue_download(portal: Portal, request: DownloadRequest) -> Queued:
     part = _resolve_slug(portal, request.query) if request.query.slug_or_doi else request.query
     query = _read_query(portal, part.query)
     resources = _resources(portal, part.resource_ids)
-    views = search.views(portal, resources, part.version)
-    counts = results.count(portal, views, query)
+    views = portal.searcher.views(resources, part.version)
+    counts = portal.searcher.count(views, query)
     total = sum(counts.values())
     settings = portal.settings
     if total > settings.download_max_records:
@@ -170,7 +171,7 @@ def finished_file(portal: Portal, job_id: str, file_name: str) -> Path:
     if found["status"] != JobStatus.COMPLETE.value or found["file_name"] != file_name:
         raise NotFound("this download's file is not ready", field="id")
     try:
-        search.searchable_resources(portal, [r["id"] for r in found["resources"]] or None)
+        visible_resources(portal, [r["id"] for r in found["resources"]] or None)
     except ServiceError as exc:
         raise NotFound("this download holds records that are no longer public",
                        field="id") from exc
@@ -188,7 +189,7 @@ def _still_public(portal: Portal, pins: list[dict[str, Any]]) -> list[dict[str, 
     """The download's resources as anyone may see them: one made private since (or deleted)
     keeps only its id and version, not its dataset, name or record count (the status page is
     public to anyone holding the download's id)."""
-    visible = {r.id for r in search.searchable_resources(portal, None)}
+    visible = {r.id for r in visible_resources(portal, None)}
     return [pin if pin["id"] in visible
             else {"id": pin["id"], "version": pin.get("version"), "private": True}
             for pin in pins]

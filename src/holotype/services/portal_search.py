@@ -1,7 +1,7 @@
 """The search page's use cases: which resources a preset searches, one search with counts,
 facets and a page, dates as versions, and short links for a search.
 
-Searches run through ``search.views`` and ``results.run``, the same compiled filter as the API's
+Searches run through the search engine (``portal.searcher``), the same compiled filter as the API's
 ``vds_multi_query``, so the page and the API always agree.
 """
 
@@ -13,14 +13,15 @@ from datetime import date
 from typing import Any
 
 from holotype.catalog.snapshots import DatasetInfo, ResourceInfo
+from holotype.errors import Invalid
 from holotype.query.errors import AreasMissing, QueryError
 from holotype.query.normalise import normalise, query_hash
 from holotype.query.validate import validate
-from holotype.services import catalogue, results, slugs
+from holotype.search import Page, Result, SearchRequest, View
+from holotype.services import catalogue, slugs
 from holotype.services.context import Portal
-from holotype.services.errors import Invalid
 from holotype.services.records import record_count
-from holotype.services.search import View, searchable_resources, views
+from holotype.services.visible import visible_resources
 
 PRESETS: dict[str, str] = {
     "specimens": "Specimens",
@@ -34,7 +35,7 @@ PRESETS: dict[str, str] = {
 class Answer:
     """One search as the page shows it."""
 
-    result: results.Result
+    result: Result
     resources: list[ResourceInfo]
     datasets: dict[str, DatasetInfo]  # by resource id
     columns: list[str]  # every field of the resources searched, first-seen order
@@ -78,12 +79,12 @@ def scope(
     """Resources named (each once, however often or by whichever name it is named), else
     those of the preset; every one must be visible."""
     if resource_ids:
-        named = searchable_resources(portal, list(resource_ids))
+        named = visible_resources(portal, list(resource_ids))
         return list({r.id: r for r in named}.values())
     ids = preset_resource_ids(portal, preset or "everything")
     if ids is not None and not ids:
         return []
-    return searchable_resources(portal, list(ids) if ids is not None else None)
+    return visible_resources(portal, list(ids) if ids is not None else None)
 
 
 def run(
@@ -91,17 +92,17 @@ def run(
     resources: list[ResourceInfo],
     query: dict[str, Any],
     version: int | None,
-    request: results.Request,
+    request: SearchRequest,
 ) -> Answer:
     """Counts per resource, facets and one page over ``resources`` as of ``version``."""
-    found = views(portal, resources, version)
+    found = portal.searcher.views(resources, version)
     columns = _columns(found)
     request.facets = [f for f in request.facets if f in columns]
     if found:
         request.query = query
-        result = results.run(portal, found, request)
+        result = portal.searcher.search(found, request)
     else:
-        result = results.Result({}, results.Page([], None), {})
+        result = Result({}, Page([], None), {})
     with portal.session() as session:
         datasets = {r.id: catalogue.get_dataset(session, r.dataset_id) for r in resources}
     return Answer(result, resources, datasets, columns, {v.rid: v.version for v in found})
@@ -132,7 +133,7 @@ def share(
 ) -> str:
     """A short link (slug) for the search; the same search always gets the same slug."""
     normal = normalise(checked_query(portal, query, "query"))
-    ids = sorted({r.id for r in searchable_resources(portal, list(resource_ids))}) \
+    ids = sorted({r.id for r in visible_resources(portal, list(resource_ids))}) \
         if resource_ids is not None else None
     if ids is not None and not ids:
         raise Invalid("this search covers no resources, so it cannot be shared",
@@ -164,7 +165,7 @@ def preset_for(portal: Portal, resource_ids: Sequence[str] | None) -> str | None
 def preset_counts(portal: Portal) -> list[tuple[str, str, int]]:
     """(preset, label, records now) for each preset that has resources."""
     found = presets(portal)
-    everything = searchable_resources(portal, None)
+    everything = visible_resources(portal, None)
     rows = []
     for name, label in PRESETS.items():
         ids = found.resource_ids(name)

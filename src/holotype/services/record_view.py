@@ -10,15 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import quote
 
 from holotype.catalog.snapshots import DatasetInfo, ResourceInfo
+from holotype.errors import NotFound
 from holotype.index.layout import OPEN
-from holotype.index.rows import RowStore
 from holotype.services import catalogue
 from holotype.services.context import Portal
-from holotype.services.errors import NotFound
-from holotype.services.search import searchable_resources, views
+from holotype.services.visible import visible_resources
 from holotype.store.history import RecordVersion, build
 
 GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -140,13 +140,13 @@ def load_record(
 ) -> RecordPage:
     """The record as of ``version`` (default: now) with its whole history; NotFound when the
     resource is not visible or the record did not exist then."""
-    resource = searchable_resources(portal, [resource_ref])[0]
+    resource = visible_resources(portal, [resource_ref])[0]
     with portal.session() as session:
         dataset = catalogue.get_dataset(session, resource.dataset_id)
-    found = views(portal, [resource], None)
+    found = portal.searcher.views([resource], None)
     if not found:
         raise NotFound(f"record {record_id!r} does not exist", field="record_id")
-    history = _history(found[0].attached.rows, record_id)
+    history = _history(portal.searcher.versions_of(found[0], record_id))
     moment = found[0].version if version is None else version
     shown = next((h for h in history if h.data is not None and h.version <= moment
                   and (h.until is None or h.until > moment)), None)
@@ -157,8 +157,7 @@ def load_record(
                       shown.data, history)
 
 
-def _history(rows: RowStore, record_id: str) -> list[RecordVersion]:
-    found = rows.versions(record_id)  # from the index's row file: a point read
+def _history(found: list[dict[str, Any]]) -> list[RecordVersion]:
     starts = {int(r["_from"]) for r in found}
     ends = [int(r["_to"]) for r in found]
     deletions = [end for end in ends if end != OPEN and end not in starts]

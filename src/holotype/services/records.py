@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from holotype.catalog.snapshots import DatasetInfo, ResourceInfo
+from holotype.errors import Invalid
 from holotype.ingest.errors import IngestError
 from holotype.ingest.read import stage_file
 from holotype.services import catalogue
 from holotype.services.context import Portal
-from holotype.services.errors import Invalid
 from holotype.services.workdirs import sweep_work_dirs, work_dir
 from holotype.store.commit import CommitResult, Progress, check_id_field, check_mode
 from holotype.store.manifest import Source, Version

@@ -35,8 +35,8 @@ from holotype.catalog.models import (
     Visibility,
 )
 from holotype.catalog.slugwords import random_slug
+from holotype.errors import Conflict, Invalid, NotFound
 from holotype.services import catalogue
-from holotype.services.errors import Conflict, Invalid, NotFound
 
 DEFAULT_QUERY_VERSION: Final = "v1.0.0"
 RESERVED: Final = frozenset({"everything", "collections", "specimens", "indexlots"})

@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
@@ -17,7 +18,15 @@ from sqlalchemy.orm import Session
 from holotype.catalog.changes import ChangeCounter
 from holotype.catalog.models import Dataset, Resource, ResourceKind, Visibility
 from holotype.catalog.snapshots import ResourceInfo
-from holotype.services.errors import Invalid, NotFound
+from holotype.errors import Invalid, NotFound
+
+if TYPE_CHECKING:
+    from holotype.services.context import Portal
+
+
+def visible_resources(portal: Portal, refs: Sequence[str] | None) -> list[ResourceInfo]:
+    """The record resources to search: those named, or every visible one when none are named."""
+    return portal.searchable_cache.get(portal.session, refs)
 
 
 def searchable(session: Session, refs: Sequence[str] | None) -> list[ResourceInfo]:

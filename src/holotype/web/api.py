@@ -16,9 +16,8 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
+from holotype.errors import ServiceError, Unavailable
 from holotype.locking import Busy
-from holotype.services.errors import ServiceError
-from holotype.services.search import Unavailable
 from holotype.web.actions import ACTIONS
 from holotype.web.actions.registry import Action, Context, ValidationError, coerce
 

@@ -16,8 +16,8 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from holotype.config import Settings
+from holotype.errors import ServiceError
 from holotype.services.context import Portal
-from holotype.services.errors import ServiceError
 from holotype.web.api import create_router
 from holotype.web.downloads import create_download_router
 from holotype.web.openapi import openapi_document

@@ -23,10 +23,10 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
+from holotype.errors import Invalid, ServiceError
 from holotype.services import downloads
 from holotype.services.download_request import DownloadRequest, parse_request
 from holotype.services.download_workers import start_in_process
-from holotype.services.errors import Invalid, ServiceError
 from holotype.web.pages.render import wants_json
 
 MAX_FORM_BYTES = 1_000_000

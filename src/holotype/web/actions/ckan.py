@@ -7,8 +7,8 @@ from typing import Any
 
 import holotype
 from holotype.catalog.snapshots import DatasetInfo, OrganisationInfo, ResourceInfo
+from holotype.errors import NotFound
 from holotype.services import catalogue
-from holotype.services.errors import NotFound
 from holotype.services.records import record_count
 from holotype.web.actions.registry import (
     Action,

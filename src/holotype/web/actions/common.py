@@ -7,7 +7,8 @@ from typing import Any
 from holotype.query.errors import AreasMissing, QueryError
 from holotype.query.parse import parse
 from holotype.query.validate import validate
-from holotype.services import results, search
+from holotype.search import Facet, View
+from holotype.services import search
 from holotype.web.actions.registry import Context, ValidationError
 
 QUERY_VERSION = "v1.0.0"
@@ -44,13 +45,11 @@ def and_query(base: dict[str, Any], *terms: dict[str, Any]) -> dict[str, Any]:
 
 def resource_views(
     ctx: Context, resource_ids: list[str] | None, version: int | None
-) -> list[search.View]:
-    return search.views(
-        ctx.portal, search.searchable_resources(ctx.portal, resource_ids), version
-    )
+) -> list[View]:
+    return search.resource_views(ctx.portal, resource_ids, version)
 
 
-def facet_result(facet: results.Facet) -> dict[str, Any]:
+def facet_result(facet: Facet) -> dict[str, Any]:
     """A facet in the NHM portal's shape."""
     return {
         "details": {"sum_other_doc_count": facet.others, "doc_count_error_upper_bound": 0},

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from holotype.services import results, search
-from holotype.store.stats import field_type
+from holotype.search import SearchRequest, field_types
 from holotype.web.actions.common import and_query, facet_result, read_query, resource_views
 from holotype.web.actions.registry import (
     Action,
@@ -78,21 +77,6 @@ def _fields_param(value: Any) -> list[str] | None:
     return [str(f) for f in value]
 
 
-def field_list(view: search.View) -> list[dict[str, str]]:
-    """The fields of the version searched with their types (once per version: versions never
-    change). Callers must not change the entries."""
-    key = ("field_list", view.version)
-    found: list[dict[str, str]] | None = view.attached.memo.get(key)
-    if found is None:
-        stats = view.stats
-        found = view.attached.memo[key] = [{"id": "_id", "type": "string"}] + [
-            {"id": name, "type": field_type(stats.get(name, {}))}
-            for name in view.attached.columns
-            if name in stats
-        ]
-    return found
-
-
 def datastore_search(ctx: Context, p: dict[str, Any]) -> dict[str, Any]:
     query = and_query(with_text(read_query(ctx, p["query"]), p["q"]), filter_terms(p["filters"]))
     views = resource_views(ctx, [p["resource_id"]], p["version"])
@@ -110,23 +94,23 @@ def datastore_search(ctx: Context, p: dict[str, Any]) -> dict[str, Any]:
         result["total"] = 0
         return result
     view = views[0]
-    request = results.Request(
+    request = SearchRequest(
         query=query, size=p["limit"], after=p["after"], offset=p["offset"],
         sort=parse_sort(p["sort"]), fields=fields, facets=p["facets"] or (),
         facet_limits=p["facet_limits"] or {},
     )
     if p["include_total"] or p["facets"]:
-        answer = results.run(ctx.portal, views, request)
+        answer = ctx.portal.searcher.search(views, request)
         page = answer.page
         if p["include_total"]:
             result["total"] = answer.total
         if p["facets"]:
             result["facets"] = {name: facet_result(f) for name, f in answer.facets.items()}
     else:  # a page alone (deep paging without totals): straight from the index
-        page = results.page(ctx.portal, views, request)
+        page = ctx.portal.searcher.page(views, request)
     result.update(
         records=[r["data"] for r in page.records],
-        fields=[f for f in field_list(view) if fields is None or f["id"] in fields
+        fields=[f for f in field_types(view) if fields is None or f["id"] in fields
                 or f["id"] == "_id"],
         after=page.after,
         version=view.version,
@@ -139,8 +123,8 @@ def datastore_query_extent(ctx: Context, p: dict[str, Any]) -> dict[str, Any]:
     views = resource_views(ctx, [p["resource_id"]], p["version"])
     if not views:
         return {"total_count": 0, "geom_count": 0, "bounds": None}
-    total, with_point, bounds = search.extent(ctx.portal, views, query)
-    return {"total_count": total, "geom_count": with_point, "bounds": bounds}
+    found = ctx.portal.searcher.extent(views, query)
+    return {"total_count": found.total, "geom_count": found.with_point, "bounds": found.bounds}
 
 
 SEARCH_PARAMS = (

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from holotype.catalog.snapshots import ResourceInfo
-from holotype.services import search
+from holotype.services.visible import visible_resources
 from holotype.web.actions.registry import Context
 
 
 def visible_resource(ctx: Context, ref: str) -> ResourceInfo:
     """The record resource ``ref`` if the caller may see it; NotFound otherwise."""
-    return search.searchable_resources(ctx.portal, [ref])[0]
+    return visible_resources(ctx.portal, [ref])[0]

@@ -6,7 +6,7 @@ from typing import Any
 
 from holotype.query.normalise import normalise, query_hash
 from holotype.services import slugs
-from holotype.services.search import searchable_resources
+from holotype.services.visible import visible_resources
 from holotype.web.actions.common import QUERY_VERSION, check_query_version, read_query
 from holotype.web.actions.registry import Action, Context, Param, integer, string, strings
 
@@ -16,7 +16,7 @@ def vds_slug_create(ctx: Context, p: dict[str, Any]) -> dict[str, Any]:
     query = normalise(read_query(ctx, p["query"]))
     resource_ids = None
     if p["resource_ids"]:
-        resource_ids = sorted({r.id for r in searchable_resources(ctx.portal, p["resource_ids"])})
+        resource_ids = sorted({r.id for r in visible_resources(ctx.portal, p["resource_ids"])})
     with ctx.portal.session() as session:
         info = slugs.create_slug(
             session, query=query, query_hash=query_hash(query), query_version=QUERY_VERSION,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from holotype.services.errors import NotFound
+from holotype.errors import NotFound
 from holotype.store.store import ResourceStore
 from holotype.web.actions.registry import Action, Context, Param, integer, string
 from holotype.web.actions.search_scope import visible_resource

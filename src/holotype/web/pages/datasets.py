@@ -14,6 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
+from holotype.errors import NotFound
 from holotype.services import catalogue
 from holotype.services.context import Portal
 from holotype.services.dataset_view import (
@@ -23,7 +24,6 @@ from holotype.services.dataset_view import (
     dataset_page,
     list_datasets,
 )
-from holotype.services.errors import NotFound
 from holotype.web.pages.render import base_url, render, split_json, wants_json
 
 FACET_LABELS = {"organisation": "Organisation", "category": "Category", "licence": "Licence",

@@ -13,7 +13,7 @@ from xml.sax.saxutils import escape
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from holotype.services.errors import NotFound
+from holotype.errors import NotFound
 
 NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 PALETTE = ("#2f6b3f", "#7a4b1e", "#1f4e79", "#6b2f5e", "#8a6d1a", "#3d5a5a")

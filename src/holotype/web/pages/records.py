@@ -15,8 +15,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
+from holotype.errors import NotFound
 from holotype.services.context import Portal
-from holotype.services.errors import NotFound
 from holotype.services.objects import find_object
 from holotype.services.record_view import RecordPage, citation, load_record, object_path
 from holotype.web.pages.render import base_url, render, split_json, when

@@ -14,9 +14,10 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from holotype.services import portal_search, results
+from holotype.errors import Invalid
+from holotype.search import SearchRequest
+from holotype.services import portal_search
 from holotype.services.context import Portal
-from holotype.services.errors import Invalid
 from holotype.services.portal_search import PRESETS
 from holotype.services.record_view import IMAGE_FIELDS, image_urls, record_title
 from holotype.web.pages import search_url
@@ -71,8 +72,8 @@ def search_data(portal: Portal, state: SearchState, base_url: str) -> dict[str, 
         members = [m for m in (query.get("filters"), HAS_IMAGE) if m]
         effective = {**query, "filters": {"and": members}}
     columns = list(dict.fromkeys([*TITLE_FIELDS, *state.cols, *IMAGE_FIELDS]))
-    request = results.Request(effective, size=state.size, after=state.after, fields=columns,
-                              facets=FACETS)
+    request = SearchRequest(effective, size=state.size, after=state.after, fields=columns,
+                      facets=FACETS)
     answer = portal_search.run(portal, resources, effective, version, request)
     records = []
     for entry in answer.result.page.records:

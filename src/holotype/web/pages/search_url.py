@@ -16,9 +16,9 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
+from holotype.errors import Invalid
 from holotype.query.errors import QueryError
 from holotype.query.parse import parse as parse_json
-from holotype.services.errors import Invalid
 
 VIEWS = ("table", "list", "gallery")
 DEFAULT_COLUMNS = ("country", "locality", "eventDate", "recordedBy", "typeStatus")

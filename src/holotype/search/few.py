@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from holotype.services.search import View
+from holotype.search.views import View
 
 FEW = 1_000
 

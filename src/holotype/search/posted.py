@@ -7,7 +7,7 @@ dozen, found in microseconds where DuckDB's semi-join costs milliseconds. Those 
 the view's version are read whole, the filters are evaluated on them in Python (the language's
 second implementation, ``holotype.query.evaluate``, held to the SQL compiler by the
 differential tests), and counts, facets and the page come from the matches as for any search
-with few matches (``few_results``).
+with few matches (``few``).
 
 A word held by more than ``POSTED`` record versions has no list; when another word of the
 search has one, that word's candidates are checked for it by tokenizing them (about 16 µs a
@@ -25,8 +25,8 @@ from typing import Any
 
 from holotype.query.evaluate import Evaluator, kinds
 from holotype.query.tokens import tokenize
-from holotype.services.few_results import FEW, Placed
-from holotype.services.search import View
+from holotype.search.few import FEW, Placed
+from holotype.search.views import View
 
 CANDIDATES = 2 * FEW
 CHECKED = 250

@@ -4,7 +4,7 @@ A search whose words are rare is answered from the row files' postings (``posted
 per resource and every facet come from one grouped pass (``grouped``) over the matching rows;
 for a search of common words the same statement places the page. Otherwise the page is placed
 by one id-ordered query over the matching rows that reads only the columns that place it, and
-a search that matches few records is answered from its first matches (``few_results``). The
+a search that matches few records is answered from its first matches (``few``). The
 page's records are read whole from the row store; a page of an unfiltered search in id order
 comes from the row store alone. Deep paging uses an opaque ``after`` cursor.
 """
@@ -21,12 +21,12 @@ import duckdb
 import orjson
 
 from holotype.engine import ident, literal
-from holotype.services import few_results, posted, search
-from holotype.services.context import Portal
-from holotype.services.errors import Invalid
-from holotype.services.few_results import Placed, answer_few, read
-from holotype.services.grouped import grouped
-from holotype.services.search import INTERNAL, View, matching_sql
+from holotype.errors import Invalid
+from holotype.index.engine import IndexEngine
+from holotype.search import few, posted
+from holotype.search.few import Placed, answer_few, read
+from holotype.search.grouped import grouped
+from holotype.search.views import INTERNAL, View, matching_sql
 
 MAX_OFFSET = 10_000
 
@@ -44,7 +44,7 @@ class Facet:
 
 
 @dataclass
-class Request:
+class SearchRequest:
     """What one search asks for."""
 
     query: dict[str, Any]
@@ -87,7 +87,7 @@ def decode_after(token: str) -> tuple[str, str]:
                   "page unchanged", field="after")
 
 
-def _check(views_: list[View], request: Request) -> None:
+def _check(views_: list[View], request: SearchRequest) -> None:
     if request.offset < 0 or request.size < 0:
         raise Invalid("offset and limit cannot be negative", field="offset")
     if request.offset + request.size > MAX_OFFSET:
@@ -111,14 +111,14 @@ def _check(views_: list[View], request: Request) -> None:
                           f"{limit!r}", field="facet_limits")
 
 
-def run(portal: Portal, views_: list[View], request: Request) -> Result:
+def run(indexes: IndexEngine, views_: list[View], request: SearchRequest) -> Result:
     """Counts per resource, facets and one page for ``request``."""
     _check(views_, request)
     if not request.sort:
         matched = posted.matches(views_, request.query)  # rare words: no DuckDB at all
         if matched is not None:
             return _few(views_, request, matched)
-    cur = portal.search_engine.cursor()
+    cur = indexes.cursor()
     try:
         first: list[tuple[str, int]] = []
         filtered = not _unfiltered(views_, request)
@@ -127,8 +127,8 @@ def run(portal: Portal, views_: list[View], request: Request) -> Result:
         if not request.sort and filtered and not common:
             # the first FEW + 1 matches in page order: all of them when there are few, and
             # otherwise the first page of most searches
-            first = _placed(cur, views_, Request(request.query, size=few_results.FEW + 1))
-            if len(first) <= few_results.FEW:
+            first = _placed(cur, views_, SearchRequest(request.query, size=few.FEW + 1))
+            if len(first) <= few.FEW:
                 return _few(views_, request, read(views_, first))
         end = request.offset + request.size
         if first and request.after is None and end <= len(first):
@@ -148,7 +148,7 @@ def run(portal: Portal, views_: list[View], request: Request) -> Result:
 
 
 def _grouped(
-    cur: duckdb.DuckDBPyConnection, views_: list[View], request: Request, first: int
+    cur: duckdb.DuckDBPyConnection, views_: list[View], request: SearchRequest, first: int
 ) -> tuple[dict[str, int], dict[str, Facet], list[tuple[str, int]]]:
     """Counts, facets and (with ``first``) the first matches after the request's cursor."""
     found = grouped(
@@ -159,34 +159,51 @@ def _grouped(
     return found.counts, facets, found.placed
 
 
-def count(portal: Portal, views_: list[View], query: dict[str, Any]) -> dict[str, int]:
+def count(indexes: IndexEngine, views_: list[View], query: dict[str, Any]) -> dict[str, int]:
     """Matching records per resource id: from the postings when the words are rare."""
     matched = posted.matches(views_, query)
     if matched is None:
-        return search.count(portal, views_, query)
+        return counted(indexes, views_, query)
     counts = {v.rid: 0 for v in views_}
     for res, _record in matched:
         counts[res] += 1
     return counts
 
 
-def _few(views_: list[View], request: Request, matched: Placed) -> Result:
+def counted(
+    indexes: IndexEngine, views_: list[View], query: dict[str, Any]
+) -> dict[str, int]:
+    """Matching records per resource id, counted by the engine."""
+    cur = indexes.cursor()
+    try:
+        counts = {}
+        for view in views_:
+            row = cur.execute(
+                f"SELECT count(*) FROM {view.attached.records} WHERE {view.where(query)}"
+            ).fetchone()
+            counts[view.rid] = int(row[0]) if row else 0
+        return counts
+    finally:
+        cur.close()
+
+
+def _few(views_: list[View], request: SearchRequest, matched: Placed) -> Result:
     """The answer from every matching record, in page order."""
-    few = answer_few(
+    answer = answer_few(
         views_, matched, facets=request.facets, limits=request.facet_limits,
         default_limit=request.facet_default, offset=request.offset,
         after=decode_after(request.after) if request.after is not None else None,
         size=request.size,
     )
-    found = {name: Facet(values, others) for name, (values, others) in few.facets.items()}
-    return Result(few.counts, _shaped(views_, request, few.page), found)
+    found = {name: Facet(values, others) for name, (values, others) in answer.facets.items()}
+    return Result(answer.counts, _shaped(views_, request, answer.page), found)
 
 
-def _unfiltered(views_: list[View], request: Request) -> bool:
+def _unfiltered(views_: list[View], request: SearchRequest) -> bool:
     return all(v.condition(request.query) == "TRUE" for v in views_)
 
 
-def page(portal: Portal, views_: list[View], request: Request) -> Page:
+def page(indexes: IndexEngine, views_: list[View], request: SearchRequest) -> Page:
     """Only a page (no counts or facets)."""
     _check(views_, request)
     if not request.sort:
@@ -195,14 +212,14 @@ def page(portal: Portal, views_: list[View], request: Request) -> Page:
             return _few(views_, request, matched).page
         if _unfiltered(views_, request):  # from the row store alone
             return _shaped(views_, request, _unfiltered_page(views_, request))
-    cur = portal.search_engine.cursor()
+    cur = indexes.cursor()
     try:
         return _shaped(views_, request, _filtered_page(cur, views_, request))
     finally:
         cur.close()
 
 
-def _shaped(views_: list[View], request: Request, found: Placed) -> Page:
+def _shaped(views_: list[View], request: SearchRequest, found: Placed) -> Page:
     """The page's records with the fields asked for, and the cursor to the next page."""
     if request.fields:
         wanted = [c for c in dict.fromkeys(request.fields) if c != "_id"]  # always returned
@@ -220,14 +237,14 @@ def _shaped(views_: list[View], request: Request, found: Placed) -> Page:
 
 
 def _filtered_page(
-    cur: duckdb.DuckDBPyConnection, views_: list[View], request: Request
+    cur: duckdb.DuckDBPyConnection, views_: list[View], request: SearchRequest
 ) -> Placed:
     """A page placed by the index (in any sort order), its records read from the row store."""
     return read(views_, _placed(cur, views_, request))
 
 
 def _placed(
-    cur: duckdb.DuckDBPyConnection, views_: list[View], request: Request
+    cur: duckdb.DuckDBPyConnection, views_: list[View], request: SearchRequest
 ) -> list[tuple[str, int]]:
     """(resource id, ``_rid``) of the page's records, in page order."""
     sort_columns = list(dict.fromkeys(name for name, _descending in request.sort))
@@ -253,7 +270,7 @@ def _placed(
     return [(str(res), int(rid)) for res, rid in placed]
 
 
-def _unfiltered_page(views_: list[View], request: Request) -> Placed:
+def _unfiltered_page(views_: list[View], request: SearchRequest) -> Placed:
     """Every record matches: merge each resource's rows in (id, resource) order."""
     limit = int(request.size) + int(request.offset)
     last = decode_after(request.after) if request.after is not None else None

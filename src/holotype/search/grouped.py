@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import duckdb
 
 from holotype.engine import ident, literal
-from holotype.services.search import View, matching_sql
+from holotype.search.views import View, matching_sql
 
 FacetValues = tuple[list[tuple[str, int]], int]  # top values (most frequent first), others
 

@@ -41,3 +41,9 @@ class Conflict(ServiceError):
     """The request clashes with existing data, e.g. a name already in use."""
 
     status = 409
+
+
+class Unavailable(ServiceError):
+    """Not possible yet, e.g. a resource whose records are still being indexed."""
+
+    status = 503

@@ -4,7 +4,7 @@ A record set depends only on the query and the pinned resource versions (the ``r
 not on the file format, so every format of the same search reads it: the query runs once,
 however many formats are asked for. It holds the matching rows' index row ids (``_res``,
 ``_rid``), found with the same compiled filter as search
-(:func:`holotype.services.search.matching_sql`), so a download holds exactly the records search
+(:func:`holotype.search.views.matching_sql`), so a download holds exactly the records search
 counts. The files then take their values from the index by row id. Row ids belong to an index
 file, so the file name carries a signature of the index files used; a rebuilt index simply
 gets a new record set. Record sets are written under a temporary name and renamed, and are a
@@ -24,9 +24,9 @@ from typing import Any
 import duckdb
 
 from holotype.engine import ident, literal
+from holotype.index.engine import IndexEngine
 from holotype.index.layout import index_path
-from holotype.services.context import Portal
-from holotype.services.search import View, matching_sql
+from holotype.search.views import View, matching_sql
 
 
 @dataclass(frozen=True)
@@ -61,28 +61,30 @@ def fields_of(views: Sequence[View]) -> list[str]:
     return list(seen)
 
 
-def _signature(portal: Portal, views: Sequence[View]) -> str:
+def _signature(indexes: IndexEngine, views: Sequence[View]) -> str:
     parts = []
     for view in views:
-        path = index_path(portal.search_engine.resource_dir(view.rid), view.attached.version)
+        path = index_path(indexes.resource_dir(view.rid), view.attached.version)
         stat = path.stat()
         parts.append(f"{view.rid}:{view.attached.version}:{stat.st_size}:{stat.st_mtime_ns}")
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 
 
 def record_set(
-    portal: Portal, views: Sequence[View], query: dict[str, Any], records_key: str
+    indexes: IndexEngine, views: Sequence[View], query: dict[str, Any], records_key: str,
+    directory: Path,
 ) -> RecordSet:
-    """The record set for ``query`` over ``views``, found now unless it exists already."""
+    """The record set for ``query`` over ``views``, found now unless it exists already, kept
+    in ``directory``."""
     fields = tuple(fields_of(views))
-    name = f"{records_key}-{_signature(portal, views)}.parquet"
-    path = portal.settings.downloads_dir / "records" / name
+    name = f"{records_key}-{_signature(indexes, views)}.parquet"
+    path = directory / name
     if path.is_file():
         return RecordSet(path, fields)
     path.parent.mkdir(parents=True, exist_ok=True)
     part = path.with_name(f".{path.name}.{uuid.uuid4().hex}.part")
     rows = matching_sql(list(views), query, ["_rid"])
-    cursor = portal.search_engine.cursor()
+    cursor = indexes.cursor()
     try:
         cursor.execute(f"COPY (SELECT _res, _rid FROM ({rows})) TO {literal(part)} "
                        "(FORMAT parquet)")

@@ -1,0 +1,73 @@
+"""The search engine's one API: a validated query, the resources and a version in; matches,
+counts, facets, extents, value statistics, autocomplete and row ids out.
+
+Everything that turns a query into SQL and runs it lives in this package or below it. Callers
+(the services) decide first which resources the identity asking may read; the engine answers
+only over the resources it is given.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from holotype.catalog.snapshots import ResourceInfo
+from holotype.index.engine import IndexEngine
+from holotype.search import aggregate, lookup, results, rowsets
+from holotype.search.views import View, open_views
+from holotype.store.store import RecordStore
+
+
+@dataclass(frozen=True)
+class Searcher:
+    """Searches the record store's resources through their attached indexes."""
+
+    indexes: IndexEngine
+    store: RecordStore
+
+    def views(self, resources: Sequence[ResourceInfo], version: int | None) -> list[View]:
+        """The resources as of ``version``; raises ``Unavailable`` for one not indexed yet."""
+        return open_views(self.indexes, self.store, resources, version)
+
+    def search(self, views: list[View], request: results.SearchRequest) -> results.Result:
+        """Counts per resource, facets and one page."""
+        return results.run(self.indexes, views, request)
+
+    def page(self, views: list[View], request: results.SearchRequest) -> results.Page:
+        """One page only (no counts or facets)."""
+        return results.page(self.indexes, views, request)
+
+    def count(self, views: list[View], query: dict[str, Any]) -> dict[str, int]:
+        """Matching records per resource id."""
+        return results.count(self.indexes, views, query)
+
+    def extent(self, views: list[View], query: dict[str, Any]) -> aggregate.Extent:
+        return aggregate.extent(self.indexes, views, query)
+
+    def value_stats(
+        self, views: list[View], query: dict[str, Any], field: str
+    ) -> dict[str, Any]:
+        return aggregate.value_stats(self.indexes, views, query, field)
+
+    def autocomplete(
+        self, views: list[View], query: dict[str, Any], field: str, prefix: str, size: int
+    ) -> list[tuple[str, int]]:
+        return aggregate.autocomplete_values(self.indexes, views, query, field, prefix, size)
+
+    def record_set(
+        self, views: list[View], query: dict[str, Any], key: str, directory: Path
+    ) -> rowsets.RecordSet:
+        """The matching row ids, written once to ``directory`` and shared by every format."""
+        return rowsets.record_set(self.indexes, views, query, key, directory)
+
+    def versions_of(self, view: View, record_id: str) -> list[dict[str, Any]]:
+        """Every stored version of one record (with ``_from`` and ``_to``): a point read."""
+        return view.attached.rows.versions(record_id)
+
+    def find_current(
+        self, views: list[View], field: str, value: str
+    ) -> tuple[str, str] | None:
+        """(resource id, record id) of a current record whose ``field`` is ``value``."""
+        return lookup.find_current(self.indexes, views, field, value)
