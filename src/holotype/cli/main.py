@@ -90,6 +90,18 @@ def worker(
 
 
 @app.command()
+def index(ctx: typer.Context) -> None:
+    """Build the search index of every resource that lacks one (the server also does this at
+    start-up, in the background)."""
+    from holotype.services.indexing import index_missing
+
+    cli = Cli.of(ctx)
+    with cli.portal() as p:
+        built = index_missing(p)
+    cli.out.print(f"Indexed {len(built)} resources." if built else "Every resource is indexed.")
+
+
+@app.command()
 def demo(
     ctx: typer.Context,
     records: Annotated[int | None, typer.Option(help="Specimen records to generate.")] = None,

@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from holotype.config import Settings
 from holotype.errors import ServiceError
 from holotype.services.context import Portal
+from holotype.services.indexing import Indexer
 from holotype.web.api import create_router
 from holotype.web.downloads import create_download_router
 from holotype.web.openapi import openapi_document
@@ -35,9 +36,11 @@ def create_app(settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.portal = Portal.open(settings)
+        indexer = Indexer(app.state.portal).start()
         try:
             yield
         finally:
+            indexer.close()
             app.state.portal.close()
 
     app = FastAPI(
