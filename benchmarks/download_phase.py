@@ -25,14 +25,15 @@ from holotype.services.context import Portal
 from holotype.services.download_engine import export_connection
 from holotype.services.download_request import parse_request
 from holotype.services.download_workers import make_worker
+from holotype.services.identity import ANONYMOUS
 
 
 def _download(portal: Portal, fmt: str) -> dict[str, object]:
     began = time.perf_counter()
-    queued = downloads.queue_download(portal, parse_request({}, {"format": fmt}, None))
+    queued = downloads.queue_download(portal, ANONYMOUS, parse_request({}, {"format": fmt}, None))
     make_worker(portal).run_once()
     seconds = time.perf_counter() - began
-    found = downloads.status(portal, queued.id)
+    found = downloads.status(portal, ANONYMOUS, queued.id)
     if found["status"] != "complete":
         raise RuntimeError(f"the {fmt} download did not complete: {found['reason']}")
     return {"seconds": seconds, "records": found["total"], "bytes": found["file_size"],
@@ -41,7 +42,7 @@ def _download(portal: Portal, fmt: str) -> dict[str, object]:
 
 def _floor(portal: Portal, out: Path) -> dict[str, object]:
     began = time.perf_counter()
-    views = search.resource_views(portal, None, None)
+    views = search.resource_views(portal, ANONYMOUS, None, None)
     fields = fields_of(views)
     rows = matching_sql(views, {}, fields)
     columns = ", ".join(["_id", *map(ident, fields)])

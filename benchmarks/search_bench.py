@@ -40,6 +40,7 @@ from benchmarks.store_phase import RESOURCE
 from holotype.config import load_settings
 from holotype.index.layout import FORMAT as INDEX_FORMAT
 from holotype.services.context import Portal
+from holotype.services.identity import ANONYMOUS
 from holotype.services.visible import visible_resources
 from holotype.web.actions import ACTIONS
 from holotype.web.actions.registry import Context, coerce
@@ -135,7 +136,7 @@ def _rebuild_index(site: Path) -> dict[str, Any]:
     say(f"building the search index (format {INDEX_FORMAT}) of the cached site")
     portal = Portal.open(load_settings(data_dir=site), migrate=False)
     try:
-        resource_id = visible_resources(portal, [RESOURCE])[0].id
+        resource_id = visible_resources(portal, ANONYMOUS, [RESOURCE])[0].id
         stored = portal.store.resource(resource_id).versions()
         seconds = []
         for version in stored:
@@ -160,7 +161,7 @@ class HolotypeLocal:
 
     def __init__(self, portal: Portal, resource_id: str, versions: dict[str, int],
                  cursor: str | None) -> None:
-        self.context = Context(portal=portal, client="benchmark")
+        self.context = Context(portal=portal, identity=ANONYMOUS, client="benchmark")
         self.resource_id = resource_id
         self.versions = versions
         self.cursor = cursor
@@ -269,7 +270,7 @@ def run(
     builds: dict[str, Any] = {"holotype": site_build}
     with ExitStack() as stack:
         stack.callback(portal.close)
-        resource_id = visible_resources(portal, [RESOURCE])[0].id
+        resource_id = visible_resources(portal, ANONYMOUS, [RESOURCE])[0].id
         stored = portal.store.resource(resource_id).versions()
         versions = {"first": stored[0].version, "current": stored[-1].version}
         position = records // 4  # 500,000 of 2,000,000

@@ -12,6 +12,7 @@ from pathlib import Path
 from holotype.config import load_settings
 from holotype.services import catalogue
 from holotype.services.context import Portal
+from holotype.services.identity import OPERATOR
 from holotype.services.records import ingest
 
 RESOURCE = "bench/records"
@@ -27,7 +28,7 @@ def main() -> None:
                 catalogue.create_dataset(session, slug="bench", title="Bench", licence="CC0-1.0")
                 catalogue.create_resource(session, "bench", slug="records", name="Records")
         started = time.perf_counter()
-        outcome = ingest(portal, RESOURCE, Path(sys.argv[3]), mode="replace", index=False)
+        outcome = ingest(portal, OPERATOR, RESOURCE, Path(sys.argv[3]), mode="replace", index=False)
         result["seconds"] = time.perf_counter() - started
         # The store's own peak, before the (derived) search index is built in this process.
         result["store_peak_rss_bytes"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024

@@ -23,6 +23,7 @@ from holotype.services import catalogue, downloads
 from holotype.services.context import Portal
 from holotype.services.download_request import parse_request
 from holotype.services.download_workers import make_worker
+from holotype.services.identity import ANONYMOUS, OPERATOR
 from holotype.services.records import ingest
 from tests.fixtures.site import AREAS, make_site
 
@@ -90,11 +91,11 @@ def _build(directory: Path) -> Site:
                                                 name="Records", id_field="occurrenceID")
         first = directory / "media-1.csv"
         first.write_text(_csv(MEDIA_FIRST), encoding="utf-8")
-        version = ingest(portal, MEDIA, first, mode="replace").result.version
+        version = ingest(portal, OPERATOR, MEDIA, first, mode="replace").result.version
         second = directory / "media-2.csv"
         second.write_text(_csv(MEDIA_SECOND), encoding="utf-8")
-        ingest(portal, MEDIA, second, mode="replace")
-        ingest(portal, PRIVATE, first, mode="replace")
+        ingest(portal, OPERATOR, MEDIA, second, mode="replace")
+        ingest(portal, OPERATOR, PRIVATE, first, mode="replace")
     finally:
         portal.close()
     assert version is not None
@@ -132,7 +133,7 @@ def queue(portal: Portal, fmt: str = "csv", query: dict[str, Any] | None = None,
           **extra: Any) -> str:
     file = {"format": fmt, **extra.pop("file", {})}
     request = parse_request({"query": query or {}, **extra}, file, extra.pop("notifier", None))
-    return downloads.queue_download(portal, request).id
+    return downloads.queue_download(portal, ANONYMOUS, request).id
 
 
 def count_jobs(site: Site) -> int:
@@ -153,7 +154,7 @@ def drain(portal: Portal) -> None:
 
 
 def finished_zip(portal: Portal, download_id: str) -> zipfile.ZipFile:
-    found = downloads.status(portal, download_id)
+    found = downloads.status(portal, ANONYMOUS, download_id)
     assert found["status"] == "complete", found
     return zipfile.ZipFile(downloads.file_path(portal, download_id, found["file_name"]))
 

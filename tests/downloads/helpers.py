@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from holotype.services.context import Portal
+from holotype.services.identity import ANONYMOUS
 from holotype.web.actions.multi import vds_multi_query
 from holotype.web.actions.registry import Context
 
@@ -18,7 +19,7 @@ def searched(portal: Portal, query: dict[str, Any], resource_ids: list[str] | No
     found: Records = {}
     after = None
     while True:
-        page = vds_multi_query(Context(portal), {
+        page = vds_multi_query(Context(portal, ANONYMOUS), {
             "query": query, "query_version": "v1.0.0", "resource_ids": resource_ids,
             "version": version, "size": 1000, "after": after})
         for record in page["records"]:

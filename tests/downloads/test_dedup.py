@@ -11,6 +11,7 @@ from holotype.catalog.downloads import DownloadEvent, DownloadJob
 from holotype.services import downloads
 from holotype.services.context import Portal
 from holotype.services.download_request import parse_request
+from holotype.services.identity import ANONYMOUS
 from tests.downloads.conftest import MEDIA, drain, queue
 
 QUERY = {"search": "forest"}
@@ -18,7 +19,7 @@ QUERY = {"search": "forest"}
 
 def _again(portal: Portal, fmt: str = "csv", **query: object) -> downloads.Queued:
     request = parse_request({"query": QUERY, **query}, {"format": fmt}, None)
-    return downloads.queue_download(portal, request)
+    return downloads.queue_download(portal, ANONYMOUS, request)
 
 
 def test_an_identical_request_returns_the_existing_file_at_once(portal: Portal) -> None:
@@ -31,7 +32,7 @@ def test_an_identical_request_returns_the_existing_file_at_once(portal: Portal) 
     # Equal queries with keys in another order are the same request.
     reordered = parse_request({"query": {"search": "forest"}, "query_version": "v1.0.0"},
                               {"format": "csv", "separate_files": True}, {"type": "none"})
-    assert downloads.queue_download(portal, reordered).id == first
+    assert downloads.queue_download(portal, ANONYMOUS, reordered).id == first
     with portal.session() as session:
         assert session.scalars(select(DownloadJob.id)).all() == [first]
 
@@ -57,7 +58,7 @@ def test_different_options_make_a_new_file_from_the_same_record_set(portal: Port
 def test_a_removed_file_is_made_again(portal: Portal) -> None:
     first = queue(portal, "csv", QUERY)
     drain(portal)
-    found = downloads.status(portal, first)
+    found = downloads.status(portal, ANONYMOUS, first)
     downloads.file_path(portal, first, found["file_name"]).unlink()
     second = _again(portal)
     assert second.id != first and not second.reused
@@ -74,7 +75,7 @@ def test_every_download_served_is_recorded(portal: Portal) -> None:
         rows = [(e.job_id, e.format, e.records, e.reused, json.loads(e.resource_ids))
                 for e in events]
         seconds = [e.seconds for e in events]
-    total = downloads.status(portal, first)["total"]
+    total = downloads.status(portal, ANONYMOUS, first)["total"]
     assert len(rows) == 3
     assert rows[0][:4] == (first, "csv", total, False) and len(rows[0][4]) == 4
     assert rows[1][:4] == (first, "csv", total, True)

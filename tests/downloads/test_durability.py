@@ -20,6 +20,7 @@ from holotype.catalog.timestamps import utcnow
 from holotype.jobs import queue as job_queue
 from holotype.services import catalogue, downloads
 from holotype.services.context import Portal
+from holotype.services.identity import ANONYMOUS
 from holotype.web.app import create_app
 from tests.downloads.conftest import MEDIA, Site, drain, finished_zip, queue
 from tests.fixtures.site import AREAS
@@ -41,7 +42,7 @@ def test_a_queued_download_survives_a_restart(site: Site) -> None:
     portal.close()
     reopened = site.portal()
     try:
-        assert downloads.status(reopened, download_id)["status"] == "queued"
+        assert downloads.status(reopened, ANONYMOUS, download_id)["status"] == "queued"
         drain(reopened)
         assert "manifest.json" in finished_zip(reopened, download_id).namelist()
     finally:
@@ -65,20 +66,20 @@ def test_a_killed_worker_leaves_the_job_retryable_and_no_file(site: Site, tmp_pa
         finally:
             if worker.poll() is None:
                 worker.kill()
-        found = downloads.status(portal, download_id)
+        found = downloads.status(portal, ANONYMOUS, download_id)
         assert found["status"] == "zipping" and found["url"] is None
         assert not final.exists()  # only the half-written .part file is there
         assert list(final.parent.glob("*.part"))
         # When its lease has run out, any worker puts the job back with the reason.
         later = utcnow() + timedelta(seconds=portal.settings.download_lease_seconds + 1)
         assert job_queue.requeue_expired(portal.sessions, 3, now=later) == 1
-        found = downloads.status(portal, download_id)
+        found = downloads.status(portal, ANONYMOUS, download_id)
         assert found["status"] == "queued"
         assert "stopped while the download was zipping" in found["reason"]
         drain(portal)
         archive = finished_zip(portal, download_id)
         assert archive.testzip() is None
-        assert downloads.status(portal, download_id)["attempts"] == 2
+        assert downloads.status(portal, ANONYMOUS, download_id)["attempts"] == 2
         assert not list(final.parent.glob("*.part"))  # the retry cleared the leftovers
     finally:
         portal.close()
@@ -95,7 +96,8 @@ def test_several_worker_processes_share_the_queue(site: Site) -> None:
                                     stderr=subprocess.PIPE, text=True) for _ in range(3)]
         try:
             def done() -> bool:
-                return all(downloads.status(portal, i)["status"] == "complete" for i in ids)
+                return all(downloads.status(portal, ANONYMOUS, i)["status"] == "complete"
+                           for i in ids)
             _wait(done, timeout=120)
         finally:
             for worker in workers:
@@ -112,7 +114,7 @@ def test_several_worker_processes_share_the_queue(site: Site) -> None:
         for download_id in ids:
             with zipfile.ZipFile(downloads.file_path(
                     portal, download_id,
-                    downloads.status(portal, download_id)["file_name"])) as archive:
+                    downloads.status(portal, ANONYMOUS, download_id)["file_name"])) as archive:
                 assert archive.testzip() is None
     finally:
         portal.close()
@@ -123,7 +125,7 @@ def test_a_failing_job_is_marked_failed_with_its_reason(site: Site, portal: Port
     with portal.session() as session:  # the dataset goes private before the worker runs
         catalogue.update_dataset(session, "media-survey", visibility="private")
     drain(portal)
-    found = downloads.status(portal, download_id)
+    found = downloads.status(portal, ANONYMOUS, download_id)
     assert found["status"] == "failed"
     assert site.media_id in found["reason"]  # "there is no resource <id>": not visible now
     assert found["url"] is None

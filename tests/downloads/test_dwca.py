@@ -14,6 +14,7 @@ from lxml import etree
 
 from holotype.services import catalogue
 from holotype.services.context import Portal
+from holotype.services.identity import OPERATOR
 from holotype.services.records import ingest
 from tests.downloads.conftest import MEDIA, SHARED, Download, drain, finished_zip, queue
 from tests.downloads.helpers import searched
@@ -132,7 +133,7 @@ def test_eml_stays_valid_with_control_characters_in_what_users_typed(
                                   id_field="occurrenceID")
     upload = tmp_path / "odd.csv"
     upload.write_text("occurrenceID,scientificName\no-1,Quercus robur\n", encoding="utf-8")
-    ingest(portal, "odd/records", upload, mode="replace")
+    ingest(portal, OPERATOR, "odd/records", upload, mode="replace")
     download_id = queue(portal, "dwca", resource_ids=["odd/records"])
     drain(portal)
     archive = finished_zip(portal, download_id)

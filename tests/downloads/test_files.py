@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from holotype.services import catalogue, downloads
+from holotype.services.identity import ANONYMOUS
 from holotype.web.app import create_app
 from tests.downloads.conftest import MEDIA, Site, drain, queue
 
@@ -16,7 +17,8 @@ def test_a_download_of_a_dataset_made_private_since_is_not_served(site: Site) ->
         download_id = queue(portal, "csv", resource_ids=[MEDIA])
         everything = queue(portal, "csv")
         drain(portal)
-        mine, all_of_it = (downloads.status(portal, i) for i in (download_id, everything))
+        mine, all_of_it = (downloads.status(portal, ANONYMOUS, i)
+                           for i in (download_id, everything))
     finally:
         portal.close()
     with TestClient(create_app(site.settings)) as client:
@@ -39,7 +41,7 @@ def test_only_the_exact_file_name_is_served(site: Site) -> None:
     try:
         download_id = queue(portal, "csv", resource_ids=[MEDIA])
         drain(portal)
-        found = downloads.status(portal, download_id)
+        found = downloads.status(portal, ANONYMOUS, download_id)
     finally:
         portal.close()
     with TestClient(create_app(site.settings)) as client:

@@ -15,6 +15,7 @@ import pytest
 
 from holotype.services import catalogue
 from holotype.services.context import Portal
+from holotype.services.identity import OPERATOR
 from holotype.services.records import ingest
 from tests.downloads.conftest import (
     MEDIA,
@@ -164,7 +165,7 @@ def test_fields_named_with_an_underscore_are_downloaded_like_any_other(
                                   id_field="occurrenceID")
     upload = tmp_path / "under.csv"
     upload.write_text("occurrenceID,_notes,_resource\no-1,kept,mine\n", encoding="utf-8")
-    ingest(portal, "under/records", upload, mode="replace")
+    ingest(portal, OPERATOR, "under/records", upload, mode="replace")
     expected = searched(portal, {}, ["under/records"])
     assert expected[next(iter(expected))]["_notes"] == "kept"  # search shows it
     for fmt in ("csv", "jsonl", "parquet", "dwca"):

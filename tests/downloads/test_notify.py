@@ -19,6 +19,7 @@ from aiosmtpd.controller import Controller
 
 from holotype.jobs import notify
 from holotype.services import catalogue, downloads
+from holotype.services.identity import ANONYMOUS
 from tests.downloads.conftest import MEDIA, Site, copy_site, drain, queue
 from tests.fixtures.site import free_port
 
@@ -93,7 +94,7 @@ def test_email_when_the_download_is_ready(base_site: Site, tmp_path: Path,
             "type": "email", "type_args": {"emails": ["ada@example.org", "bob@example.org"]}})
         assert inbox.messages == []
         drain(portal)
-        found = downloads.status(portal, download_id)
+        found = downloads.status(portal, ANONYMOUS, download_id)
     finally:
         portal.close()
     assert found["status"] == "complete"
@@ -121,7 +122,7 @@ def test_webhook_when_the_download_is_ready(base_site: Site, tmp_path: Path,
         download_id = queue(portal, "parquet", {}, resource_ids=[MEDIA], notifier={
             "type": "webhook", "type_args": {"url": hooks.url}})
         drain(portal)
-        found = downloads.status(portal, download_id)
+        found = downloads.status(portal, ANONYMOUS, download_id)
     finally:
         portal.close()
     assert found["notified"] == "webhook answered HTTP 204"
@@ -148,7 +149,8 @@ def test_the_requester_is_told_when_a_download_fails(
         with portal.session() as session:  # the dataset goes private before the worker runs
             catalogue.update_dataset(session, "media-survey", visibility="private")
         drain(portal)
-        mail, hook = downloads.status(portal, by_mail), downloads.status(portal, by_hook)
+        mail = downloads.status(portal, ANONYMOUS, by_mail)
+        hook = downloads.status(portal, ANONYMOUS, by_hook)
     finally:
         portal.close()
     assert mail["status"] == hook["status"] == "failed"
@@ -179,7 +181,8 @@ def test_a_failed_notification_does_not_fail_the_download(base_site: Site,
         by_hook = queue(portal, "csv", {"search": "forest"}, notifier={
             "type": "webhook", "type_args": {"url": f"http://127.0.0.1:{closed}/hook"}})
         drain(portal)
-        mail, hook = downloads.status(portal, by_mail), downloads.status(portal, by_hook)
+        mail = downloads.status(portal, ANONYMOUS, by_mail)
+        hook = downloads.status(portal, ANONYMOUS, by_hook)
     finally:
         portal.close()
     assert mail["status"] == hook["status"] == "complete"
@@ -253,7 +256,7 @@ def test_a_failed_notification_never_shows_the_url_or_addresses(
             download_id = queue(portal, "csv", {}, resource_ids=[MEDIA], notifier={
                 "type": "webhook", "type_args": {"url": secret}})
         drain(portal)
-        found = downloads.status(portal, download_id)
+        found = downloads.status(portal, ANONYMOUS, download_id)
     finally:
         portal.close()
     assert found["status"] == "complete"

@@ -12,6 +12,7 @@ from holotype.errors import NotFound, ServiceError
 from holotype.services import downloads
 from holotype.services.context import Portal
 from holotype.services.download_request import parse_request
+from holotype.services.identity import ANONYMOUS
 from tests.downloads.conftest import drain, finished_zip, manifest_of, queue
 from tests.fixtures.site import make_site
 
@@ -28,7 +29,8 @@ def test_downloads_with_a_postgresql_catalogue(postgres_database: str, tmp_path:
         data = manifest_of(archive)
         assert data["total"] > 0 and "occurrence.txt" in archive.namelist()
         again = downloads.queue_download(
-            portal, parse_request({"query": {"search": "forest"}}, {"format": "dwc"}, None))
+            portal, ANONYMOUS,
+            parse_request({"query": {"search": "forest"}}, {"format": "dwc"}, None))
         assert again.id == first and again.reused
         with portal.session() as session:
             events = session.scalars(select(DownloadEvent).order_by(DownloadEvent.id)).all()
@@ -46,9 +48,9 @@ def test_odd_download_ids_are_not_found_on_postgresql(postgres_database: str,
     try:
         for odd in ("nul\x00id", "é" * 40, "x" * 65):
             with pytest.raises(NotFound):
-                downloads.status(portal, odd)
+                downloads.status(portal, ANONYMOUS, odd)
         with pytest.raises(ServiceError) as raised:
-            downloads.queue_download(portal, parse_request(
+            downloads.queue_download(portal, ANONYMOUS, parse_request(
                 {"slug_or_doi": "nul\x00slug"}, {"format": "csv"}, None))
         assert raised.value.field == "query.slug_or_doi"
     finally:

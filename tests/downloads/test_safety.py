@@ -10,6 +10,7 @@ import openpyxl
 
 from holotype.services import catalogue
 from holotype.services.context import Portal
+from holotype.services.identity import OPERATOR
 from holotype.services.records import ingest
 from tests.downloads.conftest import MEDIA, Download, drain, finished_zip, queue
 
@@ -67,7 +68,7 @@ def test_record_ids_and_column_names_are_neutralised_too(portal: Portal, tmp_pat
     upload = tmp_path / "ids.csv"
     upload.write_text('code,=cmd,plain\n"=HYPERLINK(""http://evil.example/"")",@x,-1\n',
                       encoding="utf-8")
-    ingest(portal, "ids/records", upload, mode="replace")
+    ingest(portal, OPERATOR, "ids/records", upload, mode="replace")
     xlsx_id = queue(portal, "xlsx", resource_ids=["ids/records"])
     csv_id = queue(portal, "csv", resource_ids=["ids/records"],
                    file={"format_args": {"neutralise_formulas": True}})

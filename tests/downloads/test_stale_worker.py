@@ -14,6 +14,7 @@ from holotype.jobs import queue as job_queue
 from holotype.jobs.worker import Heartbeat, Lost
 from holotype.services import download_run, downloads
 from holotype.services.context import Portal
+from holotype.services.identity import ANONYMOUS
 from tests.downloads.conftest import MEDIA, drain, finished_zip, manifest_of, queue
 
 
@@ -32,13 +33,13 @@ def test_a_stale_worker_never_removes_the_winning_file(
             later = utcnow() + timedelta(seconds=120)
             assert job_queue.requeue_expired(sessions, 3, now=later) == 1
             drain(portal)
-            assert downloads.status(portal, download_id)["status"] == "complete"
+            assert downloads.status(portal, ANONYMOUS, download_id)["status"] == "complete"
         return bool(real_complete(sessions, claim, **fields))
 
     monkeypatch.setattr(download_run.queue, "complete", late_complete)
     with pytest.raises(Lost):
         download_run.run_download(portal, stale, Heartbeat(portal.sessions, stale, 60))
-    found = downloads.status(portal, download_id)
+    found = downloads.status(portal, ANONYMOUS, download_id)
     assert found["status"] == "complete" and found["attempts"] == 2
     archive = finished_zip(portal, download_id)  # the winner's file is still there, whole
     assert archive.testzip() is None

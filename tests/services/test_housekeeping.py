@@ -17,6 +17,7 @@ from holotype.errors import NotFound
 from holotype.services import catalogue
 from holotype.services.context import Portal
 from holotype.services.demo import has_demo, load_demo
+from holotype.services.identity import OPERATOR
 from holotype.services.records import delete_dataset, delete_resource, ingest
 from holotype.services.workdirs import sweep_work_dirs, work_dir
 
@@ -38,13 +39,13 @@ def test_deleting_removes_records_and_index(portal: Portal, tmp_path: Path) -> N
     data = tmp_path / "d.csv"
     data.write_text("occurrenceID,x\n1,a\n")
     for ref in ("gone/one", "gone/two"):
-        ingest(portal, ref, data)
+        ingest(portal, OPERATOR, ref, data)
     assert (portal.settings.store_dir / first.id).exists()
     assert (portal.index_dir / first.id).exists()
-    delete_resource(portal, "gone/one")
+    delete_resource(portal, OPERATOR, "gone/one")
     assert not (portal.settings.store_dir / first.id).exists()
     assert not (portal.index_dir / first.id).exists()
-    delete_dataset(portal, "gone")
+    delete_dataset(portal, OPERATOR, "gone")
     assert not (portal.settings.store_dir / second.id).exists()
     with portal.session() as session, pytest.raises(NotFound):
         catalogue.get_dataset(session, "gone")
@@ -92,7 +93,7 @@ def test_interrupted_demo_is_not_taken_for_a_loaded_one(tmp_path: Path) -> None:
     portal = Portal.open(load_settings(data_dir=data_dir))
     try:
         assert not has_demo(portal)
-        load_demo(portal, 300)
+        load_demo(portal, OPERATOR, 300)
         assert has_demo(portal)
     finally:
         portal.close()

@@ -14,6 +14,7 @@ from holotype.config import Settings
 from holotype.errors import Unavailable
 from holotype.services import catalogue, indexing, search
 from holotype.services.context import Portal
+from holotype.services.identity import ANONYMOUS
 from holotype.web.app import create_app
 from tests.fixtures.site import make_site
 
@@ -36,7 +37,7 @@ def test_a_read_never_builds_an_index(unindexed: Settings) -> None:
     portal = Portal.open(unindexed)
     try:
         with pytest.raises(Unavailable, match="being indexed"):
-            search.resource_views(portal, [RESOURCE], None)
+            search.resource_views(portal, ANONYMOUS, [RESOURCE], None)
         assert not portal.index_dir.exists() or not any(portal.index_dir.iterdir())
         with portal.session() as session:
             every = sorted(r.id for d in catalogue.list_datasets(session, include_private=True)
@@ -45,7 +46,7 @@ def test_a_read_never_builds_an_index(unindexed: Settings) -> None:
         assert indexing.missing(portal) == every  # every record resource, by id
         assert sorted(indexing.index_missing(portal)) == every
         assert indexing.missing(portal) == []
-        views = search.resource_views(portal, [RESOURCE], None)
+        views = search.resource_views(portal, ANONYMOUS, [RESOURCE], None)
         assert sum(portal.searcher.count(views, {}).values()) > 0
     finally:
         portal.close()

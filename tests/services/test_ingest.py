@@ -15,6 +15,7 @@ from holotype.errors import Invalid, NotFound
 from holotype.ingest.errors import IngestError
 from holotype.services import catalogue
 from holotype.services.context import Portal
+from holotype.services.identity import ANONYMOUS, OPERATOR
 from holotype.services.records import dataset_summaries, ingest, record_count, versions
 from holotype.store.stats import field_type
 
@@ -35,7 +36,7 @@ def portal(tmp_path: Path) -> Iterator[Portal]:
 
 def test_real_nhm_specimens_then_a_changed_copy(portal: Portal, tmp_path: Path) -> None:
     sample = SHARED / "nhm-specimens-10k.csv"
-    first = ingest(portal, "nhm/specimens", sample).result
+    first = ingest(portal, OPERATOR, "nhm/specimens", sample).result
     assert (first.added, first.total) == (10_000, 10_000)
     with sample.open(newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
@@ -47,9 +48,9 @@ def test_real_nhm_specimens_then_a_changed_copy(portal: Portal, tmp_path: Path) 
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
-    second = ingest(portal, "nhm/specimens", changed, mode="replace").result
+    second = ingest(portal, OPERATOR, "nhm/specimens", changed, mode="replace").result
     assert (second.added, second.changed, second.removed, second.total) == (0, 1, 1, 9_999)
-    resource, found = versions(portal, "nhm/specimens")
+    resource, found = versions(portal, OPERATOR, "nhm/specimens")
     assert resource.id_field == "occurrenceID"
     assert [v.total for v in found] == [10_000, 9_999]
     store = portal.store.resource(resource.id)
@@ -68,19 +69,19 @@ def test_real_nhm_specimens_then_a_changed_copy(portal: Portal, tmp_path: Path) 
 def test_real_index_lots_generate_ids_when_no_occurrence_id(portal: Portal) -> None:
     sample = SHARED / "nhm-indexlots-2k.csv"
     header = sample.read_text(encoding="utf-8").splitlines()[0]
-    result = ingest(portal, "nhm/lots", sample).result
+    result = ingest(portal, OPERATOR, "nhm/lots", sample).result
     assert result.total == 2_000
-    resource, _ = versions(portal, "nhm/lots")
+    resource, _ = versions(portal, OPERATOR, "nhm/lots")
     expected = "occurrenceID" if "occurrenceID" in header.split(",") else None
     assert resource.id_field == expected
 
 
 def test_identical_upload_is_a_no_op(portal: Portal) -> None:
     sample = SHARED / "nhm-specimens-10k.csv"
-    ingest(portal, "nhm/specimens", sample)
-    again = ingest(portal, "nhm/specimens", sample).result
+    ingest(portal, OPERATOR, "nhm/specimens", sample)
+    again = ingest(portal, OPERATOR, "nhm/specimens", sample).result
     assert again.unchanged and again.total == 10_000
-    _, found = versions(portal, "nhm/specimens")
+    _, found = versions(portal, OPERATOR, "nhm/specimens")
     assert len(found) == 1
 
 
@@ -111,9 +112,9 @@ def test_every_format_through_the_service(portal: Portal, tmp_path: Path) -> Non
             'term="http://rs.tdwg.org/dwc/terms/individualCount"/></core></archive>',
         )
     for path in (xlsx, jsonl, tsv, archive):
-        result = ingest(portal, "nhm/specimens", path).result
+        result = ingest(portal, OPERATOR, "nhm/specimens", path).result
         assert result.added == 1, path
-    resource, found = versions(portal, "nhm/specimens")
+    resource, found = versions(portal, OPERATOR, "nhm/specimens")
     assert [v.source.format for v in found if v.source] == ["xlsx", "jsonl", "tsv", "dwca"]
     store = portal.store.resource(resource.id)
     assert store.get("x1") == {"_id": "x1", "occurrenceID": "x1", "count": "3"}
@@ -122,8 +123,8 @@ def test_every_format_through_the_service(portal: Portal, tmp_path: Path) -> Non
 
 
 def test_bad_input_changes_nothing(portal: Portal, tmp_path: Path) -> None:
-    ingest(portal, "nhm/specimens", SHARED / "nhm-specimens-10k.csv")
-    _resource, before = versions(portal, "nhm/specimens")
+    ingest(portal, OPERATOR, "nhm/specimens", SHARED / "nhm-specimens-10k.csv")
+    _resource, before = versions(portal, OPERATOR, "nhm/specimens")
     files_before = sorted(portal.settings.data_dir.rglob("*"))
     cases = {
         "empty.csv": b"",
@@ -136,9 +137,9 @@ def test_bad_input_changes_nothing(portal: Portal, tmp_path: Path) -> None:
         path = tmp_path / name
         path.write_bytes(content)
         with pytest.raises(IngestError) as caught:
-            ingest(portal, "nhm/specimens", path)
+            ingest(portal, OPERATOR, "nhm/specimens", path)
         assert caught.value.file is not None and name in caught.value.location_message()
-    _, after = versions(portal, "nhm/specimens")
+    _, after = versions(portal, OPERATOR, "nhm/specimens")
     assert after == before
     assert sorted(portal.settings.data_dir.rglob("*")) == files_before  # no work left behind
 
@@ -147,27 +148,27 @@ def test_limit_message_names_the_sizes(portal: Portal, tmp_path: Path) -> None:
     path = tmp_path / "big.csv"
     path.write_bytes(b"occurrenceID\n" + b"1\n" * 3_000_000)
     with pytest.raises(IngestError, match="6,000,013 bytes; the limit is 5,000,000"):
-        ingest(portal, "nhm/specimens", path)
+        ingest(portal, OPERATOR, "nhm/specimens", path)
 
 
 def test_wrong_resource(portal: Portal, tmp_path: Path) -> None:
     path = tmp_path / "a.csv"
     path.write_text("a\n1\n")
     with pytest.raises(NotFound):
-        ingest(portal, "nhm/nothing", path)
+        ingest(portal, OPERATOR, "nhm/nothing", path)
     with pytest.raises(Invalid, match="plain file"):
-        ingest(portal, "nhm/readme", path)
+        ingest(portal, OPERATOR, "nhm/readme", path)
 
 
 def test_summaries_hide_private_datasets(portal: Portal) -> None:
-    ingest(portal, "nhm/specimens", SHARED / "nhm-specimens-10k.csv")
+    ingest(portal, OPERATOR, "nhm/specimens", SHARED / "nhm-specimens-10k.csv")
     with portal.session() as session:
         catalogue.create_dataset(
             session, slug="secret", title="S", licence="CC0-1.0", visibility="private"
         )
-    public = dataset_summaries(portal)
+    public = dataset_summaries(portal, ANONYMOUS)
     assert [s.dataset.slug for s in public] == ["nhm"] and public[0].records == 10_000
-    assert {s.dataset.slug for s in dataset_summaries(portal, include_private=True)} == {
+    assert {s.dataset.slug for s in dataset_summaries(portal, OPERATOR)} == {
         "nhm", "secret"
     }
 
@@ -189,6 +190,6 @@ def test_max_fields_setting_limits_wide_files(tmp_path: Path) -> None:
         path = tmp_path / "wide.csv"
         path.write_text(",".join(f"f{i}" for i in range(6)) + "\n" + ",".join("x" * 6) + "\n")
         with pytest.raises(IngestError, match="6 fields; the limit is 5"):
-            ingest(portal, "wide/rows", path)
+            ingest(portal, OPERATOR, "wide/rows", path)
     finally:
         portal.close()

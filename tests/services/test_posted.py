@@ -27,6 +27,7 @@ from holotype.query.evaluate import kinds
 from holotype.search import posted, results
 from holotype.services import catalogue, search
 from holotype.services.context import Portal
+from holotype.services.identity import ANONYMOUS, OPERATOR
 from holotype.services.records import ingest, versions
 from tests.query.strategies import Vocabulary, groups
 from tests.services.two_resources import BOTH, open_site, write
@@ -58,17 +59,17 @@ def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Portal]:
     tmp = tmp_path_factory.mktemp("posted")
     opened = open_site(tmp / "site")
     with mock.patch.object(postings, "POSTED", LISTED):
-        ingest(opened, "ds/res-a", write(tmp / "a1.csv", records(1, range(0, 150))))
-        ingest(opened, "ds/res-b", write(tmp / "b1.csv", records(2, range(100, 200))))
+        ingest(opened, OPERATOR, "ds/res-a", write(tmp / "a1.csv", records(1, range(0, 150))))
+        ingest(opened, OPERATOR, "ds/res-b", write(tmp / "b1.csv", records(2, range(100, 200))))
         changed = records(3, range(20, 170), extra=True)
-        ingest(opened, "ds/res-a", write(tmp / "a2.csv", changed), mode="replace")
+        ingest(opened, OPERATOR, "ds/res-a", write(tmp / "a2.csv", changed), mode="replace")
     yield opened
     opened.close()
 
 
 def test_postings_are_the_index_tokens_grouped(portal: Portal) -> None:
     """Fresh and incremental builds: every token with its count, listed when few hold it."""
-    resource, _found = versions(portal, "ds/res-a")
+    resource, _found = versions(portal, OPERATOR, "ds/res-a")
     root = portal.index_dir / resource.id
     built = indexed_versions(root)
     assert len(built) == 2
@@ -105,7 +106,7 @@ QUERIES = st.fixed_dictionaries(
 
 def both_ways(portal: Portal, version: int | None, request: results.SearchRequest,
               resources: list[str] = BOTH) -> tuple[Any, Any]:
-    views = search.resource_views(portal, resources, version)
+    views = search.resource_views(portal, ANONYMOUS, resources, version)
     fast = results.run(portal.indexes, views, request)
     # DuckDB alone, with the probe for the first matches and a separate page query
     with mock.patch.object(posted, "matches", return_value=None), \
@@ -127,7 +128,7 @@ def test_posted_answers_equal_duckdb_answers(
     portal: Portal, query: dict[str, Any], first: bool, size: int, offset: int
 ) -> None:
     valid = dict(validate(query, portal.areas))
-    version = versions(portal, "ds/res-b")[1][0].version if first else None
+    version = versions(portal, OPERATOR, "ds/res-b")[1][0].version if first else None
     request = results.SearchRequest(valid, size=size, offset=offset,
                               facets=["locality", "habitat", "year"], facet_default=3)
     fast, slow = both_ways(portal, version, request)
@@ -158,7 +159,7 @@ def test_custom_areas_of_every_shape_agree(portal: Portal, area: str) -> None:
     # res-b alone: there "kenya" is listed (held by fewer than LISTED record versions)
     fast, slow = both_ways(portal, None, results.SearchRequest(valid, size=100), ["ds/res-b"])
     assert fast == slow
-    views = search.resource_views(portal, ["ds/res-b"], None)
+    views = search.resource_views(portal, ANONYMOUS, ["ds/res-b"], None)
     assert posted.matches(views, valid) is not None  # the postings path answered
 
 
@@ -169,7 +170,7 @@ def test_custom_areas_of_every_shape_agree(portal: Portal, area: str) -> None:
 def test_internal_facets_and_bad_limits_are_refused_on_every_path(
     portal: Portal, facets: list[str], limits: dict[str, Any]
 ) -> None:
-    views = search.resource_views(portal, BOTH, None)
+    views = search.resource_views(portal, ANONYMOUS, BOTH, None)
     for query in ({"search": "0120"}, {"search": "place"}, {}):
         request = results.SearchRequest(query, facets=facets, facet_limits=limits)
         with pytest.raises(Invalid) as caught:
@@ -184,7 +185,7 @@ def test_common_words_page_with_cursors_in_the_grouped_statement(
     """A search for words no resource lists places its page in the grouped statement."""
     query = {"search": "occ", "filters": {"not": [{"string_equals": {
         "fields": ["locality"], "value": "Place 3"}}]}}
-    views = search.resource_views(portal, BOTH, None)
+    views = search.resource_views(portal, ANONYMOUS, BOTH, None)
     assert posted.common(views, query)
     request = results.SearchRequest(query, size=size, facets=["locality"])
     seen, after = [], None
@@ -205,7 +206,7 @@ def test_common_words_page_with_cursors_in_the_grouped_statement(
 
 
 def test_the_path_is_taken_when_a_word_is_listed(portal: Portal) -> None:
-    views = search.resource_views(portal, BOTH, None)
+    views = search.resource_views(portal, ANONYMOUS, BOTH, None)
     # "place" and "occ" are held by more than LISTED record versions, ids by one to three
     assert posted.matches(views, {"search": "place"}) is None
     assert posted.matches(views, {"search": "place occ"}) is None
@@ -227,7 +228,7 @@ def test_the_path_is_taken_when_a_word_is_listed(portal: Portal) -> None:
 
 def test_a_cursor_walk_over_posted_matches(portal: Portal) -> None:
     query = {"search": "kenya", "filters": {"and": [{"exists": {"fields": ["year"]}}]}}
-    views = search.resource_views(portal, BOTH, None)
+    views = search.resource_views(portal, ANONYMOUS, BOTH, None)
     seen, after = [], None
     while True:
         request = results.SearchRequest(query, size=4, after=after)
@@ -250,13 +251,13 @@ def test_changing_the_geo_fields_rebuilds_the_index_from_scratch(tmp_path: Path)
     with first.session() as session:
         catalogue.create_dataset(session, slug="ds", title="Data", licence="CC-BY-4.0")
         catalogue.create_resource(session, "ds", slug="res", name="R")
-    ingest(first, "ds/res", write(tmp_path / "a.csv", rows))
+    ingest(first, OPERATOR, "ds/res", write(tmp_path / "a.csv", rows))
     first.close()
     other = Portal.open(load_settings(data_dir=tmp_path / "site", geo_fields=("lat", "lon")))
     try:
         more = [*rows, {**rows[0], "occurrenceID": "x"}]
-        ingest(other, "ds/res", write(tmp_path / "b.csv", more))
-        resource, _found = versions(other, "ds/res")
+        ingest(other, OPERATOR, "ds/res", write(tmp_path / "b.csv", more))
+        resource, _found = versions(other, OPERATOR, "ds/res")
         latest = indexed_versions(other.index_dir / resource.id)[-1]
         with duckdb.connect(str(index_path(other.index_dir / resource.id, latest)),
                             read_only=True) as index:
@@ -264,7 +265,7 @@ def test_changing_the_geo_fields_rebuilds_the_index_from_scratch(tmp_path: Path)
         assert points == [(50.0, 8.0)]
         near = {"search": "kenya", "filters": {"and": [{"geo_point": {
             "latitude": 50, "longitude": 8, "radius": 1, "radius_unit": "km"}}]}}
-        views = search.resource_views(other, ["ds/res"], None)
+        views = search.resource_views(other, ANONYMOUS, ["ds/res"], None)
         fast = results.run(other.indexes, views, results.SearchRequest(near))
         with mock.patch.object(posted, "matches", return_value=None):
             assert results.run(other.indexes, views, results.SearchRequest(near)) == fast

@@ -21,6 +21,7 @@ from holotype.index.layout import index_path, indexed_versions, rows_path
 from holotype.search import few, results
 from holotype.services import search
 from holotype.services.context import Portal
+from holotype.services.identity import ANONYMOUS, OPERATOR
 from holotype.services.records import ingest, versions
 from tests.services.two_resources import BOTH, open_site, write
 
@@ -44,10 +45,10 @@ def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Portal]:
     tmp = tmp_path_factory.mktemp("pages")
     opened = open_site(tmp / "site")
     # the two resources share ids, so (id, resource) order matters
-    ingest(opened, "ds/res-a", write(tmp / "a1.csv", records(1, range(0, 150))))
-    ingest(opened, "ds/res-b", write(tmp / "b1.csv", records(2, range(100, 200))))
+    ingest(opened, OPERATOR, "ds/res-a", write(tmp / "a1.csv", records(1, range(0, 150))))
+    ingest(opened, OPERATOR, "ds/res-b", write(tmp / "b1.csv", records(2, range(100, 200))))
     changed = records(3, range(20, 170), extra=True)  # 20 removed, 20 added, most changed
-    ingest(opened, "ds/res-a", write(tmp / "a2.csv", changed), mode="replace")
+    ingest(opened, OPERATOR, "ds/res-a", write(tmp / "a2.csv", changed), mode="replace")
     yield opened
     opened.close()
 
@@ -58,7 +59,7 @@ Row = tuple[str, str, dict[str, Any]]
 def expected(portal: Portal, version: int | None, keep: Any) -> list[Row]:
     found = []
     for ref in BOTH:
-        resource, _versions = versions(portal, ref)
+        resource, _versions = versions(portal, OPERATOR, ref)
         store = portal.store.resource(resource.id)
         at = store.resolve(version)
         if at is None:
@@ -72,7 +73,7 @@ def expected(portal: Portal, version: int | None, keep: Any) -> list[Row]:
 
 
 def walk(portal: Portal, version: int | None, query: dict[str, Any], size: int) -> list[Any]:
-    views = search.resource_views(portal, BOTH, version)
+    views = search.resource_views(portal, ANONYMOUS, BOTH, version)
     seen = []
     after = None
     while True:
@@ -102,7 +103,7 @@ QUERIES = [
 def test_walking_pages_gives_the_store_at_each_version(
     portal: Portal, which: str, query: dict[str, Any], keep: Any, size: int
 ) -> None:
-    _resource, found = versions(portal, "ds/res-a")
+    _resource, found = versions(portal, OPERATOR, "ds/res-a")
     version = found[0].version if which == "first" else None
     want = expected(portal, version, keep)
     assert want, "the query should match something"
@@ -110,7 +111,7 @@ def test_walking_pages_gives_the_store_at_each_version(
 
 
 def test_offset_pages_agree_with_cursor_pages(portal: Portal) -> None:
-    views = search.resource_views(portal, BOTH, None)
+    views = search.resource_views(portal, ANONYMOUS, BOTH, None)
     everything = walk(portal, None, {}, 1000)
     for query in ({}, QUERIES[1][0]):
         page = results.page(portal.indexes, views, results.SearchRequest(query, size=9, offset=95))
@@ -123,7 +124,7 @@ def test_offset_pages_agree_with_cursor_pages(portal: Portal) -> None:
 
 
 def test_row_file_agrees_with_the_index_after_an_incremental_build(portal: Portal) -> None:
-    resource, _found = versions(portal, "ds/res-a")
+    resource, _found = versions(portal, OPERATOR, "ds/res-a")
     root = portal.index_dir / resource.id
     built = indexed_versions(root)
     assert len(built) == 2  # the second was built from the first
@@ -156,9 +157,10 @@ def test_few_matches_answer_exactly_as_the_grouped_query(
 ) -> None:
     """The path for searches matching few records agrees with the grouped SQL to the last
     count, facet tie and page position."""
-    _resource, found = versions(portal, "ds/res-b")  # after the first of res-a, before its second
+    # after the first of res-a, before its second
+    _resource, found = versions(portal, OPERATOR, "ds/res-b")
     version = found[0].version if which == "first" else None
-    views = search.resource_views(portal, BOTH, version)
+    views = search.resource_views(portal, ANONYMOUS, BOTH, version)
     everything = walk(portal, version, query, 1000)
     # a cursor on an id both resources hold, so the resource decides what comes next
     shared = [a for a, b in itertools.pairwise(everything) if a[0] == b[0]]
@@ -181,7 +183,7 @@ def test_few_matches_answer_exactly_as_the_grouped_query(
 
 
 def test_row_files_are_read_from_many_threads_with_few_connections(portal: Portal) -> None:
-    views = search.resource_views(portal, BOTH, None)
+    views = search.resource_views(portal, ANONYMOUS, BOTH, None)
     rows = views[0].attached.rows
     expected = rows.in_id_order(views[0].version, 50)
     with ThreadPoolExecutor(16) as pool:

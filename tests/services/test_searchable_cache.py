@@ -11,6 +11,7 @@ from holotype.config import load_settings
 from holotype.errors import NotFound
 from holotype.services import catalogue, visible
 from holotype.services.context import Portal
+from holotype.services.identity import ANONYMOUS
 
 
 @pytest.fixture
@@ -37,13 +38,13 @@ def counting(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
 def test_answers_are_kept_until_a_commit(portal: Portal, monkeypatch: pytest.MonkeyPatch) -> None:
     calls = counting(monkeypatch)
-    first = visible.visible_resources(portal, ["birds/skins"])
-    assert visible.visible_resources(portal, ["birds/skins"]) == first
-    assert visible.visible_resources(portal, None) == first
+    first = visible.visible_resources(portal, ANONYMOUS, ["birds/skins"])
+    assert visible.visible_resources(portal, ANONYMOUS, ["birds/skins"]) == first
+    assert visible.visible_resources(portal, ANONYMOUS, None) == first
     assert len(calls) == 2  # one per distinct request
     with portal.session() as session:
         catalogue.update_dataset(session, "birds", title="Birds of the world")
-    visible.visible_resources(portal, ["birds/skins"])
+    visible.visible_resources(portal, ANONYMOUS, ["birds/skins"])
     assert len(calls) == 3
 
 
@@ -51,7 +52,7 @@ def test_answers_are_kept_until_a_commit(portal: Portal, monkeypatch: pytest.Mon
 def test_a_dataset_made_private_is_invisible_at_once(
     portal: Portal, tmp_path: Path, elsewhere: bool
 ) -> None:
-    assert [r.slug for r in visible.visible_resources(portal, None)] == ["skins"]
+    assert [r.slug for r in visible.visible_resources(portal, ANONYMOUS, None)] == ["skins"]
     other = Portal.open(portal.settings) if elsewhere else portal
     try:
         with other.session() as session:
@@ -59,9 +60,9 @@ def test_a_dataset_made_private_is_invisible_at_once(
     finally:
         if elsewhere:
             other.close()
-    assert visible.visible_resources(portal, None) == []
+    assert visible.visible_resources(portal, ANONYMOUS, None) == []
     with pytest.raises(NotFound):
-        visible.visible_resources(portal, ["birds/skins"])
+        visible.visible_resources(portal, ANONYMOUS, ["birds/skins"])
 
 
 def test_without_a_change_counter_nothing_is_kept(
@@ -70,13 +71,14 @@ def test_without_a_change_counter_nothing_is_kept(
     cache = visible.SearchableCache(None)  # as on PostgreSQL
     calls = counting(monkeypatch)
     for _ in range(3):
-        cache.get(portal.session, ["birds/skins"])
+        cache.get(portal.session, ANONYMOUS, ["birds/skins"])
     assert len(calls) == 3
 
 
 def test_errors_are_not_kept(portal: Portal) -> None:
     with pytest.raises(NotFound):
-        visible.visible_resources(portal, ["birds/none"])
+        visible.visible_resources(portal, ANONYMOUS, ["birds/none"])
     with portal.session() as session:
         catalogue.create_resource(session, "birds", slug="none", name="Now it exists")
-    assert [r.slug for r in visible.visible_resources(portal, ["birds/none"])] == ["none"]
+    found = visible.visible_resources(portal, ANONYMOUS, ["birds/none"])
+    assert [r.slug for r in found] == ["none"]

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from holotype.catalog.downloads import DownloadJob
 from holotype.services import catalogue
 from holotype.services.context import Portal
+from holotype.services.identity import OPERATOR
 from holotype.services.records import ingest
 from holotype.web.app import create_app
 from holotype.web.ratelimit import RateLimiter
@@ -75,11 +76,11 @@ def test_private_and_past_versions(tmp_path: Path) -> None:
         birds = catalogue.create_resource(session, "birds", slug="rows", name="Rows")
     data = tmp_path / "v.csv"
     data.write_text("occurrenceID,name\n1,secret heron\n")
-    ingest(portal, "hidden/rows", data)
+    ingest(portal, OPERATOR, "hidden/rows", data)
     data.write_text("occurrenceID,name\n1,grey heron\n2,blue tit\n")
-    first = ingest(portal, "birds/rows", data).result.version
+    first = ingest(portal, OPERATOR, "birds/rows", data).result.version
     data.write_text("occurrenceID,name\n1,grey heron\n")
-    ingest(portal, "birds/rows", data, mode="replace")
+    ingest(portal, OPERATOR, "birds/rows", data, mode="replace")
     portal.close()
     with TestClient(create_app(settings)) as client:
         def post(name: str, **params: object) -> dict[str, object]:

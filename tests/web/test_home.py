@@ -10,6 +10,7 @@ from holotype.config import load_settings
 from holotype.services import catalogue
 from holotype.services.context import Portal
 from holotype.services.demo import load_demo
+from holotype.services.identity import OPERATOR
 from holotype.services.records import ingest
 from holotype.web.app import create_app
 
@@ -17,7 +18,7 @@ from holotype.web.app import create_app
 def test_home_lists_demo_datasets_with_counts(tmp_path: Path) -> None:
     settings = load_settings(data_dir=tmp_path)
     portal = Portal.open(settings)
-    load_demo(portal, 2_000)
+    load_demo(portal, OPERATOR, 2_000)
     with portal.session() as session:
         catalogue.create_dataset(
             session,
@@ -28,7 +29,7 @@ def test_home_lists_demo_datasets_with_counts(tmp_path: Path) -> None:
         catalogue.create_resource(session, "xss", slug="rows", name="Rows")
     rows = tmp_path / "x.csv"
     rows.write_text("occurrenceID,name\n1,<b>bold</b>\n")
-    ingest(portal, "xss/rows", rows)
+    ingest(portal, OPERATOR, "xss/rows", rows)
     portal.close()
 
     with TestClient(create_app(settings)) as client:

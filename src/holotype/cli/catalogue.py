@@ -10,6 +10,7 @@ from rich.table import Table
 
 from holotype.cli.common import Cli, esc
 from holotype.services import catalogue
+from holotype.services.identity import ANONYMOUS, OPERATOR
 
 dataset_app = typer.Typer(no_args_is_help=True, help="Create, list and show datasets.")
 resource_app = typer.Typer(no_args_is_help=True, help="Create and list a dataset's resources.")
@@ -65,7 +66,7 @@ def dataset_list(
 
     cli = Cli.of(ctx)
     with cli.portal() as p:
-        summaries = dataset_summaries(p, include_private=private)
+        summaries = dataset_summaries(p, OPERATOR if private else ANONYMOUS)
     if as_json:
         cli.out.print_json(
             json.dumps(

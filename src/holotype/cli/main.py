@@ -20,6 +20,7 @@ from holotype.ingest.errors import IngestError
 from holotype.locking import Busy
 from holotype.services import catalogue
 from holotype.services.context import Portal
+from holotype.services.identity import OPERATOR
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
 config_app = typer.Typer(no_args_is_help=True, help="Inspect the configuration.")
@@ -117,7 +118,7 @@ def demo(
             return
         count = p.settings.demo_records if records is None else records
         with cli.steps("Loading demo data") as say:
-            outcomes = load_demo(p, count, progress=say)
+            outcomes = load_demo(p, OPERATOR, count, progress=say)
         for outcome in outcomes:
             r = outcome.result
             ref = f"{outcome.resource.dataset_slug}/{outcome.resource.slug}"
@@ -146,7 +147,7 @@ def ingest(
         try:
             with cli.steps(f"Ingesting {file.name}") as say:
                 outcome = run_ingest(
-                    p, resource, file, fmt=fmt, id_field=id_field, mode=mode, progress=say
+                    p, OPERATOR, resource, file, fmt=fmt, id_field=id_field, mode=mode, progress=say
                 )
         except Busy:
             raise CliError(
@@ -203,7 +204,7 @@ def versions(
 
     cli = Cli.of(ctx)
     with cli.portal() as p:
-        found, found_versions = list_versions(p, resource)
+        found, found_versions = list_versions(p, OPERATOR, resource)
     table = Table(title=esc(f"{found.dataset_slug}/{found.slug}"))
     # The version is what users type to read the past: it is never shortened. Other columns
     # wrap (the file name last) when the terminal is narrow.

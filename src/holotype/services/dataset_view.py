@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from holotype.catalog.snapshots import DatasetInfo, OrganisationInfo, ResourceInfo
-from holotype.errors import NotFound
 from holotype.services import catalogue
 from holotype.services.context import Portal
+from holotype.services.identity import Identity
 from holotype.services.records import DatasetSummary, dataset_summaries
+from holotype.services.visible import readable_dataset
 from holotype.store.manifest import Version
 
 FACETS = ("organisation", "category", "licence", "keyword")
@@ -78,9 +79,10 @@ def matches(dataset: DatasetInfo, filters: DatasetFilters) -> bool:
     return all(value in values[name] for name, value in filters.active().items())
 
 
-def list_datasets(portal: Portal, filters: DatasetFilters) -> DatasetList:
-    """Public datasets matching ``filters``, most recently modified first, with facet counts."""
-    found = [s for s in dataset_summaries(portal) if matches(s.dataset, filters)]
+def list_datasets(portal: Portal, identity: Identity, filters: DatasetFilters) -> DatasetList:
+    """The datasets ``identity`` may see matching ``filters``, most recently modified first,
+    with facet counts."""
+    found = [s for s in dataset_summaries(portal, identity) if matches(s.dataset, filters)]
     counts: dict[str, dict[str, int]] = {name: {} for name in FACETS}
     for summary in found:
         for name, values in facet_values(summary.dataset).items():
@@ -93,12 +95,11 @@ def list_datasets(portal: Portal, filters: DatasetFilters) -> DatasetList:
     return DatasetList(found, facets, names)
 
 
-def dataset_page(portal: Portal, ref: str) -> DatasetPage:
-    """One public dataset with each resource's record count and versions (newest first)."""
+def dataset_page(portal: Portal, identity: Identity, ref: str) -> DatasetPage:
+    """One dataset ``identity`` may see, with each resource's record count and versions
+    (newest first)."""
     with portal.session() as session:
-        dataset = catalogue.get_dataset(session, ref)
-        if not dataset.is_public:
-            raise NotFound(f"dataset {ref!r} does not exist", field="dataset")
+        dataset = readable_dataset(session, identity, ref)
         resources = catalogue.list_resources(session, dataset.id)
         organisation = (catalogue.get_organisation(session, dataset.organisation)
                         if dataset.organisation else None)

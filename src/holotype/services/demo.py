@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 from holotype.demo.generator import write_csv
 from holotype.errors import NotFound
-from holotype.services import catalogue
+from holotype.services import catalogue, policy
 from holotype.services.context import Portal
+from holotype.services.identity import Identity
 from holotype.services.records import IngestOutcome, ingest
 from holotype.services.workdirs import work_dir
 from holotype.store.commit import Progress
@@ -75,9 +76,10 @@ def has_demo(portal: Portal) -> bool:
 
 
 def load_demo(
-    portal: Portal, records: int, progress: Progress | None = None
+    portal: Portal, identity: Identity, records: int, progress: Progress | None = None
 ) -> list[IngestOutcome]:
     """Create (or refresh) the demo datasets with ``records`` specimen records in all."""
+    policy.require_manage(identity)
     with portal.session() as session:
         try:
             catalogue.get_organisation(session, ORGANISATION)
@@ -112,6 +114,7 @@ def load_demo(
         with work_dir(portal.work_dir) as folder:  # the store keeps its own copy of the file
             path = write_csv(folder / f"{spec.slug}.csv", count, seed=spec.seed)
             outcomes.append(
-                ingest(portal, f"{spec.slug}/records", path, mode="replace", progress=progress)
+                ingest(portal, identity, f"{spec.slug}/records", path, mode="replace",
+                       progress=progress)
             )
     return outcomes

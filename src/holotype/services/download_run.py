@@ -38,14 +38,16 @@ from holotype.services.download_package import (
     write_zip,
 )
 from holotype.services.downloads import file_path
+from holotype.services.identity import ANONYMOUS
 from holotype.services.visible import visible_resources
 
 log = logging.getLogger(__name__)
 
 
 def _views(portal: Portal, pins: list[dict[str, Any]]) -> list[View]:
-    """Each resource at its pinned version; visibility is checked again now."""
-    resources = visible_resources(portal, [p["id"] for p in pins])
+    """Each resource at its pinned version; visibility is checked again now, for the
+    requester (anyone, until accounts record who asked)."""
+    resources = visible_resources(portal, ANONYMOUS, [p["id"] for p in pins])
     found = []
     for resource, pin in zip(resources, pins, strict=True):
         found += portal.searcher.views([resource], pin["version"])

@@ -31,6 +31,7 @@ from holotype.query.validate import validate
 from holotype.services import slugs
 from holotype.services.context import Portal
 from holotype.services.download_request import DownloadRequest, QueryPart
+from holotype.services.identity import Identity
 from holotype.services.visible import visible_resources
 
 XLSX_MAX_ROWS = 1_048_576  # rows in one sheet, the header included
@@ -74,10 +75,13 @@ def _resolve_slug(portal: Portal, part: QueryPart) -> QueryPart:
     return QueryPart(info.query, info.query_version, info.version, info.resource_ids, ref)
 
 
-def _resources(portal: Portal, refs: tuple[str, ...] | None) -> list[ResourceInfo]:
-    """The visible resources named (each once, however often it is named, by id or slug)."""
+def _resources(
+    portal: Portal, identity: Identity, refs: tuple[str, ...] | None
+) -> list[ResourceInfo]:
+    """The resources named that ``identity`` may see (each once, however often it is named, by
+    id or slug)."""
     try:
-        found = visible_resources(portal, refs)
+        found = visible_resources(portal, identity, refs)
     except ServiceError as exc:
         raise type(exc)(exc.message, field="query.resource_ids") from exc
     return list({resource.id: resource for resource in found}.values())
@@ -87,11 +91,11 @@ def _key(*parts: Any) -> str:
     return hashlib.sha256(canonical_json(list(parts)).encode()).hexdigest()
 
 
-def queue_download(portal: Portal, request: DownloadRequest) -> Queued:
+def queue_download(portal: Portal, identity: Identity, request: DownloadRequest) -> Queued:
     """Check ``request`` and queue it (or answer it with an identical earlier download)."""
     part = _resolve_slug(portal, request.query) if request.query.slug_or_doi else request.query
     query = _read_query(portal, part.query)
-    resources = _resources(portal, part.resource_ids)
+    resources = _resources(portal, identity, part.resource_ids)
     views = portal.searcher.views(resources, part.version)
     counts = portal.searcher.count(views, query)
     total = sum(counts.values())
@@ -164,14 +168,14 @@ def file_path(portal: Portal, job_id: str, file_name: str) -> Path:
     return portal.settings.downloads_dir / "files" / job_id / file_name
 
 
-def finished_file(portal: Portal, job_id: str, file_name: str) -> Path:
-    """The file of a complete download, by its exact name, while every dataset in it is still
-    public (one made private since stops its downloads being served)."""
-    found = status(portal, job_id)
+def finished_file(portal: Portal, identity: Identity, job_id: str, file_name: str) -> Path:
+    """The file of a complete download, by its exact name, while ``identity`` may still see
+    every dataset in it (one made private since stops its downloads being served)."""
+    found = status(portal, identity, job_id)
     if found["status"] != JobStatus.COMPLETE.value or found["file_name"] != file_name:
         raise NotFound("this download's file is not ready", field="id")
     try:
-        visible_resources(portal, [r["id"] for r in found["resources"]] or None)
+        visible_resources(portal, identity, [r["id"] for r in found["resources"]] or None)
     except ServiceError as exc:
         raise NotFound("this download holds records that are no longer public",
                        field="id") from exc
@@ -185,17 +189,19 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def _still_public(portal: Portal, pins: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The download's resources as anyone may see them: one made private since (or deleted)
-    keeps only its id and version, not its dataset, name or record count (the status page is
-    public to anyone holding the download's id)."""
-    visible = {r.id for r in visible_resources(portal, None)}
+def _still_visible(
+    portal: Portal, identity: Identity, pins: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The download's resources as ``identity`` may see them: one made private since (or
+    deleted) keeps only its id and version, not its dataset, name or record count (the status
+    page is open to anyone holding the download's id)."""
+    visible = {r.id for r in visible_resources(portal, identity, None)}
     return [pin if pin["id"] in visible
             else {"id": pin["id"], "version": pin.get("version"), "private": True}
             for pin in pins]
 
 
-def status(portal: Portal, job_id: str) -> dict[str, Any]:
+def status(portal: Portal, identity: Identity, job_id: str) -> dict[str, Any]:
     """Where a download stands, as shown on its status page and in its JSON."""
     with portal.session() as session:
         # Ids are short ASCII hex: anything else (NUL, which PostgreSQL refuses) names none.
@@ -204,7 +210,7 @@ def status(portal: Portal, job_id: str) -> dict[str, Any]:
         if job is None:
             raise NotFound(f"there is no download {job_id!r}", field="id")
         request = json.loads(job.request)
-        resources = _still_public(portal, request["resources"])
+        resources = _still_visible(portal, identity, request["resources"])
         end = job.finished or (utcnow() if job.started else None)
         seconds = (end - job.started).total_seconds() if end and job.started else None
         url = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from holotype.services.context import Portal
+from holotype.services.identity import Identity
 from holotype.services.visible import visible_resources
 
 FIELD = "occurrenceID"
@@ -16,9 +17,10 @@ class Located:
     record_id: str
 
 
-def find_object(portal: Portal, occurrence_id: str) -> Located | None:
-    """The current record whose occurrenceID is ``occurrence_id`` in any public resource."""
+def find_object(portal: Portal, identity: Identity, occurrence_id: str) -> Located | None:
+    """The current record whose occurrenceID is ``occurrence_id`` in any resource ``identity``
+    may see."""
     searcher = portal.searcher
-    current = searcher.views(visible_resources(portal, None), None)
+    current = searcher.views(visible_resources(portal, identity, None), None)
     found = searcher.find_current(current, FIELD, occurrence_id)
     return Located(*found) if found is not None else None

@@ -20,6 +20,7 @@ from holotype.query.validate import validate
 from holotype.search import Page, Result, SearchRequest, View
 from holotype.services import catalogue, slugs
 from holotype.services.context import Portal
+from holotype.services.identity import Identity
 from holotype.services.records import record_count
 from holotype.services.visible import visible_resources
 
@@ -74,17 +75,17 @@ def preset_resource_ids(portal: Portal, preset: str) -> tuple[str, ...] | None:
 
 
 def scope(
-    portal: Portal, preset: str | None, resource_ids: Sequence[str] | None
+    portal: Portal, identity: Identity, preset: str | None, resource_ids: Sequence[str] | None
 ) -> list[ResourceInfo]:
     """Resources named (each once, however often or by whichever name it is named), else
     those of the preset; every one must be visible."""
     if resource_ids:
-        named = visible_resources(portal, list(resource_ids))
+        named = visible_resources(portal, identity, list(resource_ids))
         return list({r.id: r for r in named}.values())
     ids = preset_resource_ids(portal, preset or "everything")
     if ids is not None and not ids:
         return []
-    return visible_resources(portal, list(ids) if ids is not None else None)
+    return visible_resources(portal, identity, list(ids) if ids is not None else None)
 
 
 def run(
@@ -128,12 +129,12 @@ def version_at(day: date) -> int:
 
 
 def share(
-    portal: Portal, query: dict[str, Any], resource_ids: Sequence[str] | None,
-    version: int | None,
+    portal: Portal, identity: Identity, query: dict[str, Any],
+    resource_ids: Sequence[str] | None, version: int | None,
 ) -> str:
     """A short link (slug) for the search; the same search always gets the same slug."""
     normal = normalise(checked_query(portal, query, "query"))
-    ids = sorted({r.id for r in visible_resources(portal, list(resource_ids))}) \
+    ids = sorted({r.id for r in visible_resources(portal, identity, list(resource_ids))}) \
         if resource_ids is not None else None
     if ids is not None and not ids:
         raise Invalid("this search covers no resources, so it cannot be shared",
@@ -162,10 +163,10 @@ def preset_for(portal: Portal, resource_ids: Sequence[str] | None) -> str | None
     return None
 
 
-def preset_counts(portal: Portal) -> list[tuple[str, str, int]]:
-    """(preset, label, records now) for each preset that has resources."""
+def preset_counts(portal: Portal, identity: Identity) -> list[tuple[str, str, int]]:
+    """(preset, label, records now) for each preset that has resources ``identity`` may see."""
     found = presets(portal)
-    everything = visible_resources(portal, None)
+    everything = visible_resources(portal, identity, None)
     rows = []
     for name, label in PRESETS.items():
         ids = found.resource_ids(name)

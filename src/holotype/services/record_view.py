@@ -18,6 +18,7 @@ from holotype.errors import NotFound
 from holotype.index.layout import OPEN
 from holotype.services import catalogue
 from holotype.services.context import Portal
+from holotype.services.identity import Identity
 from holotype.services.visible import visible_resources
 from holotype.store.history import RecordVersion, build
 
@@ -136,11 +137,12 @@ def citation(page: RecordPage, portal_url: str, accessed: datetime) -> str:
 
 
 def load_record(
-    portal: Portal, resource_ref: str, record_id: str, version: int | None = None
+    portal: Portal, identity: Identity, resource_ref: str, record_id: str,
+    version: int | None = None,
 ) -> RecordPage:
     """The record as of ``version`` (default: now) with its whole history; NotFound when the
-    resource is not visible or the record did not exist then."""
-    resource = visible_resources(portal, [resource_ref])[0]
+    resource is not visible to ``identity`` or the record did not exist then."""
+    resource = visible_resources(portal, identity, [resource_ref])[0]
     with portal.session() as session:
         dataset = catalogue.get_dataset(session, resource.dataset_id)
     found = portal.searcher.views([resource], None)

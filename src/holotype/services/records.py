@@ -11,8 +11,10 @@ from holotype.catalog.snapshots import DatasetInfo, ResourceInfo
 from holotype.errors import Invalid
 from holotype.ingest.errors import IngestError
 from holotype.ingest.read import stage_file
-from holotype.services import catalogue
+from holotype.services import catalogue, policy
 from holotype.services.context import Portal
+from holotype.services.identity import Identity
+from holotype.services.visible import readable_datasets, readable_resource
 from holotype.services.workdirs import sweep_work_dirs, work_dir
 from holotype.store.commit import CommitResult, Progress, check_id_field, check_mode
 from holotype.store.manifest import Source, Version
@@ -44,6 +46,7 @@ def file_digest(path: Path) -> str:
 
 def ingest(
     portal: Portal,
+    identity: Identity,
     resource: str,
     path: Path,
     *,
@@ -57,11 +60,13 @@ def ingest(
     """Ingest one file as a new version of ``resource`` (``dataset/resource`` or an id).
 
     With ``index`` (the default) the resource's search index is brought up to the new version
-    before returning; without, the next search that needs it builds it.
+    before returning; without, searches of the new version answer "being indexed" until
+    ``holotype index`` (or the server at start-up) builds it.
 
     Raises :class:`IngestError` for bad input (nothing is committed) and ServiceError when the
     resource does not exist or does not hold records.
     """
+    policy.require_manage(identity)
     say = progress or (lambda _step: None)
     with portal.session() as session:
         found = catalogue.get_resource(session, resource)
@@ -112,10 +117,12 @@ def _latest_total(version: Version | None) -> int:
     return version.total if version else 0
 
 
-def versions(portal: Portal, resource: str) -> tuple[ResourceInfo, list[Version]]:
+def versions(
+    portal: Portal, identity: Identity, resource: str
+) -> tuple[ResourceInfo, list[Version]]:
     """The resource and its versions, oldest first."""
     with portal.session() as session:
-        found = catalogue.get_resource(session, resource)
+        found = readable_resource(session, identity, resource)
     return found, portal.store.resource(found.id).versions()
 
 
@@ -126,10 +133,11 @@ def record_count(portal: Portal, resource: ResourceInfo) -> int:
     return _latest_total(portal.store.resource(resource.id).resolve())
 
 
-def dataset_summaries(portal: Portal, *, include_private: bool = False) -> list[DatasetSummary]:
-    """Datasets with their resources and record counts, most recently modified first."""
+def dataset_summaries(portal: Portal, identity: Identity) -> list[DatasetSummary]:
+    """The datasets ``identity`` may see with their resources and record counts, most recently
+    modified first."""
     with portal.session() as session:
-        datasets = catalogue.list_datasets(session, include_private=include_private)
+        datasets = readable_datasets(session, identity)
         pairs = [(d, catalogue.list_resources(session, d.id)) for d in datasets]
     summaries = [
         DatasetSummary(d, [(r, record_count(portal, r)) for r in resources])
@@ -139,16 +147,18 @@ def dataset_summaries(portal: Portal, *, include_private: bool = False) -> list[
     return summaries
 
 
-def delete_resource(portal: Portal, resource: str) -> None:
+def delete_resource(portal: Portal, identity: Identity, resource: str) -> None:
     """Delete a resource from the catalogue with all its record versions and search index."""
+    policy.require_manage(identity)
     with portal.session() as session:
         found = catalogue.get_resource(session, resource)
         catalogue.delete_resource(session, found.id)
     _remove_data(portal, found.id)
 
 
-def delete_dataset(portal: Portal, dataset: str) -> None:
+def delete_dataset(portal: Portal, identity: Identity, dataset: str) -> None:
     """Delete a dataset, its resources, and every resource's records and search index."""
+    policy.require_manage(identity)
     with portal.session() as session:
         resources = catalogue.list_resources(session, dataset)
         catalogue.delete_dataset(session, dataset)

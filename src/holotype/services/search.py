@@ -11,11 +11,13 @@ from collections.abc import Sequence
 
 from holotype.search import View
 from holotype.services.context import Portal
+from holotype.services.identity import Identity
 from holotype.services.visible import visible_resources
 
 
 def resource_views(
-    portal: Portal, resource_ids: Sequence[str] | None, version: int | None
+    portal: Portal, identity: Identity, resource_ids: Sequence[str] | None, version: int | None
 ) -> list[View]:
-    """The visible record resources named (all visible ones when none are) as of ``version``."""
-    return portal.searcher.views(visible_resources(portal, resource_ids), version)
+    """The record resources named that ``identity`` may see (all it may see when none are
+    named) as of ``version``."""
+    return portal.searcher.views(visible_resources(portal, identity, resource_ids), version)

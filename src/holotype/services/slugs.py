@@ -32,11 +32,11 @@ from holotype.catalog.models import (
     QuerySlug,
     Resource,
     ResourceKind,
-    Visibility,
 )
 from holotype.catalog.slugwords import random_slug
 from holotype.errors import Conflict, Invalid, NotFound
-from holotype.services import catalogue
+from holotype.services import catalogue, policy
+from holotype.services.identity import ANONYMOUS
 
 DEFAULT_QUERY_VERSION: Final = "v1.0.0"
 RESERVED: Final = frozenset({"everything", "collections", "specimens", "indexlots"})
@@ -106,7 +106,8 @@ def presets_from(
     """The reserved slugs' resources: record resources of public collection datasets, and the
     configured ``dataset/resource`` refs (settings ``specimen_resources`` and
     ``indexlot_resources``). Refs that do not exist, are files or are private are skipped, so a
-    preset may be empty (it then matches nothing, never everything).
+    preset may be empty (it then matches nothing, never everything). Presets are the same for
+    everyone: what anyone may see (searches still apply the searcher's identity).
 
     ``empty_query_hash`` is the hash of ``{}`` as the query language computes it."""
     collections = session.scalars(
@@ -114,7 +115,7 @@ def presets_from(
         .join(Resource.dataset)
         .where(
             Dataset.category == Category.COLLECTION.value,
-            Dataset.visibility == Visibility.PUBLIC.value,
+            policy.readable_datasets(ANONYMOUS),
             Resource.kind == ResourceKind.RECORDS.value,
         )
     )
@@ -255,7 +256,7 @@ def _public_records(session: Session, refs: Iterable[str]) -> tuple[str, ...]:
         except NotFound:
             continue
         dataset = catalogue.get_dataset(session, resource.dataset_id)
-        if dataset.is_public and resource.kind == ResourceKind.RECORDS:
+        if policy.may_read_dataset(ANONYMOUS, dataset) and resource.kind == ResourceKind.RECORDS:
             found.add(resource.id)
     return tuple(sorted(found))
 

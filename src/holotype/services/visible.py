@@ -1,8 +1,9 @@
-"""Which record resources a search may read, found with one catalogue query.
+"""What an identity may see of the catalogue: datasets, resources, and the record resources a
+search may read, as the policy (:mod:`holotype.services.policy`) decides.
 
-Every search starts here, so this asks the catalogue once, for plain columns of resources
-joined with their datasets, instead of loading each resource and dataset as objects with
-everything they hold.
+Every search starts here, so the searchable resources are found with one catalogue query, for
+plain columns of resources joined with their datasets, instead of loading each resource and
+dataset as objects with everything they hold.
 """
 
 from __future__ import annotations
@@ -16,25 +17,59 @@ from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
 from holotype.catalog.changes import ChangeCounter
-from holotype.catalog.models import Dataset, Resource, ResourceKind, Visibility
-from holotype.catalog.snapshots import ResourceInfo
+from holotype.catalog.models import Dataset, Resource, ResourceKind
+from holotype.catalog.snapshots import DatasetInfo, ResourceInfo
 from holotype.errors import Invalid, NotFound
+from holotype.services import catalogue, policy
+from holotype.services.identity import Identity
 
 if TYPE_CHECKING:
     from holotype.services.context import Portal
 
 
-def visible_resources(portal: Portal, refs: Sequence[str] | None) -> list[ResourceInfo]:
+def visible_resources(
+    portal: Portal, identity: Identity, refs: Sequence[str] | None
+) -> list[ResourceInfo]:
     """The record resources to search: those named, or every visible one when none are named."""
-    return portal.searchable_cache.get(portal.session, refs)
+    return portal.searchable_cache.get(portal.session, identity, refs)
 
 
-def searchable(session: Session, refs: Sequence[str] | None) -> list[ResourceInfo]:
+def readable_datasets(
+    session: Session, identity: Identity, organisation: str | None = None
+) -> list[DatasetInfo]:
+    """The datasets ``identity`` may see (optionally of one organisation), by slug."""
+    return catalogue.list_datasets(session, include_private=policy.sees_private(identity),
+                                   organisation=organisation)
+
+
+def readable_dataset(
+    session: Session, identity: Identity, ref: str, field: str = "dataset"
+) -> DatasetInfo:
+    """The dataset ``ref`` if ``identity`` may see it; NotFound (as for an unknown one) if not."""
+    dataset = catalogue.get_dataset(session, ref)
+    if not policy.may_read_dataset(identity, dataset):
+        raise NotFound(f"dataset {ref!r} does not exist", field=field)
+    return dataset
+
+
+def readable_resource(
+    session: Session, identity: Identity, ref: str, field: str = "resource"
+) -> ResourceInfo:
+    """The resource ``ref`` if ``identity`` may see its dataset; NotFound if not."""
+    resource = catalogue.get_resource(session, ref)
+    if not policy.may_read_dataset(identity, catalogue.get_dataset(session, resource.dataset_id)):
+        raise NotFound(f"resource {ref!r} does not exist", field=field)
+    return resource
+
+
+def searchable(
+    session: Session, identity: Identity, refs: Sequence[str] | None
+) -> list[ResourceInfo]:
     """The resources named by id or ``dataset/resource`` slug, in the order first named (each
     once, so that naming one twice does not count its records twice); or, when
-    none are named, every record resource of every public dataset (by dataset, then resource
-    slug). A private resource is not found, just like an unknown one; a file resource is
-    refused."""
+    none are named, every record resource of every dataset ``identity`` may see (by dataset,
+    then resource slug). A resource it may not see is not found, just like an unknown one; a
+    file resource is refused."""
     query = select(
         Resource.id, Resource.dataset_id, Dataset.slug, Resource.slug, Resource.name,
         Resource.description, Resource.kind, Resource.id_field, Resource.created,
@@ -42,7 +77,7 @@ def searchable(session: Session, refs: Sequence[str] | None) -> list[ResourceInf
     ).join(Resource.dataset)
     if not refs:
         rows = session.execute(
-            query.where(Dataset.visibility == Visibility.PUBLIC.value,
+            query.where(policy.readable_datasets(identity),
                         Resource.kind == ResourceKind.RECORDS.value)
             .order_by(Dataset.slug, Resource.slug)
         ).all()
@@ -60,7 +95,7 @@ def searchable(session: Session, refs: Sequence[str] | None) -> list[ResourceInf
     result: dict[str, ResourceInfo] = {}  # each resource once, however often it is named
     for ref in refs:
         named = found.get(ref)
-        if named is None or named[1] != Visibility.PUBLIC.value:
+        if named is None or not policy.may_read(identity, named[1]):
             raise NotFound(f"there is no resource {ref!r}", field="resource_id")
         if named[0].kind != ResourceKind.RECORDS.value:
             raise Invalid(f"resource {ref!r} holds a file, not records", field="resource_id")
@@ -82,22 +117,23 @@ class SearchableCache:
         self._answers: dict[tuple[str, ...], list[ResourceInfo]] = {}
 
     def get(
-        self, session: Callable[[], AbstractContextManager[Session]], refs: Sequence[str] | None
+        self, session: Callable[[], AbstractContextManager[Session]], identity: Identity,
+        refs: Sequence[str] | None,
     ) -> list[ResourceInfo]:
         if self.changes is None:
             with session() as opened:
-                return searchable(opened, refs)
+                return searchable(opened, identity, refs)
         # Read the counter before the catalogue: an answer computed across a commit is kept
         # under the older value, which the next call no longer matches.
         version = self.changes.value()
-        key = tuple(refs or ())
+        key = (policy.scope(identity), *(refs or ()))
         with self._lock:
             if version != self._seen or len(self._answers) >= self.LIMIT:
                 self._answers, self._seen = {}, version
             found = self._answers.get(key)
         if found is None:
             with session() as opened:
-                found = searchable(opened, refs)
+                found = searchable(opened, identity, refs)
             with self._lock:
                 if self._seen == version:
                     self._answers[key] = found

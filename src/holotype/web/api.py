@@ -20,6 +20,7 @@ from holotype.errors import ServiceError, Unavailable
 from holotype.locking import Busy
 from holotype.web.actions import ACTIONS
 from holotype.web.actions.registry import Action, Context, ValidationError, coerce
+from holotype.web.identity import identity_of
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +85,7 @@ def create_router() -> APIRouter:
             params = await _params(request, found)
             ctx = Context(
                 portal=request.app.state.portal,
+                identity=identity_of(request),
                 client=request.client.host if request.client else "unknown",
                 base_url=str(request.base_url).rstrip("/"),
             )

@@ -27,6 +27,7 @@ from holotype.errors import Invalid, ServiceError
 from holotype.services import downloads
 from holotype.services.download_request import DownloadRequest, parse_request
 from holotype.services.download_workers import start_in_process
+from holotype.web.identity import identity_of
 from holotype.web.pages.render import wants_json
 
 MAX_FORM_BYTES = 1_000_000
@@ -110,7 +111,8 @@ def create_download_router(templates: Jinja2Templates) -> APIRouter:
             parsed = form_request(form)
             try:
                 queued = await run_in_threadpool(
-                    downloads.queue_download, request.app.state.portal, parsed)
+                    downloads.queue_download, request.app.state.portal, identity_of(request),
+                    parsed)
             except ServiceError as exc:
                 raise form_error(exc) from exc
         except ServiceError as exc:
@@ -119,7 +121,7 @@ def create_download_router(templates: Jinja2Templates) -> APIRouter:
 
     def status_page(request: Request, download_id: str, as_json: bool) -> Response:
         try:
-            found = downloads.status(request.app.state.portal, download_id)
+            found = downloads.status(request.app.state.portal, identity_of(request), download_id)
         except ServiceError as exc:
             return error(request, exc) if not as_json else JSONResponse(
                 {"error": {"message": exc.message, "field": exc.field}}, status_code=exc.status)
@@ -138,7 +140,8 @@ def create_download_router(templates: Jinja2Templates) -> APIRouter:
     @router.get("/downloads/{download_id}/{file_name}", include_in_schema=False)
     def download_file(request: Request, download_id: str, file_name: str) -> Response:
         try:
-            path = downloads.finished_file(request.app.state.portal, download_id, file_name)
+            path = downloads.finished_file(
+                request.app.state.portal, identity_of(request), download_id, file_name)
         except ServiceError as exc:
             return error(request, exc)
         return FileResponse(path, media_type="application/zip", filename=file_name)

@@ -7,9 +7,9 @@ from typing import Any
 
 import holotype
 from holotype.catalog.snapshots import DatasetInfo, OrganisationInfo, ResourceInfo
-from holotype.errors import NotFound
 from holotype.services import catalogue
 from holotype.services.records import record_count
+from holotype.services.visible import readable_dataset, readable_datasets, readable_resource
 from holotype.web.actions.registry import (
     Action,
     Context,
@@ -102,23 +102,21 @@ def package_dict(
     }
 
 
-def _public_dataset(ctx: Context, ref: str) -> tuple[DatasetInfo, list[ResourceInfo]]:
+def _visible_dataset(ctx: Context, ref: str) -> tuple[DatasetInfo, list[ResourceInfo]]:
     with ctx.portal.session() as session:
-        dataset = catalogue.get_dataset(session, ref)
-        if not dataset.is_public:
-            raise NotFound(f"dataset {ref!r} does not exist", field="id")
+        dataset = readable_dataset(session, ctx.identity, ref, field="id")
         return dataset, catalogue.list_resources(session, dataset.id)
 
 
 def package_list(ctx: Context, p: dict[str, Any]) -> list[str]:
     with ctx.portal.session() as session:
-        names = [d.slug for d in catalogue.list_datasets(session)]
+        names = [d.slug for d in readable_datasets(session, ctx.identity)]
     start = p["offset"] or 0
     return names[start : start + p["limit"]] if p["limit"] is not None else names[start:]
 
 
 def package_show(ctx: Context, p: dict[str, Any]) -> dict[str, Any]:
-    return package_dict(ctx, *_public_dataset(ctx, p["id"]))
+    return package_dict(ctx, *_visible_dataset(ctx, p["id"]))
 
 
 def parse_fq(fq: str) -> list[tuple[str, str]]:
@@ -162,7 +160,8 @@ def package_search(ctx: Context, p: dict[str, Any]) -> dict[str, Any]:
     words = [w for w in (p["q"] or "").lower().split() if w not in ("*:*", "*")]
     filters = parse_fq(p["fq"] or "")
     with ctx.portal.session() as session:
-        found = [d for d in catalogue.list_datasets(session) if _matches(d, words, filters)]
+        found = [d for d in readable_datasets(session, ctx.identity)
+                 if _matches(d, words, filters)]
     key, _, direction = (p["sort"] or "metadata_modified desc").partition(" ")
     if key not in SORTS:
         raise ValidationError({"sort": [f"sort by one of {', '.join(sorted(SORTS))}"]})
@@ -207,7 +206,7 @@ def organization_list(ctx: Context, p: dict[str, Any]) -> list[Any]:
 def organization_show(ctx: Context, p: dict[str, Any]) -> dict[str, Any]:
     with ctx.portal.session() as session:
         org = catalogue.get_organisation(session, p["id"])
-        datasets = catalogue.list_datasets(session, organisation=org.id)
+        datasets = readable_datasets(session, ctx.identity, organisation=org.id)
     result = organisation_dict(org)
     result["package_count"] = len(datasets)
     if p["include_datasets"]:
@@ -217,10 +216,7 @@ def organization_show(ctx: Context, p: dict[str, Any]) -> dict[str, Any]:
 
 def resource_show(ctx: Context, p: dict[str, Any]) -> dict[str, Any]:
     with ctx.portal.session() as session:
-        resource = catalogue.get_resource(session, p["id"])
-        dataset = catalogue.get_dataset(session, resource.dataset_id)
-    if not dataset.is_public:
-        raise NotFound(f"resource {p['id']!r} does not exist", field="id")
+        resource = readable_resource(session, ctx.identity, p["id"], field="id")
     return resource_dict(ctx, resource)
 
 

@@ -46,7 +46,7 @@ def and_query(base: dict[str, Any], *terms: dict[str, Any]) -> dict[str, Any]:
 def resource_views(
     ctx: Context, resource_ids: list[str] | None, version: int | None
 ) -> list[View]:
-    return search.resource_views(ctx.portal, resource_ids, version)
+    return search.resource_views(ctx.portal, ctx.identity, resource_ids, version)
 
 
 def facet_result(facet: Facet) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from holotype.web.actions.registry import Action, Context, Param, obj, string
 
 def vds_download_queue(ctx: Context, p: dict[str, Any]) -> dict[str, Any]:
     request = parse_request(p["query"], p["file"], p["notifier"])
-    queued = downloads.queue_download(ctx.portal, request)
+    queued = downloads.queue_download(ctx.portal, ctx.identity, request)
     return {
         "download_id": queued.id,
         "status": queued.status,
@@ -22,7 +22,7 @@ def vds_download_queue(ctx: Context, p: dict[str, Any]) -> dict[str, Any]:
 
 
 def vds_download_status(ctx: Context, p: dict[str, Any]) -> dict[str, Any]:
-    found = downloads.status(ctx.portal, p["download_id"])
+    found = downloads.status(ctx.portal, ctx.identity, p["download_id"])
     if found["url"]:
         found["url"] = ctx.base_url + found["url"]
     return found

@@ -13,6 +13,7 @@ from types import MappingProxyType
 from typing import Any
 
 from holotype.services.context import Portal
+from holotype.services.identity import Identity
 
 
 class ValidationError(Exception):
@@ -40,7 +41,8 @@ class Context:
     """What an action may use: the portal and who is asking."""
 
     portal: Portal
-    client: str = "anonymous"
+    identity: Identity  # who is asking: every service call passes it on
+    client: str = "anonymous"  # the client's address (rate limits, download requests)
     base_url: str = ""
 
 

@@ -9,4 +9,4 @@ from holotype.web.actions.registry import Context
 
 def visible_resource(ctx: Context, ref: str) -> ResourceInfo:
     """The record resource ``ref`` if the caller may see it; NotFound otherwise."""
-    return visible_resources(ctx.portal, [ref])[0]
+    return visible_resources(ctx.portal, ctx.identity, [ref])[0]

@@ -16,7 +16,8 @@ def vds_slug_create(ctx: Context, p: dict[str, Any]) -> dict[str, Any]:
     query = normalise(read_query(ctx, p["query"]))
     resource_ids = None
     if p["resource_ids"]:
-        resource_ids = sorted({r.id for r in visible_resources(ctx.portal, p["resource_ids"])})
+        named = visible_resources(ctx.portal, ctx.identity, p["resource_ids"])
+        resource_ids = sorted({r.id for r in named})
     with ctx.portal.session() as session:
         info = slugs.create_slug(
             session, query=query, query_hash=query_hash(query), query_version=QUERY_VERSION,

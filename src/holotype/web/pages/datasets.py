@@ -14,8 +14,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from holotype.errors import NotFound
-from holotype.services import catalogue
 from holotype.services.context import Portal
 from holotype.services.dataset_view import (
     FACETS,
@@ -24,6 +22,9 @@ from holotype.services.dataset_view import (
     dataset_page,
     list_datasets,
 )
+from holotype.services.identity import Identity
+from holotype.services.visible import readable_resource
+from holotype.web.identity import identity_of
 from holotype.web.pages.render import base_url, render, split_json, wants_json
 
 FACET_LABELS = {"organisation": "Organisation", "category": "Category", "licence": "Licence",
@@ -41,8 +42,8 @@ def _url(filters: DatasetFilters, **changes: str) -> str:
     return "/datasets" + ("?" + urlencode(params) if params else "")
 
 
-def datasets_data(portal: Portal, filters: DatasetFilters) -> dict[str, Any]:
-    found = list_datasets(portal, filters)
+def datasets_data(portal: Portal, identity: Identity, filters: DatasetFilters) -> dict[str, Any]:
+    found = list_datasets(portal, identity, filters)
     return {
         "q": filters.q,
         "filters": filters.active(),
@@ -67,8 +68,8 @@ def datasets_data(portal: Portal, filters: DatasetFilters) -> dict[str, Any]:
     }
 
 
-def dataset_data(portal: Portal, slug: str, base_url: str) -> dict[str, Any]:
-    page = dataset_page(portal, slug)
+def dataset_data(portal: Portal, identity: Identity, slug: str, base_url: str) -> dict[str, Any]:
+    page = dataset_page(portal, identity, slug)
     d = page.dataset
     records = [r for r in page.resources if r.resource.kind == "records"]
     return {
@@ -115,14 +116,14 @@ def create_router(templates: Jinja2Templates) -> APIRouter:
         params = request.query_params
         filters = DatasetFilters(q=params.get("q", ""),
                                  **{name: params.get(name, "") for name in FACETS})
-        data = datasets_data(_portal(request), filters)
+        data = datasets_data(_portal(request), identity_of(request), filters)
         context = {"facet_labels": FACET_LABELS, "clear_url": _url(DatasetFilters())}
         return render(request, templates, "datasets.html", context, data)
 
     @router.get("/dataset/{slug}", include_in_schema=False)
     def dataset(request: Request, slug: str) -> Response:
         name, as_json = split_json(slug)
-        data = dataset_data(_portal(request), name, base_url(request))
+        data = dataset_data(_portal(request), identity_of(request), name, base_url(request))
         return render(request, templates, "dataset.html", {}, data, as_json=as_json or None)
 
     @router.get("/dataset/{slug}/resource/{resource}", include_in_schema=False)
@@ -130,9 +131,7 @@ def create_router(templates: Jinja2Templates) -> APIRouter:
         name, as_json = split_json(resource)
         portal = _portal(request)
         with portal.session() as session:
-            found = catalogue.get_resource(session, f"{slug}/{name}")
-            if not catalogue.get_dataset(session, found.dataset_id).is_public:
-                raise NotFound(f"resource {slug}/{name} does not exist", field="resource")
+            found = readable_resource(session, identity_of(request), f"{slug}/{name}")
         page = "/search.json" if as_json or wants_json(request) else "/search"
         return RedirectResponse(page + "?" + urlencode({"resource_ids": found.id}),
                                 status_code=303)

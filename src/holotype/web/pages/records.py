@@ -19,6 +19,7 @@ from holotype.errors import NotFound
 from holotype.services.context import Portal
 from holotype.services.objects import find_object
 from holotype.services.record_view import RecordPage, citation, load_record, object_path
+from holotype.web.identity import identity_of
 from holotype.web.pages.render import base_url, render, split_json, when
 from holotype.web.pages.search_url import parse_version
 
@@ -86,18 +87,20 @@ def create_router(templates: Jinja2Templates) -> APIRouter:
     def record(request: Request, resource_id: str, record_id: str) -> Response:
         name, as_json = split_json(record_id)
         base = base_url(request)
-        page = load_record(_portal(request), resource_id, name, _version(request))
+        page = load_record(_portal(request), identity_of(request), resource_id, name,
+                           _version(request))
         data = record_data(page, base)
         context = {"page": page, "base_url": base}
         return render(request, templates, "record.html", context, data, as_json=as_json or None)
 
     @router.get("/object/{occurrence_id:path}", include_in_schema=False)
     def stable_uri(request: Request, occurrence_id: str) -> Response:
-        found = find_object(_portal(request), occurrence_id)
+        found = find_object(_portal(request), identity_of(request), occurrence_id)
         wanted_json = False
         if found is None:
             name, wanted_json = split_json(occurrence_id)
-            found = find_object(_portal(request), name) if wanted_json else None
+            if wanted_json:
+                found = find_object(_portal(request), identity_of(request), name)
         if found is None:
             raise NotFound(f"no record has the occurrenceID {occurrence_id!r}",
                            field="occurrenceID")
@@ -110,7 +113,8 @@ def create_router(templates: Jinja2Templates) -> APIRouter:
     @router.get("/report-error/{resource_id}/{record_id:path}", include_in_schema=False)
     def report_error(request: Request, resource_id: str, record_id: str) -> Response:
         name, as_json = split_json(record_id)
-        page = load_record(_portal(request), resource_id, name, _version(request))
+        page = load_record(_portal(request), identity_of(request), resource_id, name,
+                           _version(request))
         data = {
             "available": False,
             "message": "Reporting an error is not yet available on this portal.",

@@ -18,8 +18,10 @@ from holotype.errors import Invalid
 from holotype.search import SearchRequest
 from holotype.services import portal_search
 from holotype.services.context import Portal
+from holotype.services.identity import Identity
 from holotype.services.portal_search import PRESETS
 from holotype.services.record_view import IMAGE_FIELDS, image_urls, record_title
+from holotype.web.identity import identity_of
 from holotype.web.pages import search_url
 from holotype.web.pages.records import record_url
 from holotype.web.pages.render import base_url, compact_json, render, split_json
@@ -57,7 +59,9 @@ def default_preset(portal: Portal) -> str:
     return "specimens" if ids else "everything"
 
 
-def search_data(portal: Portal, state: SearchState, base_url: str) -> dict[str, Any]:
+def search_data(
+    portal: Portal, identity: Identity, state: SearchState, base_url: str
+) -> dict[str, Any]:
     """The JSON twin of one search page (the HTML page shows the same data)."""
     if state.preset is not None and state.preset not in PRESETS:
         raise Invalid(f"unknown preset {state.preset!r}; use one of {', '.join(PRESETS)}",
@@ -65,7 +69,7 @@ def search_data(portal: Portal, state: SearchState, base_url: str) -> dict[str, 
     if not state.resource_ids and state.preset is None:
         state = replace(state, preset=default_preset(portal))
     query = portal_search.checked_query(portal, state.query())
-    resources = portal_search.scope(portal, state.preset, state.resource_ids)
+    resources = portal_search.scope(portal, identity, state.preset, state.resource_ids)
     version = portal_search.version_at(state.day) if state.day else state.version
     effective = query
     if state.view == "gallery":
@@ -182,7 +186,7 @@ def create_router(templates: Jinja2Templates) -> APIRouter:
             return RedirectResponse(target, status_code=303)
         if any(v == "" for v in request.query_params.values()) and not _json_path(request):
             return RedirectResponse(state.url(), status_code=303)  # a form's empty fields
-        data = search_data(_portal(request), state, base_url(request))
+        data = search_data(_portal(request), identity_of(request), state, base_url(request))
         if data["preset"] != state.preset and not state.resource_ids:
             state = replace(state, preset=data["preset"])
         return render(request, templates, "search.html", _context(request, state, data, None), data)
@@ -199,7 +203,7 @@ def create_router(templates: Jinja2Templates) -> APIRouter:
             filters=info.query.get("filters"), version=info.version, day=None,
             resource_ids=None if preset else info.resource_ids,
         )
-        data = search_data(portal, state, base_url(request))
+        data = search_data(portal, identity_of(request), state, base_url(request))
         data["slug"] = name
         return render(request, templates, "search.html", _context(request, state, data, name), data,
                       as_json=as_json or None)
@@ -223,7 +227,7 @@ def create_router(templates: Jinja2Templates) -> APIRouter:
         pinned = search_url.parse_version(version)
         # how the results are shown is not part of the short link: it stays in the URL
         shown = search_url.parse({"view": view, "cols": cols, "size": size}).params()
-        slug = portal_search.share(portal, raw, ids, pinned)
+        slug = portal_search.share(portal, identity_of(request), raw, ids, pinned)
         suffix = "?" + urlencode(shown) if shown else ""
         return RedirectResponse(f"/search/{slug}{suffix}", status_code=303)
 
