@@ -15,7 +15,7 @@ from holotype.services import catalogue
 from holotype.services.context import Portal
 from holotype.services.errors import NotFound
 from holotype.services.records import DatasetSummary, dataset_summaries
-from holotype.store.manifest import Version
+from holotype.store import Version
 
 FACETS = ("organisation", "category", "licence", "keyword")
 

@@ -10,7 +10,7 @@ from holotype.services.context import Portal
 from holotype.services.errors import NotFound
 from holotype.services.records import IngestOutcome, ingest
 from holotype.services.workdirs import work_dir
-from holotype.store.commit import Progress
+from holotype.store import Progress
 
 ORGANISATION = "demo-museum"
 

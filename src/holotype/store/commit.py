@@ -20,12 +20,11 @@ from pathlib import Path
 import duckdb
 
 from holotype.engine import ident, literal
-from holotype.ingest.errors import IngestError
-from holotype.ingest.names import check_against_existing
-from holotype.ingest.source import StagedSource
 from holotype.store import stats
+from holotype.store.errors import CommitError
 from holotype.store.manifest import Manifest, Source, Version, fsync_dir, fsync_file
 from holotype.store.reader import relation_sql
+from holotype.store.staged import StagedSource, check_against_existing
 
 MODES = ("update", "replace")
 Progress = Callable[[str], None]
@@ -51,7 +50,7 @@ def check_id_field(manifest: Manifest, requested: str | None, file: str) -> None
     """Refuse changing a resource's id field after its first version."""
     if manifest.versions and requested is not None and requested != manifest.id_field:
         current = manifest.id_field or "(generated ids)"
-        raise IngestError(
+        raise CommitError(
             f"this resource identifies records by {current}; it cannot change to "
             f"{requested!r} in a later version",
             file=file,
@@ -60,7 +59,7 @@ def check_id_field(manifest: Manifest, requested: str | None, file: str) -> None
 
 def check_mode(mode: str, file: str) -> None:
     if mode not in MODES:
-        raise IngestError(f"unknown mode {mode!r}; use one of {', '.join(MODES)}", file=file)
+        raise CommitError(f"unknown mode {mode!r}; use one of {', '.join(MODES)}", file=file)
 
 
 def choose_id_field(manifest: Manifest, staged: StagedSource, requested: str | None) -> str | None:
@@ -113,14 +112,14 @@ def _check_ids(
         "SELECT _row FROM staged WHERE _id IS NULL OR trim(_id) = '' ORDER BY _row LIMIT 1"
     ).fetchone()
     if missing:
-        raise IngestError("the record has no id", file=name, row=int(missing[0]), column=id_field)
+        raise CommitError("the record has no id", file=name, row=int(missing[0]), column=id_field)
     duplicate = con.execute(
         "SELECT _id, min(_row), max(_row), count(*) FROM staged GROUP BY _id "
         "HAVING count(*) > 1 ORDER BY min(_row) LIMIT 1"
     ).fetchone()
     if duplicate:
         dup_id, first, last, count = duplicate
-        raise IngestError(
+        raise CommitError(
             f"duplicate id {dup_id!r}: {count} records in the file share it (first in row "
             f"{first}, again in row {last})",
             file=name,
@@ -188,13 +187,13 @@ def commit(
     check_against_existing(staged.fields, manifest.columns, file=name)
     chosen = choose_id_field(manifest, staged, id_field)
     if chosen is None and manifest.versions and mode == "update":
-        raise IngestError(
+        raise CommitError(
             "this resource has no id field, so records cannot be matched for an update (a "
             "changed record would be added beside its old version); ingest with --mode replace",
             file=name,
         )
     if chosen is not None and chosen not in staged.fields:
-        raise IngestError(
+        raise CommitError(
             f"the id field {chosen!r} is not in the file (fields: "
             f"{', '.join(staged.fields[:12])}{'...' if len(staged.fields) > 12 else ''})",
             file=name,
