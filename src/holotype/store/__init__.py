@@ -7,12 +7,13 @@ Other packages use the names below. The file readers produce a :class:`StagedSou
 
 from __future__ import annotations
 
-from holotype.store.commit import MODES, CommitResult, Progress, check_id_field, check_mode
+from holotype.store.commit import MODES, CommitResult, Progress, check_mode
 from holotype.store.errors import CommitError
 from holotype.store.history import RecordVersion
 from holotype.store.history import build as build_history
 from holotype.store.manifest import CorruptManifest, Manifest, Source, Version
 from holotype.store.reader import ends_paths, segment_paths
+from holotype.store.record_ids import check_id_field
 from holotype.store.staged import MAX_FIELD_NAME, RESERVED, RESERVED_PREFIXES, StagedSource
 from holotype.store.stats import field_type
 from holotype.store.store import RecordStore, ResourceStore
