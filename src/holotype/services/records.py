@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +14,11 @@ from holotype.ingest.read import stage_file
 from holotype.services import catalogue
 from holotype.services.context import Portal
 from holotype.services.errors import Invalid
+from holotype.services.post_commit import (
+    POST_COMMIT_HOOKS,
+    PostCommitHook,
+    run_post_commit_hooks,
+)
 from holotype.services.workdirs import sweep_work_dirs, work_dir
 from holotype.store import (
     CommitError,
@@ -61,14 +67,18 @@ def ingest(
     mode: str = "update",
     progress: Progress | None = None,
     index: bool = True,
+    hooks: Sequence[PostCommitHook] = POST_COMMIT_HOOKS,
 ) -> IngestOutcome:
     """Ingest one file as a new version of ``resource`` (``dataset/resource`` or an id).
 
-    With ``index`` (the default) the resource's search index is brought up to the new version
-    before returning; without, the next search that needs it builds it.
+    With ``index`` (the default), once the version is committed the post-commit ``hooks`` run
+    (:mod:`holotype.services.post_commit`; the first brings the resource's search index up to the
+    new version) and the catalogue records the id field chosen. Without, neither happens: the
+    next search that needs the index builds it.
 
     Raises :class:`IngestError` for bad input, whether a reader or the store refused it (nothing
     is committed), and ServiceError when the resource does not exist or does not hold records.
+    A failing hook's error propagates after the commit: the new version stays committed.
     """
     with portal.session() as session:
         found = catalogue.get_resource(session, resource)
@@ -84,9 +94,7 @@ def ingest(
     except CommitError as refusal:
         raise IngestError.refused_by_store(refusal) from refusal
     if result.version is not None and index:
-        if progress is not None:
-            progress("updating the search index")
-        portal.build_index(found.id, result.version, progress=progress)
+        run_post_commit_hooks(portal, found.id, result.version, progress, hooks)
         with portal.session() as session:  # records the id field chosen and the new modified
             found = catalogue.update_resource(session, found.id, id_field=store.manifest().id_field)
     return IngestOutcome(found, result)
