@@ -10,7 +10,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from holotype.catalog import db
-from holotype.catalog.models import Base
+from holotype.catalog.schema import Base
 
 Snapshot = dict[str, list[tuple[object, ...]]]
 

@@ -8,7 +8,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import CheckConstraint, Column, Engine, MetaData, String, inspect
 
-from holotype.catalog.models import Base
+from holotype.catalog.schema import Base
 
 
 def _differences(engine: Engine, metadata: MetaData) -> list[Any]:

@@ -13,7 +13,8 @@ import pytest
 
 from holotype.ingest.dwca import stage_dwca
 from holotype.ingest.errors import IngestError
-from holotype.ingest.source import Limits, StagedSource
+from holotype.ingest.source import Limits
+from holotype.store import StagedSource
 
 from .conftest import ArchiveBuilder, meta_xml
 

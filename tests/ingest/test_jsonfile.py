@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from holotype.ingest import json_document
 from holotype.ingest.errors import IngestError
 from holotype.ingest.jsonfile import DECODER, compact, stage_json
-from holotype.ingest.source import StagedSource
+from holotype.store import StagedSource
 
 Rows = Callable[[Path], list[dict[str, Any]]]
 

@@ -15,7 +15,8 @@ import pytest
 
 from holotype.ingest.errors import IngestError
 from holotype.ingest.read import stage_file
-from holotype.ingest.source import Limits, StagedSource
+from holotype.ingest.source import Limits
+from holotype.store import StagedSource
 
 from .conftest import ArchiveBuilder, meta_xml
 

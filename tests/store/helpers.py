@@ -8,7 +8,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from holotype.ingest.source import StagedSource
+from holotype.store import StagedSource
 
 
 def stage_rows(

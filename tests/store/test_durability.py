@@ -15,8 +15,7 @@ import pytest
 
 from holotype.demo.generator import generate_table
 from holotype.engine import connect
-from holotype.ingest.source import StagedSource
-from holotype.store.store import RecordStore, ResourceStore
+from holotype.store import RecordStore, ResourceStore, StagedSource
 from tests.store.helpers import stage_rows
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -49,8 +48,7 @@ def test_killed_ingest_leaves_previous_version(resource: ResourceStore, tmp_path
         import sys, time
         from pathlib import Path
         from holotype.engine import connect
-        from holotype.ingest.source import StagedSource
-        from holotype.store.store import RecordStore
+        from holotype.store import RecordStore, StagedSource
         store = RecordStore(Path({str(resource.root.parent)!r}), lambda: connect(threads=1))
         staged = StagedSource(Path({str(big.path)!r}), {big.fields!r}, {big.rows}, "test")
         def progress(step):

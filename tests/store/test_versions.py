@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from holotype.ingest.errors import IngestError
-from holotype.store.store import ResourceStore
+from holotype.store import CommitError, ResourceStore
 from tests.store.helpers import stage_rows
 
 
@@ -102,7 +101,7 @@ def test_duplicate_ids_refused_with_rows_and_nothing_committed(
 ) -> None:
     resource.commit(stage_rows(tmp_path, [rec(1)]))
     files_before = sorted(p.name for p in resource.root.rglob("*"))
-    with pytest.raises(IngestError) as caught:
+    with pytest.raises(CommitError) as caught:
         resource.commit(stage_rows(tmp_path, [rec(7), rec(8), rec(7)]))
     assert caught.value.row == 4 and caught.value.column == "occurrenceID"
     assert "duplicate id 'id-7'" in str(caught.value) and "row 2" in str(caught.value)
@@ -112,20 +111,20 @@ def test_duplicate_ids_refused_with_rows_and_nothing_committed(
 
 def test_missing_id_refused(resource: ResourceStore, tmp_path: Path) -> None:
     rows = [rec(1), {"occurrenceID": None, "scientificName": "x"}]
-    with pytest.raises(IngestError) as caught:
+    with pytest.raises(CommitError) as caught:
         resource.commit(stage_rows(tmp_path, rows))
     assert caught.value.row == 3
     assert resource.versions() == []
 
 
 def test_unknown_id_field_refused(resource: ResourceStore, tmp_path: Path) -> None:
-    with pytest.raises(IngestError, match="'catalogNumber' is not in the file"):
+    with pytest.raises(CommitError, match="'catalogNumber' is not in the file"):
         resource.commit(stage_rows(tmp_path, [rec(1)]), id_field="catalogNumber")
 
 
 def test_id_field_cannot_change_between_versions(resource: ResourceStore, tmp_path: Path) -> None:
     resource.commit(stage_rows(tmp_path, [rec(1, catalogNumber="c1")]))
-    with pytest.raises(IngestError, match="cannot change"):
+    with pytest.raises(CommitError, match="cannot change"):
         resource.commit(
             stage_rows(tmp_path, [rec(1, catalogNumber="c1")]), id_field="catalogNumber"
         )
@@ -159,7 +158,7 @@ def test_new_fields_and_dropped_fields(resource: ResourceStore, tmp_path: Path) 
 
 
 def test_unknown_mode_refused(resource: ResourceStore, tmp_path: Path) -> None:
-    with pytest.raises(IngestError, match="unknown mode"):
+    with pytest.raises(CommitError, match="unknown mode"):
         resource.commit(stage_rows(tmp_path, [rec(1)]), mode="merge")
 
 
@@ -175,7 +174,7 @@ def test_update_mode_needs_an_id_field_after_the_first_version(
     resource: ResourceStore, tmp_path: Path
 ) -> None:
     resource.commit(stage_rows(tmp_path, [{"name": "a", "n": "1"}]))
-    with pytest.raises(IngestError, match="--mode replace"):
+    with pytest.raises(CommitError, match="--mode replace"):
         resource.commit(stage_rows(tmp_path, [{"name": "a", "n": "2"}]), mode="update")
     assert (
         resource.commit(stage_rows(tmp_path, [{"name": "a", "n": "2"}]), mode="replace").total == 1
@@ -196,7 +195,7 @@ def test_underscore_fields_are_kept_and_internal_names_never_leak(
 
 def test_field_case_cannot_change_between_versions(resource: ResourceStore, tmp_path: Path) -> None:
     resource.commit(stage_rows(tmp_path, [rec(1, country="UK")]))
-    with pytest.raises(IngestError, match="differs only in letter case from 'country'"):
+    with pytest.raises(CommitError, match="differs only in letter case from 'country'"):
         resource.commit(stage_rows(tmp_path, [rec(1, Country="UK")]))
     assert len(resource.versions()) == 1
 

@@ -13,7 +13,7 @@ from enum import StrEnum
 from sqlalchemy import BigInteger, Boolean, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from holotype.catalog.models import CHOICE_MAX, ID_LENGTH, Base, new_id, one_of
+from holotype.catalog.base import CHOICE_MAX, ID_LENGTH, Base, new_id, one_of
 from holotype.catalog.timestamps import UTCDateTime, utcnow
 
 KEY_LENGTH = 64

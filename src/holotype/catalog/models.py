@@ -7,7 +7,6 @@ created by the Alembic migrations in ``migrations/``, never by ``metadata.create
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 from enum import StrEnum
 
@@ -16,16 +15,15 @@ from sqlalchemy import (
     CheckConstraint,
     ForeignKey,
     Index,
-    MetaData,
     String,
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from holotype.catalog.base import CHOICE_MAX, ID_LENGTH, Base, new_id, one_of
 from holotype.catalog.timestamps import UTCDateTime, utcnow
 
-ID_LENGTH = 32
 SLUG_MAX = 100
 NAME_MAX = 300
 USERNAME_MAX = 64
@@ -34,16 +32,7 @@ KEYWORD_MAX = 100
 DOI_MAX = 255
 ORCID_LENGTH = 19
 LICENCE_MAX = 32
-CHOICE_MAX = 16
 FIELD_NAME_MAX = 200
-
-NAMING_CONVENTION = {
-    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
 
 
 class Role(StrEnum):
@@ -65,21 +54,6 @@ class Visibility(StrEnum):
 class ResourceKind(StrEnum):
     RECORDS = "records"
     FILE = "file"
-
-
-def new_id() -> str:
-    """A new primary key: a random UUID4 as 32 hex digits."""
-    return uuid.uuid4().hex
-
-
-def one_of(column: str, choices: type[StrEnum]) -> CheckConstraint:
-    """A CHECK constraint, named after the column, allowing only the enum's values."""
-    allowed = ", ".join(f"'{choice.value}'" for choice in choices)
-    return CheckConstraint(f"{column} IN ({allowed})", name=column)
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
 class Organisation(Base):
@@ -271,7 +245,3 @@ class QuerySlug(Base):
     key: Mapped[str] = mapped_column(String(SLUG_KEY_LENGTH), unique=True)
     created: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
-
-# The download tables live in their own module; importing it here registers them with
-# Base.metadata wherever the models are used (migrations compare against it).
-from holotype.catalog import downloads as _downloads  # noqa: E402, F401

@@ -38,8 +38,7 @@ from holotype.index.layout import (
 from holotype.index.rows import build_rows
 from holotype.query.sql import number_from_text
 from holotype.query.tokens import token_list_sql
-from holotype.store.manifest import Manifest, Version
-from holotype.store.reader import ends_paths, segment_paths
+from holotype.store import Manifest, Version, ends_paths, segment_paths
 
 Progress = Callable[[str], None]
 

@@ -26,7 +26,7 @@ from holotype.ingest.encoding import (
 )
 from holotype.ingest.errors import IngestError
 from holotype.ingest.names import check_field_names
-from holotype.ingest.source import StagedSource
+from holotype.store import StagedSource
 
 CANDIDATE_DELIMITERS = (",", "\t", ";", "|")
 _NUMBERISH = re.compile(r"^[+-]?(\d+([.,]\d*)?|\.\d+)([eE][+-]?\d+)?$|^\d{4}-\d{2}(-\d{2})?$")

@@ -32,7 +32,8 @@ from holotype.ingest.dwca_zip import (
 from holotype.ingest.encoding import detect_encoding, read_text_head
 from holotype.ingest.errors import IngestError
 from holotype.ingest.names import check_field_names
-from holotype.ingest.source import Limits, StagedSource
+from holotype.ingest.source import Limits
+from holotype.store import StagedSource
 
 MAX_META_BYTES = 16 * 1024 * 1024
 NO_META = "not a Darwin Core Archive: no meta.xml"

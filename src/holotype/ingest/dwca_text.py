@@ -17,7 +17,7 @@ from holotype.ingest.dwca_meta import FileSpec
 from holotype.ingest.dwca_terms import field_name
 from holotype.ingest.encoding import read_text_head
 from holotype.ingest.errors import IngestError
-from holotype.ingest.names import MAX_FIELD_NAME, RESERVED, RESERVED_PREFIXES
+from holotype.store import MAX_FIELD_NAME, RESERVED, RESERVED_PREFIXES
 
 CHUNK = 4 * 1024 * 1024
 BOMS = {

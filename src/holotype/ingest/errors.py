@@ -2,34 +2,21 @@
 
 from __future__ import annotations
 
+from holotype.store import CommitError
 
-class IngestError(Exception):
+
+class IngestError(CommitError):
     """A file cannot be ingested. Nothing of it is committed.
 
     ``row`` counts like a spreadsheet: the header is row 1, the first record row 2 (a quoted field
     that spans lines still counts as one row). ``column`` is the header name where there is one.
+
+    The store refuses staged records with :class:`~holotype.store.errors.CommitError`, the base
+    class; the ingest use case reports those to its callers as an IngestError too (see
+    :meth:`refused_by_store`), so one ``except IngestError`` covers every refused upload.
     """
 
-    def __init__(
-        self,
-        message: str,
-        *,
-        file: str | None = None,
-        row: int | None = None,
-        column: str | None = None,
-    ) -> None:
-        self.message = message
-        self.file = file
-        self.row = row
-        self.column = column
-        super().__init__(self.location_message())
-
-    def location_message(self) -> str:
-        where = []
-        if self.file:
-            where.append(self.file)
-        if self.row is not None:
-            where.append(f"row {self.row}")
-        if self.column is not None:
-            where.append(f"column {self.column!r}")
-        return (", ".join(where) + ": " if where else "") + self.message
+    @classmethod
+    def refused_by_store(cls, refusal: CommitError) -> IngestError:
+        """The store's refusal as an IngestError naming the same place."""
+        return cls(refusal.message, file=refusal.file, row=refusal.row, column=refusal.column)

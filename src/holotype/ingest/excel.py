@@ -21,8 +21,8 @@ from openpyxl.utils import get_column_letter
 
 from holotype.ingest.delimited import check_header
 from holotype.ingest.errors import IngestError
-from holotype.ingest.source import StagedSource
 from holotype.ingest.staging_writer import ColumnWriter
+from holotype.store import StagedSource
 
 
 def cell_text(value: object) -> str | None:

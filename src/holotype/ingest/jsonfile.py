@@ -36,8 +36,8 @@ from holotype.ingest.json_document import (
     Stream,
     document,
 )
-from holotype.ingest.source import StagedSource
 from holotype.ingest.staging_writer import RecordWriter
+from holotype.store import StagedSource
 
 MAX_SNIFF_CHARS = 16 * 1024 * 1024
 __all__ = ["DECODER", "compact", "stage_json", "value_text"]

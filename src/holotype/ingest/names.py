@@ -1,15 +1,16 @@
-"""Field names every reader must check before staging: the rules are the store's."""
+"""Field names every reader must check before staging: the rules are the store's.
+
+The store declares them (:mod:`holotype.store.staged`); readers refuse a file that breaks them
+before staging it, naming the field. The rule across versions (no change of letter case) needs
+the resource's history, so the store checks that one at commit.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from holotype.ingest.errors import IngestError
-
-#: Columns the store and its indexes keep beside the record's own fields.
-RESERVED = frozenset({"_id", "_from", "_to", "_row", "_rid", "_res", "_h", "_lat", "_lon"})
-RESERVED_PREFIXES = ("_n:",)
-MAX_FIELD_NAME = 200
+from holotype.store import MAX_FIELD_NAME, RESERVED, RESERVED_PREFIXES
 
 
 def check_field_names(
@@ -52,15 +53,3 @@ def check_field_names(
         seen[key] = (position, name)
     return list(names)
 
-
-def check_against_existing(names: Sequence[str], existing: Sequence[str], *, file: str) -> None:
-    """Refuse a name that differs only in case from one an earlier version used."""
-    known = {n.casefold(): n for n in existing}
-    for name in names:
-        other = known.get(name.casefold())
-        if other is not None and other != name:
-            raise IngestError(
-                f"field {name!r} differs only in letter case from {other!r}, which earlier "
-                "versions of this resource use; use the same spelling",
-                file=file, column=name,
-            )

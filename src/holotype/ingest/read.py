@@ -22,7 +22,8 @@ from holotype.ingest.dwca_zip import check_members, open_zip
 from holotype.ingest.errors import IngestError
 from holotype.ingest.excel import stage_excel
 from holotype.ingest.jsonfile import stage_json
-from holotype.ingest.source import Limits, StagedSource
+from holotype.ingest.source import Limits
+from holotype.store import StagedSource
 
 FORMATS = ("csv", "tsv", "xlsx", "json", "jsonl", "dwca")
 EXTENSIONS = {

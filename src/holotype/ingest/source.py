@@ -1,15 +1,12 @@
-"""What every reader produces: a staged table of records, ready to commit.
+"""What every reader is given: the size limits that protect the server.
 
-A reader turns one uploaded file into a Parquet file in a work directory, with one column per
-field, every value a string exactly as it was in the file (numbers and dates are not reformatted)
-and empty values as nulls. Column order is the file's. Readers never touch the record store; the
-store decides what changed.
+Readers produce a :class:`holotype.store.staged.StagedSource`, the store's contract for what it
+commits (see that module for the staged file's shape and the field-name rules).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -20,16 +17,3 @@ class Limits:
     max_uncompressed_bytes: int = 16 * 1024**3
     max_compression_ratio: int = 200
     max_fields: int = 1000
-
-
-@dataclass
-class StagedSource:
-    """A file read into a staging Parquet file."""
-
-    path: Path  # the staging Parquet file
-    fields: list[str]  # field names in the file's order
-    rows: int
-    format: str  # csv, tsv, xlsx, json, jsonl, dwca
-    first_row: int = 2  # spreadsheet-style row number of the first record (header is row 1)
-    default_id_field: str | None = None  # e.g. the Darwin Core Archive core id column
-    warnings: list[str] = field(default_factory=list)

@@ -16,7 +16,7 @@ from holotype.services.context import Portal
 from holotype.services.identity import Identity
 from holotype.services.records import DatasetSummary, dataset_summaries
 from holotype.services.visible import readable_dataset
-from holotype.store.manifest import Version
+from holotype.store import Version
 
 FACETS = ("organisation", "category", "licence", "keyword")
 

@@ -11,7 +11,7 @@ from holotype.services.context import Portal
 from holotype.services.identity import Identity
 from holotype.services.records import IngestOutcome, ingest
 from holotype.services.workdirs import work_dir
-from holotype.store.commit import Progress
+from holotype.store import Progress
 
 ORGANISATION = "demo-museum"
 

@@ -20,7 +20,7 @@ from holotype.services import catalogue
 from holotype.services.context import Portal
 from holotype.services.identity import Identity
 from holotype.services.visible import visible_resources
-from holotype.store.history import RecordVersion, build
+from holotype.store import RecordVersion, build_history
 
 GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Taxonomy", ("scientificName", "scientificNameAuthorship", "vernacularName", "taxonRank",
@@ -165,4 +165,4 @@ def _history(found: list[dict[str, Any]]) -> list[RecordVersion]:
     deletions = [end for end in ends if end != OPEN and end not in starts]
     for row in found:
         row["_to"] = None if int(row["_to"]) == OPEN else int(row["_to"])
-    return build(found, deletions)
+    return build_history(found, deletions)

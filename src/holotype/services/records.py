@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,10 +15,23 @@ from holotype.ingest.read import stage_file
 from holotype.services import catalogue, policy
 from holotype.services.context import Portal
 from holotype.services.identity import Identity
+from holotype.services.post_commit import (
+    POST_COMMIT_HOOKS,
+    PostCommitHook,
+    run_post_commit_hooks,
+)
 from holotype.services.visible import readable_datasets, readable_resource
 from holotype.services.workdirs import sweep_work_dirs, work_dir
-from holotype.store.commit import CommitResult, Progress, check_id_field, check_mode
-from holotype.store.manifest import Source, Version
+from holotype.store import (
+    CommitError,
+    CommitResult,
+    Progress,
+    ResourceStore,
+    Source,
+    Version,
+    check_id_field,
+    check_mode,
+)
 
 
 @dataclass(frozen=True)
@@ -56,23 +70,54 @@ def ingest(
     mode: str = "update",
     progress: Progress | None = None,
     index: bool = True,
+    hooks: Sequence[PostCommitHook] = POST_COMMIT_HOOKS,
 ) -> IngestOutcome:
     """Ingest one file as a new version of ``resource`` (``dataset/resource`` or an id).
 
-    With ``index`` (the default) the resource's search index is brought up to the new version
-    before returning; without, searches of the new version answer "being indexed" until
-    ``holotype index`` (or the server at start-up) builds it.
+    With ``index`` (the default), once the version is committed the post-commit ``hooks`` run
+    (:mod:`holotype.services.post_commit`; the first brings the resource's search index up to the
+    new version) and the catalogue records the id field chosen. Without, neither happens:
+    searches of the new version answer "being indexed" until ``holotype index`` (or the server
+    at start-up) builds it.
 
-    Raises :class:`IngestError` for bad input (nothing is committed) and ServiceError when the
-    resource does not exist or does not hold records.
+    Raises :class:`IngestError` for bad input, whether a reader or the store refused it (nothing
+    is committed), and ServiceError when the resource does not exist or does not hold records.
+    A failing hook's error propagates after the commit: the new version stays committed.
     """
     policy.require_manage(identity)
-    say = progress or (lambda _step: None)
     with portal.session() as session:
         found = catalogue.get_resource(session, resource)
     if found.kind != "records":
         raise Invalid(f"resource {resource!r} holds a plain file, not records", field="resource")
-    name = display_name or path.name
+    store = portal.store.resource(found.id)
+    try:
+        result = _commit_file(
+            portal, store, found, path, display_name or path.name, fmt, id_field, mode, progress
+        )
+    except IngestError:
+        raise
+    except CommitError as refusal:
+        raise IngestError.refused_by_store(refusal) from refusal
+    if result.version is not None and index:
+        run_post_commit_hooks(portal, found.id, result.version, progress, hooks)
+        with portal.session() as session:  # records the id field chosen and the new modified
+            found = catalogue.update_resource(session, found.id, id_field=store.manifest().id_field)
+    return IngestOutcome(found, result)
+
+
+def _commit_file(
+    portal: Portal,
+    store: ResourceStore,
+    found: ResourceInfo,
+    path: Path,
+    name: str,
+    fmt: str | None,
+    id_field: str | None,
+    mode: str,
+    progress: Progress | None,
+) -> CommitResult:
+    """Check the upload, stage it and commit it: a new version, or a no-op if nothing changed."""
+    say = progress or (lambda _step: None)
     check_mode(mode, name)
     if path.is_dir():
         raise IngestError("is a folder, not a file", file=name)
@@ -82,12 +127,11 @@ def ingest(
     limit = portal.settings.max_upload_bytes
     if size > limit:
         raise IngestError(f"the file is {size:,} bytes; the limit is {limit:,} bytes", file=name)
-    store = portal.store.resource(found.id)
     check_id_field(store.manifest(), id_field, name)
     say("checking the file")
     source = Source(name=name, format=fmt or "", sha256=file_digest(path), size=size, path="")
     if store.same_upload(source, mode):
-        return IngestOutcome(found, CommitResult(None, total=_latest_total(store.resolve())))
+        return CommitResult(None, total=_latest_total(store.resolve()))
     sweep_work_dirs(portal.work_dir)
     with work_dir(portal.work_dir) as work:
         con = portal.duckdb()
@@ -105,12 +149,7 @@ def ingest(
             con=con,
         )
         con.close()
-    if result.version is not None and index:
-        say("updating the search index")
-        portal.build_index(found.id, result.version, progress=progress)
-        with portal.session() as session:  # records the id field chosen and the new modified
-            found = catalogue.update_resource(session, found.id, id_field=store.manifest().id_field)
-    return IngestOutcome(found, result)
+    return result
 
 
 def _latest_total(version: Version | None) -> int:

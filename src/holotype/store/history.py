@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from holotype.ingest.names import RESERVED
+from holotype.store.staged import RESERVED
 
 Change = tuple[str | None, str | None]  # (before, after); None means the field was absent
 

@@ -13,13 +13,13 @@ from typing import Any
 
 import duckdb
 
-from holotype.ingest.source import StagedSource
 from holotype.locking import writer_lock
 from holotype.store import commit as committing
 from holotype.store import history as record_history
 from holotype.store import manifest as manifests
 from holotype.store.manifest import Manifest, Source, Version
 from holotype.store.reader import history_sql, relation_sql
+from holotype.store.staged import StagedSource
 
 Connect = Callable[[], duckdb.DuckDBPyConnection]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
-from holotype.catalog.models import Base
+from holotype.catalog.schema import metadata
 
 
 def run_migrations() -> None:
@@ -17,7 +17,7 @@ def run_migrations() -> None:
         )
     context.configure(
         connection=connection,
-        target_metadata=Base.metadata,
+        target_metadata=metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
     )

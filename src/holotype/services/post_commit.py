@@ -1,0 +1,59 @@
+"""Post-commit hooks: the work that follows a new version of a resource.
+
+A hook runs once a version is committed (its manifest saved: the version is durable and readers
+see it) and brings something derived from the store up to that version. The hooks are declared
+once, here, in the order they run (:data:`POST_COMMIT_HOOKS`): the search index first; DOI
+metadata, statistics and tile caches are to follow as further hooks, never on a read path.
+
+A hook that fails fails the ingest that ran it, after the commit: the new version stays
+committed, the error reaches the caller, and the hooks after it do not run. What a hook makes is
+derived from the store, so it can be made again later: a search that finds its resource's index
+behind answers "being indexed", and the indexer (:mod:`holotype.services.indexing`) builds it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from holotype.services.context import Portal
+from holotype.store import Progress
+
+#: ``(portal, resource id, committed version, progress)``
+PostCommitRun = Callable[[Portal, str, int, Progress | None], None]
+
+
+@dataclass(frozen=True)
+class PostCommitHook:
+    """One piece of work that follows every committed version."""
+
+    name: str  # what the hook keeps up to date
+    step: str  # the progress line shown while it runs
+    run: PostCommitRun
+
+
+def update_search_index(
+    portal: Portal, resource_id: str, version: int, progress: Progress | None
+) -> None:
+    """Bring the resource's search index up to ``version``."""
+    portal.build_index(resource_id, version, progress=progress)
+
+
+SEARCH_INDEX = PostCommitHook("search index", "updating the search index", update_search_index)
+
+#: Every post-commit hook, in the order they run.
+POST_COMMIT_HOOKS: tuple[PostCommitHook, ...] = (SEARCH_INDEX,)
+
+
+def run_post_commit_hooks(
+    portal: Portal,
+    resource_id: str,
+    version: int,
+    progress: Progress | None = None,
+    hooks: Sequence[PostCommitHook] = POST_COMMIT_HOOKS,
+) -> None:
+    """Run ``hooks`` in order for a committed ``version``; the first failure propagates."""
+    for hook in hooks:
+        if progress is not None:
+            progress(hook.step)
+        hook.run(portal, resource_id, version, progress)
