@@ -20,10 +20,9 @@ from holotype.config import load_settings
 from holotype.engine import ident, literal
 from holotype.services import downloads, search
 from holotype.services.context import Portal
-from holotype.services.download_engine import export_connection
 from holotype.services.download_records import fields_of
-from holotype.services.download_request import parse_request
-from holotype.services.download_workers import make_worker
+from holotype.services.downloads import make_worker, parse_request
+from holotype.services.downloads.engine import export_connection
 
 
 def _download(portal: Portal, fmt: str) -> dict[str, object]:

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from holotype.services import downloads
 from holotype.services.context import Portal
+from holotype.services.downloads import queue as downloads
 from holotype.web.app import create_app
 from tests.downloads.conftest import MEDIA, PRIVATE, Site, copy_site, count_jobs
 

@@ -12,7 +12,7 @@ import pytest
 from dwca.read import DwCAReader
 
 from holotype.services.context import Portal
-from holotype.services.download_request import parse_request
+from holotype.services.downloads import parse_request
 from holotype.services.errors import Invalid
 from tests.downloads.conftest import MEDIA, Download
 from tests.downloads.helpers import searched

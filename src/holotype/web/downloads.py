@@ -24,8 +24,7 @@ from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.templating import Jinja2Templates
 
 from holotype.services import downloads
-from holotype.services.download_request import DownloadRequest, parse_request
-from holotype.services.download_workers import start_in_process
+from holotype.services.downloads import DownloadRequest, parse_request, start_in_process
 from holotype.services.errors import Invalid, ServiceError
 from holotype.web.pages.render import wants_json
 

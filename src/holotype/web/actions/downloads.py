@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from holotype.services import downloads
-from holotype.services.download_request import FORMATS, NOTIFIERS, parse_request
+from holotype.services.downloads import FORMATS, NOTIFIERS, parse_request
 from holotype.web.actions.registry import Action, Context, Param, obj, string
 
 

@@ -29,7 +29,7 @@ from holotype.query.parse import parse
 from holotype.query.validate import validate
 from holotype.services import results, search, slugs
 from holotype.services.context import Portal
-from holotype.services.download_request import DownloadRequest, QueryPart
+from holotype.services.downloads.request import DownloadRequest, QueryPart
 from holotype.services.errors import Invalid, NotFound, ServiceError
 
 XLSX_MAX_ROWS = 1_048_576  # rows in one sheet, the header included

@@ -2,7 +2,7 @@
 
 This is the handler the workers run (:mod:`holotype.jobs.worker`). Progress goes to the job row
 as it happens (status generating -> zipping, records written). A failure raises, and the worker
-records it as the job's reason and has the requester told (``download_notify``).
+records it as the job's reason and has the requester told (:mod:`.notify`).
 """
 
 from __future__ import annotations
@@ -24,19 +24,19 @@ from holotype.jobs.queue import Claim
 from holotype.jobs.worker import Heartbeat, Lost
 from holotype.services import catalogue, search
 from holotype.services.context import Portal
-from holotype.services.download_dwca import DatasetMeta, archive_members, eml_xml
-from holotype.services.download_engine import export_connection
-from holotype.services.download_formats import Member, Part, tabular, write_xlsx
-from holotype.services.download_notify import notify_ready
-from holotype.services.download_package import (
+from holotype.services.download_records import RecordSet, present_fields, record_set
+from holotype.services.downloads.dwca import DatasetMeta, archive_members, eml_xml
+from holotype.services.downloads.engine import export_connection
+from holotype.services.downloads.formats.rows import Member, Part, tabular, write_xlsx
+from holotype.services.downloads.notify import notify_ready
+from holotype.services.downloads.package import (
     Credit,
     download_citation,
     manifest,
     manifest_text,
     write_zip,
 )
-from holotype.services.download_records import RecordSet, present_fields, record_set
-from holotype.services.downloads import file_path
+from holotype.services.downloads.queue import file_path
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """What goes in a download zip, per format: CSV, TSV, JSON Lines, Parquet or Excel.
 
 CSV, TSV and JSON Lines are written by the engine straight into the zip (see
-:mod:`holotype.services.download_package`), Parquet by the engine to a file that is then
+:mod:`holotype.services.downloads.package`), Parquet by the engine to a file that is then
 stored; memory stays bounded whatever the size. Excel is written row by row with XlsxWriter in
 constant-memory mode, one sheet per resource.
 

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from holotype.engine import ident, literal
-from holotype.services.download_formats import Member
 from holotype.services.download_records import RecordSet
+from holotype.services.downloads.formats.rows import Member
 from holotype.services.dwc_terms import DCTERMS, DWC, term_uri
 from holotype.services.search import View
 

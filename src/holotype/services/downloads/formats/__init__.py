@@ -1,0 +1,1 @@
+"""The file formats a download can be written in."""
