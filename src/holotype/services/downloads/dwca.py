@@ -20,7 +20,7 @@ from datetime import datetime
 
 from holotype.engine import ident, literal
 from holotype.services.download_records import RecordSet
-from holotype.services.downloads.formats.rows import Member
+from holotype.services.downloads.members import Member
 from holotype.services.dwc_terms import DCTERMS, DWC, term_uri
 from holotype.services.search import View
 

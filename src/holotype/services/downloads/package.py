@@ -28,7 +28,7 @@ import duckdb
 
 from holotype.catalog.snapshots import DatasetInfo
 from holotype.engine import literal
-from holotype.services.downloads.formats.rows import Member
+from holotype.services.downloads.members import Member
 from holotype.services.downloads.parallel_deflate import open_member
 from holotype.store.manifest import fsync_dir
 
