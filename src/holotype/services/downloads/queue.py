@@ -3,10 +3,10 @@
 A request is checked completely before anything is stored: the query is validated, the
 resources must be visible, the records are counted at the versions asked for and the limits
 applied (``download_max_records``; what the format refuses, such as an .xlsx sheet's row
-limit). The versions are pinned when the
-request is queued, so the file holds exactly what search showed at that moment, however long
-the job waits. A request identical to one already made (same query hash, resources, versions
-and file options) is answered by that one: at once when its file is ready.
+limit). The versions are pinned when the request is queued, so the file holds exactly what
+search showed at that moment, however long the job waits. A request identical to one already
+made (same query hash, resources, versions and file options) is answered by that one: at once
+when its file is ready.
 """
 
 from __future__ import annotations
