@@ -22,9 +22,8 @@ from holotype.search.rowsets import fields_of
 from holotype.search.views import matching_sql
 from holotype.services import downloads, search
 from holotype.services.context import Portal
-from holotype.services.download_engine import export_connection
-from holotype.services.download_request import parse_request
-from holotype.services.download_workers import make_worker
+from holotype.services.downloads import make_worker, parse_request
+from holotype.services.downloads.engine import export_connection
 from holotype.services.identity import ANONYMOUS
 
 

@@ -21,8 +21,7 @@ from holotype.catalog.downloads import DownloadJob
 from holotype.config import Settings, load_settings
 from holotype.services import catalogue, downloads
 from holotype.services.context import Portal
-from holotype.services.download_request import parse_request
-from holotype.services.download_workers import make_worker
+from holotype.services.downloads import make_worker, parse_request
 from holotype.services.identity import ANONYMOUS, OPERATOR
 from holotype.services.records import ingest
 from tests.fixtures.site import AREAS, make_site

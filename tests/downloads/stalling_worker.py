@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from holotype.config import load_settings
-from holotype.services import download_run
 from holotype.services.context import Portal
-from holotype.services.download_workers import make_worker
+from holotype.services.downloads import make_worker
+from holotype.services.downloads import run as download_run
 from tests.fixtures.site import AREAS
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from holotype.catalog.downloads import DownloadEvent, DownloadJob
 from holotype.services import downloads
 from holotype.services.context import Portal
-from holotype.services.download_request import parse_request
+from holotype.services.downloads import parse_request
 from holotype.services.identity import ANONYMOUS
 from tests.downloads.conftest import MEDIA, drain, queue
 

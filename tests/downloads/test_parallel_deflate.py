@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from holotype.services.parallel_deflate import CHUNK, ParallelDeflate, open_member
+from holotype.services.downloads.parallel_deflate import CHUNK, ParallelDeflate, open_member
 
 
 def _data(size: int) -> bytes:

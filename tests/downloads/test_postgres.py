@@ -11,7 +11,7 @@ from holotype.catalog.downloads import DownloadEvent
 from holotype.errors import NotFound, ServiceError
 from holotype.services import downloads
 from holotype.services.context import Portal
-from holotype.services.download_request import parse_request
+from holotype.services.downloads import parse_request
 from holotype.services.identity import ANONYMOUS
 from tests.downloads.conftest import drain, finished_zip, manifest_of, queue
 from tests.fixtures.site import make_site

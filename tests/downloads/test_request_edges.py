@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from holotype.services.context import Portal
-from holotype.services.download_request import MAX_RESOURCE_IDS
+from holotype.services.downloads.request import MAX_RESOURCE_IDS
 from holotype.web.app import create_app
 from tests.downloads.conftest import MEDIA, Site, count_jobs, drain, finished_zip, queue
 

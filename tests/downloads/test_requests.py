@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from holotype.services import downloads
 from holotype.services.context import Portal
+from holotype.services.downloads.formats import xlsx
 from holotype.web.app import create_app
 from tests.downloads.conftest import MEDIA, PRIVATE, Site, copy_site, count_jobs
 
@@ -124,7 +124,7 @@ def test_private_datasets_are_never_downloaded_with_everything(client: TestClien
 def test_xlsx_over_the_sheet_row_limit_is_refused_before_work_starts(
     client: TestClient, site: Site, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(downloads, "XLSX_MAX_ROWS", 1_000)  # the demo has 3,000 specimens
+    monkeypatch.setattr(xlsx, "XLSX_MAX_ROWS", 1_000)  # the demo has 3,000 specimens
     response = client.post(ACTION, json={"file": {"format": "xlsx"}})
     assert response.status_code == 400
     message = " ".join(response.json()["error"]["file.format"])
@@ -137,7 +137,7 @@ def test_xlsx_over_the_sheet_row_limit_is_refused_before_work_starts(
 
 
 def test_the_real_sheet_limit_is_excels(portal: Portal) -> None:
-    assert downloads.XLSX_MAX_ROWS == 1_048_576
+    assert xlsx.XLSX_MAX_ROWS == 1_048_576
 
 
 def test_a_download_larger_than_the_limit_is_refused(base_site: Site, tmp_path: Any) -> None:

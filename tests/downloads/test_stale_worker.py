@@ -12,8 +12,9 @@ import pytest
 from holotype.catalog.timestamps import utcnow
 from holotype.jobs import queue as job_queue
 from holotype.jobs.worker import Heartbeat, Lost
-from holotype.services import download_run, downloads
+from holotype.services import downloads
 from holotype.services.context import Portal
+from holotype.services.downloads import run as download_run
 from holotype.services.identity import ANONYMOUS
 from tests.downloads.conftest import MEDIA, drain, finished_zip, manifest_of, queue
 

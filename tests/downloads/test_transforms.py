@@ -13,7 +13,7 @@ from dwca.read import DwCAReader
 
 from holotype.errors import Invalid
 from holotype.services.context import Portal
-from holotype.services.download_request import parse_request
+from holotype.services.downloads import parse_request
 from tests.downloads.conftest import MEDIA, Download
 from tests.downloads.helpers import searched
 

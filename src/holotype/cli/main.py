@@ -78,7 +78,7 @@ def worker(
     import signal
     import threading
 
-    from holotype.services.download_workers import run_until
+    from holotype.services.downloads import run_until
 
     cli = Cli.of(ctx)
     stop = threading.Event()

@@ -26,6 +26,7 @@ from holotype.ingest.encoding import (
 )
 from holotype.ingest.errors import IngestError
 from holotype.ingest.names import check_field_names
+from holotype.ingest.readers import Reader, Staging, register
 from holotype.store import StagedSource
 
 CANDIDATE_DELIMITERS = (",", "\t", ";", "|")
@@ -267,3 +268,18 @@ class _Job:
             f"auto_detect = false{limit})) "
             f"TO {literal(self.out)} (FORMAT parquet, COMPRESSION lz4_raw)"
         )
+
+
+def _stage_file(staging: Staging) -> StagedSource:
+    return stage_delimited(staging.con, staging.path, staging.out,
+                           display_name=staging.display_name, fmt=staging.format,
+                           max_fields=staging.limits.max_fields)
+
+
+register(Reader(
+    "delimited", ("csv", "tsv"),
+    extensions={".csv": "csv", ".txt": "csv", ".tsv": "tsv", ".tab": "tsv"},
+    aliases={"txt": "csv", "tab": "tsv"},
+    described=("CSV (.csv, .txt)", "TSV (.tsv, .tab)"),
+    stage=_stage_file,
+))

@@ -32,6 +32,7 @@ from holotype.ingest.dwca_zip import (
 from holotype.ingest.encoding import detect_encoding, read_text_head
 from holotype.ingest.errors import IngestError
 from holotype.ingest.names import check_field_names
+from holotype.ingest.readers import Reader, Staging, register
 from holotype.ingest.source import Limits
 from holotype.store import StagedSource
 
@@ -237,3 +238,15 @@ def _encoding(state: _Archive, spec: FileSpec, data: Path, location: str) -> str
             f"{location}: meta.xml says UTF-8 but the file is not; it was read as {detected}"
         )
     return detected
+
+
+def _stage_file(staging: Staging) -> StagedSource:
+    return stage_dwca(staging.con, staging.path, staging.work_dir, staging.out,
+                      display_name=staging.display_name, limits=staging.limits)
+
+
+# Its files are zips: which a zip holds (a workbook or an archive) is sniffed by ``read``.
+register(Reader(
+    "dwca", ("dwca",), extensions={}, aliases={"dwc-a": "dwca"},
+    described=("Darwin Core Archives (.zip)",), stage=_stage_file,
+))

@@ -21,6 +21,7 @@ from openpyxl.utils import get_column_letter
 
 from holotype.ingest.delimited import check_header
 from holotype.ingest.errors import IngestError
+from holotype.ingest.readers import Reader, Staging, register
 from holotype.ingest.staging_writer import ColumnWriter
 from holotype.store import StagedSource
 
@@ -187,3 +188,14 @@ def _check_span(texts: list[str | None], start: int, end: int, row: int, display
                 file=display_name,
                 row=row,
             )
+
+
+def _stage_file(staging: Staging) -> StagedSource:
+    return stage_excel(staging.con, staging.path, staging.out,
+                       display_name=staging.display_name, max_fields=staging.limits.max_fields)
+
+
+register(Reader(
+    "excel", ("xlsx",), extensions={".xlsx": "xlsx"}, aliases={"excel": "xlsx"},
+    described=("Excel (.xlsx)",), stage=_stage_file,
+))

@@ -36,6 +36,7 @@ from holotype.ingest.json_document import (
     Stream,
     document,
 )
+from holotype.ingest.readers import Reader, Staging, register
 from holotype.ingest.staging_writer import RecordWriter
 from holotype.store import StagedSource
 
@@ -198,3 +199,19 @@ def _kind(value: Any) -> str:
     if isinstance(value, bool | Number):
         return f"the value {value_text(value)}"
     return f"the string {str(value)[:40]!r}"
+
+
+def _stage_file(staging: Staging) -> StagedSource:
+    lines = True if staging.format == "jsonl" else None  # a .json file may hold JSON Lines too
+    return stage_json(staging.con, staging.path, staging.out,
+                      display_name=staging.display_name, lines=lines,
+                      max_fields=staging.limits.max_fields)
+
+
+register(Reader(
+    "json", ("json", "jsonl"),
+    extensions={".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"},
+    aliases={"ndjson": "jsonl"},
+    described=("JSON (.json)", "JSON Lines (.jsonl, .ndjson)"),
+    stage=_stage_file,
+))

@@ -3,7 +3,8 @@
 
 The format comes from ``fmt`` when given, else from the file name's extension, and the file's first
 bytes always have the last word on zips: a zip holding ``xl/workbook.xml`` is an Excel workbook,
-a zip holding ``meta.xml`` a Darwin Core Archive.
+a zip holding ``meta.xml`` a Darwin Core Archive. The formats, their extensions and other names,
+and who stages each, come from the reader registry (:mod:`holotype.ingest.readers`).
 """
 
 from __future__ import annotations
@@ -16,32 +17,15 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from holotype.ingest.delimited import stage_delimited
-from holotype.ingest.dwca import NO_META, is_dwca, stage_dwca
+from holotype.ingest import readers
+from holotype.ingest.dwca import NO_META, is_dwca
 from holotype.ingest.dwca_zip import check_members, open_zip
 from holotype.ingest.errors import IngestError
-from holotype.ingest.excel import stage_excel
-from holotype.ingest.jsonfile import stage_json
+from holotype.ingest.readers import Staging
 from holotype.ingest.source import Limits
 from holotype.store import StagedSource
 
-FORMATS = ("csv", "tsv", "xlsx", "json", "jsonl", "dwca")
-EXTENSIONS = {
-    ".csv": "csv",
-    ".txt": "csv",
-    ".tsv": "tsv",
-    ".tab": "tsv",
-    ".xlsx": "xlsx",
-    ".json": "json",
-    ".jsonl": "jsonl",
-    ".ndjson": "jsonl",
-    ".zip": "zip",
-}
-ALIASES = {"excel": "xlsx", "ndjson": "jsonl", "txt": "csv", "tab": "tsv", "dwc-a": "dwca"}
-SUPPORTED = (
-    "supported formats: CSV (.csv, .txt), TSV (.tsv, .tab), Excel (.xlsx), JSON (.json), "
-    "JSON Lines (.jsonl, .ndjson) and Darwin Core Archives (.zip)"
-)
+ZIP_EXTENSION = {".zip": "zip"}  # which format a zip holds is sniffed from its members
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls (and other old Office files)
 STAGED_NAME = "staged.parquet"
@@ -62,14 +46,16 @@ UNEXPECTED = (
 
 def _named_format(fmt: str | None, path: Path, display_name: str) -> str | None:
     """The format the caller or the file name asks for (``zip`` when only a zip is known)."""
+    extensions = {**readers.extensions(), **ZIP_EXTENSION}
     if fmt:
         wanted = fmt.strip().lower().lstrip(".")
-        wanted = ALIASES.get(wanted, EXTENSIONS.get(f".{wanted}", wanted))
-        if wanted not in (*FORMATS, "zip"):
-            raise IngestError(f"unknown format {fmt!r}; {SUPPORTED}", file=display_name)
+        wanted = readers.aliases().get(wanted, extensions.get(f".{wanted}", wanted))
+        if wanted not in (*readers.formats(), "zip"):
+            raise IngestError(f"unknown format {fmt!r}; {readers.supported()}",
+                              file=display_name)
         return wanted
     suffix = Path(display_name).suffix.lower() or path.suffix.lower()
-    return EXTENSIONS.get(suffix)
+    return extensions.get(suffix)
 
 
 def _zip_format(path: Path, named: str | None, display_name: str, limits: Limits) -> str:
@@ -89,7 +75,7 @@ def _zip_format(path: Path, named: str | None, display_name: str, limits: Limits
 
 
 def detect_format(path: Path, display_name: str, fmt: str | None, limits: Limits) -> str:
-    """One of FORMATS for the file, or an IngestError saying what is supported."""
+    """One of the readers' formats for the file, or an IngestError saying what is supported."""
     named = _named_format(fmt, path, display_name)
     with path.open("rb") as handle:
         head = handle.read(4096)
@@ -109,7 +95,8 @@ def detect_format(path: Path, display_name: str, fmt: str | None, limits: Limits
     if head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"["):
         return "json"
     raise IngestError(
-        f"cannot tell the file's format from its name; {SUPPORTED}", file=display_name
+        f"cannot tell the file's format from its name; {readers.supported()}",
+        file=display_name,
     )
 
 
@@ -140,7 +127,8 @@ def stage_file(
     work_dir.mkdir(parents=True, exist_ok=True)
     out = work_dir / STAGED_NAME
     try:
-        staged = _stage(con, path, work_dir, out, kind, display_name, limits)
+        reader = readers.reader_for(kind)
+        staged = reader.stage(Staging(con, path, work_dir, out, kind, display_name, limits))
         if not staged.rows:
             raise IngestError(NO_RECORDS, file=display_name)
         return staged
@@ -153,29 +141,6 @@ def stage_file(
             f"cannot read the file ({type(exc).__name__}: {_first_line(str(exc))})",
             file=display_name,
         ) from exc
-
-
-def _stage(
-    con: duckdb.DuckDBPyConnection,
-    path: Path,
-    work_dir: Path,
-    out: Path,
-    kind: str,
-    display_name: str,
-    limits: Limits,
-) -> StagedSource:
-    if kind in ("csv", "tsv"):
-        return stage_delimited(
-            con, path, out, display_name=display_name, fmt=kind, max_fields=limits.max_fields
-        )
-    if kind == "xlsx":
-        return stage_excel(con, path, out, display_name=display_name, max_fields=limits.max_fields)
-    if kind in ("json", "jsonl"):
-        lines = True if kind == "jsonl" else None  # a .json file may hold JSON Lines too
-        return stage_json(
-            con, path, out, display_name=display_name, lines=lines, max_fields=limits.max_fields
-        )
-    return stage_dwca(con, path, work_dir, out, display_name=display_name, limits=limits)
 
 
 def _first_line(text: str) -> str:

@@ -25,8 +25,13 @@ from fastapi.templating import Jinja2Templates
 
 from holotype.errors import Invalid, ServiceError
 from holotype.services import downloads
-from holotype.services.download_request import DownloadRequest, parse_request
-from holotype.services.download_workers import start_in_process
+from holotype.services.downloads import (
+    FORMATS,
+    DownloadFormat,
+    DownloadRequest,
+    parse_request,
+    start_in_process,
+)
 from holotype.web.identity import identity_of
 from holotype.web.pages.render import wants_json
 
@@ -36,8 +41,6 @@ MAX_VERSION_DIGITS = 19  # a 64-bit millisecond timestamp
 FORM_FIELDS = {"file.format": "format", "notifier.type_args.emails": "email",
                "notifier.type": "email", "query.query": "query", "query.version": "version",
                "query.resource_ids": "resource_ids", "query.slug_or_doi": "query"}
-FORMAT_NAMES = {"csv": "CSV", "tsv": "TSV", "jsonl": "JSON Lines", "parquet": "Parquet",
-                "xlsx": "Excel (.xlsx)", "dwca": "Darwin Core Archive"}
 
 
 def form_request(form: dict[str, str]) -> DownloadRequest:
@@ -81,7 +84,17 @@ async def read_limited(request: Request, limit: int) -> bytes:
     return bytes(body)
 
 
+def download_formats() -> list[DownloadFormat]:
+    """The Download form's choices: every registered format (read when the form is shown)."""
+    return list(FORMATS)
+
+
+def format_title(name: str) -> str:
+    return FORMATS.get(name).title if name in FORMATS else name
+
+
 def create_download_router(templates: Jinja2Templates) -> APIRouter:
+    templates.env.globals["download_formats"] = download_formats
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -170,5 +183,5 @@ def _page(found: dict[str, Any]) -> dict[str, Any]:
     running = found["status"] in ("queued", "generating", "zipping")
     percent = int(100 * found["written"] / found["total"]) if found["total"] else 100
     return {"d": found, "running": running, "percent": min(percent, 100),
-            "format_name": FORMAT_NAMES.get(found["format"], found["format"]),
+            "format_name": format_title(found["format"]),
             "size": _size(found["file_size"]), "created": _when(found["created"])}

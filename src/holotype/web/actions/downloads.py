@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from holotype.services import downloads
-from holotype.services.download_request import FORMATS, NOTIFIERS, parse_request
+from holotype.services.downloads import FORMATS, NOTIFIERS, parse_request
 from holotype.web.actions.registry import Action, Context, Param, obj, string
 
 
@@ -34,7 +34,7 @@ QUERY = obj(
     "link whose search to download instead)}."
 )
 FILE = obj(
-    f"How to write it: {{format ({', '.join(FORMATS)}), format_args (csv/tsv: "
+    f"How to write it: {{format ({', '.join(FORMATS.names())}), format_args (csv/tsv: "
     "neutralise_formulas), separate_files (default true: one file per resource), "
     "ignore_empty_fields (default true), transform (only id_as_url: {field: name})}."
 )

@@ -2,7 +2,8 @@
 
 ``query`` (the records), ``file`` (how they are written) and ``notifier`` (who is told when the
 file is ready). Parsing names the field at fault (``file.format``, ``notifier.type_args.url``),
-and nothing here touches the catalogue or the store.
+and nothing here touches the catalogue or the store. The formats are those registered in
+:mod:`holotype.services.downloads.formats`.
 """
 
 from __future__ import annotations
@@ -14,13 +15,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from holotype.errors import Invalid
+from holotype.services.downloads.formats import FORMATS, canonical_name
 
-FORMATS = ("csv", "tsv", "jsonl", "parquet", "xlsx", "dwca")
-ALIASES = {"json": "jsonl", "dwc": "dwca", "excel": "xlsx"}
-FORMAT_ARGS: dict[str, frozenset[str]] = {
-    "csv": frozenset({"neutralise_formulas"}),
-    "tsv": frozenset({"neutralise_formulas"}),
-}
 NOTIFIERS = ("none", "email", "webhook")
 _ADDRESS_PART = r"[^@\s<>,;\"'\x00-\x1f\x7f]+"
 _EMAIL = re.compile(rf"{_ADDRESS_PART}@{_ADDRESS_PART}\.{_ADDRESS_PART}")
@@ -114,16 +110,18 @@ def _bool(value: Any, default: bool, name: str) -> bool:
 def parse_file(value: Any) -> FileOptions:
     raw = _object(value, "file")
     fmt = raw.get("format")
+    known = ", ".join(FORMATS.names())
     if not isinstance(fmt, str) or not fmt:
-        raise Invalid(f"choose a format: {', '.join(FORMATS)}", field="file.format")
-    fmt = ALIASES.get(fmt.lower(), fmt.lower())
+        raise Invalid(f"choose a format: {known}", field="file.format")
+    fmt = canonical_name(fmt)
     if fmt not in FORMATS:
-        raise Invalid(f"unknown format {raw.get('format')!r}; choose one of {', '.join(FORMATS)}",
+        raise Invalid(f"unknown format {raw.get('format')!r}; choose one of {known}",
                       field="file.format")
     args = dict(_object(raw.get("format_args"), "file.format_args"))
-    unknown = sorted(set(args) - FORMAT_ARGS.get(fmt, frozenset()))
+    options = FORMATS.get(fmt).options
+    unknown = sorted(set(args) - options)
     if unknown:
-        allowed = ", ".join(sorted(FORMAT_ARGS.get(fmt, ()))) or "none"
+        allowed = ", ".join(sorted(options)) or "none"
         raise Invalid(f"unknown option(s) {', '.join(unknown)} for {fmt} (allowed: {allowed})",
                       field="file.format_args")
     for name, option in args.items():

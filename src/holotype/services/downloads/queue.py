@@ -2,10 +2,11 @@
 
 A request is checked completely before anything is stored: the query is validated, the
 resources must be visible, the records are counted at the versions asked for and the limits
-applied (``download_max_records``; an .xlsx sheet's row limit). The versions are pinned when the
-request is queued, so the file holds exactly what search showed at that moment, however long
-the job waits. A request identical to one already made (same query hash, resources, versions
-and file options) is answered by that one: at once when its file is ready.
+applied (``download_max_records``; what the format refuses, such as an .xlsx sheet's row
+limit). The versions are pinned when the request is queued, so the file holds exactly what
+search showed at that moment, however long the job waits. A request identical to one already
+made (same query hash, resources, versions and file options) is answered by that one: at once
+when its file is ready.
 """
 
 from __future__ import annotations
@@ -30,11 +31,11 @@ from holotype.query.parse import parse
 from holotype.query.validate import validate
 from holotype.services import slugs
 from holotype.services.context import Portal
-from holotype.services.download_request import DownloadRequest, QueryPart
+from holotype.services.downloads.formats import FORMATS
+from holotype.services.downloads.request import DownloadRequest, QueryPart
 from holotype.services.identity import Identity
 from holotype.services.visible import visible_resources
 
-XLSX_MAX_ROWS = 1_048_576  # rows in one sheet, the header included
 QUERY_VERSION = "v1.0.0"
 
 
@@ -104,15 +105,8 @@ def queue_download(portal: Portal, identity: Identity, request: DownloadRequest)
         raise Invalid(f"the query matches {total:,} records; a download may hold at most "
                       f"{settings.download_max_records:,}: narrow the search",
                       field="query.query")
-    if request.file.format == "xlsx":
-        too_many = {f"{v.resource.dataset_slug}/{v.resource.slug}": counts[v.rid]
-                    for v in views if counts[v.rid] >= XLSX_MAX_ROWS}
-        if too_many:
-            names = ", ".join(f"{name} ({n:,} records)" for name, n in too_many.items())
-            verb = "has" if len(too_many) == 1 else "have"
-            raise Invalid(f"an .xlsx sheet holds at most {XLSX_MAX_ROWS - 1:,} records, and "
-                          f"{names} {verb} more: choose csv, tsv, parquet or dwca, or narrow "
-                          "the search", field="file.format")
+    FORMATS.get(request.file.format).check(
+        {f"{v.resource.dataset_slug}/{v.resource.slug}": counts[v.rid] for v in views})
     if request.notifier.type == "email" and not settings.smtp_host:
         raise Invalid("this portal sends no email (no smtp_host is configured); use a webhook "
                       "or come back to the status page", field="notifier.type")

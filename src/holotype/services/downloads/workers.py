@@ -7,8 +7,8 @@ from functools import partial
 
 from holotype.jobs.worker import Worker, WorkerThreads, start_threads
 from holotype.services.context import Portal
-from holotype.services.download_notify import notify_failed
-from holotype.services.download_run import run_download
+from holotype.services.downloads.notify import notify_failed
+from holotype.services.downloads.run import run_download
 
 
 def make_worker(portal: Portal, poll_seconds: float = 1.0) -> Worker:

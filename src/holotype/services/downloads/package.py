@@ -28,8 +28,8 @@ import duckdb
 
 from holotype.catalog.snapshots import DatasetInfo
 from holotype.engine import literal
-from holotype.services.download_formats import Member
-from holotype.services.parallel_deflate import open_member
+from holotype.services.downloads.members import Member
+from holotype.services.downloads.parallel_deflate import open_member
 from holotype.store.manifest import fsync_dir
 
 CHUNK = 1 << 20
@@ -155,7 +155,7 @@ def _member(archive: zipfile.ZipFile, arcname: str, level: int,
 def stream(archive: zipfile.ZipFile, member: Member, cursor: duckdb.DuckDBPyConnection,
            pipe: Path, level: int, pool: ThreadPoolExecutor) -> None:
     """The engine writes ``member.sql`` into a named pipe; a thread deflates it (on every
-    core, see :mod:`holotype.services.parallel_deflate`) into the zip."""
+    core, see :mod:`holotype.services.downloads.parallel_deflate`) into the zip."""
     os.mkfifo(pipe, 0o600)
     failed: list[BaseException] = []
 

@@ -2,7 +2,7 @@
 
 This is the handler the workers run (:mod:`holotype.jobs.worker`). Progress goes to the job row
 as it happens (status generating -> zipping, records written). A failure raises, and the worker
-records it as the job's reason and has the requester told (``download_notify``).
+records it as the job's reason and has the requester told (:mod:`.notify`).
 """
 
 from __future__ import annotations
@@ -26,18 +26,18 @@ from holotype.search import View
 from holotype.search.rowsets import RecordSet, present_fields
 from holotype.services import catalogue
 from holotype.services.context import Portal
-from holotype.services.download_dwca import DatasetMeta, archive_members, eml_xml
-from holotype.services.download_engine import export_connection
-from holotype.services.download_formats import Member, Part, tabular, write_xlsx
-from holotype.services.download_notify import notify_ready
-from holotype.services.download_package import (
+from holotype.services.downloads.engine import export_connection
+from holotype.services.downloads.formats import FORMATS, About, Output, Split
+from holotype.services.downloads.members import Part
+from holotype.services.downloads.notify import notify_ready
+from holotype.services.downloads.package import (
     Credit,
     download_citation,
     manifest,
     manifest_text,
     write_zip,
 )
-from holotype.services.downloads import file_path
+from holotype.services.downloads.queue import file_path
 from holotype.services.identity import ANONYMOUS
 from holotype.services.visible import visible_resources
 
@@ -56,9 +56,9 @@ def _views(portal: Portal, pins: list[dict[str, Any]]) -> list[View]:
 
 def _parts(
     request: dict[str, Any], views: list[View], records: RecordSet,
-    present: dict[str, set[str]], one_file: bool, sheets: bool = False,
-) -> list[Part]:
-    """The files (or, with ``sheets``, the .xlsx sheets: always one per resource) to write."""
+    present: dict[str, set[str]], split: Split,
+) -> tuple[Part, ...]:
+    """The files (or sheets) to write, split as the format splits them."""
     options = request["file"]
     counts = {p["id"]: p["count"] for p in request["resources"]}
 
@@ -69,11 +69,12 @@ def _parts(
         keep = set().union(*(present.get(v.rid, set()) for v in chosen))
         return tuple(f for f in records.fields if f in keep)
 
-    if one_file or not (options["separate_files"] or sheets):
-        return [Part("records", tuple(views), fields(views),
-                     sum(counts[v.rid] for v in views), with_resource=len(views) > 1)]
-    return [Part(f"{v.resource.dataset_slug}_{v.resource.slug}", (v,), fields([v]),
-                 counts[v.rid]) for v in views]
+    if split is Split.WHOLE_SET or (split is Split.AS_REQUESTED
+                                    and not options["separate_files"]):
+        return (Part("records", tuple(views), fields(views),
+                     sum(counts[v.rid] for v in views), with_resource=len(views) > 1),)
+    return tuple(Part(f"{v.resource.dataset_slug}_{v.resource.slug}", (v,), fields([v]),
+                      counts[v.rid]) for v in views)
 
 
 def _credits(portal: Portal, pins: list[dict[str, Any]]) -> list[Credit]:
@@ -131,7 +132,6 @@ def _write(
     """Write the download's zip; returns its path and size."""
     settings = portal.settings
     pins = request["resources"]
-    fmt = request["file"]["format"]
     total = sum(p["count"] for p in pins)
     names = {p["id"]: f"{p['dataset']}/{p['slug']}" for p in pins}
     status_url = f"{settings.base_url}/status/download/{claim.job_id}"
@@ -140,26 +140,17 @@ def _write(
         beat.progress(written=written)
 
     present = present_fields(views, records, not request["query"], cursor)
-    texts: dict[str, str] = {}
     generated = utcnow()
     credits = _credits(portal, pins)
     citation = download_citation(settings.site_name, generated, claim.job_id, total,
                                  status_url)
-    members: list[Member]
-    if fmt == "xlsx":
-        members = write_xlsx(cursor, records, _parts(request, views, records, present,
-                                                     False, sheets=True), names, work, progress)
-    elif fmt == "dwca":
-        part = _parts(request, views, records, present, True)[0]
-        members, texts["meta.xml"] = archive_members(
-            records, part.views, part.fields, settings.base_url, total)
-        texts["eml.xml"] = eml_xml(claim.job_id, settings.site_name, status_url, generated,
-                                   [_meta(c, settings.site_name) for c in credits], total,
-                                   citation)
-    else:
-        neutralise = bool(request["file"]["format_args"].get("neutralise_formulas"))
-        members = tabular(records, _parts(request, views, records, present, False), fmt,
-                          neutralise, names, work)
+    about = About(claim.job_id, settings.site_name, settings.base_url, status_url, generated,
+                  total, citation, tuple(credits))
+    fmt = FORMATS.get(request["file"]["format"])
+    written = fmt.write(Output(
+        cursor, records, _parts(request, views, records, present, fmt.split), names, work,
+        progress, request["file"]["format_args"], about))
+    members, texts = written.members, dict(written.texts)
     beat.progress(status="zipping")
     counts = {p["id"]: p["count"] for p in pins}
     texts["manifest.json"] = manifest_text(manifest(
@@ -169,7 +160,7 @@ def _write(
     # Each attempt has a file name of its own: a worker that lost the job (its lease ran out
     # while it was still writing) never replaces or removes the file of the attempt that won.
     attempt = "" if claim.attempt <= 1 else f"-{claim.attempt}"
-    name = (f"{settings.site_name.lower().replace(' ', '-')}-{claim.job_id[:8]}-{fmt}"
+    name = (f"{settings.site_name.lower().replace(' ', '-')}-{claim.job_id[:8]}-{fmt.name}"
             f"{attempt}.zip")
     name = "".join(ch for ch in name if ch.isalnum() or ch in "-_.") or "download.zip"
     final = file_path(portal, claim.job_id, name)
@@ -200,9 +191,3 @@ def _discard(portal: Portal, job_id: str, final: Path) -> None:
     if not kept:
         final.unlink(missing_ok=True)
 
-
-def _meta(credit: Credit, site_name: str) -> DatasetMeta:
-    d = credit.dataset
-    return DatasetMeta(d.title, d.description, d.organisation or site_name,
-                       tuple(c.name for c in d.creators), d.licence.title, d.licence.url,
-                       d.keywords, credit.citation(site_name))

@@ -21,7 +21,7 @@ from datetime import datetime
 from holotype.engine import ident, literal
 from holotype.search.rowsets import RecordSet
 from holotype.search.views import View
-from holotype.services.download_formats import Member
+from holotype.services.downloads.members import Member
 from holotype.services.dwc_terms import DCTERMS, DWC, term_uri
 
 TEXT_NS = "http://rs.tdwg.org/dwc/text/"
