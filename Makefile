@@ -12,7 +12,7 @@ PYTEST_ARGS ?=
 
 ASSETS := src/holotype/web/static/vendor/.installed-stamp
 
-.PHONY: run test lint typecheck bench bench-deps install assets system-test-deps clean
+.PHONY: run test lint layers typecheck bench bench-deps install assets system-test-deps clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -65,7 +65,11 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-test: $(STAMP) $(ASSETS) system-test-deps lint typecheck
+# The layers of docs/development.md, as import-linter contracts in pyproject.toml.
+layers: $(STAMP)
+	$(BIN)/lint-imports --no-cache
+
+test: $(STAMP) $(ASSETS) system-test-deps lint layers typecheck
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
 # The search benchmark compares with PostgreSQL full text on a throwaway cluster.

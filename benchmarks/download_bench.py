@@ -23,7 +23,7 @@ import duckdb
 
 from benchmarks import store_bench
 from benchmarks.reference import DATA, SEED, reference_csv
-from holotype.index.layout import FORMAT as INDEX_FORMAT
+from holotype.index import FORMAT as INDEX_FORMAT
 
 ROOT = Path(__file__).resolve().parents[1]
 FORMATS = ("csv", "dwca", "parquet")

@@ -38,7 +38,7 @@ from benchmarks.reference import DATA, SEED, modified_csv, reference_csv
 from benchmarks.search_queries import FACETS, Query, choose_words, nhm_query, query_set
 from benchmarks.store_phase import RESOURCE
 from holotype.config import load_settings
-from holotype.index.layout import FORMAT as INDEX_FORMAT
+from holotype.index import FORMAT as INDEX_FORMAT
 from holotype.services.context import Portal
 from holotype.services.identity import ANONYMOUS
 from holotype.services.visible import visible_resources

@@ -12,8 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from holotype.catalog.db import make_engine, make_session_factory, upgrade
 from holotype.catalog.downloads import DownloadJob
 from holotype.catalog.timestamps import utcnow
-from holotype.jobs import queue
-from holotype.jobs.worker import Worker
+from holotype.jobs import Worker, queue
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from holotype.catalog.timestamps import utcnow
+from holotype.jobs import Heartbeat, Lost
 from holotype.jobs import queue as job_queue
-from holotype.jobs.worker import Heartbeat, Lost
 from holotype.services import downloads
 from holotype.services.context import Portal
 from holotype.services.downloads import run as download_run

@@ -1,0 +1,23 @@
+"""Search indexes derived from the record store: built per resource version, attached read-only.
+
+Other packages use the names below; the modules behind them are the index's inside (the search
+engine, :mod:`holotype.search`, also reads an attached index's tables and row file).
+"""
+
+from __future__ import annotations
+
+from holotype.index.build import BuildResult, build_index
+from holotype.index.engine import Attached, IndexEngine
+from holotype.index.layout import FORMAT, OPEN, index_path, indexed_versions, prune_indexes
+
+__all__ = [
+    "FORMAT",
+    "OPEN",
+    "Attached",
+    "BuildResult",
+    "IndexEngine",
+    "build_index",
+    "index_path",
+    "indexed_versions",
+    "prune_indexes",
+]

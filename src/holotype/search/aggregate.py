@@ -13,7 +13,7 @@ from typing import Any
 
 from holotype.engine import ident, literal
 from holotype.errors import Invalid
-from holotype.index.engine import IndexEngine
+from holotype.index import IndexEngine
 from holotype.search.views import View, matching_sql
 from holotype.store.stats import field_type
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from holotype.catalog.snapshots import ResourceInfo
-from holotype.index.engine import IndexEngine
+from holotype.index import IndexEngine
 from holotype.search import aggregate, lookup, results, rowsets
 from holotype.search.views import View, open_views
 from holotype.store.store import RecordStore

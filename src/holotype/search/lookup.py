@@ -7,7 +7,7 @@ query.
 
 from __future__ import annotations
 
-from holotype.index.engine import IndexEngine
+from holotype.index import IndexEngine
 from holotype.search import results
 from holotype.search.views import View
 

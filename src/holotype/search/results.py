@@ -22,7 +22,7 @@ import orjson
 
 from holotype.engine import ident, literal
 from holotype.errors import Invalid
-from holotype.index.engine import IndexEngine
+from holotype.index import IndexEngine
 from holotype.search import few, posted
 from holotype.search.few import Placed, answer_few, read
 from holotype.search.grouped import grouped

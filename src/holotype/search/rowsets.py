@@ -24,8 +24,7 @@ from typing import Any
 import duckdb
 
 from holotype.engine import ident, literal
-from holotype.index.engine import IndexEngine
-from holotype.index.layout import index_path
+from holotype.index import IndexEngine, index_path
 from holotype.search.views import View, matching_sql
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from holotype.catalog.snapshots import ResourceInfo
 from holotype.engine import ident, literal
 from holotype.errors import Unavailable
-from holotype.index.engine import Attached, IndexEngine
+from holotype.index import Attached, IndexEngine
 from holotype.index.target import IndexTarget
 from holotype.query.area_sql import AreaRegistry
 from holotype.query.areas import AreaCatalogue

@@ -16,10 +16,8 @@ from holotype.catalog.changes import change_counter
 from holotype.catalog.db import make_engine, make_session_factory, upgrade
 from holotype.config import Settings
 from holotype.engine import connect
-from holotype.index.build import BuildResult, build_index
-from holotype.index.engine import IndexEngine
-from holotype.index.layout import FORMAT as INDEX_FORMAT
-from holotype.index.layout import prune_indexes
+from holotype.index import FORMAT as INDEX_FORMAT
+from holotype.index import BuildResult, IndexEngine, build_index, prune_indexes
 from holotype.ingest.source import Limits
 from holotype.locking import writer_lock
 from holotype.query.areas import AreaCatalogue

@@ -14,7 +14,7 @@ import threading
 from sqlalchemy import select
 
 from holotype.catalog.models import Resource, ResourceKind
-from holotype.index.layout import indexed_versions
+from holotype.index import indexed_versions
 from holotype.services.context import Portal
 
 log = logging.getLogger(__name__)

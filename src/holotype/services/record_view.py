@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 from holotype.catalog.snapshots import DatasetInfo, ResourceInfo
 from holotype.errors import NotFound
-from holotype.index.layout import OPEN
+from holotype.index import OPEN
 from holotype.services import catalogue
 from holotype.services.context import Portal
 from holotype.services.identity import Identity

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 import duckdb
 
 from holotype.engine import connect, ident, literal
-from holotype.index.layout import index_path
+from holotype.index import index_path
 from holotype.search.views import View
 from holotype.services.context import Portal
 

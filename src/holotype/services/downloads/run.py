@@ -19,9 +19,7 @@ import duckdb
 
 from holotype.catalog.downloads import DownloadEvent, DownloadJob, JobStatus
 from holotype.catalog.timestamps import utcnow
-from holotype.jobs import queue
-from holotype.jobs.queue import Claim
-from holotype.jobs.worker import Heartbeat, Lost
+from holotype.jobs import Claim, Heartbeat, Lost, queue
 from holotype.search import View
 from holotype.search.rowsets import RecordSet, present_fields
 from holotype.services import catalogue

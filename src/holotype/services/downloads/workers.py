@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from functools import partial
 
-from holotype.jobs.worker import Worker, WorkerThreads, start_threads
+from holotype.jobs import Worker, WorkerThreads, start_threads
 from holotype.services.context import Portal
 from holotype.services.downloads.notify import notify_failed
 from holotype.services.downloads.run import run_download

@@ -4,32 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from holotype.errors import NotFound
-from holotype.store.store import ResourceStore
+from holotype.services import versions
 from holotype.web.actions.registry import Action, Context, Param, integer, string
-from holotype.web.actions.search_scope import visible_resource
-
-
-def _store(ctx: Context, resource_id: str) -> ResourceStore:
-    resource = visible_resource(ctx, resource_id)
-    return ctx.portal.store.resource(resource.id)
 
 
 def vds_data_get(ctx: Context, p: dict[str, Any]) -> dict[str, Any]:
-    store = _store(ctx, p["resource_id"])
-    found = store.resolve(p["version"])
-    record = store.get(p["record_id"], found.version) if found else None
-    if record is None:
-        raise NotFound(f"record {p['record_id']!r} does not exist at that version",
-                       field="record_id")
+    version, record = versions.record_at(
+        ctx.portal, ctx.identity, p["resource_id"], p["record_id"], p["version"])
     record_id = record.pop("_id")
-    return {"id": record_id, "version": found.version if found else None, "data": record}
+    return {"id": record_id, "version": version, "data": record}
 
 
 def vds_version_record(ctx: Context, p: dict[str, Any]) -> list[dict[str, Any]]:
-    history = _store(ctx, p["resource_id"]).history(p["record_id"])
-    if not history:
-        raise NotFound(f"record {p['record_id']!r} does not exist", field="record_id")
+    history = versions.record_history(ctx.portal, ctx.identity, p["resource_id"], p["record_id"])
     return [
         {
             "version": h.version,
@@ -54,14 +41,13 @@ def vds_version_resource(ctx: Context, p: dict[str, Any]) -> list[dict[str, Any]
             "mode": v.mode,
             "source": v.source.name if v.source else None,
         }
-        for v in _store(ctx, p["resource_id"]).versions()
+        for v in versions.resource_versions(ctx.portal, ctx.identity, p["resource_id"])
     ]
 
 
 def vds_version_round(ctx: Context, p: dict[str, Any]) -> int | None:
     """The version current at the given moment (the latest not after it), or null."""
-    found = _store(ctx, p["resource_id"]).resolve(p["version"])
-    return found.version if found else None
+    return versions.version_at(ctx.portal, ctx.identity, p["resource_id"], p["version"])
 
 
 RESOURCE = Param("resource_id", string("The resource (id or dataset/resource)."), required=True)
