@@ -1,4 +1,5 @@
-"""Catalogue use cases: organisations, users, datasets and resources.
+"""Catalogue use cases: datasets and resources here, organisations and users from
+:mod:`holotype.services.people` (exported here too, so callers use one module).
 
 Every function takes a SQLAlchemy :class:`~sqlalchemy.orm.Session` and returns small frozen
 dataclasses (``*Info``), never ORM objects, so callers cannot change the catalogue by accident
@@ -6,18 +7,17 @@ or trigger lazy loads after the session is gone.
 
 Each function that writes is one unit of work: it commits on success. On any error the session
 is rolled back, so bad input changes nothing, and a :class:`~holotype.errors.ServiceError`
-naming the field at fault is raised. These functions do not check permissions; callers do.
+naming the field at fault is raised. These functions do not check permissions; callers ask
+the policy (:mod:`holotype.services.policy`), e.g. through :mod:`holotype.services.visible`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from enum import Enum
-from typing import Any, Final, TypeGuard, TypeVar
+from typing import Final
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from holotype.catalog import validation as check
@@ -27,10 +27,8 @@ from holotype.catalog.models import (
     Creator,
     Dataset,
     Keyword,
-    Organisation,
     Resource,
     ResourceKind,
-    User,
     Visibility,
 )
 from holotype.catalog.snapshots import (
@@ -40,19 +38,24 @@ from holotype.catalog.snapshots import (
     ResourceInfo,
     UserInfo,
     dataset_info,
-    organisation_info,
     resource_info,
-    user_info,
 )
 from holotype.catalog.timestamps import utcnow
 from holotype.errors import Conflict, Invalid, NotFound
+from holotype.services.catalogue_units import is_reference, one_by_slug_or_id, unit_of_work
+from holotype.services.people import (
+    create_organisation,
+    create_user,
+    find_organisation,
+    find_user,
+    get_organisation,
+    get_user,
+    list_organisations,
+)
 
 
 class _Unset(Enum):
     UNSET = "unset"
-
-
-_Named = TypeVar("_Named", Organisation, User, Dataset)
 
 UNSET: Final = _Unset.UNSET
 """Default of :func:`update_dataset` and :func:`update_resource` arguments: leave unchanged."""
@@ -82,55 +85,6 @@ __all__ = [
 ]
 
 
-# --- organisations and users -------------------------------------------------------------------
-
-
-def create_organisation(
-    session: Session, *, slug: str, name: str, description: str = ""
-) -> OrganisationInfo:
-    with _unit_of_work(session, Conflict(f"organisation {slug!r} already exists", field="slug")):
-        organisation = Organisation(
-            slug=check.slug(slug),
-            name=check.line(name, "name"),
-            description=check.prose(description, "description"),
-        )
-        if session.scalar(select(Organisation.id).filter_by(slug=organisation.slug)):
-            raise Conflict(f"organisation {slug!r} already exists", field="slug")
-        session.add(organisation)
-        session.flush()
-        return organisation_info(organisation)
-
-
-def get_organisation(session: Session, organisation: str) -> OrganisationInfo:
-    """The organisation with this slug or id."""
-    return organisation_info(_find_organisation(session, organisation, NotFound))
-
-
-def list_organisations(session: Session) -> list[OrganisationInfo]:
-    """All organisations, by slug."""
-    found = session.scalars(select(Organisation).order_by(Organisation.slug))
-    return [organisation_info(organisation) for organisation in found]
-
-
-def create_user(session: Session, *, username: str, email: str, display_name: str = "") -> UserInfo:
-    with _unit_of_work(session, Conflict(f"username {username!r} is taken", field="username")):
-        user = User(
-            username=check.username(username),
-            email=check.email(email),
-            display_name=check.optional_line(display_name, "display_name") or "",
-        )
-        if session.scalar(select(User.id).filter_by(username=user.username)):
-            raise Conflict(f"username {username!r} is taken", field="username")
-        session.add(user)
-        session.flush()
-        return user_info(user)
-
-
-def get_user(session: Session, user: str) -> UserInfo:
-    """The user with this username or id."""
-    return user_info(_find_user(session, user, NotFound))
-
-
 # --- datasets ----------------------------------------------------------------------------------
 
 
@@ -150,7 +104,7 @@ def create_dataset(
     doi: str | None = None,
 ) -> DatasetInfo:
     """Create a dataset; ``organisation`` is a slug, ``owner`` a username."""
-    with _unit_of_work(session, Conflict(f"dataset {slug!r} already exists", field="slug")):
+    with unit_of_work(session, Conflict(f"dataset {slug!r} already exists", field="slug")):
         dataset = Dataset(
             slug=check.slug(slug),
             title=check.line(title, "title"),
@@ -163,9 +117,9 @@ def create_dataset(
         creator_rows = check.creators(creators)
         keyword_list = check.keywords(keywords)
         if organisation is not None:
-            dataset.organisation = _find_organisation(session, organisation, Invalid)
+            dataset.organisation = find_organisation(session, organisation, Invalid)
         if owner is not None:
-            dataset.owner = _find_user(session, owner, Invalid)
+            dataset.owner = find_user(session, owner, Invalid)
         if session.scalar(select(Dataset.id).filter_by(slug=dataset.slug)):
             raise Conflict(f"dataset {slug!r} already exists", field="slug")
         _refuse_taken_doi(session, dataset.doi, None)
@@ -194,7 +148,7 @@ def list_datasets(
     if not include_private:
         query = query.where(Dataset.visibility == Visibility.PUBLIC.value)
     if organisation is not None:
-        found = _find_organisation(session, organisation, NotFound)
+        found = find_organisation(session, organisation, NotFound)
         query = query.where(Dataset.organisation_id == found.id)
     return [dataset_info(dataset) for dataset in session.scalars(query.order_by(Dataset.slug))]
 
@@ -218,7 +172,7 @@ def update_dataset(
 
     ``creators`` and ``keywords`` replace the whole list. The slug cannot change: it is in URLs.
     """
-    with _unit_of_work(session, Conflict("the change clashes with another dataset", field="doi")):
+    with unit_of_work(session, Conflict("the change clashes with another dataset", field="doi")):
         found = _find_dataset(session, dataset)
         if not isinstance(title, _Unset):
             found.title = check.line(title, "title")
@@ -236,10 +190,10 @@ def update_dataset(
             found.doi = new_doi
         if not isinstance(organisation, _Unset):
             found.organisation = (
-                None if organisation is None else _find_organisation(session, organisation, Invalid)
+                None if organisation is None else find_organisation(session, organisation, Invalid)
             )
         if not isinstance(owner, _Unset):
-            found.owner = None if owner is None else _find_user(session, owner, Invalid)
+            found.owner = None if owner is None else find_user(session, owner, Invalid)
         if not isinstance(creators, _Unset):
             rows = check.creators(creators)
             found.creators.clear()
@@ -257,7 +211,7 @@ def update_dataset(
 
 def delete_dataset(session: Session, dataset: str) -> None:
     """Delete a dataset with its creators, keywords and resources."""
-    with _unit_of_work(session, Conflict("the dataset is still referenced", field="dataset")):
+    with unit_of_work(session, Conflict("the dataset is still referenced", field="dataset")):
         session.delete(_find_dataset(session, dataset))
 
 
@@ -276,7 +230,7 @@ def create_resource(
 ) -> ResourceInfo:
     """Add a resource to the dataset with this slug or id."""
     taken = Conflict(f"the dataset already has a resource {slug!r}", field="slug")
-    with _unit_of_work(session, taken):
+    with unit_of_work(session, taken):
         found = _find_dataset(session, dataset)
         resource = Resource(
             slug=check.slug(slug),
@@ -312,7 +266,7 @@ def update_resource(
     id_field: str | _Unset | None = UNSET,
 ) -> ResourceInfo:
     """Change the given fields of a resource; its slug and kind are fixed."""
-    with _unit_of_work(session, Conflict("the resource changed meanwhile", field="resource")):
+    with unit_of_work(session, Conflict("the resource changed meanwhile", field="resource")):
         found = _find_resource(session, resource)
         if not isinstance(name, _Unset):
             found.name = check.line(name, "name")
@@ -328,7 +282,7 @@ def update_resource(
 
 def delete_resource(session: Session, resource: str) -> None:
     """Delete a resource from the catalogue."""
-    with _unit_of_work(session, Conflict("the resource is still referenced", field="resource")):
+    with unit_of_work(session, Conflict("the resource is still referenced", field="resource")):
         found = _find_resource(session, resource)
         found.dataset.modified = utcnow()
         session.delete(found)
@@ -337,42 +291,8 @@ def delete_resource(session: Session, resource: str) -> None:
 # --- helpers -----------------------------------------------------------------------------------
 
 
-@contextmanager
-def _unit_of_work(session: Session, conflict: Conflict) -> Iterator[None]:
-    """Commit what the block did; on any error roll back. Field errors become Invalid and
-    integrity errors ``conflict`` (a concurrent writer got there first)."""
-    try:
-        yield
-        session.commit()
-    except check.FieldError as exc:
-        session.rollback()
-        raise Invalid(exc.message, field=exc.field) from None
-    except IntegrityError as exc:
-        session.rollback()
-        raise conflict from exc
-    except BaseException:
-        session.rollback()
-        raise
-
-
-def _find_organisation(
-    session: Session, ref: object, error: type[NotFound] | type[Invalid]
-) -> Organisation:
-    found = _one_by_slug_or_id(session, Organisation, Organisation.slug, ref)
-    if found is None:
-        raise error(f"there is no organisation {ref!r}", field="organisation")
-    return found
-
-
-def _find_user(session: Session, ref: object, error: type[NotFound] | type[Invalid]) -> User:
-    found = _one_by_slug_or_id(session, User, User.username, ref)
-    if found is None:
-        raise error(f"there is no user {ref!r}", field="owner" if error is Invalid else "user")
-    return found
-
-
 def _find_dataset(session: Session, ref: object) -> Dataset:
-    found = _one_by_slug_or_id(session, Dataset, Dataset.slug, ref)
+    found = one_by_slug_or_id(session, Dataset, Dataset.slug, ref)
     if found is None:
         raise NotFound(f"there is no dataset {ref!r}", field="dataset")
     return found
@@ -380,33 +300,18 @@ def _find_dataset(session: Session, ref: object) -> Dataset:
 
 def _find_resource(session: Session, ref: object) -> Resource:
     found: Resource | None = None
-    if _is_reference(ref) and "/" in ref:
+    if is_reference(ref) and "/" in ref:
         dataset_slug, _, resource_slug = ref.partition("/")
         found = session.scalar(
             select(Resource)
             .join(Resource.dataset)
             .where(Dataset.slug == dataset_slug, Resource.slug == resource_slug)
         )
-    elif _is_reference(ref):
+    elif is_reference(ref):
         found = session.get(Resource, ref)
     if found is None:
         raise NotFound(f"there is no resource {ref!r}", field="resource")
     return found
-
-
-def _one_by_slug_or_id(
-    session: Session, model: type[_Named], name_column: Any, ref: object
-) -> _Named | None:
-    if not _is_reference(ref):
-        return None
-    rows = session.scalars(select(model).where(or_(model.id == ref, name_column == ref))).all()
-    # An id match wins over a name that happens to look like an id.
-    return next((row for row in rows if row.id == ref), rows[0] if rows else None)
-
-
-def _is_reference(ref: object) -> TypeGuard[str]:
-    # NUL cannot even be sent to PostgreSQL, so such a name cannot exist.
-    return isinstance(ref, str) and "\x00" not in ref
 
 
 def _refuse_taken_doi(session: Session, doi: str | None, dataset_id: str | None) -> None:
