@@ -14,14 +14,13 @@ from typing import Any
 
 from holotype.catalog.snapshots import DatasetInfo, ResourceInfo
 from holotype.errors import Invalid
-from holotype.query.errors import AreasMissing, QueryError
 from holotype.query.normalise import normalise, query_hash
-from holotype.query.validate import validate
 from holotype.search import Page, Result, SearchRequest, View
 from holotype.services import catalogue, slugs
 from holotype.services.context import Portal
 from holotype.services.identity import Identity
 from holotype.services.records import record_count
+from holotype.services.search import checked_query
 from holotype.services.visible import visible_resources
 
 PRESETS: dict[str, str] = {
@@ -45,16 +44,6 @@ class Answer:
     @property
     def total(self) -> int:
         return self.result.total
-
-
-def checked_query(portal: Portal, raw: object, field: str = "filters") -> dict[str, Any]:
-    """A valid NHM v1.0.0 query, or Invalid naming the JSON path at fault."""
-    try:
-        return dict(validate(raw, portal.areas))
-    except QueryError as exc:
-        raise Invalid(f"{exc.path}: {exc.message}", field=field) from exc
-    except AreasMissing as exc:
-        raise Invalid(str(exc), field=field) from exc
 
 
 def presets(portal: Portal) -> slugs.Presets:

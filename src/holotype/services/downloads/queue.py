@@ -25,15 +25,13 @@ from holotype.catalog.snapshots import ResourceInfo
 from holotype.catalog.timestamps import utcnow
 from holotype.errors import Invalid, NotFound, ServiceError
 from holotype.jobs import notify
-from holotype.query.errors import AreasMissing, QueryError
 from holotype.query.normalise import canonical_json, normalise, query_hash
-from holotype.query.parse import parse
-from holotype.query.validate import validate
 from holotype.services import slugs
 from holotype.services.context import Portal
 from holotype.services.downloads.formats import FORMATS
 from holotype.services.downloads.request import DownloadRequest, QueryPart
 from holotype.services.identity import Identity
+from holotype.services.search import checked_query
 from holotype.services.visible import visible_resources
 
 QUERY_VERSION = "v1.0.0"
@@ -44,18 +42,6 @@ class Queued:
     id: str
     status: str
     reused: bool  # an identical earlier request answered this one
-
-
-def _read_query(portal: Portal, value: Any) -> dict[str, Any]:
-    if value is None or value == "":
-        return {}
-    try:
-        raw = parse(value) if isinstance(value, str) else value
-        return normalise(validate(raw, portal.areas))
-    except QueryError as exc:
-        raise Invalid(f"{exc.path}: {exc.message}", field="query.query") from exc
-    except AreasMissing as exc:
-        raise Invalid(str(exc), field="query.query") from exc
 
 
 def _resolve_slug(portal: Portal, part: QueryPart) -> QueryPart:
@@ -95,7 +81,7 @@ def _key(*parts: Any) -> str:
 def queue_download(portal: Portal, identity: Identity, request: DownloadRequest) -> Queued:
     """Check ``request`` and queue it (or answer it with an identical earlier download)."""
     part = _resolve_slug(portal, request.query) if request.query.slug_or_doi else request.query
-    query = _read_query(portal, part.query)
+    query = normalise(checked_query(portal, part.query, "query.query"))
     resources = _resources(portal, identity, part.resource_ids)
     views = portal.searcher.views(resources, part.version)
     counts = portal.searcher.count(views, query)

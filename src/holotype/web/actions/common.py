@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from holotype.query.errors import AreasMissing, QueryError
-from holotype.query.parse import parse
-from holotype.query.validate import validate
 from holotype.search import Facet, View
 from holotype.services import search
 from holotype.web.actions.registry import Context, ValidationError
@@ -16,15 +13,7 @@ QUERY_VERSION = "v1.0.0"
 
 def read_query(ctx: Context, value: Any, name: str = "query") -> dict[str, Any]:
     """A validated NHM v1.0.0 query from a parameter (an object, or JSON text)."""
-    if value is None:
-        return {}
-    try:
-        raw = parse(value) if isinstance(value, str) else value
-        return dict(validate(raw, ctx.portal.areas))
-    except QueryError as exc:
-        raise ValidationError({name: [f"{exc.path}: {exc.message}"]}) from exc
-    except AreasMissing as exc:
-        raise ValidationError({name: [str(exc)]}) from exc
+    return search.checked_query(ctx.portal, value, name)
 
 
 def check_query_version(value: Any) -> None:

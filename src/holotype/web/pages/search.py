@@ -16,7 +16,7 @@ from fastapi.templating import Jinja2Templates
 
 from holotype.errors import Invalid
 from holotype.search import SearchRequest
-from holotype.services import portal_search
+from holotype.services import portal_search, search
 from holotype.services.context import Portal
 from holotype.services.identity import Identity
 from holotype.services.portal_search import PRESETS
@@ -68,7 +68,7 @@ def search_data(
                       field="preset")
     if not state.resource_ids and state.preset is None:
         state = replace(state, preset=default_preset(portal))
-    query = portal_search.checked_query(portal, state.query())
+    query = search.checked_query(portal, state.query(), "filters")
     resources = portal_search.scope(portal, identity, state.preset, state.resource_ids)
     version = portal_search.version_at(state.day) if state.day else state.version
     effective = query
