@@ -1,11 +1,14 @@
-"""Errors every service raises: an HTTP-like status, a user-safe message and the field at fault.
+"""Errors every layer raises when a request cannot be carried out: the one hierarchy.
 
-The web layer maps them to responses in one place; nothing here knows about HTTP.
+Each carries an HTTP-like ``status``, a user-safe ``message`` and where the problem is:
+``field`` for one place, ``errors`` (``{field: [messages]}``, CKAN's shape) for one or several.
+The web layer renders them, one place per output; nothing here knows about HTTP.
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Mapping
+from typing import ClassVar, Self
 
 
 class ServiceError(Exception):
@@ -17,12 +20,27 @@ class ServiceError(Exception):
         super().__init__(f"{field}: {message}" if field else message)
         self.message = message
         self.field = field
+        self.errors: dict[str, list[str]] = {field: [message]} if field else {}
+
+    @classmethod
+    def of(cls, errors: Mapping[str, list[str]]) -> Self:
+        """One error for problems in one or more fields; ``message`` names each field."""
+        found = cls("; ".join(f"{name}: {' '.join(texts)}" for name, texts in errors.items()))
+        found.errors = {name: list(texts) for name, texts in errors.items()}
+        found.field = next(iter(found.errors)) if len(found.errors) == 1 else None
+        return found
 
 
 class Invalid(ServiceError):
     """The input is malformed or not allowed."""
 
     status = 400
+
+    def within(self, parameter: str) -> Invalid:
+        """This problem as one of the request parameter ``parameter``: where it was inside the
+        parameter's value (e.g. a query's JSON path) leads the message."""
+        message = f"{self.field}: {self.message}" if self.field else self.message
+        return Invalid(message, field=parameter)
 
 
 class Forbidden(ServiceError):
@@ -38,7 +56,7 @@ class NotFound(ServiceError):
 
 
 class Conflict(ServiceError):
-    """The request clashes with existing data, e.g. a name already in use."""
+    """The request clashes with existing data or work, e.g. a name in use, an ingest running."""
 
     status = 409
 
