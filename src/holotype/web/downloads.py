@@ -27,6 +27,7 @@ from holotype.errors import Invalid, ServiceError
 from holotype.services import downloads
 from holotype.services.download_request import DownloadRequest, parse_request
 from holotype.services.download_workers import start_in_process
+from holotype.web.errors import error_response
 from holotype.web.pages.render import wants_json
 
 MAX_FORM_BYTES = 1_000_000
@@ -93,13 +94,8 @@ def create_download_router(templates: Jinja2Templates) -> APIRouter:
 
     router = APIRouter(lifespan=lifespan)
 
-    def error(request: Request, exc: ServiceError) -> Response:
-        message = f"{exc.field}: {exc.message}" if exc.field else exc.message
-        if wants_json(request):
-            return JSONResponse({"error": {"message": exc.message, "field": exc.field}},
-                                status_code=exc.status)
-        return templates.TemplateResponse(request, "error.html", {"message": message},
-                                          status_code=exc.status)
+    def error(request: Request, exc: ServiceError, as_json: bool = False) -> Response:
+        return error_response(templates, request, exc, as_json=as_json, inline_field=True)
 
     @router.post("/download", include_in_schema=False)
     async def download_form(request: Request) -> Response:
@@ -121,8 +117,7 @@ def create_download_router(templates: Jinja2Templates) -> APIRouter:
         try:
             found = downloads.status(request.app.state.portal, download_id)
         except ServiceError as exc:
-            return error(request, exc) if not as_json else JSONResponse(
-                {"error": {"message": exc.message, "field": exc.field}}, status_code=exc.status)
+            return error(request, exc, as_json)
         if as_json or wants_json(request):
             return JSONResponse(found)
         return templates.TemplateResponse(request, "download_status.html", _page(found))
