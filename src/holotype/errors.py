@@ -36,12 +36,6 @@ class Invalid(ServiceError):
 
     status = 400
 
-    def within(self, parameter: str) -> Invalid:
-        """This problem as one of the request parameter ``parameter``: where it was inside the
-        parameter's value (e.g. a query's JSON path) leads the message."""
-        message = f"{self.field}: {self.message}" if self.field else self.message
-        return Invalid(message, field=parameter)
-
 
 class Forbidden(ServiceError):
     """The caller may not do this."""

@@ -10,8 +10,8 @@ _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 class QueryError(Invalid, ValueError):
-    """A query is malformed or breaks the query schema (an :class:`Invalid` whose ``field`` is
-    the JSON path; :meth:`~holotype.errors.Invalid.within` names the parameter holding it).
+    """A query is malformed or breaks the query schema: an :class:`Invalid` whose ``field`` is
+    the JSON path (a request's query checker reports it under the parameter holding the query).
 
     ``path`` is a JSON path to the offending value: ``$`` is the whole query, then ``.key`` for an
     object member (``['key']`` when the key is not a plain identifier) and ``[i]`` for an array

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from holotype.errors import Invalid
 from holotype.query.errors import AreasMissing, QueryError
 from holotype.query.parse import parse
 from holotype.query.validate import validate
 from holotype.search import Facet, View
 from holotype.services import search
-from holotype.web.actions.registry import Context, ValidationError
+from holotype.web.actions.registry import Context
 
 QUERY_VERSION = "v1.0.0"
 
@@ -22,14 +23,14 @@ def read_query(ctx: Context, value: Any, name: str = "query") -> dict[str, Any]:
         raw = parse(value) if isinstance(value, str) else value
         return dict(validate(raw, ctx.portal.areas))
     except QueryError as exc:
-        raise ValidationError({name: [f"{exc.path}: {exc.message}"]}) from exc
+        raise Invalid.of({name: [f"{exc.path}: {exc.message}"]}) from exc
     except AreasMissing as exc:
-        raise ValidationError({name: [str(exc)]}) from exc
+        raise Invalid.of({name: [str(exc)]}) from exc
 
 
 def check_query_version(value: Any) -> None:
     if value not in (None, QUERY_VERSION):
-        raise ValidationError({"query_version": [f"Only {QUERY_VERSION} is supported"]})
+        raise Invalid.of({"query_version": [f"Only {QUERY_VERSION} is supported"]})
 
 
 def and_query(base: dict[str, Any], *terms: dict[str, Any]) -> dict[str, Any]:
