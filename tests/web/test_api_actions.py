@@ -202,6 +202,21 @@ def test_errors_in_ckan_shape(
     assert key in error and error["message"]
 
 
+def test_resource_ids_must_be_strings(client: TestClient) -> None:
+    error = fail(client, "vds_multi_count", 400, resource_ids=[{}])
+    assert error["__type"] == "Validation Error"
+    assert error["resource_ids"] == ["Must be an array of strings"]
+    response = client.get("/api/3/action/vds_multi_count", params={"resource_ids": "[{}]"})
+    assert response.status_code == 400 and "resource_ids" in response.json()["error"]
+
+
+def test_autocomplete_refuses_an_empty_field(client: TestClient, specimens: str) -> None:
+    error = fail(client, "vds_multi_autocomplete_value", 400, resource_ids=[specimens],
+                 field="", prefix="a")
+    assert error["field"] == ["Must not be empty"]
+    assert error["message"] == "field: Must not be empty"
+
+
 def test_offset_error_points_to_after(client: TestClient) -> None:
     error = fail(client, "datastore_search", 400, resource_id="demo-specimens/records",
                  offset=10_000, limit=1)
