@@ -42,3 +42,14 @@ def test_a_query_error_names_its_json_path() -> None:
     assert error.field == error.path == "$.filters.and[0]"
     assert str(error) == "$.filters.and[0]: must be a number"
     assert isinstance(error, ValueError)  # callers that read JSON still catch it as before
+
+
+def test_an_error_moved_to_another_field_keeps_its_kind() -> None:
+    for error in (NotFound("no such resource", field="query.resource_ids"),
+                  AreasMissing("/nowhere", ["a.geojson"]), QueryError("bad", "$.x")):
+        moved = error.at("resource_ids")
+        assert type(moved) is type(error) and moved.status == error.status
+        assert (moved.message, moved.field) == (error.message, "resource_ids")
+        assert moved.errors == {"resource_ids": [error.message]}
+        assert str(moved) == f"resource_ids: {error.message}"
+    assert error.field == "$.x"  # the original is unchanged

@@ -30,6 +30,16 @@ class ServiceError(Exception):
         found.field = next(iter(found.errors)) if len(found.errors) == 1 else None
         return found
 
+    def at(self, field: str | None) -> Self:
+        """The same problem reported at another ``field`` (e.g. a form's name for the API's
+        JSON path); any subclass, whatever its constructor takes."""
+        moved = type(self).__new__(type(self))
+        moved.__dict__.update(self.__dict__)
+        moved.args = (f"{field}: {self.message}" if field else self.message,)
+        moved.field = field
+        moved.errors = {field: [self.message]} if field else {}
+        return moved
+
 
 class Invalid(ServiceError):
     """The input is malformed or not allowed."""

@@ -65,7 +65,7 @@ def form_request(form: dict[str, str]) -> DownloadRequest:
 
 def form_error(exc: ServiceError) -> ServiceError:
     """``exc`` naming the form's field rather than the API's JSON path."""
-    return type(exc)(exc.message, field=FORM_FIELDS.get(exc.field or "", exc.field))
+    return exc.at(FORM_FIELDS.get(exc.field or "", exc.field))
 
 
 async def read_limited(request: Request, limit: int) -> bytes:
