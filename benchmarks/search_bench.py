@@ -43,7 +43,8 @@ from holotype.services.context import Portal
 from holotype.services.identity import ANONYMOUS
 from holotype.services.visible import visible_resources
 from holotype.web.actions import ACTIONS
-from holotype.web.actions.registry import Context, coerce
+from holotype.web.actions.coerce import coerce
+from holotype.web.actions.registry import Context
 
 SITE_FORMAT = 1  # bump when the cached site must be rebuilt
 WARMUP = 2
@@ -171,7 +172,7 @@ class HolotypeLocal:
 
     def call(self, name: str, body: dict[str, Any]) -> Any:
         action = ACTIONS[name]
-        return action.func(self.context, coerce(action, body, from_text=False))
+        return action.func(self.context, coerce(action.params, body, from_text=False))
 
     def run(self, query: Query) -> dict[str, Any]:
         name, body = request_for(query, self.resource_id, self.versions, self.cursor)

@@ -1,11 +1,14 @@
-"""Errors every service raises: an HTTP-like status, a user-safe message and the field at fault.
+"""Errors every layer raises when a request cannot be carried out: the one hierarchy.
 
-The web layer maps them to responses in one place; nothing here knows about HTTP.
+Each carries an HTTP-like ``status``, a user-safe ``message`` and where the problem is:
+``field`` for one place, ``errors`` (``{field: [messages]}``, CKAN's shape) for one or several.
+The web layer renders them, one place per output; nothing here knows about HTTP.
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Mapping
+from typing import ClassVar, Self
 
 
 class ServiceError(Exception):
@@ -17,6 +20,25 @@ class ServiceError(Exception):
         super().__init__(f"{field}: {message}" if field else message)
         self.message = message
         self.field = field
+        self.errors: dict[str, list[str]] = {field: [message]} if field else {}
+
+    @classmethod
+    def of(cls, errors: Mapping[str, list[str]]) -> Self:
+        """One error for problems in one or more fields; ``message`` names each field."""
+        found = cls("; ".join(f"{name}: {' '.join(texts)}" for name, texts in errors.items()))
+        found.errors = {name: list(texts) for name, texts in errors.items()}
+        found.field = next(iter(found.errors)) if len(found.errors) == 1 else None
+        return found
+
+    def at(self, field: str | None) -> Self:
+        """The same problem reported at another ``field`` (e.g. a form's name for the API's
+        JSON path); any subclass, whatever its constructor takes."""
+        moved = type(self).__new__(type(self))
+        moved.__dict__.update(self.__dict__)
+        moved.args = (f"{field}: {self.message}" if field else self.message,)
+        moved.field = field
+        moved.errors = {field: [self.message]} if field else {}
+        return moved
 
 
 class Invalid(ServiceError):
@@ -38,7 +60,7 @@ class NotFound(ServiceError):
 
 
 class Conflict(ServiceError):
-    """The request clashes with existing data, e.g. a name already in use."""
+    """The request clashes with existing data or work, e.g. a name in use, an ingest running."""
 
     status = 409
 

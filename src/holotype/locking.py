@@ -13,9 +13,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from holotype.errors import Conflict
 
-class Busy(Exception):
-    """Another process is writing to this resource."""
+
+class Busy(Conflict):
+    """Another process is writing to this resource (a 409: try again when it has finished)."""
 
 
 @contextmanager

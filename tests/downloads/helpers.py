@@ -7,7 +7,7 @@ from typing import Any
 
 from holotype.services.context import Portal
 from holotype.services.identity import ANONYMOUS
-from holotype.web.actions.multi import vds_multi_query
+from holotype.web.actions.multi import MultiQueryParams, vds_multi_query
 from holotype.web.actions.registry import Context
 
 Records = dict[tuple[str, str], dict[str, str]]  # (resource id, record id) -> fields
@@ -19,9 +19,8 @@ def searched(portal: Portal, query: dict[str, Any], resource_ids: list[str] | No
     found: Records = {}
     after = None
     while True:
-        page = vds_multi_query(Context(portal, ANONYMOUS), {
-            "query": query, "query_version": "v1.0.0", "resource_ids": resource_ids,
-            "version": version, "size": 1000, "after": after})
+        page = vds_multi_query(Context(portal, ANONYMOUS), MultiQueryParams(
+            query=query, resource_ids=resource_ids, version=version, size=1000, after=after))
         for record in page["records"]:
             data = dict(record["data"])
             found[(record["resource"], data.pop("_id"))] = data

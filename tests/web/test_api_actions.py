@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from holotype.config import Settings
 from holotype.web.actions import ACTIONS
+from holotype.web.actions.registry import Action, Context, NoParams
 from holotype.web.app import create_app
 
 
@@ -200,6 +201,34 @@ def test_errors_in_ckan_shape(
     error = fail(client, name, status, **params)
     assert error["__type"] in ("Validation Error", "Not Found Error")
     assert key in error and error["message"]
+
+
+def test_resource_ids_must_be_strings(client: TestClient) -> None:
+    error = fail(client, "vds_multi_count", 400, resource_ids=[{}])
+    assert error["__type"] == "Validation Error"
+    assert error["resource_ids"] == ["Must be an array of strings"]
+    response = client.get("/api/3/action/vds_multi_count", params={"resource_ids": "[{}]"})
+    assert response.status_code == 400 and "resource_ids" in response.json()["error"]
+
+
+def test_autocomplete_refuses_an_empty_field(client: TestClient, specimens: str) -> None:
+    error = fail(client, "vds_multi_autocomplete_value", 400, resource_ids=[specimens],
+                 field="", prefix="a")
+    assert error["field"] == ["Must not be empty"]
+    assert error["message"] == "field: Must not be empty"
+
+
+def test_an_unexpected_failure_is_a_500_without_internals(
+    demo_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(ctx: Context, p: NoParams) -> None:
+        raise RuntimeError("secret internals at /srv/holotype")
+
+    monkeypatch.setitem(ACTIONS, "broken_action", Action("broken_action", broken, "", NoParams))
+    with TestClient(create_app(demo_settings), raise_server_exceptions=False) as http:
+        response = http.post("/api/3/action/broken_action", json={})
+    assert response.status_code == 500
+    assert "secret" not in response.text and "RuntimeError" not in response.text
 
 
 def test_offset_error_points_to_after(client: TestClient) -> None:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import re
 
+from holotype.errors import Invalid
+
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
-class QueryError(ValueError):
-    """A query is malformed or breaks the query schema.
+class QueryError(Invalid, ValueError):
+    """A query is malformed or breaks the query schema: an :class:`Invalid` whose ``field`` is
+    the JSON path (a request's query checker reports it under the parameter holding the query).
 
     ``path`` is a JSON path to the offending value: ``$`` is the whole query, then ``.key`` for an
     object member (``['key']`` when the key is not a plain identifier) and ``[i]`` for an array
@@ -17,15 +20,15 @@ class QueryError(ValueError):
     """
 
     def __init__(self, message: str, path: str = "$") -> None:
-        self.message = message
+        super().__init__(message, field=path)
         self.path = path
-        super().__init__(f"{path}: {message}")
 
 
-class AreasMissing(RuntimeError):
+class AreasMissing(Invalid, RuntimeError):
     """Named areas were asked for but the Natural Earth boundary files are not available.
 
-    This is the portal's configuration, not the user's query, that is at fault.
+    This is the portal's configuration, not the user's query, that is at fault; the query
+    cannot be answered here, which users see as an invalid query (a 400) naming the setting.
     """
 
     def __init__(self, directory: str | None, missing: list[str]) -> None:

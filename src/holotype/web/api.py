@@ -16,10 +16,10 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
-from holotype.errors import ServiceError, Unavailable
-from holotype.locking import Busy
+from holotype.errors import Invalid, ServiceError
 from holotype.web.actions import ACTIONS
-from holotype.web.actions.registry import Action, Context, ValidationError, coerce
+from holotype.web.actions.coerce import coerce
+from holotype.web.actions.registry import Action, Context
 from holotype.web.identity import identity_of
 
 log = logging.getLogger(__name__)
@@ -28,10 +28,17 @@ ERROR_TYPES = {400: "Validation Error", 403: "Authorization Error", 404: "Not Fo
                409: "Conflict Error", 503: "Service Unavailable"}
 
 
+def ckan_error(request: Request, exc: ServiceError) -> JSONResponse:
+    """``exc`` in CKAN's failure envelope: its type by status, its message and, as CKAN
+    does, each field at fault with its messages."""
+    return envelope_error(request, exc.status, ERROR_TYPES.get(exc.status, "Error"),
+                          exc.message, exc.errors)
+
+
 def envelope_error(
-    request: Request, status: int, kind: str, message: str, extra: dict[str, Any] | None = None
+    request: Request, status: int, kind: str, message: str, where: dict[str, list[str]]
 ) -> JSONResponse:
-    error: dict[str, Any] = {"__type": kind, "message": message, **(extra or {})}
+    error: dict[str, Any] = {"__type": kind, "message": message, **where}
     return JSONResponse(
         {"help": str(request.url_for("action_help", name=_name(request))), "success": False,
          "error": error},
@@ -43,7 +50,7 @@ def _name(request: Request) -> str:
     return str(request.path_params.get("name", ""))
 
 
-async def _params(request: Request, action: Action) -> dict[str, Any]:
+async def _params(request: Request, action: Action[Any]) -> Any:
     if request.method == "POST":
         body = await request.body()
         raw: Any = {}
@@ -51,14 +58,14 @@ async def _params(request: Request, action: Action) -> dict[str, Any]:
             try:
                 raw = json.loads(body)
             except ValueError as exc:
-                raise ValidationError({"body": [f"not valid JSON: {exc}"]}) from exc
+                raise Invalid.of({"body": [f"not valid JSON: {exc}"]}) from exc
             except RecursionError:
-                raise ValidationError({"body": ["the JSON is nested too deeply"]}) from None
+                raise Invalid.of({"body": ["the JSON is nested too deeply"]}) from None
         if not isinstance(raw, dict):
-            raise ValidationError({"body": ["must be a JSON object of parameters"]})
+            raise Invalid.of({"body": ["must be a JSON object of parameters"]})
         merged = {**dict(request.query_params), **raw}
-        return coerce(action, merged, from_text=False)
-    return coerce(action, _query_parameters(request), from_text=True)
+        return coerce(action.params, merged, from_text=False)
+    return coerce(action.params, _query_parameters(request), from_text=True)
 
 
 def _query_parameters(request: Request) -> dict[str, Any]:
@@ -79,7 +86,7 @@ def create_router() -> APIRouter:
         found = ACTIONS.get(name)
         if found is None:
             return envelope_error(request, 400, "Bad request",
-                                  f"Action name not known: {name}")
+                                  f"Action name not known: {name}", {})
         help_url = str(request.url_for("action_help", name=name))
         try:
             params = await _params(request, found)
@@ -90,18 +97,8 @@ def create_router() -> APIRouter:
                 base_url=str(request.base_url).rstrip("/"),
             )
             result = await run_in_threadpool(found.func, ctx, params)
-        except ValidationError as exc:
-            return envelope_error(request, 400, "Validation Error",
-                                  "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.errors.items()),
-                                  exc.errors)
-        except Unavailable as exc:
-            return envelope_error(request, 503, "Service Unavailable", exc.message)
         except ServiceError as exc:
-            extra = {exc.field: [exc.message]} if exc.field else None
-            return envelope_error(request, exc.status, ERROR_TYPES.get(exc.status, "Error"),
-                                  exc.message, extra)
-        except Busy as exc:
-            return envelope_error(request, 400, "Validation Error", str(exc))
+            return ckan_error(request, exc)
         return JSONResponse({"help": help_url, "success": True, "result": result})
 
     @router.get("/api/3/action/{name}/help", include_in_schema=False, name="action_help")

@@ -21,9 +21,9 @@ from holotype.services.context import Portal
 from holotype.services.indexing import Indexer
 from holotype.web.api import create_router
 from holotype.web.downloads import create_download_router
+from holotype.web.errors import error_page, error_response, http_error_response
 from holotype.web.openapi import openapi_document
 from holotype.web.pages import create_pages_router
-from holotype.web.pages.render import wants_json
 from holotype.web.ratelimit import RateLimiter, is_download_request, middleware
 
 HERE = Path(__file__).parent
@@ -56,8 +56,7 @@ def create_app(settings: Settings) -> FastAPI:
     if settings.download_requests_per_hour:
 
         def busy_page(request: Request, message: str, headers: dict[str, str]) -> Response:
-            return templates.TemplateResponse(request, "error.html", {"message": message},
-                                              status_code=429, headers=headers)
+            return error_page(templates, request, 429, message, headers=headers)
 
         app.middleware("http")(middleware(
             RateLimiter(settings.download_requests_per_hour, window=3600.0),
@@ -74,22 +73,12 @@ def create_app(settings: Settings) -> FastAPI:
 
     @app.exception_handler(ServiceError)
     async def service_error(request: Request, exc: ServiceError) -> Response:
-        body = {"error": {"message": exc.message, "field": exc.field}}
-        if wants_json(request):
-            return JSONResponse(body, status_code=exc.status)
-        return templates.TemplateResponse(
-            request, "error.html", {"message": exc.message, "field": exc.field},
-            status_code=exc.status,
-        )
+        return error_response(templates, request, exc)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         message = "This page does not exist." if exc.status_code == 404 else str(exc.detail)
-        if wants_json(request) or request.url.path.startswith("/api/"):
-            return JSONResponse({"error": {"message": message}}, status_code=exc.status_code)
-        return templates.TemplateResponse(
-            request, "error.html", {"message": message}, status_code=exc.status_code
-        )
+        return http_error_response(templates, request, exc.status_code, message)
 
     @app.get("/healthz", include_in_schema=False)
     async def health() -> dict[str, str]:

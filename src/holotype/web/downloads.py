@@ -32,6 +32,7 @@ from holotype.services.downloads import (
     parse_request,
     start_in_process,
 )
+from holotype.web.errors import error_response
 from holotype.web.identity import identity_of
 from holotype.web.pages.render import wants_json
 
@@ -68,7 +69,7 @@ def form_request(form: dict[str, str]) -> DownloadRequest:
 
 def form_error(exc: ServiceError) -> ServiceError:
     """``exc`` naming the form's field rather than the API's JSON path."""
-    return type(exc)(exc.message, field=FORM_FIELDS.get(exc.field or "", exc.field))
+    return exc.at(FORM_FIELDS.get(exc.field or "", exc.field))
 
 
 async def read_limited(request: Request, limit: int) -> bytes:
@@ -107,13 +108,8 @@ def create_download_router(templates: Jinja2Templates) -> APIRouter:
 
     router = APIRouter(lifespan=lifespan)
 
-    def error(request: Request, exc: ServiceError) -> Response:
-        message = f"{exc.field}: {exc.message}" if exc.field else exc.message
-        if wants_json(request):
-            return JSONResponse({"error": {"message": exc.message, "field": exc.field}},
-                                status_code=exc.status)
-        return templates.TemplateResponse(request, "error.html", {"message": message},
-                                          status_code=exc.status)
+    def error(request: Request, exc: ServiceError, as_json: bool = False) -> Response:
+        return error_response(templates, request, exc, as_json=as_json, inline_field=True)
 
     @router.post("/download", include_in_schema=False)
     async def download_form(request: Request) -> Response:
@@ -136,8 +132,7 @@ def create_download_router(templates: Jinja2Templates) -> APIRouter:
         try:
             found = downloads.status(request.app.state.portal, identity_of(request), download_id)
         except ServiceError as exc:
-            return error(request, exc) if not as_json else JSONResponse(
-                {"error": {"message": exc.message, "field": exc.field}}, status_code=exc.status)
+            return error(request, exc, as_json)
         if as_json or wants_json(request):
             return JSONResponse(found)
         return templates.TemplateResponse(request, "download_status.html", _page(found))

@@ -6,6 +6,7 @@ from typing import Any
 
 import holotype
 from holotype.web.actions import ACTIONS
+from holotype.web.actions.params import Param
 from holotype.web.actions.registry import Action
 
 ENVELOPE = {
@@ -24,7 +25,7 @@ ENVELOPE = {
 }
 
 
-def _get_parameter(param: Any) -> dict[str, Any]:
+def _get_parameter(param: Param) -> dict[str, Any]:
     schema = dict(param.schema)
     kinds = schema.get("type")
     structured = kinds in ("object", "array") or (
@@ -48,7 +49,7 @@ def _openapi_schema(schema: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in schema.items() if k != "description"}
 
 
-def _operation(action: Action, method: str) -> dict[str, Any]:
+def _operation(action: Action[Any], method: str) -> dict[str, Any]:
     operation: dict[str, Any] = {
         "operationId": f"{action.name}_{method}",
         "summary": action.summary,
@@ -63,14 +64,14 @@ def _operation(action: Action, method: str) -> dict[str, Any]:
         },
     }
     if method == "get":
-        operation["parameters"] = [_get_parameter(p) for p in action.params]
+        operation["parameters"] = [_get_parameter(p) for p in action.parameters]
     else:
         operation["requestBody"] = {
-            "required": any(p.required for p in action.params),
+            "required": any(p.required for p in action.parameters),
             "content": {"application/json": {"schema": {
                 "type": "object",
-                "properties": {p.name: p.schema for p in action.params},
-                "required": [p.name for p in action.params if p.required],
+                "properties": {p.name: p.schema for p in action.parameters},
+                "required": [p.name for p in action.parameters if p.required],
             }}},
         }
     return operation

@@ -3,22 +3,17 @@
 from __future__ import annotations
 
 import shlex
-from typing import Any
+from dataclasses import dataclass
+from typing import Annotated, Any
 
 import holotype
 from holotype.catalog.snapshots import DatasetInfo, OrganisationInfo, ResourceInfo
+from holotype.errors import Invalid
 from holotype.services import catalogue
 from holotype.services.records import record_count
 from holotype.services.visible import readable_dataset, readable_datasets, readable_resource
-from holotype.web.actions.registry import (
-    Action,
-    Context,
-    Param,
-    ValidationError,
-    boolean,
-    integer,
-    string,
-)
+from holotype.web.actions.params import Doc
+from holotype.web.actions.registry import Action, Context, NoParams
 
 FQ_KEYS = {
     "organization": "organisation",
@@ -34,6 +29,40 @@ SORTS = {
     "title": lambda d: d.title.lower(),
     "name": lambda d: d.slug,
 }
+
+
+@dataclass(frozen=True, kw_only=True)
+class PackageListParams:
+    limit: Annotated[int | None, Doc("At most this many.", minimum=0)] = None
+    offset: Annotated[int, Doc("Skip this many.", minimum=0)] = 0
+
+
+@dataclass(frozen=True, kw_only=True)
+class IdParams:
+    id: Annotated[str, Doc("Id or name (slug).")]
+
+
+@dataclass(frozen=True, kw_only=True)
+class PackageSearchParams:
+    q: Annotated[str | None, Doc("Words in the title, description or keywords.")] = None
+    fq: Annotated[str | None, Doc('Filters such as organization:nhm tags:"insects" '
+                                  "license_id:CC0-1.0 category:collection")] = None
+    rows: Annotated[int, Doc("Datasets per page.", minimum=0, maximum=1000)] = 10
+    start: Annotated[int, Doc("Datasets to skip.", minimum=0)] = 0
+    sort: Annotated[
+        str | None,
+        Doc("metadata_modified|metadata_created|title|name, asc|desc."),
+    ] = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class OrganizationListParams:
+    all_fields: Annotated[bool, Doc("Whole organisations, not just names.")] = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class OrganizationShowParams(IdParams):
+    include_datasets: Annotated[bool, Doc("List its datasets.")] = False
 
 
 def organisation_dict(org: OrganisationInfo) -> dict[str, Any]:
@@ -108,15 +137,15 @@ def _visible_dataset(ctx: Context, ref: str) -> tuple[DatasetInfo, list[Resource
         return dataset, catalogue.list_resources(session, dataset.id)
 
 
-def package_list(ctx: Context, p: dict[str, Any]) -> list[str]:
+def package_list(ctx: Context, p: PackageListParams) -> list[str]:
     with ctx.portal.session() as session:
         names = [d.slug for d in readable_datasets(session, ctx.identity)]
-    start = p["offset"] or 0
-    return names[start : start + p["limit"]] if p["limit"] is not None else names[start:]
+    start = p.offset or 0
+    return names[start : start + p.limit] if p.limit is not None else names[start:]
 
 
-def package_show(ctx: Context, p: dict[str, Any]) -> dict[str, Any]:
-    return package_dict(ctx, *_visible_dataset(ctx, p["id"]))
+def package_show(ctx: Context, p: IdParams) -> dict[str, Any]:
+    return package_dict(ctx, *_visible_dataset(ctx, p.id))
 
 
 def parse_fq(fq: str) -> list[tuple[str, str]]:
@@ -124,7 +153,7 @@ def parse_fq(fq: str) -> list[tuple[str, str]]:
     try:
         parts = shlex.split(fq)
     except ValueError as exc:
-        raise ValidationError({"fq": [f"cannot read the filter: {exc}"]}) from exc
+        raise Invalid.of({"fq": [f"cannot read the filter: {exc}"]}) from exc
     result = []
     for part in parts:
         part = part.lstrip("+")
@@ -134,7 +163,7 @@ def parse_fq(fq: str) -> list[tuple[str, str]]:
         if not sep or key not in FQ_KEYS:
             allowed = ", ".join(sorted(FQ_KEYS))
             message = f"cannot filter on {part!r}; use key:value with {allowed}"
-            raise ValidationError({"fq": [message]})
+            raise Invalid.of({"fq": [message]})
         result.append((FQ_KEYS[key], value.strip('"')))
     return result
 
@@ -156,17 +185,17 @@ def _matches(dataset: DatasetInfo, words: list[str], filters: list[tuple[str, st
     return True
 
 
-def package_search(ctx: Context, p: dict[str, Any]) -> dict[str, Any]:
-    words = [w for w in (p["q"] or "").lower().split() if w not in ("*:*", "*")]
-    filters = parse_fq(p["fq"] or "")
+def package_search(ctx: Context, p: PackageSearchParams) -> dict[str, Any]:
+    words = [w for w in (p.q or "").lower().split() if w not in ("*:*", "*")]
+    filters = parse_fq(p.fq or "")
     with ctx.portal.session() as session:
         found = [d for d in readable_datasets(session, ctx.identity)
                  if _matches(d, words, filters)]
-    key, _, direction = (p["sort"] or "metadata_modified desc").partition(" ")
+    key, _, direction = (p.sort or "metadata_modified desc").partition(" ")
     if key not in SORTS:
-        raise ValidationError({"sort": [f"sort by one of {', '.join(sorted(SORTS))}"]})
+        raise Invalid.of({"sort": [f"sort by one of {', '.join(sorted(SORTS))}"]})
     found.sort(key=SORTS[key], reverse=direction.strip().lower() == "desc")  # type: ignore[arg-type, unused-ignore]
-    page = found[p["start"] : p["start"] + p["rows"]]
+    page = found[p.start : p.start + p.rows]
     results = []
     for dataset in page:
         with ctx.portal.session() as session:
@@ -183,7 +212,7 @@ def package_search(ctx: Context, p: dict[str, Any]) -> dict[str, Any]:
     return {
         "count": len(found),
         "results": results,
-        "sort": p["sort"] or "metadata_modified desc",
+        "sort": p.sort or "metadata_modified desc",
         "facets": facets,
         "search_facets": {
             name: {"title": name, "items": [
@@ -195,32 +224,32 @@ def package_search(ctx: Context, p: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def organization_list(ctx: Context, p: dict[str, Any]) -> list[Any]:
+def organization_list(ctx: Context, p: OrganizationListParams) -> list[Any]:
     with ctx.portal.session() as session:
         orgs = catalogue.list_organisations(session)
-    if p["all_fields"]:
+    if p.all_fields:
         return [organisation_dict(o) for o in orgs]
     return [o.slug for o in orgs]
 
 
-def organization_show(ctx: Context, p: dict[str, Any]) -> dict[str, Any]:
+def organization_show(ctx: Context, p: OrganizationShowParams) -> dict[str, Any]:
     with ctx.portal.session() as session:
-        org = catalogue.get_organisation(session, p["id"])
+        org = catalogue.get_organisation(session, p.id)
         datasets = readable_datasets(session, ctx.identity, organisation=org.id)
     result = organisation_dict(org)
     result["package_count"] = len(datasets)
-    if p["include_datasets"]:
+    if p.include_datasets:
         result["packages"] = [d.slug for d in datasets]
     return result
 
 
-def resource_show(ctx: Context, p: dict[str, Any]) -> dict[str, Any]:
+def resource_show(ctx: Context, p: IdParams) -> dict[str, Any]:
     with ctx.portal.session() as session:
-        resource = readable_resource(session, ctx.identity, p["id"], field="id")
+        resource = readable_resource(session, ctx.identity, p.id, field="id")
     return resource_dict(ctx, resource)
 
 
-def status_show(ctx: Context, p: dict[str, Any]) -> dict[str, Any]:
+def status_show(ctx: Context, p: NoParams) -> dict[str, Any]:
     return {
         "site_title": ctx.portal.settings.site_name,
         "site_url": ctx.base_url,
@@ -231,24 +260,15 @@ def status_show(ctx: Context, p: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-ID = Param("id", string("Id or name (slug)."), required=True)
-
 ACTIONS = (
-    Action("package_list", package_list, "Names of all public datasets.",
-           (Param("limit", integer("At most this many.", minimum=0)),
-            Param("offset", integer("Skip this many.", minimum=0), default=0))),
-    Action("package_show", package_show, "One dataset with its resources.", (ID,)),
+    Action("package_list", package_list, "Names of all public datasets.", PackageListParams),
+    Action("package_show", package_show, "One dataset with its resources.", IdParams),
     Action("package_search", package_search, "Search datasets by text and filters.",
-           (Param("q", string("Words in the title, description or keywords.")),
-            Param("fq", string('Filters such as organization:nhm tags:"insects" '
-                               "license_id:CC0-1.0 category:collection")),
-            Param("rows", integer("Datasets per page.", minimum=0, maximum=1000), default=10),
-            Param("start", integer("Datasets to skip.", minimum=0), default=0),
-            Param("sort", string("metadata_modified|metadata_created|title|name, asc|desc.")))),
+           PackageSearchParams),
     Action("organization_list", organization_list, "All organisations.",
-           (Param("all_fields", boolean("Whole organisations, not just names."), default=False),)),
+           OrganizationListParams),
     Action("organization_show", organization_show, "One organisation.",
-           (ID, Param("include_datasets", boolean("List its datasets."), default=False))),
-    Action("resource_show", resource_show, "One resource.", (ID,)),
-    Action("status_show", status_show, "The portal's name and versions.", ()),
+           OrganizationShowParams),
+    Action("resource_show", resource_show, "One resource.", IdParams),
+    Action("status_show", status_show, "The portal's name and versions.", NoParams),
 )

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from holotype.errors import Invalid
 from holotype.search import Facet, View
 from holotype.services import search
-from holotype.web.actions.registry import Context, ValidationError
+from holotype.web.actions.registry import Context
 
 QUERY_VERSION = "v1.0.0"
 
@@ -18,7 +19,7 @@ def read_query(ctx: Context, value: Any, name: str = "query") -> dict[str, Any]:
 
 def check_query_version(value: Any) -> None:
     if value not in (None, QUERY_VERSION):
-        raise ValidationError({"query_version": [f"Only {QUERY_VERSION} is supported"]})
+        raise Invalid.of({"query_version": [f"Only {QUERY_VERSION} is supported"]})
 
 
 def and_query(base: dict[str, Any], *terms: dict[str, Any]) -> dict[str, Any]:

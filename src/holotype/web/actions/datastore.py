@@ -2,23 +2,55 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Annotated, Any
 
+from holotype.errors import Invalid
 from holotype.search import SearchRequest, field_types
 from holotype.web.actions.common import and_query, facet_result, read_query, resource_views
-from holotype.web.actions.registry import (
-    Action,
-    Context,
-    Param,
-    ValidationError,
-    boolean,
-    integer,
-    obj,
-    string,
-    strings,
-)
+from holotype.web.actions.params import Doc
+from holotype.web.actions.registry import Action, Context
 
 MAX_LIMIT = 1000
+
+
+@dataclass(frozen=True, kw_only=True)
+class SearchParams:
+    resource_id: Annotated[str, Doc("The resource to search.")]
+    q: Annotated[
+        str | dict[str, Any] | None,
+        Doc("Free text over all fields, or an object {field: text} for text within fields."),
+    ] = None
+    filters: Annotated[
+        dict[str, Any] | None,
+        Doc("Exact matches: {field: value or [values]} (case-insensitive)."),
+    ] = None
+    query: Annotated[
+        dict[str, Any] | str | None,
+        Doc("An NHM query schema v1.0.0 query, ANDed with q and filters."),
+    ] = None
+    version: Annotated[
+        int | None,
+        Doc("Search the records as of this version (ms timestamp)."),
+    ] = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class DatastoreSearchParams(SearchParams):
+    fields: Annotated[
+        list[str] | str | None,
+        Doc("Fields to return (a list or comma-separated)."),
+    ] = None
+    sort: Annotated[str | list[str] | None, Doc('e.g. "year desc, scientificName asc"')] = None
+    limit: Annotated[int, Doc("Records per page.", minimum=0, maximum=MAX_LIMIT)] = 100
+    offset: Annotated[int, Doc("Records to skip (offset + limit <= 10,000).", minimum=0)] = 0
+    include_total: Annotated[bool, Doc("Count the matching records.")] = True
+    facets: Annotated[list[str] | None, Doc("Fields to facet on.")] = None
+    facet_limits: Annotated[
+        dict[str, Any] | None,
+        Doc("Values per facet: {field: n} (default 10)."),
+    ] = None
+    after: Annotated[str | None, Doc("The cursor from the previous page, for deep paging.")] = None
 
 
 def with_text(query: dict[str, Any], q: Any) -> dict[str, Any]:
@@ -33,10 +65,10 @@ def with_text(query: dict[str, Any], q: Any) -> dict[str, Any]:
         terms = []
         for name, value in q.items():
             if not isinstance(value, str):
-                raise ValidationError({"q": [f"the value for {name!r} must be text"]})
+                raise Invalid.of({"q": [f"the value for {name!r} must be text"]})
             terms.append({"string_contains": {"fields": [name], "value": value}})
         return and_query(query, {"and": terms}) if terms else query
-    raise ValidationError({"q": ["Must be text or an object of field: text"]})
+    raise Invalid.of({"q": ["Must be text or an object of field: text"]})
 
 
 def filter_terms(filters: dict[str, Any] | None) -> dict[str, Any]:
@@ -45,7 +77,7 @@ def filter_terms(filters: dict[str, Any] | None) -> dict[str, Any]:
     for name, value in (filters or {}).items():
         values = value if isinstance(value, list) else [value]
         if not values or not all(isinstance(v, str | int | float) for v in values):
-            raise ValidationError({"filters": [f"the value for {name!r} must be text or a list"]})
+            raise Invalid.of({"filters": [f"the value for {name!r} must be text or a list"]})
         options = [{"string_equals": {"fields": [name], "value": str(v)}} for v in values]
         terms.append(options[0] if len(options) == 1 else {"or": options})
     return {"and": terms} if terms else {}
@@ -64,7 +96,7 @@ def parse_sort(sort: Any) -> list[tuple[str, bool]]:
             words, direction = [str(part).strip()], "asc"
         name = words[0].strip().strip('"')
         if not name:
-            raise ValidationError({"sort": [f"cannot read the sort {part!r}"]})
+            raise Invalid.of({"sort": [f"cannot read the sort {part!r}"]})
         result.append((name, direction == "desc"))
     return result
 
@@ -77,14 +109,14 @@ def _fields_param(value: Any) -> list[str] | None:
     return [str(f) for f in value]
 
 
-def datastore_search(ctx: Context, p: dict[str, Any]) -> dict[str, Any]:
-    query = and_query(with_text(read_query(ctx, p["query"]), p["q"]), filter_terms(p["filters"]))
-    views = resource_views(ctx, [p["resource_id"]], p["version"])
-    fields = _fields_param(p["fields"])
+def datastore_search(ctx: Context, p: DatastoreSearchParams) -> dict[str, Any]:
+    query = and_query(with_text(read_query(ctx, p.query), p.q), filter_terms(p.filters))
+    views = resource_views(ctx, [p.resource_id], p.version)
+    fields = _fields_param(p.fields)
     result: dict[str, Any] = {
-        "resource_id": p["resource_id"],
-        "limit": p["limit"],
-        "offset": p["offset"],
+        "resource_id": p.resource_id,
+        "limit": p.limit,
+        "offset": p.offset,
         "records": [],
         "fields": [],
         "after": None,
@@ -95,16 +127,16 @@ def datastore_search(ctx: Context, p: dict[str, Any]) -> dict[str, Any]:
         return result
     view = views[0]
     request = SearchRequest(
-        query=query, size=p["limit"], after=p["after"], offset=p["offset"],
-        sort=parse_sort(p["sort"]), fields=fields, facets=p["facets"] or (),
-        facet_limits=p["facet_limits"] or {},
+        query=query, size=p.limit, after=p.after, offset=p.offset,
+        sort=parse_sort(p.sort), fields=fields, facets=p.facets or (),
+        facet_limits=p.facet_limits or {},
     )
-    if p["include_total"] or p["facets"]:
+    if p.include_total or p.facets:
         answer = ctx.portal.searcher.search(views, request)
         page = answer.page
-        if p["include_total"]:
+        if p.include_total:
             result["total"] = answer.total
-        if p["facets"]:
+        if p.facets:
             result["facets"] = {name: facet_result(f) for name, f in answer.facets.items()}
     else:  # a page alone (deep paging without totals): straight from the index
         page = ctx.portal.searcher.page(views, request)
@@ -118,50 +150,26 @@ def datastore_search(ctx: Context, p: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-def datastore_query_extent(ctx: Context, p: dict[str, Any]) -> dict[str, Any]:
-    query = and_query(with_text(read_query(ctx, p["query"]), p["q"]), filter_terms(p["filters"]))
-    views = resource_views(ctx, [p["resource_id"]], p["version"])
+def datastore_query_extent(ctx: Context, p: SearchParams) -> dict[str, Any]:
+    query = and_query(with_text(read_query(ctx, p.query), p.q), filter_terms(p.filters))
+    views = resource_views(ctx, [p.resource_id], p.version)
     if not views:
         return {"total_count": 0, "geom_count": 0, "bounds": None}
     found = ctx.portal.searcher.extent(views, query)
     return {"total_count": found.total, "geom_count": found.with_point, "bounds": found.bounds}
 
 
-SEARCH_PARAMS = (
-    Param("resource_id", string("The resource to search."), required=True),
-    Param("q", {"type": ["string", "object"], "description":
-                "Free text over all fields, or an object {field: text} for text within fields."}),
-    Param("filters", obj("Exact matches: {field: value or [values]} (case-insensitive).")),
-    Param("query", {"type": ["object", "string"],
-                    "description": "An NHM query schema v1.0.0 query, ANDed with q and filters."}),
-    Param("version", integer("Search the records as of this version (ms timestamp).")),
-)
-
 ACTIONS = (
     Action(
         "datastore_search",
         datastore_search,
         "Search one resource's records: text, filters, sort, facets and deep paging.",
-        (
-            *SEARCH_PARAMS,
-            Param("fields", {"type": ["array", "string"], "items": {"type": "string"},
-                             "description": "Fields to return (a list or comma-separated)."}),
-            Param("sort", {"type": ["string", "array"], "items": {"type": "string"},
-                           "description": "e.g. \"year desc, scientificName asc\""}),
-            Param("limit", integer("Records per page.", minimum=0, maximum=MAX_LIMIT),
-                  default=100),
-            Param("offset", integer("Records to skip (offset + limit <= 10,000).", minimum=0),
-                  default=0),
-            Param("include_total", boolean("Count the matching records."), default=True),
-            Param("facets", strings("Fields to facet on.")),
-            Param("facet_limits", obj("Values per facet: {field: n} (default 10).")),
-            Param("after", string("The cursor from the previous page, for deep paging.")),
-        ),
+        DatastoreSearchParams,
     ),
     Action(
         "datastore_query_extent",
         datastore_query_extent,
         "The number of matching records, how many have a point, and their bounding box.",
-        SEARCH_PARAMS,
+        SearchParams,
     ),
 )

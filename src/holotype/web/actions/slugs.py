@@ -2,38 +2,56 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
 
 from holotype.query.normalise import normalise, query_hash
 from holotype.services import slugs
 from holotype.services.visible import visible_resources
 from holotype.web.actions.common import QUERY_VERSION, check_query_version, read_query
-from holotype.web.actions.registry import Action, Context, Param, integer, string, strings
+from holotype.web.actions.params import Doc
+from holotype.web.actions.registry import Action, Context
 
 
-def vds_slug_create(ctx: Context, p: dict[str, Any]) -> dict[str, Any]:
-    check_query_version(p["query_version"])
-    query = normalise(read_query(ctx, p["query"]))
+@dataclass(frozen=True, kw_only=True)
+class SlugCreateParams:
+    query: Annotated[dict[str, Any] | str | None, Doc("An NHM query.")] = None
+    query_version: Annotated[Literal["v1.0.0"], Doc("The query schema version.")] = "v1.0.0"
+    resource_ids: Annotated[
+        list[str] | None,
+        Doc("Resources searched; absent means all visible."),
+    ] = None
+    version: Annotated[int | None, Doc("Pin the search to this version (ms timestamp).")] = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class SlugResolveParams:
+    slug: Annotated[str, Doc("The slug.")]
+
+
+def vds_slug_create(ctx: Context, p: SlugCreateParams) -> dict[str, Any]:
+    check_query_version(p.query_version)
+    query = normalise(read_query(ctx, p.query))
     resource_ids = None
-    if p["resource_ids"]:
-        named = visible_resources(ctx.portal, ctx.identity, p["resource_ids"])
+    if p.resource_ids:
+        named = visible_resources(ctx.portal, ctx.identity, p.resource_ids)
         resource_ids = sorted({r.id for r in named})
     with ctx.portal.session() as session:
         info = slugs.create_slug(
             session, query=query, query_hash=query_hash(query), query_version=QUERY_VERSION,
-            resource_ids=resource_ids, version=p["version"],
+            resource_ids=resource_ids, version=p.version,
         )
     return {"slug": info.slug}
 
 
-def vds_slug_resolve(ctx: Context, p: dict[str, Any]) -> dict[str, Any]:
+def vds_slug_resolve(ctx: Context, p: SlugResolveParams) -> dict[str, Any]:
     settings = ctx.portal.settings
     with ctx.portal.session() as session:
         presets = slugs.presets_from(
             session, settings.specimen_resources, settings.indexlot_resources,
             empty_query_hash=query_hash({}), query_version=QUERY_VERSION,
         )
-        info = slugs.resolve_slug(session, p["slug"], presets=presets)
+        info = slugs.resolve_slug(session, p.slug, presets=presets)
     return {
         "slug": info.slug,
         "query": info.query,
@@ -49,14 +67,8 @@ def vds_slug_resolve(ctx: Context, p: dict[str, Any]) -> dict[str, Any]:
 ACTIONS = (
     Action("vds_slug_create", vds_slug_create,
            "A short readable link (adjective-adjective-animal) for a search; the same search "
-           "always gets the same slug.",
-           (Param("query", {"type": ["object", "string"], "description": "An NHM query."}),
-            Param("query_version", string("The query schema version.", enum=["v1.0.0"]),
-                  default="v1.0.0"),
-            Param("resource_ids", strings("Resources searched; absent means all visible.")),
-            Param("version", integer("Pin the search to this version (ms timestamp).")))),
+           "always gets the same slug.", SlugCreateParams),
     Action("vds_slug_resolve", vds_slug_resolve,
            "The search behind a slug, including the reserved everything, collections, "
-           "specimens and indexlots.",
-           (Param("slug", string("The slug."), required=True),)),
+           "specimens and indexlots.", SlugResolveParams),
 )

@@ -2,21 +2,43 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Annotated, Any
 
 from holotype.services import versions
-from holotype.web.actions.registry import Action, Context, Param, integer, string
+from holotype.web.actions.params import Doc
+from holotype.web.actions.registry import Action, Context
 
 
-def vds_data_get(ctx: Context, p: dict[str, Any]) -> dict[str, Any]:
+@dataclass(frozen=True, kw_only=True)
+class ResourceParams:
+    resource_id: Annotated[str, Doc("The resource (id or dataset/resource).")]
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordParams(ResourceParams):
+    record_id: Annotated[str, Doc("The record id.")]
+
+
+@dataclass(frozen=True, kw_only=True)
+class DataGetParams(RecordParams):
+    version: Annotated[int | None, Doc("A version (ms timestamp).")] = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class RoundParams(ResourceParams):
+    version: Annotated[int, Doc("A moment (ms timestamp).")]
+
+
+def vds_data_get(ctx: Context, p: DataGetParams) -> dict[str, Any]:
     version, record = versions.record_at(
-        ctx.portal, ctx.identity, p["resource_id"], p["record_id"], p["version"])
+        ctx.portal, ctx.identity, p.resource_id, p.record_id, p.version)
     record_id = record.pop("_id")
     return {"id": record_id, "version": version, "data": record}
 
 
-def vds_version_record(ctx: Context, p: dict[str, Any]) -> list[dict[str, Any]]:
-    history = versions.record_history(ctx.portal, ctx.identity, p["resource_id"], p["record_id"])
+def vds_version_record(ctx: Context, p: RecordParams) -> list[dict[str, Any]]:
+    history = versions.record_history(ctx.portal, ctx.identity, p.resource_id, p.record_id)
     return [
         {
             "version": h.version,
@@ -29,7 +51,7 @@ def vds_version_record(ctx: Context, p: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def vds_version_resource(ctx: Context, p: dict[str, Any]) -> list[dict[str, Any]]:
+def vds_version_resource(ctx: Context, p: ResourceParams) -> list[dict[str, Any]]:
     return [
         {
             "version": v.version,
@@ -41,28 +63,22 @@ def vds_version_resource(ctx: Context, p: dict[str, Any]) -> list[dict[str, Any]
             "mode": v.mode,
             "source": v.source.name if v.source else None,
         }
-        for v in versions.resource_versions(ctx.portal, ctx.identity, p["resource_id"])
+        for v in versions.resource_versions(ctx.portal, ctx.identity, p.resource_id)
     ]
 
 
-def vds_version_round(ctx: Context, p: dict[str, Any]) -> int | None:
+def vds_version_round(ctx: Context, p: RoundParams) -> int | None:
     """The version current at the given moment (the latest not after it), or null."""
-    return versions.version_at(ctx.portal, ctx.identity, p["resource_id"], p["version"])
+    return versions.version_at(ctx.portal, ctx.identity, p.resource_id, p.version)
 
-
-RESOURCE = Param("resource_id", string("The resource (id or dataset/resource)."), required=True)
-RECORD = Param("record_id", string("The record id."), required=True)
 
 ACTIONS = (
     Action("vds_data_get", vds_data_get, "One record as of a version (default: latest).",
-           (RESOURCE, RECORD, Param("version", integer("A version (ms timestamp).")))),
+           DataGetParams),
     Action("vds_version_record", vds_version_record,
-           "Every version of one record with the fields each changed.", (RESOURCE, RECORD)),
+           "Every version of one record with the fields each changed.", RecordParams),
     Action("vds_version_resource", vds_version_resource,
-           "Every version of a resource with what each changed.", (RESOURCE,)),
+           "Every version of a resource with what each changed.", ResourceParams),
     Action("vds_version_round", vds_version_round,
-           "Round a moment down to the resource version current then.",
-           (RESOURCE, Param("version", integer("A moment (ms timestamp)."), required=True))),
+           "Round a moment down to the resource version current then.", RoundParams),
 )
-
-
