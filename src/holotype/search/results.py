@@ -47,7 +47,7 @@ class Facet:
 class SearchRequest:
     """What one search asks for."""
 
-    query: dict[str, Any]
+    query: dict[str, Any] = field(default_factory=dict)
     size: int = 100
     after: str | None = None
     offset: int = 0

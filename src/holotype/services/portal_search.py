@@ -8,19 +8,19 @@ Searches run through the search engine (``portal.searcher``), the same compiled 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
 from holotype.catalog.snapshots import DatasetInfo, ResourceInfo
 from holotype.errors import Invalid
 from holotype.query.normalise import normalise, query_hash
-from holotype.search import Page, Result, SearchRequest, View
+from holotype.search import Result, SearchRequest
 from holotype.services import catalogue, slugs
 from holotype.services.context import Portal
 from holotype.services.identity import Identity
 from holotype.services.records import record_count
-from holotype.services.search import checked_query
+from holotype.services.search import Search, checked_query
 from holotype.services.visible import visible_resources
 
 PRESETS: dict[str, str] = {
@@ -84,25 +84,16 @@ def run(
     version: int | None,
     request: SearchRequest,
 ) -> Answer:
-    """Counts per resource, facets and one page over ``resources`` as of ``version``."""
-    found = portal.searcher.views(resources, version)
-    columns = _columns(found)
-    request.facets = [f for f in request.facets if f in columns]
-    if found:
-        request.query = query
-        result = portal.searcher.search(found, request)
-    else:
-        result = Result({}, Page([], None), {})
+    """Counts per resource, facets and one page over ``resources`` (already the ones the
+    identity may see: :func:`scope`) as of ``version``; facets on fields no resource holds are
+    left out."""
+    opened = Search(portal, query, portal.searcher.views(resources, version))
+    columns = opened.columns()
+    result = opened.answer(replace(request, facets=[f for f in request.facets if f in columns]))
     with portal.session() as session:
         datasets = {r.id: catalogue.get_dataset(session, r.dataset_id) for r in resources}
-    return Answer(result, resources, datasets, columns, {v.rid: v.version for v in found})
-
-
-def _columns(found: list[View]) -> list[str]:
-    seen: dict[str, None] = {}
-    for view in found:
-        seen.update(dict.fromkeys(view.attached.columns))
-    return list(seen)
+    return Answer(result, resources, datasets, columns,
+                  {v.rid: v.version for v in opened.views})
 
 
 EPOCH = date(1970, 1, 1)

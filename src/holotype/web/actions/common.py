@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from holotype.errors import Invalid
-from holotype.search import Facet, View
 from holotype.services import search
+from holotype.services.search import Facet
 from holotype.web.actions.registry import Context
 
 QUERY_VERSION = "v1.0.0"
@@ -15,11 +14,6 @@ QUERY_VERSION = "v1.0.0"
 def read_query(ctx: Context, value: Any, name: str = "query") -> dict[str, Any]:
     """A validated NHM v1.0.0 query from a parameter (an object, or JSON text)."""
     return search.checked_query(ctx.portal, value, name)
-
-
-def check_query_version(value: Any) -> None:
-    if value not in (None, QUERY_VERSION):
-        raise Invalid.of({"query_version": [f"Only {QUERY_VERSION} is supported"]})
 
 
 def and_query(base: dict[str, Any], *terms: dict[str, Any]) -> dict[str, Any]:
@@ -31,12 +25,6 @@ def and_query(base: dict[str, Any], *terms: dict[str, Any]) -> dict[str, Any]:
     if base.get("filters"):
         members.insert(0, base["filters"])
     return {**base, "filters": {"and": members}}
-
-
-def resource_views(
-    ctx: Context, resource_ids: list[str] | None, version: int | None
-) -> list[View]:
-    return search.resource_views(ctx.portal, ctx.identity, resource_ids, version)
 
 
 def facet_result(facet: Facet) -> dict[str, Any]:

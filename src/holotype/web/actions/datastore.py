@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from holotype.errors import Invalid
-from holotype.search import SearchRequest, field_types
-from holotype.web.actions.common import and_query, facet_result, read_query, resource_views
+from holotype.services import search
+from holotype.services.search import SearchRequest
+from holotype.web.actions.common import and_query, facet_result
 from holotype.web.actions.params import Doc
 from holotype.web.actions.registry import Action, Context
 
@@ -109,9 +110,14 @@ def _fields_param(value: Any) -> list[str] | None:
     return [str(f) for f in value]
 
 
+def _open(ctx: Context, p: SearchParams) -> search.Search:
+    """The resource searched, with the query, ``q`` and ``filters`` ANDed into one query."""
+    opened = search.open_search(ctx.portal, ctx.identity, p.query, [p.resource_id], p.version)
+    return opened.narrowed(and_query(with_text(opened.query, p.q), filter_terms(p.filters)))
+
+
 def datastore_search(ctx: Context, p: DatastoreSearchParams) -> dict[str, Any]:
-    query = and_query(with_text(read_query(ctx, p.query), p.q), filter_terms(p.filters))
-    views = resource_views(ctx, [p.resource_id], p.version)
+    opened = _open(ctx, p)
     fields = _fields_param(p.fields)
     result: dict[str, Any] = {
         "resource_id": p.resource_id,
@@ -122,40 +128,38 @@ def datastore_search(ctx: Context, p: DatastoreSearchParams) -> dict[str, Any]:
         "after": None,
         "version": None,
     }
-    if not views:  # no version of the resource existed then
+    if not opened.views:  # no version of the resource existed then
         result["total"] = 0
         return result
-    view = views[0]
     request = SearchRequest(
-        query=query, size=p.limit, after=p.after, offset=p.offset,
+        size=p.limit, after=p.after, offset=p.offset,
         sort=parse_sort(p.sort), fields=fields, facets=p.facets or (),
         facet_limits=p.facet_limits or {},
     )
     if p.include_total or p.facets:
-        answer = ctx.portal.searcher.search(views, request)
+        answer = opened.answer(request)
         page = answer.page
         if p.include_total:
             result["total"] = answer.total
         if p.facets:
             result["facets"] = {name: facet_result(f) for name, f in answer.facets.items()}
     else:  # a page alone (deep paging without totals): straight from the index
-        page = ctx.portal.searcher.page(views, request)
+        page = opened.page(request)
     result.update(
         records=[r["data"] for r in page.records],
-        fields=[f for f in field_types(view) if fields is None or f["id"] in fields
+        fields=[f for f in opened.field_types() if fields is None or f["id"] in fields
                 or f["id"] == "_id"],
         after=page.after,
-        version=view.version,
+        version=opened.views[0].version,
     )
     return result
 
 
 def datastore_query_extent(ctx: Context, p: SearchParams) -> dict[str, Any]:
-    query = and_query(with_text(read_query(ctx, p.query), p.q), filter_terms(p.filters))
-    views = resource_views(ctx, [p.resource_id], p.version)
-    if not views:
+    opened = _open(ctx, p)
+    if not opened.views:
         return {"total_count": 0, "geom_count": 0, "bounds": None}
-    found = ctx.portal.searcher.extent(views, query)
+    found = opened.extent()
     return {"total_count": found.total, "geom_count": found.with_point, "bounds": found.bounds}
 
 

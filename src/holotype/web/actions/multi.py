@@ -6,8 +6,9 @@ from dataclasses import asdict, dataclass
 from typing import Annotated, Any, Literal
 
 from holotype.query.normalise import query_hash
-from holotype.search import SearchRequest, View, field_names, fields
-from holotype.web.actions.common import check_query_version, read_query, resource_views
+from holotype.services import search
+from holotype.services.search import SearchRequest
+from holotype.web.actions.common import read_query
 from holotype.web.actions.params import Doc
 from holotype.web.actions.registry import Action, Context
 
@@ -62,25 +63,21 @@ class StatsParams(MultiParams):
     field: Annotated[str, Doc("A field holding numbers.", min_length=1)]
 
 
-def _views(ctx: Context, p: MultiParams) -> tuple[dict[str, Any], list[View]]:
-    check_query_version(p.query_version)
-    return read_query(ctx, p.query), resource_views(ctx, p.resource_ids, p.version)
+def _open(ctx: Context, p: MultiParams) -> search.Search:
+    return search.open_search(ctx.portal, ctx.identity, p.query, p.resource_ids, p.version)
 
 
 def vds_multi_query(ctx: Context, p: MultiQueryParams) -> dict[str, Any]:
-    query, views = _views(ctx, p)
-    answer = ctx.portal.searcher.search(views, SearchRequest(query, p.size, p.after))
+    answer = _open(ctx, p).answer(SearchRequest(size=p.size, after=p.after))
     return {"total": answer.total, "after": answer.page.after, "records": answer.page.records}
 
 
 def vds_multi_count(ctx: Context, p: MultiParams) -> dict[str, Any]:
-    query, views = _views(ctx, p)
-    counts = ctx.portal.searcher.count(views, query)
+    counts = _open(ctx, p).count()
     return {"total": sum(counts.values()), "counts": counts}
 
 
 def vds_multi_hash(ctx: Context, p: HashParams) -> str:
-    check_query_version(p.query_version)
     return query_hash(read_query(ctx, p.query))
 
 
@@ -89,29 +86,26 @@ def vds_multi_fields(ctx: Context, p: FieldsParams) -> list[dict[str, Any]]:
 
     Field presence is per resource version (from its statistics), not per matching record.
     """
-    _query, views = _views(ctx, p)
-    found = [asdict(entry) for entry in fields(views)]
+    found = [asdict(entry) for entry in _open(ctx, p).fields()]
     return found[: p.size] if p.size else found
 
 
 def vds_multi_autocomplete_value(ctx: Context, p: AutocompleteValueParams) -> dict[str, Any]:
     """Values of ``field`` starting with ``prefix`` (case-insensitive), most frequent first."""
-    query, views = _views(ctx, p)
-    values = ctx.portal.searcher.autocomplete(views, query, p.field, p.prefix, p.size)
+    values = _open(ctx, p).autocomplete(p.field, p.prefix, p.size)
     return {"values": [v for v, _n in values], "counts": dict(values)}
 
 
 def vds_multi_autocomplete_field(ctx: Context, p: AutocompleteFieldParams) -> dict[str, Any]:
     """Field names containing ``text`` (case-insensitive) across the resources."""
-    views = resource_views(ctx, p.resource_ids, p.version)
-    names = field_names(views, p.text)
+    opened = search.open_search(ctx.portal, ctx.identity, None, p.resource_ids, p.version)
+    names = opened.field_names(p.text)
     return {"fields": {name: {"resources": rids} for name, rids in names.items()}}
 
 
 def vds_multi_stats(ctx: Context, p: StatsParams) -> dict[str, Any]:
     """count, min, max, mean and sum of a numeric field over the matching records."""
-    query, views = _views(ctx, p)
-    return ctx.portal.searcher.value_stats(views, query, p.field)
+    return _open(ctx, p).value_stats(p.field)
 
 
 ACTIONS = (

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from holotype.query.normalise import normalise, query_hash
 from holotype.services import slugs
 from holotype.services.visible import visible_resources
-from holotype.web.actions.common import QUERY_VERSION, check_query_version, read_query
+from holotype.web.actions.common import QUERY_VERSION, read_query
 from holotype.web.actions.params import Doc
 from holotype.web.actions.registry import Action, Context
 
@@ -30,7 +30,6 @@ class SlugResolveParams:
 
 
 def vds_slug_create(ctx: Context, p: SlugCreateParams) -> dict[str, Any]:
-    check_query_version(p.query_version)
     query = normalise(read_query(ctx, p.query))
     resource_ids = None
     if p.resource_ids:

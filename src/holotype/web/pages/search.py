@@ -15,12 +15,12 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from holotype.errors import Invalid
-from holotype.search import SearchRequest
 from holotype.services import portal_search, search
 from holotype.services.context import Portal
 from holotype.services.identity import Identity
 from holotype.services.portal_search import PRESETS
 from holotype.services.record_view import IMAGE_FIELDS, image_urls, record_title
+from holotype.services.search import SearchRequest
 from holotype.web.identity import identity_of
 from holotype.web.pages import search_url
 from holotype.web.pages.records import record_url
