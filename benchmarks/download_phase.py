@@ -23,7 +23,6 @@ from holotype.search.views import matching_sql
 from holotype.services import downloads, search
 from holotype.services.context import Portal
 from holotype.services.downloads import make_worker, parse_request
-from holotype.services.downloads.engine import export_connection
 from holotype.services.identity import ANONYMOUS
 
 
@@ -48,7 +47,11 @@ def _floor(portal: Portal, out: Path) -> dict[str, object]:
     # The same engine settings as a download's files (export_connection: the download memory
     # limit, insertion order not preserved), so the floor differs from a download only in
     # what a download adds: the record set, the zip and the bookkeeping.
-    with export_connection(portal, views) as cursor:
+    settings = portal.settings
+    with portal.searcher.export_connection(
+            views, memory_limit=settings.download_memory_limit,
+            threads=settings.duckdb_threads, temp_dir=portal.work_dir / "duckdb",
+    ) as cursor:
         cursor.execute(f"COPY (SELECT {columns} FROM ({rows})) TO {literal(out)} (HEADER)")
         seconds = time.perf_counter() - began
         count = cursor.execute(f"SELECT count(*) FROM read_csv({literal(out)})").fetchone()

@@ -4,7 +4,7 @@ The second implementation of the language beside the SQL compiler, written from
 docs/query-language.md independently of it (it shares only the Python tokenizer, which
 test_tokens checks against the SQL one code point by code point). The differential tests hold
 the two to the same answers on random queries and records; the search service uses this one to
-answer searches whose words only a handful of records hold (see ``services.posted``).
+answer searches whose words only a handful of records hold (see ``search.posted``).
 """
 
 from __future__ import annotations

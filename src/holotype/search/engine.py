@@ -9,15 +9,18 @@ only over the resources it is given.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import duckdb
+
 from holotype.catalog.snapshots import ResourceInfo
 from holotype.index import IndexEngine
-from holotype.search import aggregate, lookup, results, rowsets
+from holotype.search import aggregate, export, lookup, results, rowsets
 from holotype.search.views import View, open_views
-from holotype.store.store import RecordStore
+from holotype.store import RecordStore, RecordVersion
 
 
 @dataclass(frozen=True)
@@ -62,9 +65,16 @@ class Searcher:
         """The matching row ids, written once to ``directory`` and shared by every format."""
         return rowsets.record_set(self.indexes, views, query, key, directory)
 
-    def versions_of(self, view: View, record_id: str) -> list[dict[str, Any]]:
-        """Every stored version of one record (with ``_from`` and ``_to``): a point read."""
-        return view.attached.rows.versions(record_id)
+    def export_connection(
+        self, views: Sequence[View], *, memory_limit: str, threads: int, temp_dir: Path
+    ) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
+        """A connection of its own for writing the rows of a record set of ``views``."""
+        return export.export_connection(self.indexes, views, memory_limit=memory_limit,
+                                        threads=threads, temp_dir=temp_dir)
+
+    def history(self, view: View, record_id: str) -> list[RecordVersion]:
+        """Every stored version of one record, oldest first, with the fields each changed."""
+        return lookup.history(view, record_id)
 
     def find_current(
         self, views: list[View], field: str, value: str

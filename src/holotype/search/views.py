@@ -44,6 +44,11 @@ class View:
     def rid(self) -> str:
         return self.resource.id
 
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The resource's fields, as its index holds them."""
+        return self.attached.columns
+
     def condition(self, query: dict[str, Any]) -> str:
         """The compiled filter of ``query`` alone (``TRUE`` when it matches every record)."""
         if not query:

@@ -2,7 +2,7 @@
 its resources, record counts, versions and citation.
 
 The list matches datasets as ``package_search`` does (words in the title, description, slug or
-keywords; exact facet values), over public datasets only.
+keywords; exact facet values), over the datasets the identity asking may see.
 """
 
 from __future__ import annotations

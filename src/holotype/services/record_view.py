@@ -10,17 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 from urllib.parse import quote
 
 from holotype.catalog.snapshots import DatasetInfo, ResourceInfo
 from holotype.errors import NotFound
-from holotype.index import OPEN
 from holotype.services import catalogue
 from holotype.services.context import Portal
 from holotype.services.identity import Identity
 from holotype.services.visible import visible_resources
-from holotype.store import RecordVersion, build_history
+from holotype.store import RecordVersion
 
 GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Taxonomy", ("scientificName", "scientificNameAuthorship", "vernacularName", "taxonRank",
@@ -148,7 +146,7 @@ def load_record(
     found = portal.searcher.views([resource], None)
     if not found:
         raise NotFound(f"record {record_id!r} does not exist", field="record_id")
-    history = _history(portal.searcher.versions_of(found[0], record_id))
+    history = portal.searcher.history(found[0], record_id)
     moment = found[0].version if version is None else version
     shown = next((h for h in history if h.data is not None and h.version <= moment
                   and (h.until is None or h.until > moment)), None)
@@ -158,11 +156,3 @@ def load_record(
     return RecordPage(resource, dataset, record_id, shown.version, shown.until is None,
                       shown.data, history)
 
-
-def _history(found: list[dict[str, Any]]) -> list[RecordVersion]:
-    starts = {int(r["_from"]) for r in found}
-    ends = [int(r["_to"]) for r in found]
-    deletions = [end for end in ends if end != OPEN and end not in starts]
-    for row in found:
-        row["_to"] = None if int(row["_to"]) == OPEN else int(row["_to"])
-    return build_history(found, deletions)

@@ -72,7 +72,7 @@ def archive_members(
     several = len(views) > 1
     cores, links = [], []
     for view in views:
-        have = set(view.attached.columns)
+        have = set(view.columns)
         core_id = f"{literal(view.rid + ':')} || _id" if several else "_id"
         columns = [f"{_clean(core_id)} AS id"] + [
             f"{_clean(ident(f)) if f in have else 'NULL::VARCHAR'} AS {ident(f)}"

@@ -24,7 +24,6 @@ from holotype.search import View
 from holotype.search.rowsets import RecordSet, present_fields
 from holotype.services import catalogue
 from holotype.services.context import Portal
-from holotype.services.downloads.engine import export_connection
 from holotype.services.downloads.formats import FORMATS, About, Output, Split
 from holotype.services.downloads.members import Part
 from holotype.services.downloads.notify import notify_ready
@@ -63,7 +62,7 @@ def _parts(
     def fields(chosen: list[View]) -> tuple[str, ...]:
         if not options["ignore_empty_fields"]:
             return tuple(f for f in records.fields
-                         if any(f in v.attached.columns for v in chosen))
+                         if any(f in v.columns for v in chosen))
         keep = set().union(*(present.get(v.rid, set()) for v in chosen))
         return tuple(f for f in records.fields if f in keep)
 
@@ -106,7 +105,10 @@ def run_download(portal: Portal, claim: Claim, beat: Heartbeat) -> None:
             records = replace(records, url_field=as_url["field"],
                               url_prefix=f"{portal.settings.base_url}/object/")
         beat.check()
-        with export_connection(portal, views) as cursor:
+        with portal.searcher.export_connection(
+                views, memory_limit=settings.download_memory_limit,
+                threads=settings.duckdb_threads, temp_dir=portal.work_dir / "duckdb",
+        ) as cursor:
             final, size = _write(portal, claim, beat, request, views, records, cursor, work)
         if not queue.complete(portal.sessions, claim, file_name=final.name, file_size=size,
                               written=total):

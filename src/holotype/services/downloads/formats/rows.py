@@ -49,7 +49,7 @@ def select_sql(
     made inert."""
     selects = []
     for view in part.views:
-        have = set(view.attached.columns)
+        have = set(view.columns)
         columns = [f"{neutralised('_id')} AS _id" if neutralise else "_id"]
         if part.with_resource:
             columns.append(f"{literal(names.get(view.rid, view.rid))} AS "

@@ -14,21 +14,23 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 
 import duckdb
 
 from holotype.engine import connect, ident, literal
-from holotype.index import index_path
+from holotype.index import IndexEngine, index_path
 from holotype.search.views import View
-from holotype.services.context import Portal
 
 
 @contextmanager
-def export_connection(portal: Portal, views: Sequence[View]) -> Iterator[duckdb.DuckDBPyConnection]:
-    settings = portal.settings
-    con = connect(memory_limit=settings.download_memory_limit,
-                  threads=settings.duckdb_threads,
-                  temp_dir=settings.data_dir / "tmp" / "duckdb")
+def export_connection(
+    indexes: IndexEngine, views: Sequence[View], *, memory_limit: str, threads: int,
+    temp_dir: Path,
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection of its own with the views' index files attached under their search
+    engine names, for writing a record set's rows (:meth:`rowsets.RecordSet.rows`)."""
+    con = connect(memory_limit=memory_limit, threads=threads, temp_dir=temp_dir)
     try:
         con.execute("SET preserve_insertion_order = false")
         attached: set[str] = set()
@@ -36,7 +38,7 @@ def export_connection(portal: Portal, views: Sequence[View]) -> Iterator[duckdb.
             alias = view.attached.alias
             if alias in attached:
                 continue
-            path = index_path(portal.indexes.resource_dir(view.rid),
+            path = index_path(indexes.resource_dir(view.rid),
                               view.attached.version)
             con.execute(f"ATTACH {literal(path)} AS {ident(alias)} (READ_ONLY)")
             attached.add(alias)
