@@ -69,8 +69,7 @@ def scope(
     """Resources named (each once, however often or by whichever name it is named), else
     those of the preset; every one must be visible."""
     if resource_ids:
-        named = visible_resources(portal, identity, list(resource_ids))
-        return list({r.id: r for r in named}.values())
+        return visible_resources(portal, identity, list(resource_ids))  # each once
     ids = preset_resource_ids(portal, preset or "everything")
     if ids is not None and not ids:
         return []

@@ -68,10 +68,9 @@ def _resources(
     """The resources named that ``identity`` may see (each once, however often it is named, by
     id or slug)."""
     try:
-        found = visible_resources(portal, identity, refs)
+        return visible_resources(portal, identity, refs)  # each once, however often named
     except ServiceError as exc:
-        raise type(exc)(exc.message, field="query.resource_ids") from exc
-    return list({resource.id: resource for resource in found}.values())
+        raise exc.at("query.resource_ids") from exc
 
 
 def _key(*parts: Any) -> str:
