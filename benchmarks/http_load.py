@@ -149,6 +149,7 @@ def load_test(
     """``clients`` threads, each sending up to ``per_client`` requests back to back (cycling
     through ``requests`` from its own starting point) until ``max_seconds`` have passed."""
     latencies: list[float] = []
+    by_action: dict[str, list[float]] = {}
     errors: list[str] = []
     lock = threading.Lock()
     start = threading.Barrier(clients)
@@ -172,8 +173,9 @@ def load_test(
                 elapsed = time.perf_counter() - began
                 with lock:
                     latencies.append(elapsed)
+                    by_action.setdefault(action, []).append(elapsed * 1000)
                     if problem:
-                        errors.append(problem)
+                        errors.append(f"{action}: {problem}")
 
     threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
     began = time.perf_counter()
@@ -190,6 +192,7 @@ def load_test(
         "wall_s": wall,
         "throughput_per_s": len(latencies) / wall if wall else 0.0,
         "samples_ms": [x * 1000 for x in latencies],
+        "samples_ms_by_action": by_action,
     }
 
 

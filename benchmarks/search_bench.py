@@ -58,6 +58,7 @@ TARGETS = {
     "d_ratio": 1.5,
     "load_errors": 0,
     "load_p95_ms": 300.0,
+    "mixed_errors": 0,  # searches and download requests at once (issue 21)
 }
 
 
@@ -310,15 +311,52 @@ def run(
         samples, by_query, outcomes = measure(engines, classes, repeats, answers)
         say(f"{clients} concurrent HTTP clients, up to {per_client} (a) requests each")
         mix = [q for cls in ("a_rare", "a_common", "a_none") for q in classes[cls]]
-        load = load_test(server.url, [request_for(q, resource_id, versions, cursor) for q in mix],
-                         clients=clients, per_client=per_client)
+        searches = [request_for(q, resource_id, versions, cursor) for q in mix]
+        load = load_test(server.url, searches, clients=clients, per_client=per_client)
+        say(f"{MIXED_CLIENTS} concurrent HTTP clients, searches with download requests mixed in")
+        mixed = load_test(server.url, mixed_requests(searches, classes["a_rare"], resource_id),
+                          clients=MIXED_CLIENTS, per_client=MIXED_PER_CLIENT)
     result = _report(samples, outcomes, load, classes, words, builds, versions, position)
+    result["mixed_load"] = _mixed_report(mixed)
+    result["met"]["mixed_errors"] = mixed["errors"] <= TARGETS["mixed_errors"]
     result["stats_by_query"] = {engine: {key: summary(s) for key, s in by_key.items()}
                                 for engine, by_key in by_query.items()}
     result.update(records=records, repeats=repeats, warmup=WARMUP,
                   seconds=time.perf_counter() - started,
                   load_average={"before": load_before, "after": os.getloadavg()})
     return result
+
+
+MIXED_CLIENTS = 16
+MIXED_PER_CLIENT = 12  # 192 requests, a quarter of them download requests
+
+
+def mixed_requests(
+    searches: list[tuple[str, dict[str, Any]]], rare: list[Query], resource_id: str
+) -> list[tuple[str, dict[str, Any]]]:
+    """Three searches to one download request (of a rare word's few records, as CSV, so the
+    worker's files stay small; each word and format is a new download, a repeat is reused)."""
+    downloads = [
+        ("vds_download_queue", {
+            "query": {"query": nhm_query(q), "resource_ids": [resource_id]},
+            "file": {"format": fmt},
+        })
+        for fmt in ("csv", "tsv") for q in rare
+    ]
+    mixed: list[tuple[str, dict[str, Any]]] = []
+    for i, search in enumerate(searches):
+        mixed.append(search)
+        if i % 3 == 2:
+            mixed.append(downloads[(i // 3) % len(downloads)])
+    return mixed
+
+
+def _mixed_report(load: dict[str, Any]) -> dict[str, Any]:
+    by_action = load.pop("samples_ms_by_action")
+    return {**{k: v for k, v in load.items() if k != "samples_ms"},
+            **summary(load["samples_ms"]),
+            "by_action": {action: summary(s) for action, s in by_action.items()},
+            "samples_ms": load["samples_ms"]}
 
 
 def _report(
@@ -347,6 +385,7 @@ def _report(
                 flagged.append({"class": cls, "holotype_p50_ms": mine,
                                 "faster_peer_p50_ms": fastest, "slower_by": mine / fastest})
     geomeans = {p: geomean(list(ratios[p].values())) for p in peers}
+    load.pop("samples_ms_by_action", None)
     load_stats = summary(load["samples_ms"])
     d_ratio = {mode: stats[mode]["d_first"]["p50_ms"] / stats[mode]["d_current"]["p50_ms"]
                for mode in ("holotype", "holotype-http")}
@@ -418,6 +457,15 @@ def print_table(result: dict[str, Any]) -> None:
     print(f"{load['clients']} HTTP clients, (a) queries: {load['requests']} requests, "
           f"{load['errors']} errors, p50 {load['p50_ms']:.1f} ms, p95 {load['p95_ms']:.1f} ms, "
           f"{load['throughput_per_s']:.1f} requests/s")
+    mixed = result.get("mixed_load")
+    if mixed:
+        parts = ", ".join(f"{action} p95 {st['p95_ms']:.1f} ms"
+                          for action, st in mixed["by_action"].items())
+        print(f"{mixed['clients']} HTTP clients, searches and download requests: "
+              f"{mixed['requests']} requests, {mixed['errors']} errors, p50 {mixed['p50_ms']:.1f} "
+              f"ms, p95 {mixed['p95_ms']:.1f} ms ({parts})")
+        for sample in mixed["error_samples"]:
+            print(f"  error: {sample}")
     if result["differences"]:
         print(f"answers differing from Holotype's: {len(result['differences'])} (see the JSON)")
         for diff in result["differences"][:5]:
