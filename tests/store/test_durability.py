@@ -162,6 +162,10 @@ def test_sweep_at_start_up_removes_files_of_interrupted_commits(
         assert store.sweep() == []
     assert stray.exists()
     (store.root / "never-committed").mkdir()  # no commit ever took its lock: left alone
+    damaged = store.resource("r2")
+    damaged.commit(stage_rows(tmp_path, [{"occurrenceID": "b"}]))
+    (damaged.root / "manifest.json").write_text("{")  # which files it names is unknown
     assert store.sweep() == ["r1"]
+    assert len(list(damaged.root.rglob("*.parquet"))) == 1
     assert not stray.exists()
     assert resource.count() == 1

@@ -59,8 +59,11 @@ def index_missing(portal: Portal, stop: threading.Event | None = None) -> list[s
     every resource that lacks one; the ids built. A resource whose build fails is logged and
     skipped, so one bad resource does not keep the others unindexed; ``stop`` ends the work
     between two resources."""
-    sweep_leftovers(portal)
     built = []
+    try:
+        sweep_leftovers(portal)
+    except Exception:  # never a reason to leave resources unindexed
+        log.exception("sweeping what killed processes left failed")
     for resource_id in missing(portal):
         if stop is not None and stop.is_set():
             break

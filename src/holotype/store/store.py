@@ -161,13 +161,14 @@ class ResourceStore:
 
     def sweep(self) -> bool:
         """Remove what interrupted commits left (as the next commit would); False, doing
-        nothing, while a commit holds the writer lock or when nothing was ever committed."""
+        nothing, while a commit holds the writer lock, when nothing was ever committed, or when
+        the manifest is damaged (which files it names is then unknown)."""
         if not (self.root / "lock").is_file():
             return False  # every commit takes the lock first: none ever ran here
         try:
             with writer_lock(self.root / "lock", timeout=0.0):
                 _sweep_orphans(self.root, self.manifest())
-        except Busy:
+        except (Busy, manifests.CorruptManifest):
             return False
         return True
 
