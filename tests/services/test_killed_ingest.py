@@ -104,8 +104,7 @@ def kill_during(point: str, data_dir: Path, data: Path) -> None:
         if seen[-1] == point:
             child.send_signal(signal.SIGKILL)
             break
-    child.wait(timeout=60)
-    errors = child.stderr.read() if child.stderr else ""
+    _, errors = child.communicate(timeout=60)
     assert child.returncode == -signal.SIGKILL, (seen, errors)
 
 
