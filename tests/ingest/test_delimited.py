@@ -233,6 +233,30 @@ def test_too_many_fields(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None
         stage(con, tmp_path, header + "\n")
 
 
+@pytest.mark.parametrize("quoted", [False, True])
+def test_too_many_fields_counts_a_header_longer_than_the_sniffed_head(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path, quoted: bool
+) -> None:
+    """The header of a very wide file runs past the first 256 KiB the dialect is sniffed from:
+    the message gives its real width, not the fields that happened to fit."""
+    names = [f'"f,{i}"' if quoted else f"field{i}" for i in range(100_001)]
+    data = "\n\n" + ",".join(names) + "\n" + ",".join(map(str, range(100_001))) + "\n"
+    assert len(data) > 1_000_000
+    with pytest.raises(IngestError, match=r"^upload\.csv, row 3: the file has 100,001 fields; "
+                       r"the limit is 1,000 \(setting max_fields\)$"):
+        stage(con, tmp_path, data)
+
+
+def test_a_wide_header_within_the_limit_is_read_whole(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path, read_rows: Rows
+) -> None:
+    names = [f"{'n' * 190}{i}" for i in range(2_000)]  # about 390 KB of header
+    data = ",".join(names) + "\n" + ",".join(map(str, range(2_000))) + "\n"
+    staged, out = stage(con, tmp_path, data, max_fields=2_000)
+    assert staged.fields == names
+    assert read_rows(out)[0][names[-1]] == "1999"
+
+
 def test_a_field_longer_than_the_engine_default(
     con: duckdb.DuckDBPyConnection, tmp_path: Path
 ) -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import stat
 import struct
 import zipfile
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from holotype.ingest.dwca_zip import (
@@ -17,9 +19,16 @@ from holotype.ingest.dwca_zip import (
     read_member,
 )
 from holotype.ingest.errors import IngestError
+from holotype.ingest.read import stage_file
 from holotype.ingest.source import Limits
 
-from .conftest import ArchiveBuilder
+from .conftest import ArchiveBuilder, meta_xml
+
+META_CORE = meta_xml(
+    '<core rowType="http://rs.tdwg.org/dwc/terms/Occurrence" ignoreHeaderLines="1">'
+    "<files><location>occurrence.txt</location></files><id index=\"0\"/>"
+    '<field index="0" term="http://rs.tdwg.org/dwc/terms/occurrenceID"/></core>'
+)
 
 
 @pytest.mark.parametrize(
@@ -138,3 +147,34 @@ def test_not_a_zip(tmp_path: Path, data: bytes) -> None:
     path.write_bytes(data)
     with pytest.raises(IngestError, match=r"not a valid zip"):
         open_zip(path, "a.zip")
+
+
+@pytest.mark.parametrize("member", ["occurrence.txt", "data/link"])
+def test_symbolic_link_member_is_refused(tmp_path: Path, member: str) -> None:
+    """A member whose Unix mode marks it as a symbolic link holds a path, not data: it is
+    refused as a link before anything is read (not read as a data file with odd columns)."""
+    path = tmp_path / "linked.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("meta.xml", "<archive/>")
+        link = zipfile.ZipInfo(member)
+        link.create_system = 3  # Unix, whose mode bits are in the high half of external_attr
+        link.external_attr = (stat.S_IFLNK | 0o777) << 16
+        archive.writestr(link, "/etc/passwd")
+    with open_zip(path, "linked.zip") as archive, pytest.raises(
+        IngestError, match=rf"^linked\.zip: {member} in the zip is a symbolic link; "
+    ):
+        check_members(archive, Limits(), "linked.zip")
+
+
+def test_symbolic_link_in_an_uploaded_archive(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    path = tmp_path / "upload.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("meta.xml", META_CORE)
+        link = zipfile.ZipInfo("occurrence.txt")
+        link.external_attr = (stat.S_IFLNK | 0o777) << 16
+        archive.writestr(link, "../../secret.csv")
+    with pytest.raises(IngestError, match=r"occurrence\.txt in the zip is a symbolic link") as err:
+        stage_file(con, path, tmp_path / "work", display_name="upload.zip", limits=Limits())
+    assert "column" not in str(err.value)

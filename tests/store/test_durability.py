@@ -147,3 +147,25 @@ def test_readers_in_other_processes_see_whole_versions(store: RecordStore, tmp_p
     assert len(seen) >= 2  # it really read while versions were being committed
     con = connect(threads=1)
     assert resource.count(con=con) == result.total
+
+
+def test_sweep_at_start_up_removes_files_of_interrupted_commits(
+    store: RecordStore, tmp_path: Path
+) -> None:
+    from holotype.locking import writer_lock
+
+    resource = store.resource("r1")
+    resource.commit(stage_rows(tmp_path, [{"occurrenceID": "a"}]))
+    stray = resource.root / "segments" / "2-dead.parquet"
+    stray.write_bytes(b"partial")
+    with writer_lock(resource.root / "lock"):  # a commit is running: its files are kept
+        assert store.sweep() == []
+    assert stray.exists()
+    (store.root / "never-committed").mkdir()  # no commit ever took its lock: left alone
+    damaged = store.resource("r2")
+    damaged.commit(stage_rows(tmp_path, [{"occurrenceID": "b"}]))
+    (damaged.root / "manifest.json").write_text("{")  # which files it names is unknown
+    assert store.sweep() == ["r1"]
+    assert len(list(damaged.root.rglob("*.parquet"))) == 1
+    assert not stray.exists()
+    assert resource.count() == 1

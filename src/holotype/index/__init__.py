@@ -9,9 +9,11 @@ from __future__ import annotations
 from holotype.index.build import BuildResult, build_index
 from holotype.index.engine import Attached, IndexEngine
 from holotype.index.layout import FORMAT, OPEN, index_path, indexed_versions, prune_indexes
+from holotype.index.leftovers import LOCK, sweep_all_leftovers, sweep_leftovers
 
 __all__ = [
     "FORMAT",
+    "LOCK",
     "OPEN",
     "Attached",
     "BuildResult",
@@ -20,4 +22,6 @@ __all__ = [
     "index_path",
     "indexed_versions",
     "prune_indexes",
+    "sweep_all_leftovers",
+    "sweep_leftovers",
 ]

@@ -25,6 +25,7 @@ from holotype.ingest.encoding import (
     transcode_to_utf8,
 )
 from holotype.ingest.errors import IngestError
+from holotype.ingest.header_row import HEAD, whole_header
 from holotype.ingest.names import check_field_names
 from holotype.ingest.readers import Reader, Staging, register
 from holotype.store import StagedSource
@@ -215,7 +216,7 @@ class _Job:
                 source.unlink(missing_ok=True)
 
     def _stage(self, source: Path) -> tuple[list[str], int]:
-        head = read_text_head(source, "utf-8-sig")
+        head = read_text_head(source, "utf-8-sig", HEAD)
         if not head.strip():
             raise IngestError("the file has no content, only blank space", file=self.display_name)
         dialect = self.dialect or Dialect(
@@ -223,7 +224,18 @@ class _Job:
         )
         names, skip = self.names, self.skip_lines
         if names is None:
-            header, skip = _first_record(head, dialect, self.display_name)
+            try:
+                header: list[str] | None
+                header, skip = _first_record(head, dialect, self.display_name)
+            except IngestError:
+                if source.stat().st_size <= HEAD:
+                    raise
+                header = None  # broken quoting, or a quoted name cut where the head ends
+            whole = whole_header(source, header, dialect.delimiter, dialect.quote,
+                                 display_name=self.display_name, max_fields=self.max_fields)
+            if whole is not None:  # the head cut the header short
+                header, skip = _first_record(whole, dialect, self.display_name)
+            assert header is not None
             names = check_header(header, self.display_name, skip or 1, self.max_fields)
         try:
             self._copy(source, dialect, names, skip, longest=None)

@@ -1,14 +1,16 @@
 """Uploaded zip files, opened safely: bombs and path tricks are refused before and while extracting.
 
 Before anything is extracted every member is checked: no absolute or ``..`` paths, no name used
-twice, no encryption, a total uncompressed size within ``Limits.max_uncompressed_bytes`` and no
-member that expands by more than ``Limits.max_compression_ratio``. Sizes in zip headers can lie,
-so extraction counts the bytes actually written and stops at the limit too.
+twice, no symbolic links, no encryption, a total uncompressed size within
+``Limits.max_uncompressed_bytes`` and no member that expands by more than
+``Limits.max_compression_ratio``. Sizes in zip headers can lie, so extraction counts the bytes
+actually written and stops at the limit too.
 """
 
 from __future__ import annotations
 
 import lzma
+import stat
 import zipfile
 import zlib
 from pathlib import Path, PurePosixPath
@@ -61,6 +63,12 @@ def _is_dir(info: zipfile.ZipInfo) -> bool:
     return info.filename.endswith("/")  # ZipInfo.is_dir() fails on an empty name
 
 
+def _is_symlink(info: zipfile.ZipInfo) -> bool:
+    """A member whose Unix mode (the high half of its external attributes) says it is a link:
+    its content is the path it points to, not data."""
+    return stat.S_ISLNK(info.external_attr >> 16)
+
+
 def data_members(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
     """The members that are files (not folders)."""
     return [info for info in archive.infolist() if not _is_dir(info)]
@@ -84,6 +92,12 @@ def check_members(archive: zipfile.ZipFile, limits: Limits, display_name: str) -
                 file=display_name,
             )
         seen.add(path)
+        if _is_symlink(info):
+            raise IngestError(
+                f"{info.filename} in the zip is a symbolic link; links are not followed, so "
+                "make the archive with the file itself (zip without --symlinks)",
+                file=display_name,
+            )
         if info.flag_bits & 0x1:
             raise IngestError(
                 f"{info.filename} is encrypted; upload an archive without a password",

@@ -13,6 +13,15 @@ from holotype.ingest.errors import IngestError
 from holotype.store import MAX_FIELD_NAME, RESERVED, RESERVED_PREFIXES
 
 
+def check_field_count(count: int, *, file: str, max_fields: int, row: int | None = 1) -> None:
+    """Refuse a file with more than ``max_fields`` fields, saying how many it has."""
+    if count > max_fields:
+        raise IngestError(
+            f"the file has {count:,} fields; the limit is {max_fields:,} (setting max_fields)",
+            file=file, row=row,
+        )
+
+
 def check_field_names(
     names: Sequence[str], *, file: str, max_fields: int, row: int | None = 1
 ) -> list[str]:
@@ -22,11 +31,7 @@ def check_field_names(
     own columns, and two names equal apart from letter case (the engine does not tell them apart,
     so one would silently take the other's place). More than ``max_fields`` names is refused too.
     """
-    if len(names) > max_fields:
-        raise IngestError(
-            f"the file has {len(names):,} fields; the limit is {max_fields:,} (setting max_fields)",
-            file=file, row=row,
-        )
+    check_field_count(len(names), file=file, max_fields=max_fields, row=row)
     seen: dict[str, tuple[int, str]] = {}
     for position, name in enumerate(names, start=1):
         if not name.strip():

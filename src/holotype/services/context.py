@@ -17,7 +17,14 @@ from holotype.catalog.db import make_engine, make_session_factory, upgrade
 from holotype.config import Settings
 from holotype.engine import connect
 from holotype.index import FORMAT as INDEX_FORMAT
-from holotype.index import BuildResult, IndexEngine, build_index, prune_indexes
+from holotype.index import (
+    LOCK,
+    BuildResult,
+    IndexEngine,
+    build_index,
+    prune_indexes,
+    sweep_leftovers,
+)
 from holotype.ingest.source import Limits
 from holotype.locking import writer_lock
 from holotype.query.areas import AreaCatalogue
@@ -118,12 +125,14 @@ class Portal:
     def build_index(
         self, resource_id: str, version: int | None = None, progress: Progress | None = None
     ) -> BuildResult | None:
-        """Bring the resource's search index up to ``version`` (default: latest)."""
+        """Bring the resource's search index up to ``version`` (default: latest), first
+        sweeping away what builds killed midway left behind."""
         store = self.store.resource(resource_id)
         manifest = store.manifest()
         target = manifest.resolve(version)
         root = self.index_dir / resource_id
-        with writer_lock(root / "lock", timeout=600):
+        with writer_lock(root / LOCK, timeout=600):
+            sweep_leftovers(root)
             result = build_index(
                 root,
                 store.root,

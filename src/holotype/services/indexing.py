@@ -3,7 +3,8 @@
 An ingest indexes the version it commits (the index hook); after an upgrade that changes the
 index format, or a crash between a commit and its index, some resources have none. Reads never
 build one: they answer that the resource is being indexed, and :func:`index_missing`, run by
-``holotype serve`` at start-up (and by ``holotype index``), builds what is missing.
+``holotype serve`` at start-up (and by ``holotype index``), builds what is missing, after
+sweeping away what killed processes left behind (:func:`sweep_leftovers`).
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ import threading
 from sqlalchemy import select
 
 from holotype.catalog.models import Resource, ResourceKind
-from holotype.index import indexed_versions
+from holotype.index import indexed_versions, sweep_all_leftovers
 from holotype.services.context import Portal
+from holotype.services.workdirs import sweep_work_dirs
 
 log = logging.getLogger(__name__)
 
@@ -38,11 +40,30 @@ def missing(portal: Portal) -> list[str]:
     return found
 
 
+def sweep_leftovers(portal: Portal) -> None:
+    """Remove what ingests and index builds killed midway left: their work folders, files of
+    commits no manifest names, temporary index and row files. Each is swept under the lock its
+    writer holds, so nothing a live process is writing is touched (it is skipped, to be swept
+    by that resource's next commit or build)."""
+    folders = sweep_work_dirs(portal.work_dir)
+    resources = portal.store.sweep()
+    files = sweep_all_leftovers(portal.index_dir)
+    if folders or files:
+        log.info("removed %d work folders and %d temporary index files left by killed "
+                 "processes", len(folders), len(files))
+    log.debug("swept the store files of %d resources", len(resources))
+
+
 def index_missing(portal: Portal, stop: threading.Event | None = None) -> list[str]:
-    """Build the index of every resource that lacks one; the ids built. A resource whose build
-    fails is logged and skipped, so one bad resource does not keep the others unindexed;
-    ``stop`` ends the work between two resources."""
+    """Sweep what killed processes left (:func:`sweep_leftovers`), then build the index of
+    every resource that lacks one; the ids built. A resource whose build fails is logged and
+    skipped, so one bad resource does not keep the others unindexed; ``stop`` ends the work
+    between two resources."""
     built = []
+    try:
+        sweep_leftovers(portal)
+    except Exception:  # never a reason to leave resources unindexed
+        log.exception("sweeping what killed processes left failed")
     for resource_id in missing(portal):
         if stop is not None and stop.is_set():
             break

@@ -13,7 +13,7 @@ from typing import Any
 
 import duckdb
 
-from holotype.locking import writer_lock
+from holotype.locking import Busy, writer_lock
 from holotype.store import commit as committing
 from holotype.store import history as record_history
 from holotype.store import manifest as manifests
@@ -159,6 +159,19 @@ class ResourceStore:
         """True when ``source`` is byte-identical to the latest upload (ingest would be a no-op)."""
         return _same_upload(self.manifest(), source, mode)
 
+    def sweep(self) -> bool:
+        """Remove what interrupted commits left (as the next commit would); False, doing
+        nothing, while a commit holds the writer lock, when nothing was ever committed, or when
+        the manifest is damaged (which files it names is then unknown)."""
+        if not (self.root / "lock").is_file():
+            return False  # every commit takes the lock first: none ever ran here
+        try:
+            with writer_lock(self.root / "lock", timeout=0.0):
+                _sweep_orphans(self.root, self.manifest())
+        except (Busy, manifests.CorruptManifest):
+            return False
+        return True
+
     def remove(self) -> None:
         """Delete every version of this resource (used when its catalogue entry is deleted)."""
         with writer_lock(self.root / "lock", timeout=0.0):
@@ -184,6 +197,14 @@ class RecordStore:
         if len(self._resources) < 10_000:
             self._resources[resource_id] = found
         return found
+
+    def sweep(self) -> list[str]:
+        """Sweep every resource whose writer lock is free (see ``ResourceStore.sweep``); the
+        ids swept."""
+        if not self.root.is_dir():
+            return []
+        names = sorted(p.name for p in self.root.iterdir() if p.is_dir())
+        return [n for n in names if not n.startswith(".") and self.resource(n).sweep()]
 
 
 def _sweep_orphans(root: Path, manifest: Manifest) -> None:
