@@ -67,6 +67,30 @@ def test_sqlite_begin_mode_can_be_chosen(tmp_path: Path) -> None:
     engine.dispose()
 
 
+def test_write_sessions_hold_the_sqlite_write_lock_and_read_sessions_do_not(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "c.db"
+    engine = db.make_engine(f"sqlite:///{path}")
+    with engine.begin() as connection:
+        connection.exec_driver_sql("CREATE TABLE t (x INTEGER)")
+    other = sqlite3.connect(path, timeout=0, isolation_level=None)
+    try:
+        with db.make_session_factory(engine)() as reader:
+            reader.execute(text("SELECT count(*) FROM t"))
+            other.execute("BEGIN IMMEDIATE")  # a reader does not keep a writer out
+            other.execute("ROLLBACK")
+        with db.make_session_factory(engine, write=True)() as writer:
+            writer.execute(text("SELECT count(*) FROM t"))  # the lock is taken before this read
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                other.execute("BEGIN IMMEDIATE")
+            writer.execute(text("INSERT INTO t VALUES (1)"))
+            writer.commit()
+    finally:
+        other.close()
+        engine.dispose()
+
+
 def test_postgresql_engine_is_not_given_sqlite_settings(postgres_url: str) -> None:
     engine = db.make_engine(postgres_url)
     with engine.connect() as connection:

@@ -10,6 +10,15 @@ migrations are truly transactional. ``connection.execution_options(sqlite_begin=
 takes the write lock at the start of a transaction, for read-then-write work that must not be
 refused half-way.
 
+Sessions come in two kinds, from :func:`make_session_factory`: read sessions begin ``DEFERRED``
+(readers never wait for a writer in WAL mode, and many read at once), write sessions begin
+``IMMEDIATE`` on SQLite. A deferred transaction that has read and then writes cannot wait for
+the lock: when another connection writes meanwhile, SQLite refuses it at once with "database is
+locked" (its snapshot is stale), whatever the busy timeout. An immediate one waits for the lock
+(up to ``BUSY_TIMEOUT``) before it reads anything, so everything it reads is still true when it
+writes. Every transaction that writes uses a write session. PostgreSQL needs neither: its
+writers wait for row locks, and the option is not set there.
+
 Migrations are serialised across processes, so that several processes starting at once on a
 fresh catalogue (``holotype init`` twice, web workers) migrate it exactly once: on SQLite by an
 exclusive ``flock`` on ``<database>.migrate.lock`` next to the database file, on PostgreSQL by a
@@ -53,8 +62,12 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
-def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    """A session factory bound to ``engine``."""
+def make_session_factory(engine: Engine, *, write: bool = False) -> sessionmaker[Session]:
+    """A session factory bound to ``engine``: for read sessions, or with ``write`` for sessions
+    that write (on SQLite they take the write lock when they begin)."""
+    if write and engine.dialect.name == "sqlite":
+        # Shares the engine's pool and events (the begin listener reads this option).
+        return sessionmaker(bind=engine.execution_options(sqlite_begin="IMMEDIATE"))
     return sessionmaker(bind=engine)
 
 

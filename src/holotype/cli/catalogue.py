@@ -38,7 +38,7 @@ def dataset_create(
     for text in creator or []:
         name, _, orcid = text.partition("|")
         creators.append({"name": name.strip(), "orcid": orcid.strip() or None})
-    with cli.portal() as p, p.session() as session:
+    with cli.portal() as p, p.write_session() as session:
         created = catalogue.create_dataset(
             session,
             slug=slug,
@@ -143,7 +143,7 @@ def resource_create(
 ) -> None:
     """Add a resource to a dataset."""
     cli = Cli.of(ctx)
-    with cli.portal() as p, p.session() as session:
+    with cli.portal() as p, p.write_session() as session:
         created = catalogue.create_resource(
             session, dataset, slug=slug, name=name or slug, kind=kind, id_field=id_field
         )

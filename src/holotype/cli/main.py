@@ -180,7 +180,7 @@ def _resource_name(p: Portal, ref: str) -> str:
 
 def _ensure_resource(cli: Cli, p: Portal, ref: str, id_field: str | None) -> None:
     dataset, _, slug = ref.partition("/")
-    with p.session() as session:
+    with p.write_session() as session:
         try:
             catalogue.get_resource(session, ref)
         except ServiceError:

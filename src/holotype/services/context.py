@@ -55,7 +55,8 @@ class Portal:
 
     settings: Settings
     engine: Engine
-    sessions: sessionmaker[Session]
+    sessions: sessionmaker[Session]  # read sessions
+    write_sessions: sessionmaker[Session]  # sessions that write (see catalog.db)
     store: RecordStore
     _engine: IndexEngine | None = field(default=None, repr=False)
     _areas: AreaCatalogue | None = field(default=None, repr=False)
@@ -69,7 +70,8 @@ class Portal:
         if migrate:
             upgrade(engine)
         store = RecordStore(settings.store_dir, duckdb_factory(settings))
-        return cls(settings, engine, make_session_factory(engine), store)
+        return cls(settings, engine, make_session_factory(engine),
+                   make_session_factory(engine, write=True), store)
 
     @property
     def limits(self) -> Limits:
@@ -148,14 +150,16 @@ class Portal:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A catalogue session that commits on success and rolls back on error."""
-        with self.sessions() as session:
-            try:
-                yield session
-                session.commit()
-            except BaseException:
-                session.rollback()
-                raise
+        """A catalogue session to read in: it commits on success and rolls back on error."""
+        with _committed(self.sessions) as session:
+            yield session
+
+    @contextmanager
+    def write_session(self) -> Iterator[Session]:
+        """A catalogue session for a transaction that writes (on SQLite it holds the write lock
+        from its start, so it is never refused half-way): commits on success, else rolls back."""
+        with _committed(self.write_sessions) as session:
+            yield session
 
     def close(self) -> None:
         if self._engine is not None:
@@ -164,3 +168,14 @@ class Portal:
         if self._searchable is not None and self._searchable.changes is not None:
             self._searchable.changes.close()
         self.engine.dispose()
+
+
+@contextmanager
+def _committed(sessions: sessionmaker[Session]) -> Iterator[Session]:
+    with sessions() as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise

@@ -80,7 +80,7 @@ def load_demo(
 ) -> list[IngestOutcome]:
     """Create (or refresh) the demo datasets with ``records`` specimen records in all."""
     policy.require_manage(identity)
-    with portal.session() as session:
+    with portal.write_session() as session:
         try:
             catalogue.get_organisation(session, ORGANISATION)
         except NotFound:
@@ -92,7 +92,7 @@ def load_demo(
             )
     outcomes = []
     for spec in DATASETS:
-        with portal.session() as session:
+        with portal.write_session() as session:
             try:
                 catalogue.get_dataset(session, spec.slug)
             except NotFound:

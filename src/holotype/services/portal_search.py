@@ -118,7 +118,7 @@ def share(
     if ids is not None and not ids:
         raise Invalid("this search covers no resources, so it cannot be shared",
                       field="resource_ids")
-    with portal.session() as session:
+    with portal.write_session() as session:
         info = slugs.create_slug(session, query=normal, query_hash=query_hash(normal),
                                  resource_ids=ids, version=version)
     return info.slug

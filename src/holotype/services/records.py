@@ -100,7 +100,7 @@ def ingest(
         raise IngestError.refused_by_store(refusal) from refusal
     if result.version is not None and index:
         run_post_commit_hooks(portal, found.id, result.version, progress, hooks)
-        with portal.session() as session:  # records the id field chosen and the new modified
+        with portal.write_session() as session:  # records the id field chosen and the new modified
             found = catalogue.update_resource(session, found.id, id_field=store.manifest().id_field)
     return IngestOutcome(found, result)
 
@@ -189,7 +189,7 @@ def dataset_summaries(portal: Portal, identity: Identity) -> list[DatasetSummary
 def delete_resource(portal: Portal, identity: Identity, resource: str) -> None:
     """Delete a resource from the catalogue with all its record versions and search index."""
     policy.require_manage(identity)
-    with portal.session() as session:
+    with portal.write_session() as session:
         found = catalogue.get_resource(session, resource)
         catalogue.delete_resource(session, found.id)
     _remove_data(portal, found.id)
@@ -198,7 +198,7 @@ def delete_resource(portal: Portal, identity: Identity, resource: str) -> None:
 def delete_dataset(portal: Portal, identity: Identity, dataset: str) -> None:
     """Delete a dataset, its resources, and every resource's records and search index."""
     policy.require_manage(identity)
-    with portal.session() as session:
+    with portal.write_session() as session:
         resources = catalogue.list_resources(session, dataset)
         catalogue.delete_dataset(session, dataset)
     for resource in resources:

@@ -75,7 +75,7 @@ def _send(portal: Portal, job_id: str, request: dict[str, Any], subject: str, te
         log.warning("notifying about download %s failed: %s", job_id, exc)
         outcome = f"{kind} notification failed: {type(exc).__name__}: {exc}"
     outcome = notify.redact(outcome, args.get("emails", ()), args.get("url"))
-    with portal.session() as session:
+    with portal.write_session() as session:
         job = session.get(DownloadJob, job_id)
         if job is not None:
             job.notified = outcome

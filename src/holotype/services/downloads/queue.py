@@ -111,7 +111,8 @@ def queue_download(portal: Portal, identity: Identity, request: DownloadRequest)
         "slug_or_doi": part.slug_or_doi, "resources": pinned, "file": request.file.as_json(),
         "notifier": request.notifier.as_json(),
     }
-    with portal.session() as session:
+    # Reads (the earlier identical request) then writes: holds the write lock from the start.
+    with portal.write_session() as session:
         earlier = _earlier(portal, session, key, request)
         if earlier is not None:
             if earlier.status == JobStatus.COMPLETE.value:

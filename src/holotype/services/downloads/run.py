@@ -110,14 +110,14 @@ def run_download(portal: Portal, claim: Claim, beat: Heartbeat) -> None:
                 threads=settings.duckdb_threads, temp_dir=portal.work_dir / "duckdb",
         ) as cursor:
             final, size = _write(portal, claim, beat, request, views, records, cursor, work)
-        if not queue.complete(portal.sessions, claim, file_name=final.name, file_size=size,
+        if not queue.complete(portal.write_sessions, claim, file_name=final.name, file_size=size,
                               written=total):
             _discard(portal, claim.job_id, final)
             raise Lost(claim.job_id)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     seconds = time.monotonic() - began
-    with portal.session() as session:
+    with portal.write_session() as session:
         session.add(DownloadEvent(job_id=claim.job_id, format=fmt, records=total,
                                   resource_ids=json.dumps(sorted(names)), reused=False,
                                   seconds=seconds))

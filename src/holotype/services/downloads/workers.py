@@ -13,7 +13,7 @@ from holotype.services.downloads.run import run_download
 
 def make_worker(portal: Portal, poll_seconds: float = 1.0) -> Worker:
     s = portal.settings
-    return Worker(portal.sessions, partial(run_download, portal),
+    return Worker(portal.write_sessions, partial(run_download, portal),
                   lease_seconds=float(s.download_lease_seconds),
                   max_attempts=s.download_max_attempts, poll_seconds=poll_seconds,
                   on_failed=partial(notify_failed, portal))

@@ -35,7 +35,7 @@ def vds_slug_create(ctx: Context, p: SlugCreateParams) -> dict[str, Any]:
     if p.resource_ids:
         named = visible_resources(ctx.portal, ctx.identity, p.resource_ids)
         resource_ids = sorted({r.id for r in named})
-    with ctx.portal.session() as session:
+    with ctx.portal.write_session() as session:
         info = slugs.create_slug(
             session, query=query, query_hash=query_hash(query), query_version=QUERY_VERSION,
             resource_ids=resource_ids, version=p.version,
