@@ -10,6 +10,7 @@ Nothing is read at import time; call :func:`load_settings`.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 import re
@@ -114,6 +115,11 @@ class Settings(BaseSettings):
         description="Download requests (API or form) one client (by address) may make per "
         "hour; 0 turns the limit off. Over it: 429 with Retry-After.",
     )
+    trusted_proxies: list[str] = Field(
+        default=[],
+        description="Addresses or networks (10.0.0.5, 10.0.0.0/8) of reverse proxies whose "
+        "X-Forwarded-For and X-Forwarded-Proto are believed. Empty: trust none.",
+    )
     demo_records: int = Field(
         default=50_000, ge=0, description="Records `holotype demo` generates when not told."
     )
@@ -210,6 +216,16 @@ class Settings(BaseSettings):
                 "such as 512MB or 2GB"
             )
         return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _trusted_proxies(cls, value: list[str]) -> list[str]:
+        for entry in value:
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise ValueError(f"{entry!r} is not an IP address or network") from None
+        return [str(ipaddress.ip_network(entry, strict=False)) for entry in value]  # 1.2.3.4/32
 
     @field_validator("database_url")
     @classmethod
