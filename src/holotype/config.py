@@ -32,6 +32,7 @@ ENV_PREFIX = "HOLOTYPE_"
 CONFIG_ENV = "HOLOTYPE_CONFIG"
 # DuckDB's memory_limit: a number and a unit (DuckDB refuses a bare number).
 _MEMORY_LIMIT = re.compile(r"\d+(\.\d+)? ?(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
+_ORIGIN = re.compile(r"https?://([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(:\d{1,5})?")  # no path
 
 
 class ConfigError(Exception):
@@ -119,6 +120,11 @@ class Settings(BaseSettings):
         default=[],
         description="Addresses or networks (10.0.0.5, 10.0.0.0/8) of reverse proxies whose "
         "X-Forwarded-For and X-Forwarded-Proto are believed. Empty: trust none.",
+    )
+    cors_origins: list[str] = Field(
+        default=["*"],
+        description="Origins (https://example.org) whose pages may call the API's read actions "
+        'from a browser; ["*"] any, [] none.',
     )
     demo_records: int = Field(
         default=50_000, ge=0, description="Records `holotype demo` generates when not told."
@@ -226,6 +232,14 @@ class Settings(BaseSettings):
             except ValueError:
                 raise ValueError(f"{entry!r} is not an IP address or network") from None
         return [str(ipaddress.ip_network(entry, strict=False)) for entry in value]  # 1.2.3.4/32
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _cors_origins(cls, value: list[str]) -> list[str]:
+        for entry in value:
+            if entry != "*" and not _ORIGIN.fullmatch(entry):
+                raise ValueError(f"{entry!r} is not * or an origin such as https://example.org")
+        return value
 
     @field_validator("database_url")
     @classmethod

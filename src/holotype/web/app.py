@@ -21,6 +21,7 @@ from holotype.errors import ServiceError
 from holotype.services.context import Portal
 from holotype.services.indexing import Indexer
 from holotype.web.api import create_router
+from holotype.web.cors import CrossOrigin
 from holotype.web.downloads import create_download_router
 from holotype.web.errors import error_page, error_response, http_error_response
 from holotype.web.head import HeadAsGet
@@ -89,8 +90,9 @@ def create_app(settings: Settings) -> FastAPI:
 
     # Added last, so they wrap the rate limits: outermost first, the client is found (its
     # peer, or the client a trusted proxy names), then every answer, a 429 or a preflight
-    # included, gets its security headers, and a HEAD is answered as a GET.
+    # included, gets its security and CORS headers, and a HEAD is answered as a GET.
     app.add_middleware(HeadAsGet)
+    app.add_middleware(CrossOrigin, origins=settings.cors_origins)
     app.add_middleware(SecurityHeaders)
     if settings.trusted_proxies:
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
