@@ -10,6 +10,7 @@ Nothing is read at import time; call :func:`load_settings`.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 import re
@@ -31,6 +32,7 @@ ENV_PREFIX = "HOLOTYPE_"
 CONFIG_ENV = "HOLOTYPE_CONFIG"
 # DuckDB's memory_limit: a number and a unit (DuckDB refuses a bare number).
 _MEMORY_LIMIT = re.compile(r"\d+(\.\d+)? ?(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
+_ORIGIN = re.compile(r"https?://([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(:\d{1,5})?")  # no path
 
 
 class ConfigError(Exception):
@@ -113,6 +115,16 @@ class Settings(BaseSettings):
         ge=0,
         description="Download requests (API or form) one client (by address) may make per "
         "hour; 0 turns the limit off. Over it: 429 with Retry-After.",
+    )
+    trusted_proxies: list[str] = Field(
+        default=[],
+        description="Addresses or networks (10.0.0.5, 10.0.0.0/8) of reverse proxies whose "
+        "X-Forwarded-For and X-Forwarded-Proto are believed. Empty: trust none.",
+    )
+    cors_origins: list[str] = Field(
+        default=["*"],
+        description="Origins (https://example.org) whose pages may call the API's read actions "
+        'from a browser; ["*"] any, [] none.',
     )
     demo_records: int = Field(
         default=50_000, ge=0, description="Records `holotype demo` generates when not told."
@@ -209,6 +221,24 @@ class Settings(BaseSettings):
                 "must be a number and a unit (B, KB, MB, GB, TB, KiB, MiB, GiB, TiB) "
                 "such as 512MB or 2GB"
             )
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _trusted_proxies(cls, value: list[str]) -> list[str]:
+        for entry in value:
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise ValueError(f"{entry!r} is not an IP address or network") from None
+        return [str(ipaddress.ip_network(entry, strict=False)) for entry in value]  # 1.2.3.4/32
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _cors_origins(cls, value: list[str]) -> list[str]:
+        for entry in value:
+            if entry != "*" and not _ORIGIN.fullmatch(entry):
+                raise ValueError(f"{entry!r} is not * or an origin such as https://example.org")
         return value
 
     @field_validator("database_url")

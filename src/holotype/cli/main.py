@@ -59,14 +59,17 @@ def serve(
     """Serve the portal over HTTP."""
     import uvicorn
 
-    from holotype.web.app import create_app
+    from holotype.web.server import server_config
 
     cli = Cli.of(ctx)
     s = cli.settings()
     with cli.portal():
         pass  # migrate before the first request
     cli.out.print(f"Serving {esc(s.site_name)} on http://{esc(host or s.host)}:{port or s.port}/")
-    uvicorn.run(create_app(s), host=host or s.host, port=port or s.port, log_level="info")
+    server = uvicorn.Server(server_config(s, host=host, port=port))
+    server.run()
+    if not server.started:  # e.g. the port is taken: uvicorn has said why
+        raise SystemExit(3)
 
 
 @app.command()

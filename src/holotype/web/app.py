@@ -14,17 +14,21 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from holotype.config import Settings
 from holotype.errors import ServiceError
 from holotype.services.context import Portal
 from holotype.services.indexing import Indexer
 from holotype.web.api import create_router
+from holotype.web.cors import CrossOrigin
 from holotype.web.downloads import create_download_router
 from holotype.web.errors import error_page, error_response, http_error_response
+from holotype.web.head import HeadAsGet
 from holotype.web.openapi import openapi_document
 from holotype.web.pages import create_pages_router
 from holotype.web.ratelimit import RateLimiter, is_download_request, middleware
+from holotype.web.security import SecurityHeaders
 
 HERE = Path(__file__).parent
 
@@ -84,4 +88,12 @@ def create_app(settings: Settings) -> FastAPI:
     async def health() -> dict[str, str]:
         return {"status": "ok"}
 
+    # Added last, so they wrap the rate limits: outermost first, the client is found (its
+    # peer, or the client a trusted proxy names), then every answer, a 429 or a preflight
+    # included, gets its security and CORS headers, and a HEAD is answered as a GET.
+    app.add_middleware(HeadAsGet)
+    app.add_middleware(CrossOrigin, origins=settings.cors_origins)
+    app.add_middleware(SecurityHeaders)
+    if settings.trusted_proxies:
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
     return app

@@ -4,10 +4,16 @@ Two limits use it: every API call (``rate_limit_per_minute``) and, much tighter,
 downloads, from the API or the form (``download_requests_per_hour``): each queues work that
 may take minutes. Each process keeps its own buckets; behind several workers the effective
 limit is per worker.
+
+The client is the connection's peer, or the address a trusted proxy forwarded
+(``trusted_proxies``, applied before this by the app): a client cannot pick its own. An IPv6
+client is its /64 network, the block one subscriber usually gets, so that it cannot step
+through its own addresses either.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import threading
 import time
@@ -54,6 +60,20 @@ Page = Callable[[Request, str, dict[str, str]], Response]  # (request, message, 
 DOWNLOAD_ACTIONS = ("/api/3/action/vds_download_queue", "/api/action/vds_download_queue")
 
 
+def client_key(request: Request) -> str:
+    """Whose bucket a request draws on: its peer's address, an IPv6 one as its /64."""
+    host = request.client.host if request.client else "unknown"
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return host
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network((address, 64), strict=False))
+    return str(address)
+
+
 def is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
@@ -73,8 +93,7 @@ def middleware(
 
     async def limit(request: Request, call_next: Next) -> Response:
         if applies(request):
-            client = request.client.host if request.client else "unknown"
-            wait = limiter.take(client)
+            wait = limiter.take(client_key(request))
             if wait > 0:
                 seconds = max(1, math.ceil(wait))
                 message = f"too many {what}; try again in {seconds} s"

@@ -1,0 +1,91 @@
+"""Cross-origin access to the read API: pages on other sites may call it from a browser.
+
+The records are public, so by default (``cors_origins = ["*"]``) any site's scripts may call
+the API's read actions, their help and the OpenAPI document with ``GET`` or ``POST``, as
+CKAN's API allows. The actions that create something (a download request, a short link) and
+the portal's own pages and forms stay same-origin: a browser on another site gets no CORS
+headers for them, so it may neither read their answers nor send them JSON. No credentials
+are ever allowed: identity does not ride on cookies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+READ_ACTIONS = frozenset({
+    "datastore_query_extent", "datastore_search", "organization_list", "organization_show",
+    "package_list", "package_search", "package_show", "resource_show", "status_show",
+    "vds_data_get", "vds_download_status", "vds_multi_autocomplete_field",
+    "vds_multi_autocomplete_value", "vds_multi_count", "vds_multi_fields", "vds_multi_hash",
+    "vds_multi_query", "vds_multi_stats", "vds_slug_resolve", "vds_version_record",
+    "vds_version_resource", "vds_version_round",
+})
+SAME_ORIGIN_ACTIONS = frozenset({"vds_download_queue", "vds_slug_create"})  # they create
+ACTION_PREFIXES = ("/api/3/action/", "/api/action/")
+METHODS = "GET, HEAD, POST"
+ALLOWED_HEADERS = "Content-Type, Authorization"
+EXPOSED_HEADERS = "Retry-After"  # so a client over the rate limit can read how long to wait
+PREFLIGHT_MAX_AGE = "600"
+
+
+def is_cross_origin_path(path: str) -> bool:
+    """A read action (or its help), or the OpenAPI document."""
+    if path == "/api/openapi.json":
+        return True
+    for prefix in ACTION_PREFIXES:
+        if path.startswith(prefix):
+            name, _, rest = path[len(prefix):].partition("/")
+            return name in READ_ACTIONS and rest in ("", "help")
+    return False
+
+
+class CrossOrigin:
+    """ASGI middleware: CORS headers on the read API for the allowed ``origins``, and the
+    answer to their preflight ``OPTIONS``; nothing anywhere else."""
+
+    def __init__(self, app: ASGIApp, origins: Sequence[str]) -> None:
+        self.app = app
+        self.any_origin = "*" in origins
+        self.origins = frozenset(origins)
+        self.vary = {"Vary": "Origin"} if origins and not self.any_origin else {}
+
+    def _allow_origin(self, origin: str | None) -> str | None:
+        if origin is None or not (self.any_origin or origin in self.origins):
+            return None
+        return "*" if self.any_origin else origin
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not is_cross_origin_path(scope["path"]):
+            await self.app(scope, receive, send)
+            return
+        request_headers = Headers(scope=scope)
+        allowed = self._allow_origin(request_headers.get("origin"))
+        vary = self.vary
+        if scope["method"] == "OPTIONS" and "access-control-request-method" in request_headers:
+            wanted = request_headers["access-control-request-method"].upper()
+            if allowed is None or wanted not in METHODS.split(", "):
+                response = Response(status_code=403, headers=vary)
+            else:
+                response = Response(status_code=204, headers={
+                    "Access-Control-Allow-Origin": allowed,
+                    "Access-Control-Allow-Methods": METHODS,
+                    "Access-Control-Allow-Headers": ALLOWED_HEADERS,
+                    "Access-Control-Max-Age": PREFLIGHT_MAX_AGE, **vary})
+            await response(scope, receive, send)
+            return
+
+        async def send_with_cors(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                if allowed is not None:
+                    headers["Access-Control-Allow-Origin"] = allowed
+                    headers["Access-Control-Expose-Headers"] = EXPOSED_HEADERS
+                if vary:
+                    headers.add_vary_header("Origin")
+            await send(message)
+
+        await self.app(scope, receive, send_with_cors)
