@@ -49,3 +49,29 @@ def test_autocomplete_before_any_version_finds_nothing(client: TestClient) -> No
     status, body = post(client, "vds_multi_autocomplete_value", field="country", version=1)
     assert status == 200, body
     assert body["result"] == {"values": [], "counts": {}}
+
+
+def test_a_version_outside_64_bits_or_negative_is_a_400(client: TestClient) -> None:
+    for version in (-1, 2**63):
+        status, body = post(client, "vds_multi_count", version=version)
+        assert status == 400, body
+        assert list(body["error"]) == ["__type", "message", "version"]
+
+
+def test_openapi_types_say_what_is_valid(client: TestClient) -> None:
+    document = client.get("/api/openapi.json").json()
+    count = document["paths"]["/api/3/action/vds_multi_count"]
+    get = {p["name"]: p for p in count["get"]["parameters"]}
+    assert get["resource_ids"]["schema"] == {"type": "array", "items": {"type": "string"}}
+    assert get["query"]["content"]["application/json"]["schema"]["type"] == "object"
+    assert get["version"]["schema"] == {"type": "integer", "minimum": 0, "maximum": 2**63 - 1}
+    body = count["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert body["properties"]["resource_ids"]["items"] == {"type": "string"}
+    autocomplete = document["paths"]["/api/3/action/vds_multi_autocomplete_value"]["get"]
+    field = next(p for p in autocomplete["parameters"] if p["name"] == "field")
+    assert field["required"] and field["schema"]["minLength"] == 1
+    responses = count["post"]["responses"]
+    assert set(responses) == {"200", "400", "403", "404", "409", "429", "503"}
+    failure = responses["400"]["content"]["application/json"]["schema"]
+    assert failure["properties"]["success"] == {"const": False}
+    assert failure["required"] == ["help", "success", "error"]

@@ -9,7 +9,7 @@ from holotype.errors import Invalid
 from holotype.services import search
 from holotype.services.search import SearchRequest
 from holotype.web.actions.common import and_query, facet_result
-from holotype.web.actions.params import Doc
+from holotype.web.actions.params import Doc, version_doc
 from holotype.web.actions.registry import Action, Context
 
 MAX_LIMIT = 1000
@@ -32,7 +32,7 @@ class SearchParams:
     ] = None
     version: Annotated[
         int | None,
-        Doc("Search the records as of this version (ms timestamp)."),
+        version_doc("Search the records as of this version (ms timestamp)."),
     ] = None
 
 

@@ -68,6 +68,14 @@ class Doc:
                 **{k: v for k, v in bounds.items() if v is not None}}
 
 
+MAX_VERSION = 2**63 - 1  # a version is a millisecond timestamp held in 64 bits
+
+
+def version_doc(description: str) -> Doc:
+    """The Doc of a ``version`` parameter: a millisecond timestamp, 0 to 2**63 - 1."""
+    return Doc(description, minimum=0, maximum=MAX_VERSION)
+
+
 @functools.cache
 def declared(declaration: type[Declaration]) -> tuple[Param, ...]:
     """The parameters of a declaration, in declaration order."""

@@ -9,7 +9,7 @@ from holotype.query.normalise import normalise, query_hash
 from holotype.services import slugs
 from holotype.services.visible import visible_resources
 from holotype.web.actions.common import QUERY_VERSION, read_query
-from holotype.web.actions.params import Doc
+from holotype.web.actions.params import Doc, version_doc
 from holotype.web.actions.registry import Action, Context
 
 
@@ -21,7 +21,9 @@ class SlugCreateParams:
         list[str] | None,
         Doc("Resources searched; absent means all visible."),
     ] = None
-    version: Annotated[int | None, Doc("Pin the search to this version (ms timestamp).")] = None
+    version: Annotated[
+        int | None, version_doc("Pin the search to this version (ms timestamp).")
+    ] = None
 
 
 @dataclass(frozen=True, kw_only=True)
