@@ -75,3 +75,16 @@ def test_openapi_types_say_what_is_valid(client: TestClient) -> None:
     failure = responses["400"]["content"]["application/json"]["schema"]
     assert failure["properties"]["success"] == {"const": False}
     assert failure["required"] == ["help", "success", "error"]
+
+
+def test_a_whole_number_with_a_fraction_is_an_integer(client: TestClient) -> None:
+    """JSON Schema (so the OpenAPI document) counts 5.0 an integer; it was refused as "Must be
+    integer" (schemathesis: valid by the document, rejected by the API)."""
+    status, body = post(client, "package_list", limit=1.0, offset=0.0)
+    assert status == 200 and len(body["result"]) == 1, body
+    response = client.get("/api/3/action/package_list", params={"limit": "1e0"})
+    assert response.status_code == 200 and len(response.json()["result"]) == 1
+    status, body = post(client, "package_list", limit=1.5)
+    assert status == 400 and body["error"]["limit"] == ["Must be integer"]
+    response = client.get("/api/3/action/package_list", params={"limit": "inf"})
+    assert response.status_code == 400
