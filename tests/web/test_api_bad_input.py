@@ -11,6 +11,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from holotype.config import Settings
+from holotype.query.schema import GROUP_KEYS, GROUP_MIN_ITEMS, ROOT_KEYS
+from holotype.web.actions.common import QUERY_SHAPE
 from holotype.web.app import create_app
 
 OBJECT_IDS = ["vds_multi_query", "vds_multi_count", "vds_multi_fields", "vds_multi_stats",
@@ -88,3 +90,11 @@ def test_a_whole_number_with_a_fraction_is_an_integer(client: TestClient) -> Non
     assert status == 400 and body["error"]["limit"] == ["Must be integer"]
     response = client.get("/api/3/action/package_list", params={"limit": "inf"})
     assert response.status_code == 400
+
+
+def test_the_documented_query_outline_is_the_validators() -> None:
+    shape = QUERY_SHAPE["properties"]
+    assert set(shape) == set(ROOT_KEYS)
+    groups = shape["filters"]["properties"]
+    assert {kind: groups[kind]["minItems"] for kind in groups} == GROUP_MIN_ITEMS
+    assert set(groups) == set(GROUP_KEYS)

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from holotype.query.normalise import query_hash
 from holotype.services import search
 from holotype.services.search import SearchRequest
-from holotype.web.actions.common import read_query
+from holotype.web.actions.common import QUERY_SHAPE, read_query
 from holotype.web.actions.params import Doc, version_doc
 from holotype.web.actions.registry import Action, Context
 
@@ -22,7 +22,7 @@ VERSION = "Search the records as of this version (ms timestamp)."
 @dataclass(frozen=True, kw_only=True)
 class MultiParams:
     resource_ids: Annotated[list[str] | None, Doc(RESOURCE_IDS)] = None
-    query: Annotated[dict[str, Any] | str | None, Doc(QUERY)] = None
+    query: Annotated[dict[str, Any] | str | None, Doc(QUERY, shape=QUERY_SHAPE)] = None
     query_version: Annotated[Literal["v1.0.0"], Doc(QUERY_VERSION)] = "v1.0.0"
     version: Annotated[int | None, version_doc(VERSION)] = None
 
@@ -35,7 +35,7 @@ class MultiQueryParams(MultiParams):
 
 @dataclass(frozen=True, kw_only=True)
 class HashParams:
-    query: Annotated[dict[str, Any] | str | None, Doc(QUERY)] = None
+    query: Annotated[dict[str, Any] | str | None, Doc(QUERY, shape=QUERY_SHAPE)] = None
     query_version: Annotated[Literal["v1.0.0"], Doc(QUERY_VERSION)] = "v1.0.0"
 
 
