@@ -103,4 +103,8 @@ def matching_sql(views_: list[View], query: dict[str, Any], columns: Sequence[st
             f"SELECT {literal(view.rid)} AS _res, {select}_id FROM {view.attached.records} "
             f"WHERE {view.where(query)}"
         )
-    return " UNION ALL ".join(parts) if parts else "SELECT NULL AS _res, NULL AS _id WHERE false"
+    if parts:
+        return " UNION ALL ".join(parts)
+    # No resource to read (none named, or none existed at the version): no rows, same columns.
+    select = "".join(f"NULL::VARCHAR AS {ident(c)}, " for c in columns)
+    return f"SELECT NULL AS _res, {select}NULL AS _id WHERE false"

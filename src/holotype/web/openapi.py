@@ -9,39 +9,72 @@ from holotype.web.actions import ACTIONS
 from holotype.web.actions.params import Param
 from holotype.web.actions.registry import Action
 
-ENVELOPE = {
-    "type": "object",
-    "properties": {
-        "help": {"type": "string"},
-        "success": {"type": "boolean"},
-        "result": {"description": "The action's result."},
-        "error": {
-            "type": "object",
-            "properties": {"__type": {"type": "string"}, "message": {"type": "string"}},
-            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+
+def _envelope(outcome: dict[str, Any], *, help_url: bool = True) -> dict[str, Any]:
+    """CKAN's envelope around ``outcome`` (``result`` or ``error``)."""
+    key, success = ("result", True) if "result" in outcome else ("error", False)
+    return {
+        "type": "object",
+        "properties": {
+            "help": {"type": "string", "description": "The action's help URL."},
+            "success": {"const": success},
+            **outcome,
         },
+        "required": [*(["help"] if help_url else []), "success", key],
+    }
+
+
+RESULT = {"result": {"description": "The action's result (see docs/api.md)."}}
+ERROR = {"error": {
+    "type": "object",
+    "properties": {"__type": {"type": "string"}, "message": {"type": "string"}},
+    "required": ["__type", "message"],
+    "additionalProperties": {
+        "type": "array", "items": {"type": "string"},
+        "description": "Each parameter at fault (or JSON path) with what is wrong there.",
     },
-    "required": ["help", "success"],
+}}
+FAILURES = {
+    "400": "Invalid parameters or query (CKAN's Validation Error)",
+    "403": "Not allowed (Authorization Error)",
+    "404": "Not found, or not visible to the caller (Not Found Error)",
+    "409": "Conflicts with the current state, e.g. an ingest running (Conflict Error)",
+    "503": "Not possible yet, e.g. a search index still being built (Service Unavailable)",
 }
 
 
-def _get_parameter(param: Param) -> dict[str, Any]:
-    schema = dict(param.schema)
-    kinds = schema.get("type")
-    structured = kinds in ("object", "array") or (
-        isinstance(kinds, list) and ("object" in kinds or "array" in kinds)
-    )
-    description = param.description
-    if structured:
-        description += " In a GET query string: JSON text (lists may also be comma-separated)."
-        schema = {"type": "string"}
+def _json(description: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _responses() -> dict[str, Any]:
     return {
-        "name": param.name,
-        "in": "query",
-        "required": param.required,
-        "description": description,
-        "schema": _openapi_schema(schema),
+        "200": _json("Success", _envelope(RESULT)),
+        **{status: _json(text, _envelope(ERROR)) for status, text in FAILURES.items()},
+        "429": {**_json("Too many requests (Rate Limit Error)", _envelope(ERROR, help_url=False)),
+                "headers": {"Retry-After": {"description": "Seconds to wait.",
+                                            "schema": {"type": "string"}}}},
     }
+
+
+def _get_parameter(param: Param) -> dict[str, Any]:
+    """A parameter in a query string, as the first type it is read as (coerce.py): an object
+    is JSON text, an array a repeated parameter (or JSON text, or comma-separated)."""
+    schema = _openapi_schema(param.schema)
+    first = param.kinds[0]
+    found: dict[str, Any] = {"name": param.name, "in": "query", "required": param.required,
+                             "description": param.description}
+    if first == "object":
+        found["description"] += " JSON text of an object."
+        found["content"] = {"application/json": {"schema": {**schema, "type": "object"}}}
+    elif first == "array":
+        found["description"] += " Repeat the parameter, or give a JSON array or a " \
+            "comma-separated list."
+        found["schema"] = {"type": "array", "items": schema.get("items", {})}
+        found["style"], found["explode"] = "form", True
+    else:
+        found["schema"] = {**schema, "type": first}
+    return found
 
 
 def _openapi_schema(schema: dict[str, Any]) -> dict[str, Any]:
@@ -54,14 +87,7 @@ def _operation(action: Action[Any], method: str) -> dict[str, Any]:
         "operationId": f"{action.name}_{method}",
         "summary": action.summary,
         "tags": [_tag(action.name)],
-        "responses": {
-            "200": {"description": "Success", "content": {
-                "application/json": {"schema": ENVELOPE}}},
-            "404": {"description": "Not found"},
-            "400": {"description": "Invalid parameters or query (CKAN's Validation Error)"},
-            "409": {"description": "Conflicts with the current state, e.g. an ingest running"},
-            "429": {"description": "Too many requests; see Retry-After"},
-        },
+        "responses": _responses(),
     }
     if method == "get":
         operation["parameters"] = [_get_parameter(p) for p in action.parameters]

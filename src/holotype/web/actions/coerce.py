@@ -3,6 +3,7 @@
 POST bodies are JSON, so values keep their types; GET values are text, read as the first
 declared type they can be: JSON text for objects and arrays (an array may also be a
 comma-separated list, or the parameter repeated), true/false/1/0/yes/no for booleans.
+An integer may be written with a zero fraction (``5.0``, ``1e3``), as JSON Schema allows.
 Parameters the declaration does not name are ignored, as CKAN does.
 """
 
@@ -39,6 +40,7 @@ def coerce(declaration: type[P], raw: Mapping[str, Any], from_text: bool) -> P:
         value = raw[param.name]
         if from_text and isinstance(value, str):
             value = _from_text(value, param.kinds)
+        value = _whole(value, param.kinds)
         problem = _problem(param, value)
         if problem:
             errors[param.name] = [problem]
@@ -47,6 +49,14 @@ def coerce(declaration: type[P], raw: Mapping[str, Any], from_text: bool) -> P:
     if errors:
         raise Invalid.of(errors)
     return declaration(**values)
+
+
+def _whole(value: Any, kinds: list[str]) -> Any:
+    """A whole number written with a fraction (``5.0``, ``1e3``) as the integer it is: JSON
+    Schema counts it an integer, so the OpenAPI document promises it is one."""
+    if "integer" in kinds and isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
 
 
 def _is_type(value: Any, kind: str) -> bool:
@@ -85,12 +95,15 @@ def _from_text(text: str, kinds: list[str]) -> Any:
             try:
                 return int(text)
             except ValueError:
+                number = _float(text)
+                if number is not None and number.is_integer():
+                    return int(number)
                 continue
         if kind == "number":
-            try:
-                return float(text)
-            except ValueError:
+            number = _float(text)
+            if number is None:
                 continue
+            return number
         if kind == "boolean" and text.lower() in ("true", "false", "1", "0", "yes", "no"):
             return text.lower() in ("true", "1", "yes")
         if kind in ("object", "array"):
@@ -103,3 +116,10 @@ def _from_text(text: str, kinds: list[str]) -> Any:
         if kind == "array":  # not a JSON array: a comma-separated list (facets=country,family)
             return [part.strip() for part in text.split(",") if part.strip()]
     return text
+
+
+def _float(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None

@@ -4,11 +4,31 @@ from __future__ import annotations
 
 from typing import Any
 
+from holotype.query.schema import GROUP_MIN_ITEMS
 from holotype.services import search
 from holotype.services.search import Facet
 from holotype.web.actions.registry import Context
 
 QUERY_VERSION = "v1.0.0"
+
+#: The outline of an NHM v1.0.0 query for the OpenAPI document: its keys, and filters as one
+#: group of one-key groups and terms (the terms are in docs/query-language.md). The checks
+#: themselves are query/validate.py's, with the JSON path of what is wrong.
+QUERY_SHAPE: dict[str, Any] = {
+    "properties": {
+        "search": {"type": "string"},
+        "filters": {
+            "type": "object", "minProperties": 1, "maxProperties": 1,
+            "properties": {
+                kind: {"type": "array", "minItems": least, "items": {
+                    "type": "object", "minProperties": 1, "maxProperties": 1}}
+                for kind, least in GROUP_MIN_ITEMS.items()
+            },
+            "additionalProperties": False,
+        },
+    },
+    "additionalProperties": False,
+}
 
 
 def read_query(ctx: Context, value: Any, name: str = "query") -> dict[str, Any]:

@@ -8,8 +8,8 @@ from typing import Annotated, Any
 from holotype.errors import Invalid
 from holotype.services import search
 from holotype.services.search import SearchRequest
-from holotype.web.actions.common import and_query, facet_result
-from holotype.web.actions.params import Doc
+from holotype.web.actions.common import QUERY_SHAPE, and_query, facet_result
+from holotype.web.actions.params import Doc, version_doc
 from holotype.web.actions.registry import Action, Context
 
 MAX_LIMIT = 1000
@@ -28,11 +28,12 @@ class SearchParams:
     ] = None
     query: Annotated[
         dict[str, Any] | str | None,
-        Doc("An NHM query schema v1.0.0 query, ANDed with q and filters."),
+        Doc("An NHM query schema v1.0.0 query, ANDed with q and filters.",
+            shape=QUERY_SHAPE),
     ] = None
     version: Annotated[
         int | None,
-        Doc("Search the records as of this version (ms timestamp)."),
+        version_doc("Search the records as of this version (ms timestamp)."),
     ] = None
 
 

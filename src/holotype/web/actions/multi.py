@@ -8,8 +8,8 @@ from typing import Annotated, Any, Literal
 from holotype.query.normalise import query_hash
 from holotype.services import search
 from holotype.services.search import SearchRequest
-from holotype.web.actions.common import read_query
-from holotype.web.actions.params import Doc
+from holotype.web.actions.common import QUERY_SHAPE, read_query
+from holotype.web.actions.params import Doc, version_doc
 from holotype.web.actions.registry import Action, Context
 
 MAX_SIZE = 1000
@@ -22,9 +22,9 @@ VERSION = "Search the records as of this version (ms timestamp)."
 @dataclass(frozen=True, kw_only=True)
 class MultiParams:
     resource_ids: Annotated[list[str] | None, Doc(RESOURCE_IDS)] = None
-    query: Annotated[dict[str, Any] | str | None, Doc(QUERY)] = None
+    query: Annotated[dict[str, Any] | str | None, Doc(QUERY, shape=QUERY_SHAPE)] = None
     query_version: Annotated[Literal["v1.0.0"], Doc(QUERY_VERSION)] = "v1.0.0"
-    version: Annotated[int | None, Doc(VERSION)] = None
+    version: Annotated[int | None, version_doc(VERSION)] = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -35,7 +35,7 @@ class MultiQueryParams(MultiParams):
 
 @dataclass(frozen=True, kw_only=True)
 class HashParams:
-    query: Annotated[dict[str, Any] | str | None, Doc(QUERY)] = None
+    query: Annotated[dict[str, Any] | str | None, Doc(QUERY, shape=QUERY_SHAPE)] = None
     query_version: Annotated[Literal["v1.0.0"], Doc(QUERY_VERSION)] = "v1.0.0"
 
 
@@ -54,7 +54,7 @@ class AutocompleteValueParams(MultiParams):
 @dataclass(frozen=True, kw_only=True)
 class AutocompleteFieldParams:
     resource_ids: Annotated[list[str] | None, Doc(RESOURCE_IDS)] = None
-    version: Annotated[int | None, Doc(VERSION)] = None
+    version: Annotated[int | None, version_doc(VERSION)] = None
     text: Annotated[str, Doc("Part of a field name.")] = ""
 
 

@@ -3,7 +3,8 @@
 Each field's type says what is valid (``str``, ``int``, ``bool``, ``list[str]``,
 ``dict[str, Any]``, a ``Literal`` of allowed strings, or a union of them, in the order a GET
 text is tried); ``| None`` with a default of None makes it optional, no default makes it
-required. :class:`Doc` in ``Annotated`` adds the description and bounds. :func:`declared`
+required. :class:`Doc` in ``Annotated`` adds the description and bounds (and, as ``shape``,
+what JSON schema can say of an object's keys, for the document only). :func:`declared`
 turns a declaration into the JSON schema of each parameter, which both the parser
 (:mod:`holotype.web.actions.coerce`) and the OpenAPI document use::
 
@@ -18,7 +19,7 @@ import dataclasses
 import functools
 import types
 import typing
-from dataclasses import MISSING, dataclass
+from dataclasses import MISSING, dataclass, field
 from typing import Any, ClassVar, Literal, Protocol, TypeVar
 
 JSON_TYPES: dict[object, str] = {str: "string", int: "integer", float: "number",
@@ -61,11 +62,20 @@ class Doc:
     minimum: int | None = None
     maximum: int | None = None
     min_length: int | None = None
+    shape: dict[str, Any] | None = field(default=None, hash=False)  # more JSON schema
 
     def schema(self) -> dict[str, Any]:
         bounds = {"minimum": self.minimum, "maximum": self.maximum, "minLength": self.min_length}
-        return {"description": self.description,
+        return {"description": self.description, **(self.shape or {}),
                 **{k: v for k, v in bounds.items() if v is not None}}
+
+
+MAX_VERSION = 2**63 - 1  # a version is a millisecond timestamp held in 64 bits
+
+
+def version_doc(description: str) -> Doc:
+    """The Doc of a ``version`` parameter: a millisecond timestamp, 0 to 2**63 - 1."""
+    return Doc(description, minimum=0, maximum=MAX_VERSION)
 
 
 @functools.cache

@@ -8,20 +8,22 @@ from typing import Annotated, Any, Literal
 from holotype.query.normalise import normalise, query_hash
 from holotype.services import slugs
 from holotype.services.visible import visible_resources
-from holotype.web.actions.common import QUERY_VERSION, read_query
-from holotype.web.actions.params import Doc
+from holotype.web.actions.common import QUERY_SHAPE, QUERY_VERSION, read_query
+from holotype.web.actions.params import Doc, version_doc
 from holotype.web.actions.registry import Action, Context
 
 
 @dataclass(frozen=True, kw_only=True)
 class SlugCreateParams:
-    query: Annotated[dict[str, Any] | str | None, Doc("An NHM query.")] = None
+    query: Annotated[dict[str, Any] | str | None, Doc("An NHM query.", shape=QUERY_SHAPE)] = None
     query_version: Annotated[Literal["v1.0.0"], Doc("The query schema version.")] = "v1.0.0"
     resource_ids: Annotated[
         list[str] | None,
         Doc("Resources searched; absent means all visible."),
     ] = None
-    version: Annotated[int | None, Doc("Pin the search to this version (ms timestamp).")] = None
+    version: Annotated[
+        int | None, version_doc("Pin the search to this version (ms timestamp).")
+    ] = None
 
 
 @dataclass(frozen=True, kw_only=True)

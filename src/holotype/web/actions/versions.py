@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from holotype.services import versions
-from holotype.web.actions.params import Doc
+from holotype.web.actions.params import Doc, version_doc
 from holotype.web.actions.registry import Action, Context
 
 
@@ -22,12 +22,12 @@ class RecordParams(ResourceParams):
 
 @dataclass(frozen=True, kw_only=True)
 class DataGetParams(RecordParams):
-    version: Annotated[int | None, Doc("A version (ms timestamp).")] = None
+    version: Annotated[int | None, version_doc("A version (ms timestamp).")] = None
 
 
 @dataclass(frozen=True, kw_only=True)
 class RoundParams(ResourceParams):
-    version: Annotated[int, Doc("A moment (ms timestamp).")]
+    version: Annotated[int, version_doc("A moment (ms timestamp).")]
 
 
 def vds_data_get(ctx: Context, p: DataGetParams) -> dict[str, Any]:
