@@ -101,17 +101,18 @@ def autocomplete_values(
 def fields(views: Sequence[View]) -> list[FieldSummary]:
     """Fields holding data in the resources' versions (from their statistics, not per matching
     record), most widely held first."""
-    found: dict[str, FieldSummary] = {}
+    holders: dict[str, list[str]] = {}
+    types: dict[str, dict[str, int]] = {}
     for view in views:
-        for name in view.attached.columns:
+        for name in view.columns:
             if name not in view.stats:
                 continue
-            entry = found.setdefault(name, FieldSummary(name, 0, {}, []))
+            holders.setdefault(name, []).append(view.rid)
+            kinds = types.setdefault(name, {})
             kind = field_type(view.stats[name])
-            entry.types[kind] = entry.types.get(kind, 0) + 1
-            entry.resources.append(view.rid)
-            found[name] = FieldSummary(name, entry.count + 1, entry.types, entry.resources)
-    return sorted(found.values(), key=lambda e: (-e.count, e.field.lower()))
+            kinds[kind] = kinds.get(kind, 0) + 1
+    found = [FieldSummary(name, len(rids), types[name], rids) for name, rids in holders.items()]
+    return sorted(found, key=lambda e: (-e.count, e.field.lower()))
 
 
 def field_types(view: View) -> list[dict[str, str]]:
