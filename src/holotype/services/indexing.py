@@ -4,7 +4,7 @@ An ingest indexes the version it commits (the index hook); after an upgrade that
 index format, or a crash between a commit and its index, some resources have none. Reads never
 build one: they answer that the resource is being indexed, and :func:`index_missing`, run by
 ``holotype serve`` at start-up (and by ``holotype index``), builds what is missing, after
-sweeping away what killed processes left behind (:func:`sweep_leftovers`).
+sweeping away what killed processes left behind (:func:`sweep_crash_leftovers`).
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ def missing(portal: Portal) -> list[str]:
     return found
 
 
-def sweep_leftovers(portal: Portal) -> None:
+def sweep_crash_leftovers(portal: Portal) -> None:
     """Remove what ingests and index builds killed midway left: their work folders, files of
     commits no manifest names, temporary index and row files. Each is swept under the lock its
     writer holds, so nothing a live process is writing is touched (it is skipped, to be swept
@@ -55,13 +55,13 @@ def sweep_leftovers(portal: Portal) -> None:
 
 
 def index_missing(portal: Portal, stop: threading.Event | None = None) -> list[str]:
-    """Sweep what killed processes left (:func:`sweep_leftovers`), then build the index of
+    """Sweep what killed processes left (:func:`sweep_crash_leftovers`), then build the index of
     every resource that lacks one; the ids built. A resource whose build fails is logged and
     skipped, so one bad resource does not keep the others unindexed; ``stop`` ends the work
     between two resources."""
     built = []
     try:
-        sweep_leftovers(portal)
+        sweep_crash_leftovers(portal)
     except Exception:  # never a reason to leave resources unindexed
         log.exception("sweeping what killed processes left failed")
     for resource_id in missing(portal):
