@@ -11,12 +11,13 @@ from holotype.query.compile import compile_filter
 from holotype.query.errors import AreasMissing, QueryError
 from holotype.query.normalise import canonical_json, normalise, query_hash
 from holotype.query.parse import parse
-from holotype.query.schema import Query
+from holotype.query.schema import QUERY_VERSION, Query
 from holotype.query.target import RelationTarget, Target
 from holotype.query.tokens import token_list_sql, tokenize
 from holotype.query.validate import validate
 
 __all__ = [
+    "QUERY_VERSION",
     "Area",
     "AreaCatalogue",
     "AreaRegistry",

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from typing import Any, Final
 
+#: The one version of the NHM query schema this implements.
+QUERY_VERSION: Final = "v1.0.0"
+
 #: A validated query: the JSON object as parsed (``dict``), checked by :func:`validate`.
 Query = dict[str, Any]
 

@@ -35,10 +35,11 @@ from holotype.catalog.models import (
 )
 from holotype.catalog.slugwords import random_slug
 from holotype.errors import Conflict, Invalid, NotFound
+from holotype.query.schema import QUERY_VERSION
 from holotype.services import catalogue, policy
 from holotype.services.identity import ANONYMOUS
 
-DEFAULT_QUERY_VERSION: Final = "v1.0.0"
+DEFAULT_QUERY_VERSION: Final = QUERY_VERSION
 RESERVED: Final = frozenset({"everything", "collections", "specimens", "indexlots"})
 RANDOM_ATTEMPTS: Final = 10
 """Random slugs tried before a numeric suffix is added to the last one."""

@@ -26,6 +26,7 @@ from holotype.catalog.timestamps import utcnow
 from holotype.errors import Invalid, NotFound, ServiceError
 from holotype.jobs import notify
 from holotype.query.normalise import canonical_json, normalise, query_hash
+from holotype.query.schema import QUERY_VERSION
 from holotype.services import slugs
 from holotype.services.context import Portal
 from holotype.services.downloads.formats import FORMATS
@@ -33,8 +34,6 @@ from holotype.services.downloads.request import DownloadRequest, QueryPart
 from holotype.services.identity import Identity
 from holotype.services.search import checked_query
 from holotype.services.visible import visible_resources
-
-QUERY_VERSION = "v1.0.0"
 
 
 @dataclass(frozen=True)

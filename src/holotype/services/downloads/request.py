@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from holotype.errors import Invalid
+from holotype.query.schema import QUERY_VERSION
 from holotype.services.downloads.formats import FORMATS, canonical_name
 
 NOTIFIERS = ("none", "email", "webhook")
@@ -57,7 +58,7 @@ class Notifier:
 @dataclass(frozen=True)
 class QueryPart:
     query: Any = None  # an object or JSON text; validated by the service
-    query_version: str = "v1.0.0"
+    query_version: str = QUERY_VERSION
     version: int | None = None
     resource_ids: tuple[str, ...] | None = None
     slug_or_doi: str | None = None
@@ -185,9 +186,9 @@ def parse_query_part(value: Any) -> QueryPart:
         raise Invalid("must be text (a short link or DOI)", field="query.slug_or_doi")
     query_version = raw.get("query_version")
     if query_version is None or query_version == "":
-        query_version = "v1.0.0"
-    if query_version != "v1.0.0":
-        raise Invalid("only v1.0.0 is supported", field="query.query_version")
+        query_version = QUERY_VERSION
+    if query_version != QUERY_VERSION:
+        raise Invalid(f"only {QUERY_VERSION} is supported", field="query.query_version")
     return QueryPart(raw.get("query"), query_version, version,
                      tuple(ids) if ids else None, slug or None)
 

@@ -9,8 +9,6 @@ from holotype.services import search
 from holotype.services.search import Facet
 from holotype.web.actions.registry import Context
 
-QUERY_VERSION = "v1.0.0"
-
 #: The outline of an NHM v1.0.0 query for the OpenAPI document: its keys, and filters as one
 #: group of one-key groups and terms (the terms are in docs/query-language.md). The checks
 #: themselves are query/validate.py's, with the JSON path of what is wrong.

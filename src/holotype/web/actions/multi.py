@@ -14,7 +14,7 @@ from holotype.web.actions.registry import Action, Context
 
 MAX_SIZE = 1000
 QUERY = "An NHM query schema v1.0.0 query."
-QUERY_VERSION = "The query schema version."
+QUERY_VERSION_DOC = "The query schema version."
 RESOURCE_IDS = "Resources to search; empty or absent means all visible."
 VERSION = "Search the records as of this version (ms timestamp)."
 
@@ -23,7 +23,7 @@ VERSION = "Search the records as of this version (ms timestamp)."
 class MultiParams:
     resource_ids: Annotated[list[str] | None, Doc(RESOURCE_IDS)] = None
     query: Annotated[dict[str, Any] | str | None, Doc(QUERY, shape=QUERY_SHAPE)] = None
-    query_version: Annotated[Literal["v1.0.0"], Doc(QUERY_VERSION)] = "v1.0.0"
+    query_version: Annotated[Literal["v1.0.0"], Doc(QUERY_VERSION_DOC)] = "v1.0.0"
     version: Annotated[int | None, version_doc(VERSION)] = None
 
 
@@ -36,7 +36,7 @@ class MultiQueryParams(MultiParams):
 @dataclass(frozen=True, kw_only=True)
 class HashParams:
     query: Annotated[dict[str, Any] | str | None, Doc(QUERY, shape=QUERY_SHAPE)] = None
-    query_version: Annotated[Literal["v1.0.0"], Doc(QUERY_VERSION)] = "v1.0.0"
+    query_version: Annotated[Literal["v1.0.0"], Doc(QUERY_VERSION_DOC)] = "v1.0.0"
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from holotype.query.normalise import normalise, query_hash
+from holotype.query.schema import QUERY_VERSION
 from holotype.services import slugs
 from holotype.services.visible import visible_resources
-from holotype.web.actions.common import QUERY_SHAPE, QUERY_VERSION, read_query
+from holotype.web.actions.common import QUERY_SHAPE, read_query
 from holotype.web.actions.params import Doc, version_doc
 from holotype.web.actions.registry import Action, Context
 
