@@ -54,6 +54,19 @@ def test_private_dataset_pages_are_404(odd_web: TestClient, odd_site: OddSite) -
         assert_private_absent(page.text, path)
 
 
+def test_a_private_dataset_answers_as_an_unknown_one(odd_web: TestClient) -> None:
+    """Not only a 404: the same words, so the answer does not tell that it exists."""
+    for private, unknown in (("/dataset/secret.json", "/dataset/secrez.json"),
+                             ("/dataset/secret/resource/records.json",
+                              "/dataset/secrez/resource/records.json")):
+        hidden, missing = odd_web.get(private), odd_web.get(unknown)
+        assert hidden.status_code == missing.status_code == 404
+        assert hidden.text == missing.text.replace("secrez", "secret"), private
+    for name in ("secret", "secrez"):
+        answer = odd_web.post("/api/3/action/package_show", json={"id": name}).json()
+        assert answer["error"]["message"] == f"there is no dataset {name!r}"
+
+
 def test_links_to_a_record_quote_its_id(odd_web: TestClient, odd_site: OddSite) -> None:
     rid = odd_site.odd_resource
     expected = f"/record/{rid}/{quote(ODD_ID, safe='')}"

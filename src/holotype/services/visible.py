@@ -45,20 +45,29 @@ def readable_datasets(
 def readable_dataset(
     session: Session, identity: Identity, ref: str, field: str = "dataset"
 ) -> DatasetInfo:
-    """The dataset ``ref`` if ``identity`` may see it; NotFound (as for an unknown one) if not."""
-    dataset = catalogue.get_dataset(session, ref)
-    if not policy.may_read_dataset(identity, dataset):
-        raise NotFound(f"dataset {ref!r} does not exist", field=field)
+    """The dataset ``ref`` if ``identity`` may see it. One it may not see is NotFound in the
+    very words of an unknown one, so the answer does not tell that it exists."""
+    try:
+        dataset = catalogue.get_dataset(session, ref)
+    except NotFound:
+        dataset = None
+    if dataset is None or not policy.may_read_dataset(identity, dataset):
+        raise NotFound(f"there is no dataset {ref!r}", field=field)
     return dataset
 
 
 def readable_resource(
     session: Session, identity: Identity, ref: str, field: str = "resource"
 ) -> ResourceInfo:
-    """The resource ``ref`` if ``identity`` may see its dataset; NotFound if not."""
-    resource = catalogue.get_resource(session, ref)
-    if not policy.may_read_dataset(identity, catalogue.get_dataset(session, resource.dataset_id)):
-        raise NotFound(f"resource {ref!r} does not exist", field=field)
+    """The resource ``ref`` if ``identity`` may see its dataset; NotFound, in the words of an
+    unknown one, if not."""
+    try:
+        resource = catalogue.get_resource(session, ref)
+        dataset = catalogue.get_dataset(session, resource.dataset_id)
+    except NotFound:
+        dataset = None
+    if dataset is None or not policy.may_read_dataset(identity, dataset):
+        raise NotFound(f"there is no resource {ref!r}", field=field)
     return resource
 
 
