@@ -7,14 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from holotype.config import (
-    ConfigError,
-    Settings,
-    describe,
-    load_settings,
-    masked_url,
-    secret_names,
-)
+from holotype.config import ConfigError, Settings, load_settings, secret_names
+from holotype.config_report import describe, masked_url
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "configuration.md"
 

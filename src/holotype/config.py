@@ -86,6 +86,11 @@ class Settings(BaseSettings):
         description="Most fields (columns) a file may have; a wider file is refused before it "
         "is read.",
     )
+    strict_archives: bool = Field(
+        default=False,
+        description="Refuse a Darwin Core Archive with an extension that cannot be read (no "
+        "<coreid>, or a data file that is missing) instead of skipping it with a warning.",
+    )
     duckdb_memory_limit: str = Field(
         default="2GB",
         description="Memory DuckDB may use per connection before spilling to disk: a number "
@@ -327,14 +332,6 @@ def _has_password(url: object) -> bool:
         return False  # not a URL at all: the field validator says so
 
 
-def masked_url(url: str) -> str:
-    """``url`` with any password replaced by ``***``, safe to print."""
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return "(not a valid URL)"
-
-
 def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:
     """Build the effective settings; raise :class:`ConfigError` naming any bad value."""
     if config_file is None and os.environ.get(CONFIG_ENV):
@@ -383,18 +380,3 @@ def _environment_problem(exc: Exception, env_names: set[str]) -> str:
     else:
         expected = "JSON"
     return f"invalid settings: {name} (from {variable}): expected {expected}"
-
-
-def describe(settings: Settings) -> list[tuple[str, str, str]]:
-    """(name, effective value, help) for every setting; secrets and passwords are masked."""
-    rows = []
-    for name, field in Settings.model_fields.items():
-        value = getattr(settings, name)
-        if name in secret_names():
-            shown = "(set)" if value else "(not set)"
-        elif name == "database_url" and value:
-            shown = masked_url(value)
-        else:
-            shown = str(value)
-        rows.append((name, shown, field.description or ""))
-    return rows

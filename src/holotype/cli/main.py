@@ -14,7 +14,8 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 
 from holotype.cli.catalogue import dataset_app, resource_app
 from holotype.cli.common import Cli, esc, when
-from holotype.config import ConfigError, masked_url
+from holotype.config import ConfigError
+from holotype.config_report import masked_url
 from holotype.errors import ServiceError
 from holotype.ingest.errors import IngestError
 from holotype.locking import Busy
@@ -145,12 +146,11 @@ def ingest(
 
     cli = Cli.of(ctx)
     with cli.portal() as p:
-        if create:
-            _ensure_resource(cli, p, resource, id_field)
         try:
             with cli.steps(f"Ingesting {file.name}") as say:
                 outcome = run_ingest(
-                    p, OPERATOR, resource, file, fmt=fmt, id_field=id_field, mode=mode, progress=say
+                    p, OPERATOR, resource, file, fmt=fmt, id_field=id_field, mode=mode,
+                    progress=say, create=create,
                 )
         except Busy:
             raise CliError(
@@ -158,6 +158,8 @@ def ingest(
                 "try again when it has finished"
             ) from None
     r = outcome.result
+    if outcome.created:
+        cli.err.print(f"Created resource {esc(resource)}.")
     if r.version is None:
         cli.out.print(
             f"No change: {esc(resource)} already holds this content ({r.total:,} records)."
@@ -179,22 +181,6 @@ def _resource_name(p: Portal, ref: str) -> str:
     except ServiceError:
         return ref
     return f"{found.dataset_slug}/{found.slug}"
-
-
-def _ensure_resource(cli: Cli, p: Portal, ref: str, id_field: str | None) -> None:
-    dataset, _, slug = ref.partition("/")
-    with p.write_session() as session:
-        try:
-            catalogue.get_resource(session, ref)
-        except ServiceError:
-            catalogue.create_resource(
-                session,
-                dataset,
-                slug=slug,
-                name=slug.replace("-", " ").capitalize(),
-                id_field=id_field,
-            )
-            cli.err.print(f"Created resource {esc(ref)}.")
 
 
 @app.command()
@@ -229,12 +215,15 @@ def versions(
             esc(v.source.name) if v.source else "",
         )
     cli.out.print(table)
+    for v in found_versions:
+        for warning in v.warnings:
+            cli.out.print(f"[yellow]warning[/] (version {v.version}): {esc(warning)}")
 
 
 @config_app.command("check")
 def config_check(ctx: typer.Context) -> None:
     """Validate the configuration and print the effective settings."""
-    from holotype.config import describe
+    from holotype.config_report import describe
 
     cli = Cli.of(ctx)
     table = Table(title="Effective settings")

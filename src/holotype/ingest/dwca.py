@@ -18,6 +18,7 @@ import duckdb
 from holotype.ingest.delimited import Dialect, stage_delimited
 from holotype.ingest.dwca_join import Part, Plan, build_staged_table, plan_fields
 from holotype.ingest.dwca_meta import META_NAME, ArchiveMeta, FileSpec, parse_meta
+from holotype.ingest.dwca_simple import no_archive_error, simple_member, stage_simple
 from holotype.ingest.dwca_terms import short_name
 from holotype.ingest.dwca_text import check_encoding, column_names, row_width
 from holotype.ingest.dwca_zip import (
@@ -37,18 +38,20 @@ from holotype.ingest.source import Limits
 from holotype.store import StagedSource
 
 MAX_META_BYTES = 16 * 1024 * 1024
-NO_META = "not a Darwin Core Archive: no meta.xml"
 
 
-def find_meta(archive: zipfile.ZipFile, display_name: str) -> tuple[zipfile.ZipInfo, PurePosixPath]:
-    """meta.xml at the root or in the one top-level folder, and the folder it is in."""
+def find_meta(
+    archive: zipfile.ZipFile, display_name: str
+) -> tuple[zipfile.ZipInfo, PurePosixPath] | None:
+    """meta.xml at the root or in the one top-level folder, and the folder it is in (None when
+    there is none)."""
     candidates: list[tuple[int, zipfile.ZipInfo, PurePosixPath]] = []
     for info in data_members(archive):
         path = member_path(info.filename, display_name)
         if path.name.lower() == META_NAME and len(path.parts) <= 2 and path.parts[0] != "__MACOSX":
             candidates.append((len(path.parts), info, path.parent))
     if not candidates:
-        raise IngestError(NO_META, file=display_name)
+        return None
     candidates.sort(key=lambda candidate: candidate[0])
     if len(candidates) > 1 and candidates[0][0] == candidates[1][0] == 2:
         raise IngestError(
@@ -59,12 +62,13 @@ def find_meta(archive: zipfile.ZipFile, display_name: str) -> tuple[zipfile.ZipI
 
 
 def is_dwca(archive: zipfile.ZipFile, display_name: str) -> bool:
-    """Whether the zip holds a meta.xml where a Darwin Core Archive keeps it."""
+    """Whether the zip is a Darwin Core Archive: a meta.xml where an archive keeps it, or one
+    data file whose header names Darwin Core terms (a "simple" archive)."""
     try:
-        find_meta(archive, display_name)
+        found = find_meta(archive, display_name)
     except IngestError:
-        return False
-    return True
+        return True  # several archives: staging says so
+    return found is not None or simple_member(archive, display_name) is not None
 
 
 @dataclass
@@ -80,6 +84,7 @@ class _Archive:
     warnings: list[str]
     members: dict[str, zipfile.ZipInfo]
     max_fields: int
+    strict: bool
 
     def member(self, location: str) -> zipfile.ZipInfo | None:
         """The member at ``location`` (relative to meta.xml), matched exactly or ignoring case."""
@@ -112,7 +117,15 @@ def stage_dwca(
     scratch = work_dir / "dwca"
     with open_zip(path, display_name) as archive:
         check_members(archive, limits, display_name)
-        meta_info, base = find_meta(archive, display_name)
+        found = find_meta(archive, display_name)
+        if found is None:
+            simple = simple_member(archive, display_name)
+            if simple is None:
+                raise no_archive_error(archive, display_name)
+            return stage_simple(
+                con, archive, simple, work_dir, out, display_name=display_name, limits=limits
+            )
+        meta_info, base = found
         meta_xml = read_member(archive, meta_info, MAX_META_BYTES, display_name)
         meta = parse_meta(meta_xml, display_name)
         members = {
@@ -120,7 +133,8 @@ def stage_dwca(
         }
         budget = ExtractBudget(limits.max_uncompressed_bytes)
         state = _Archive(
-            con, archive, base, scratch, display_name, budget, [], members, limits.max_fields
+            con, archive, base, scratch, display_name, budget, [], members, limits.max_fields,
+            limits.strict_archives,
         )
         try:
             return _stage(state, meta, out)
@@ -129,11 +143,8 @@ def stage_dwca(
 
 
 def _stage(state: _Archive, meta: ArchiveMeta, out: Path) -> StagedSource:
-    if meta.extensions and meta.core.id_index is None:
-        raise IngestError(
-            "meta.xml: the core has no <id index=...>, so its extensions cannot be linked to it",
-            file=state.display_name,
-        )
+    kept = _readable_extensions(state, meta)
+    meta = ArchiveMeta(core=meta.core, extensions=kept)
     plan = _plan(state, meta)
     core = _stage_part(state, meta.core, "core", allow_empty=False)
     extensions = [
@@ -149,8 +160,40 @@ def _stage(state: _Archive, meta: ArchiveMeta, out: Path) -> StagedSource:
         format="dwca",
         first_row=meta.core.ignore_header_lines + 1,
         default_id_field=result.id_field,
+        declared_id=True,
         warnings=state.warnings,
     )
+
+
+def _readable_extensions(state: _Archive, meta: ArchiveMeta) -> list[FileSpec]:
+    """The extensions that can be linked to the core and read; the others are skipped with a
+    warning, as GBIF's readers do, or refused in strict mode (setting ``strict_archives``)."""
+    kept: list[FileSpec] = []
+    for spec in meta.extensions:
+        name = short_name(spec.row_type)
+        if meta.core.id_index is None:
+            problem = (
+                f"the core has no <id index=...>, so the {name} extension cannot be linked to it"
+            )
+        elif spec.id_index is None:
+            problem = f"the {name} extension has no <coreid index=...> linking it to the core"
+        else:
+            absent = [location for location in spec.locations if state.member(location) is None]
+            if not absent:
+                kept.append(spec)
+                continue
+            problem = (
+                f"the {name} extension's data file {absent[0]!r} is not in the archive"
+            )
+        if state.strict:
+            raise IngestError(
+                f"meta.xml: {problem} (the setting strict_archives refuses such archives)",
+                file=state.display_name,
+            )
+        state.warnings.append(
+            f"{state.display_name}: {problem}; the extension was skipped and the core ingested"
+        )
+    return kept
 
 
 def _plan(state: _Archive, meta: ArchiveMeta) -> Plan:

@@ -171,9 +171,18 @@ def _build(
     warnings = list(plan.warnings)
     id_index = core.spec.id_index
     id_column = f"core.{ident(core.columns[id_index])}" if id_index is not None else "NULL"
+    id_field = plan.id_field
+    core_fields = plan.core
+    if id_index is not None and not _ids_filled(con, core, display_name):
+        id_field = None  # generated ids; an id column that maps no term is left out
+        core_fields = [(name, spec) for name, spec in plan.core if spec is not None]
+        warnings.append(
+            f"{display_name}: the core's id column (column {id_index + 1}) is empty in every "
+            "record, so every record got an id generated from its content"
+        )
     selected = [
         (name, id_column if spec is None else _value(core, spec, "core."))
-        for name, spec in plan.core
+        for name, spec in core_fields
     ]
     ctes = [f"core AS ({_source(core)})"]
     joins: list[str] = []
@@ -206,8 +215,41 @@ def _build(
     return JoinResult(
         fields=[name for name, _ in selected],
         rows=int(count[0]) if count else 0,
-        id_field=plan.id_field,
+        id_field=id_field,
         warnings=warnings,
+    )
+
+
+def _ids_filled(con: duckdb.DuckDBPyConnection, core: Part, display_name: str) -> bool:
+    """Whether the core's id column is filled: True when every record has an id, False when none
+    has; an id column filled for only some records is refused, with the rows named."""
+    spec = core.spec
+    column = ident(core.columns[spec.id_index or 0])
+    empty = f"({column} IS NULL OR trim({column}) = '')"
+    row = con.execute(
+        f"SELECT count(*), count(*) FILTER (WHERE {empty}) FROM ({_source(core)})"
+    ).fetchone()
+    total, missing = (int(row[0]), int(row[1])) if row else (0, 0)
+    if missing == 0 or missing == total:
+        return missing == 0
+    first = con.execute(
+        f"SELECT __file, __row FROM ({_source(core)}) WHERE {empty} "
+        f"ORDER BY __file, __row LIMIT {SHOWN_IDS}"
+    ).fetchall()
+    header = spec.ignore_header_lines + 1  # spreadsheet rows: the first record after the header
+    rows = [
+        (f"{spec.locations[int(number)]} " if len(spec.locations) > 1 else "")
+        + f"row {int(offset) + header}"
+        for number, offset in first
+    ]
+    more = f" and {missing - len(rows):,} more" if missing > len(rows) else ""
+    raise IngestError(
+        f"the core's id column (column {(spec.id_index or 0) + 1}) is empty in {missing:,} of "
+        f"{total:,} records ({', '.join(rows)}{more}); every record needs an id there. Fill "
+        "them in, or leave the column empty in every record to have ids generated from the "
+        "records' content",
+        file=display_name,
+        row=int(first[0][1]) + header if len(spec.locations) == 1 else None,
     )
 
 

@@ -38,7 +38,7 @@ class FileSpec:
     row_type: str
     locations: list[str]
     fields: list[FieldSpec]
-    id_index: int | None  # <id index> of the core, <coreid index> of an extension
+    id_index: int | None  # <id index> of the core, <coreid index> of an extension (or None)
     delimiter: str = ","
     quote: str = '"'  # empty: values are not quoted
     line_terminator: str = "\n"
@@ -126,8 +126,6 @@ def _file_spec(element: ET.Element, id_tag: str, display_name: str) -> FileSpec:
             id_index = _index(child.get("index"), where, f"<{id_tag}>", display_name)
         elif tag == "field":
             fields.append(_field(child, where, display_name))
-    if kind == "extension" and id_index is None:
-        raise IngestError(f"{where} has no <coreid index=...>", file=display_name)
     return FileSpec(
         row_type=row_type,
         locations=locations,

@@ -18,7 +18,8 @@ import duckdb
 import pyarrow as pa
 
 from holotype.ingest import readers
-from holotype.ingest.dwca import NO_META, is_dwca
+from holotype.ingest.dwca import is_dwca
+from holotype.ingest.dwca_simple import no_archive_error
 from holotype.ingest.dwca_zip import check_members, open_zip
 from holotype.ingest.errors import IngestError
 from holotype.ingest.readers import Staging
@@ -67,11 +68,11 @@ def _zip_format(path: Path, named: str | None, display_name: str, limits: Limits
             return "xlsx"
         if is_dwca(archive, display_name):
             return "dwca"
-    if named == "xlsx":
-        raise IngestError(
-            "not a valid .xlsx workbook: the zip holds no workbook", file=display_name
-        )
-    raise IngestError(NO_META, file=display_name)
+        if named == "xlsx":
+            raise IngestError(
+                "not a valid .xlsx workbook: the zip holds no workbook", file=display_name
+            )
+        raise no_archive_error(archive, display_name)
 
 
 def detect_format(path: Path, display_name: str, fmt: str | None, limits: Limits) -> str:

@@ -77,7 +77,8 @@ class Portal:
     def limits(self) -> Limits:
         s = self.settings
         return Limits(
-            s.max_upload_bytes, s.max_uncompressed_bytes, s.max_compression_ratio, s.max_fields
+            s.max_upload_bytes, s.max_uncompressed_bytes, s.max_compression_ratio, s.max_fields,
+            s.strict_archives,
         )
 
     @property

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from holotype.catalog.snapshots import DatasetInfo, ResourceInfo
-from holotype.errors import Invalid
+from holotype.errors import Invalid, NotFound
 from holotype.ingest.errors import IngestError
 from holotype.ingest.read import stage_file
 from holotype.services import catalogue, policy
@@ -38,6 +38,7 @@ from holotype.store import (
 class IngestOutcome:
     resource: ResourceInfo
     result: CommitResult
+    created: bool = False  # the resource was made for this ingest (``create=True``)
 
 
 @dataclass(frozen=True)
@@ -71,8 +72,12 @@ def ingest(
     progress: Progress | None = None,
     index: bool = True,
     hooks: Sequence[PostCommitHook] = POST_COMMIT_HOOKS,
+    create: bool = False,
 ) -> IngestOutcome:
     """Ingest one file as a new version of ``resource`` (``dataset/resource`` or an id).
+
+    With ``create``, a missing ``dataset/resource`` is created for the file first, and removed
+    again when the file is refused: a failed ingest leaves nothing behind.
 
     With ``index`` (the default), once the version is committed the post-commit ``hooks`` run
     (:mod:`holotype.services.post_commit`; the first brings the resource's search index up to the
@@ -85,6 +90,46 @@ def ingest(
     A failing hook's error propagates after the commit: the new version stays committed.
     """
     policy.require_manage(identity)
+    created = create and _create_missing(portal, resource, id_field)
+    try:
+        outcome = _ingest(
+            portal, resource, path, display_name, fmt, id_field, mode, progress, index, hooks
+        )
+    except BaseException:
+        if created:
+            delete_resource(portal, identity, resource)
+        raise
+    return IngestOutcome(outcome.resource, outcome.result, created)
+
+
+def _create_missing(portal: Portal, resource: str, id_field: str | None) -> bool:
+    """Create ``dataset/resource`` if it does not exist; whether it was created."""
+    dataset, _, slug = resource.partition("/")
+    with portal.write_session() as session:
+        try:
+            catalogue.get_resource(session, resource)
+            return False
+        except NotFound:
+            pass
+        catalogue.create_resource(
+            session, dataset, slug=slug, name=slug.replace("-", " ").capitalize(),
+            id_field=id_field,
+        )
+    return True
+
+
+def _ingest(
+    portal: Portal,
+    resource: str,
+    path: Path,
+    display_name: str | None,
+    fmt: str | None,
+    id_field: str | None,
+    mode: str,
+    progress: Progress | None,
+    index: bool,
+    hooks: Sequence[PostCommitHook],
+) -> IngestOutcome:
     with portal.session() as session:
         found = catalogue.get_resource(session, resource)
     if found.kind != "records":

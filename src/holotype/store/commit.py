@@ -116,6 +116,11 @@ def check_request(
     check_against_existing(staged.fields, manifest.columns, file=file)
     chosen = choose_id_field(manifest, staged, id_field)
     check_id_field_usable(manifest, staged, chosen, mode, file)
+    if chosen is None and manifest.versions and staged.declared_id and staged.default_id_field:
+        staged.warnings.append(
+            f"{file}: the archive's id column is filled now, but this resource's records have "
+            "been identified by their content since its first version, and still are"
+        )
     return chosen
 
 

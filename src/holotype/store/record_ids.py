@@ -1,8 +1,10 @@
 """Record ids: which field identifies a resource's records, and each staged row's id.
 
-The id field is chosen once, by the first version (``--id-field``, else occurrenceID when the
-file has it, else the reader's default such as a Darwin Core Archive's core id) and kept for every
-later version. Without one, a record's id is generated from its content. Rows with no id, or with
+The id field is chosen once, by the first version, and kept for every later version:
+``--id-field`` when given; else, for a format that declares its id (a Darwin Core Archive's
+``<id>`` column), the field the reader says (None when that column is empty for every record);
+else occurrenceID when the file has it, else the reader's default. Without one, a record's id is
+generated from its content. Rows with no id, or with
 an id another row has, are refused with the rows named.
 """
 
@@ -34,6 +36,8 @@ def choose_id_field(manifest: Manifest, staged: StagedSource, requested: str | N
         chosen = manifest.id_field
     elif requested is not None:
         chosen = requested
+    elif staged.declared_id:
+        chosen = staged.default_id_field
     elif "occurrenceID" in staged.fields:
         chosen = "occurrenceID"
     else:

@@ -35,6 +35,9 @@ class StagedSource:
     format: str  # csv, tsv, xlsx, json, jsonl, dwca
     first_row: int = 2  # spreadsheet-style row number of the first record (header is row 1)
     default_id_field: str | None = None  # e.g. the Darwin Core Archive core id column
+    # The format itself says which field identifies records (a Darwin Core Archive's <id>):
+    # ``default_id_field`` is then the id field of a new resource, None meaning generated ids.
+    declared_id: bool = False
     warnings: list[str] = field(default_factory=list)
 
 

@@ -62,6 +62,7 @@ def vds_version_resource(ctx: Context, p: ResourceParams) -> list[dict[str, Any]
             "total": v.total,
             "mode": v.mode,
             "source": v.source.name if v.source else None,
+            "warnings": list(v.warnings),
         }
         for v in versions.resource_versions(ctx.portal, ctx.identity, p.resource_id)
     ]

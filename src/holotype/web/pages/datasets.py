@@ -95,7 +95,7 @@ def dataset_data(portal: Portal, identity: Identity, slug: str, base_url: str) -
              "search_url": "/search?" + urlencode({"resource_ids": r.resource.id}),
              "versions": [{"version": v.version, "total": v.total, "added": v.added,
                            "changed": v.changed, "removed": v.removed,
-                           "committed": v.committed_at,
+                           "committed": v.committed_at, "warnings": list(v.warnings),
                            "search_url": "/search?" + urlencode(
                                {"resource_ids": r.resource.id, "version": v.version})}
                           for v in r.versions]}
