@@ -52,7 +52,8 @@ def test_an_id_column_empty_everywhere_gives_generated_ids_with_a_warning(
 def test_an_id_column_empty_in_some_records_is_refused_naming_the_rows(
     con: duckdb.DuckDBPyConnection, make_zip: ArchiveBuilder
 ) -> None:
-    data = "id\toccurrenceID\tscientificName\tcountry\nBM1\to1\tA\tX\n\t\tB\tY\nBM3\t\tC\tZ\n\t\tD\tW\n"
+    data = ("id\toccurrenceID\tscientificName\tcountry\n"
+            "BM1\to1\tA\tX\n\t\tB\tY\nBM3\t\tC\tZ\n\t\tD\tW\n")
     archive = make_zip({"meta.xml": meta_xml(ID_CORE), "occurrence.txt": data})
     with pytest.raises(IngestError) as caught:
         stage(con, archive)
@@ -64,7 +65,7 @@ def test_an_extension_naming_an_absent_file_is_skipped_with_a_warning(
     con: duckdb.DuckDBPyConnection, make_zip: ArchiveBuilder, read_rows: Rows
 ) -> None:
     archive = make_zip({"meta.xml": meta_xml(CORE, MEDIA_EXTENSION), "occurrence.txt": OCCURRENCES})
-    staged, out = stage(con, archive)
+    staged, _out = stage(con, archive)
     assert staged.rows == 3 and "Multimedia" not in staged.fields
     assert any("'multimedia.csv' is not in the archive" in w and "skipped" in w
                for w in staged.warnings), staged.warnings
