@@ -79,9 +79,9 @@ def ingest(
     With ``create``, a missing ``dataset/resource`` is created for the file first, and removed
     again when the file is refused: a failed ingest leaves nothing behind.
 
-    With ``index`` (the default), once the version is committed the post-commit ``hooks`` run
-    (:mod:`holotype.services.post_commit`; the first brings the resource's search index up to the
-    new version) and the catalogue records the id field chosen. Without, neither happens:
+    Once the version is committed the catalogue records the id field chosen. With ``index`` (the
+    default), the post-commit ``hooks`` then run (:mod:`holotype.services.post_commit`; the first
+    brings the resource's search index up to the new version). Without, they do not:
     searches of the new version answer "being indexed" until ``holotype index`` (or the server
     at start-up) builds it.
 
@@ -143,10 +143,14 @@ def _ingest(
         raise
     except CommitError as refusal:
         raise IngestError.refused_by_store(refusal) from refusal
-    if result.version is not None and index:
+    if result.version is None:
+        return IngestOutcome(found, result)
+    # The catalogue records the id field the store chose (and the new modified) whether or not
+    # the index is built now, so the two never disagree about how records are identified.
+    with portal.write_session() as session:
+        found = catalogue.update_resource(session, found.id, id_field=store.manifest().id_field)
+    if index:
         run_post_commit_hooks(portal, found.id, result.version, progress, hooks)
-        with portal.write_session() as session:  # records the id field chosen and the new modified
-            found = catalogue.update_resource(session, found.id, id_field=store.manifest().id_field)
     return IngestOutcome(found, result)
 
 
