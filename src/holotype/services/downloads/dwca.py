@@ -33,6 +33,7 @@ MEDIA_SPLIT = r"\s*[|;]\s*"
 TAB_OPTIONS = "FORMAT csv, HEADER, DELIMITER '\t', QUOTE '', NULLSTR ''"
 # Characters XML 1.0 cannot hold at all (control characters but tab and line breaks, lone
 # surrogates, U+FFFE and U+FFFF): users' titles and descriptions may contain them.
+_LINE_BREAKS = str.maketrans("\t\n\r", "   ")
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
@@ -55,6 +56,13 @@ class DatasetMeta:
     citation: str
 
 
+def header_name(field: str) -> str:
+    """``field`` as occurrence.txt's header line names it: a tab or line break in a field name
+    (uploads may have them) would split the header into more columns or lines than meta.xml
+    declares, and readers skip exactly one header line."""
+    return field.translate(_LINE_BREAKS)
+
+
 def _clean(expression: str) -> str:
     """``expression`` with each tab and line break made a space (checked first: it is rare,
     and translating every value would cost more than writing it)."""
@@ -75,7 +83,7 @@ def archive_members(
         have = set(view.columns)
         core_id = f"{literal(view.rid + ':')} || _id" if several else "_id"
         columns = [f"{_clean(core_id)} AS id"] + [
-            f"{_clean(ident(f)) if f in have else 'NULL::VARCHAR'} AS {ident(f)}"
+            f"{_clean(ident(f)) if f in have else 'NULL::VARCHAR'} AS {ident(header_name(f))}"
             for f in fields
         ]
         cores.append(records.rows(view, columns))
