@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-import warnings
 import zipfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -30,18 +29,16 @@ from holotype.services.context import Portal
 from holotype.services.dwc_terms import DCTERMS_TERMS, DWC_TERMS
 from holotype.services.identity import OPERATOR
 from holotype.services.records import ingest
-from tests.downloads.conftest import MEDIA, SHARED, Site, copy_site, drain, finished_zip, queue
+from tests.downloads.conftest import MEDIA, Site, copy_site, drain, finished_zip, queue
 from tests.downloads.helpers import searched
 
 DWC = "http://rs.tdwg.org/dwc/terms/"
 DC = "http://purl.org/dc/terms/"
 GBIF = "http://rs.gbif.org/terms/1.0/"
-META_XSD = SHARED / "spec" / "darwin-core" / "tdwg_dwc_text.xsd"
-# eml.xsd is the profile's entry point: it declares <eml:eml> and imports eml-gbif-profile.xsd.
-EML_XSD = SHARED / "spec" / "eml-gbif-profile" / "eml.xsd"
 DEMO = "demo-specimens/records"
 HOSTILE = "hostile/records"
 ARCHIVE = "archived/records"
+JSON_FIELDS = {"Multimedia", GBIF + "Multimedia", "Identification"}  # extensions, as ingested
 EXPORTED = str.maketrans("\t\n\r", "   ")  # what the archive does to tabs and line breaks
 
 Core = dict[str, dict[str, str]]  # core id -> field -> value (no empty values)
@@ -65,26 +62,23 @@ HOSTILE_ROWS: list[dict[str, str]] = [
 ]
 
 # A Darwin Core Archive with two extensions, as an institution would upload it.
-ARCHIVE_META = """<?xml version="1.0" encoding="UTF-8"?>
+TEXT = 'encoding="UTF-8" fieldsTerminatedBy="\\t" fieldsEnclosedBy="" ignoreHeaderLines="1"'
+ARCHIVE_META = f"""<?xml version="1.0" encoding="UTF-8"?>
 <archive xmlns="http://rs.tdwg.org/dwc/text/">
- <core encoding="UTF-8" fieldsTerminatedBy="\\t" linesTerminatedBy="\\n" fieldsEnclosedBy=""
-   ignoreHeaderLines="1" rowType="http://rs.tdwg.org/dwc/terms/Occurrence">
+ <core {TEXT} rowType="http://rs.tdwg.org/dwc/terms/Occurrence">
   <files><location>occurrence.txt</location></files>
   <id index="0"/>
   <field index="0" term="http://rs.tdwg.org/dwc/terms/occurrenceID"/>
   <field index="1" term="http://rs.tdwg.org/dwc/terms/scientificName"/>
   <field index="2" term="http://rs.tdwg.org/dwc/terms/country"/>
  </core>
- <extension encoding="UTF-8" fieldsTerminatedBy="\\t" linesTerminatedBy="\\n"
-   fieldsEnclosedBy="" ignoreHeaderLines="1" rowType="http://rs.gbif.org/terms/1.0/Multimedia">
+ <extension {TEXT} rowType="http://rs.gbif.org/terms/1.0/Multimedia">
   <files><location>multimedia.txt</location></files>
   <coreid index="0"/>
   <field index="1" term="http://purl.org/dc/terms/identifier"/>
   <field index="2" term="http://purl.org/dc/terms/title"/>
  </extension>
- <extension encoding="UTF-8" fieldsTerminatedBy="\\t" linesTerminatedBy="\\n"
-   fieldsEnclosedBy="" ignoreHeaderLines="1"
-   rowType="http://rs.tdwg.org/dwc/terms/Identification">
+ <extension {TEXT} rowType="http://rs.tdwg.org/dwc/terms/Identification">
   <files><location>identification.txt</location></files>
   <coreid index="0"/>
   <field index="1" term="http://rs.tdwg.org/dwc/terms/identifiedBy"/>
@@ -152,23 +146,8 @@ def rt_site(base_site: Site, tmp_path_factory: pytest.TempPathFactory) -> Site:
 @pytest.fixture(scope="module")
 def rt_portal(rt_site: Site) -> Iterator[Portal]:
     opened = rt_site.portal()
-    try:
-        yield opened
-    finally:
-        opened.close()
-
-
-@pytest.fixture(scope="module")
-def meta_schema() -> xmlschema.XMLSchema:
-    # Offline: the schema's imports from the web are not needed by meta.xml.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", xmlschema.XMLSchemaImportWarning)
-        return xmlschema.XMLSchema(str(META_XSD), allow="local")
-
-
-@pytest.fixture(scope="module")
-def eml_schema() -> etree.XMLSchema:
-    return etree.XMLSchema(etree.parse(str(EML_XSD)))
+    yield opened
+    opened.close()
 
 
 def term(field: str, base_url: str) -> str:
@@ -261,12 +240,6 @@ def check_reingest(
     # pick occurrenceID, which several resources may share.
     ingest(portal, OPERATOR, f"{slug}/records", path, mode="replace", id_field="id")
     found = {rid: data for (_res, rid), data in searched(portal, {}, [f"{slug}/records"]).items()}
-    json_fields = {media_field, renames.get("Multimedia", "Multimedia"), "Identification"}
-
-    def readable(row: Mapping[str, str]) -> dict[str, Any]:
-        # Extension rows are compact JSON: compare what they hold, not their spacing.
-        return {k: json.loads(v) if k in json_fields else v for k, v in row.items()}
-
     want: Core = {}
     for cid, data in expected.items():
         row = {renames.get(f, f): v.translate(EXPORTED) for f, v in data.items()}
@@ -278,6 +251,11 @@ def check_reingest(
     assert set(found) == set(want)
     for cid, row in want.items():
         assert readable(found[cid]) == readable(row), cid
+
+
+def readable(row: Mapping[str, str]) -> dict[str, Any]:
+    """Extension rows are compact JSON: compare what they hold, not their spacing."""
+    return {k: json.loads(v) if k in JSON_FIELDS else v for k, v in row.items()}
 
 
 def test_one_resource(rt_portal: Portal, tmp_path: Path, meta_schema: xmlschema.XMLSchema,
@@ -339,10 +317,8 @@ def test_resource_ingested_from_an_archive_with_extensions(
     uploaded = _archive_rows()
     found = core_of(searched(rt_portal, {}, [ARCHIVE]), several=False)
     # What the store holds is what was uploaded (the extensions' JSON compared as JSON) ...
-    assert {cid: {k: json.loads(v) if k in ("Multimedia", "Identification") else v
-                  for k, v in row.items()} for cid, row in found.items()} == {
-        cid: {k: json.loads(v) if k in ("Multimedia", "Identification") else v
-              for k, v in row.items()} for cid, row in uploaded.items()}
+    assert {cid: readable(row) for cid, row in found.items()} == {
+        cid: readable(row) for cid, row in uploaded.items()}
     path = run(rt_portal, {}, [ARCHIVE], tmp_path)
     # ... and the download holds that text: each extension stays one JSON column of the core,
     # in the portal's namespace; no extension file is written from it.

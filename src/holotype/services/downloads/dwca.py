@@ -1,11 +1,12 @@
 """A download as a Darwin Core Archive: occurrence core, Multimedia extension, meta.xml, eml.xml.
 
 ``occurrence.txt`` holds one row per record (tab-separated, UTF-8, no quoting: each tab and
-line break inside a value becomes a space). Its ``id`` column is the record id (prefixed with
-the resource id when several resources are downloaded together, so ids stay unique). Fields named
-after a Darwin Core or Dublin Core term map to that term; any other field maps to a term in the
-portal's own namespace (``<public_base_url>/terms/<field>``). When the records have image links
-in ``associatedMedia`` (separated by ``|`` or ``;``), ``multimedia.txt`` lists one row per image
+line break inside a value, or inside a field name in the header line, becomes a space). Its
+``id`` column is the record id (prefixed with the resource id when several resources are
+downloaded together, so ids stay unique). Fields named after a Darwin Core or Dublin Core term
+map to that term; any other field maps to a term in the portal's own namespace
+(``<public_base_url>/terms/<field>``, percent-escaped). When the records have image links in
+``associatedMedia`` (separated by ``|`` or ``;``), ``multimedia.txt`` lists one row per image
 (GBIF Multimedia: ``http://rs.gbif.org/terms/1.0/Multimedia``); links relative to the portal
 (``/media/...``) are made absolute with ``public_base_url``.
 """
