@@ -8,6 +8,7 @@ import csv
 import io
 import json
 import shutil
+import warnings
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -15,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import xmlschema
+from lxml import etree
 from sqlalchemy import func, select
 
 from holotype.catalog.downloads import DownloadJob
@@ -48,6 +51,10 @@ MEDIA_SECOND = [
      "locality": "River bank", "decimalLatitude": "1.5", "decimalLongitude": "37",
      "fieldNotes": "", "associatedMedia": "", "recordedBy": ""},
 ]
+META_XSD = SHARED / "spec" / "darwin-core" / "tdwg_dwc_text.xsd"
+# eml.xsd is the GBIF profile's entry point: it declares <eml:eml> and imports
+# eml-gbif-profile.xsd, which declares the rest.
+EML_XSD = SHARED / "spec" / "eml-gbif-profile" / "eml.xsd"
 MEDIA = "media-survey/records"
 PRIVATE = "secret-survey/records"
 
@@ -99,6 +106,20 @@ def _build(directory: Path) -> Site:
         portal.close()
     assert version is not None
     return Site(settings, media.id, version, private.id)
+
+
+@pytest.fixture(scope="session")
+def meta_schema() -> xmlschema.XMLSchema:
+    # The schema imports the Darwin Core terms and xml.xsd from the web, which meta.xml does
+    # not use: stay offline (allow="local": no remote files) and ignore those imports.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", xmlschema.XMLSchemaImportWarning)
+        return xmlschema.XMLSchema(str(META_XSD), allow="local")
+
+
+@pytest.fixture(scope="session")
+def eml_schema() -> etree.XMLSchema:
+    return etree.XMLSchema(etree.parse(str(EML_XSD)))
 
 
 @pytest.fixture(scope="session")

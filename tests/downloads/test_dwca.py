@@ -3,7 +3,6 @@ python-dwca-reader, with the GBIF Multimedia extension where records have images
 
 from __future__ import annotations
 
-import warnings
 import zipfile
 from pathlib import Path
 
@@ -16,27 +15,11 @@ from holotype.services import catalogue
 from holotype.services.context import Portal
 from holotype.services.identity import OPERATOR
 from holotype.services.records import ingest
-from tests.downloads.conftest import MEDIA, SHARED, Download, drain, finished_zip, queue
+from tests.downloads.conftest import MEDIA, Download, drain, finished_zip, queue
 from tests.downloads.helpers import searched
 
 DWC = "http://rs.tdwg.org/dwc/terms/"
 DC = "http://purl.org/dc/terms/"
-META_XSD = SHARED / "spec" / "darwin-core" / "tdwg_dwc_text.xsd"
-EML_XSD = SHARED / "spec" / "eml-gbif-profile" / "eml.xsd"
-
-
-@pytest.fixture(scope="module")
-def meta_schema() -> xmlschema.XMLSchema:
-    # The schema imports the Darwin Core terms and xml.xsd from the web, which meta.xml does
-    # not use: stay offline (allow="local": no remote files) and ignore those imports.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", xmlschema.XMLSchemaImportWarning)
-        return xmlschema.XMLSchema(str(META_XSD), allow="local")
-
-
-@pytest.fixture(scope="module")
-def eml_schema() -> etree.XMLSchema:
-    return etree.XMLSchema(etree.parse(str(EML_XSD)))
 
 
 def _save(archive: zipfile.ZipFile, tmp_path: Path) -> Path:

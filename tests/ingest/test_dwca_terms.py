@@ -37,6 +37,10 @@ CURRENT_DWC_TERMS = {
         ("http://example.org/terms/x/", "x"),
         ("dwc:year", "year"),
         ("plainName", "plainName"),
+        # Escaped after splitting: an escaped slash is part of the name, not a separator.
+        ("http://example.org/terms/depth%20%28m%29", "depth (m)"),
+        ("http://example.org/terms/h%C3%B6he%2Fx%23y", "höhe/x#y"),
+        ("http://example.org/terms/100%", "100%"),
     ],
 )
 def test_short_name(term: str, name: str) -> None:

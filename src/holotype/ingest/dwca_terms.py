@@ -1,7 +1,9 @@
 """Term URIs to field names, with pre-standard Darwin Core terms mapped to today's names.
 
 A field is named after its term's short name, the last segment of the term URI
-(``http://rs.tdwg.org/dwc/terms/scientificName`` -> ``scientificName``). Archives written before
+(``http://rs.tdwg.org/dwc/terms/scientificName`` -> ``scientificName``), percent-escapes
+decoded (``.../terms/depth%20%28m%29`` -> ``depth (m)``: a URI cannot hold a space, so archives
+escape names that have one, Holotype's own downloads among them). Archives written before
 Darwin Core became a TDWG standard (2009) use older names such as ``ScientificName``,
 ``Collector`` or ``YearCollected`` in namespaces like ``http://rs.tdwg.org/dwc/dwcore/``; those
 are renamed to the current term so that old and new archives produce the same fields.
@@ -10,6 +12,7 @@ are renamed to the current term so that old and new archives produce the same fi
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote
 
 # Namespaces of Darwin Core 1.x (DiGIR/TAPIR era) and its curatorial and geospatial extensions.
 LEGACY_NAMESPACES = (
@@ -132,12 +135,13 @@ _SEPARATORS = re.compile(r"[/#]")
 
 
 def short_name(term: str) -> str:
-    """The last segment of a term URI (``dwc:year`` and bare names are accepted too)."""
+    """The last segment of a term URI, percent-escapes decoded (``dwc:year`` and bare names are
+    accepted too)."""
     text = term.strip().rstrip("/#")
     last = _SEPARATORS.split(text)[-1]
     if last == text and ":" in text:
         last = text.rsplit(":", 1)[-1]
-    return last
+    return unquote(last)
 
 
 def is_legacy(term: str) -> bool:

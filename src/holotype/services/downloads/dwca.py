@@ -1,11 +1,12 @@
 """A download as a Darwin Core Archive: occurrence core, Multimedia extension, meta.xml, eml.xml.
 
 ``occurrence.txt`` holds one row per record (tab-separated, UTF-8, no quoting: each tab and
-line break inside a value becomes a space). Its ``id`` column is the record id (prefixed with
-the resource id when several resources are downloaded together, so ids stay unique). Fields named
-after a Darwin Core or Dublin Core term map to that term; any other field maps to a term in the
-portal's own namespace (``<public_base_url>/terms/<field>``). When the records have image links
-in ``associatedMedia`` (separated by ``|`` or ``;``), ``multimedia.txt`` lists one row per image
+line break inside a value, or inside a field name in the header line, becomes a space). Its
+``id`` column is the record id (prefixed with the resource id when several resources are
+downloaded together, so ids stay unique). Fields named after a Darwin Core or Dublin Core term
+map to that term; any other field maps to a term in the portal's own namespace
+(``<public_base_url>/terms/<field>``, percent-escaped). When the records have image links in
+``associatedMedia`` (separated by ``|`` or ``;``), ``multimedia.txt`` lists one row per image
 (GBIF Multimedia: ``http://rs.gbif.org/terms/1.0/Multimedia``); links relative to the portal
 (``/media/...``) are made absolute with ``public_base_url``.
 """
@@ -33,6 +34,7 @@ MEDIA_SPLIT = r"\s*[|;]\s*"
 TAB_OPTIONS = "FORMAT csv, HEADER, DELIMITER '\t', QUOTE '', NULLSTR ''"
 # Characters XML 1.0 cannot hold at all (control characters but tab and line breaks, lone
 # surrogates, U+FFFE and U+FFFF): users' titles and descriptions may contain them.
+_LINE_BREAKS = str.maketrans("\t\n\r", "   ")
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
@@ -55,6 +57,13 @@ class DatasetMeta:
     citation: str
 
 
+def header_name(field: str) -> str:
+    """``field`` as occurrence.txt's header line names it: a tab or line break in a field name
+    (uploads may have them) would split the header into more columns or lines than meta.xml
+    declares, and readers skip exactly one header line."""
+    return field.translate(_LINE_BREAKS)
+
+
 def _clean(expression: str) -> str:
     """``expression`` with each tab and line break made a space (checked first: it is rare,
     and translating every value would cost more than writing it)."""
@@ -75,7 +84,7 @@ def archive_members(
         have = set(view.columns)
         core_id = f"{literal(view.rid + ':')} || _id" if several else "_id"
         columns = [f"{_clean(core_id)} AS id"] + [
-            f"{_clean(ident(f)) if f in have else 'NULL::VARCHAR'} AS {ident(f)}"
+            f"{_clean(ident(f)) if f in have else 'NULL::VARCHAR'} AS {ident(header_name(f))}"
             for f in fields
         ]
         cores.append(records.rows(view, columns))
