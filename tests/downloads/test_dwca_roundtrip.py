@@ -236,9 +236,10 @@ def check_reingest(
     with portal.session() as session:
         catalogue.create_dataset(session, slug=slug, title="Read back", licence="CC0-1.0")
         catalogue.create_resource(session, slug, slug="records", name="Records")
-    # The core id (unique even across resources) identifies the records; ingest would otherwise
-    # pick occurrenceID, which several resources may share.
-    ingest(portal, OPERATOR, f"{slug}/records", path, mode="replace", id_field="id")
+    # The archive's core id (unique even across resources) identifies the records, by the
+    # record-id rule for archives, without --id-field.
+    back = ingest(portal, OPERATOR, f"{slug}/records", path, mode="replace")
+    assert back.resource.id_field == "id"
     found = {rid: data for (_res, rid), data in searched(portal, {}, [f"{slug}/records"]).items()}
     want: Core = {}
     for cid, data in expected.items():
