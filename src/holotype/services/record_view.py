@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import quote
 
-from holotype.catalog.snapshots import DatasetInfo, ResourceInfo
+from holotype.catalog.snapshots import DatasetInfo, OrganisationInfo, ResourceInfo
 from holotype.errors import NotFound
 from holotype.services import catalogue
 from holotype.services.context import Portal
@@ -53,6 +53,7 @@ class RecordPage:
     latest: bool  # whether it is the record's current version
     data: dict[str, str]
     history: list[RecordVersion]  # oldest first
+    organisation: OrganisationInfo | None = None  # the dataset's publisher
 
     @property
     def title(self) -> str:
@@ -121,9 +122,14 @@ def object_path(occurrence_id: str) -> str:
 
 
 def citation(page: RecordPage, portal_url: str, accessed: datetime) -> str:
-    """"<institution> (<year>). <catalogue number> <name>. <dataset>. <URL>. Accessed <date>."""
+    """"<publisher> (<year>). <catalogue number> <name>. <dataset>. <URL>. Accessed <date>.
+
+    The publisher is the dataset's organisation by name (the record's institutionCode when the
+    dataset has none), and the year that of the record version shown: the citation changes only
+    when something it is made of does, not with every new version of the resource."""
     data = page.data
-    who = data.get("institutionCode") or page.dataset.organisation or "Unknown institution"
+    who = ((page.organisation.name if page.organisation else "")
+           or data.get("institutionCode") or "Unknown institution")
     year = datetime.fromtimestamp(page.version / 1000, UTC).year
     what = " ".join(x for x in (data.get("catalogNumber"), data.get("scientificName")) if x)
     occurrence = data.get("occurrenceID")
@@ -143,6 +149,8 @@ def load_record(
     resource = visible_resources(portal, identity, [resource_ref])[0]
     with portal.session() as session:
         dataset = catalogue.get_dataset(session, resource.dataset_id)
+        organisation = (catalogue.get_organisation(session, dataset.organisation)
+                        if dataset.organisation else None)
     found = portal.searcher.views([resource], None)
     if not found:
         raise NotFound(f"record {record_id!r} does not exist", field="record_id")
@@ -154,5 +162,5 @@ def load_record(
         when = "now" if version is None else "at that version"
         raise NotFound(f"record {record_id!r} does not exist {when}", field="record_id")
     return RecordPage(resource, dataset, record_id, shown.version, shown.until is None,
-                      shown.data, history)
+                      shown.data, history, organisation)
 
