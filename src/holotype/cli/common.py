@@ -19,7 +19,14 @@ from pathlib import Path
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    Progress,
+    SpinnerColumn,
+    TaskProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from holotype.config import Settings, load_settings
 from holotype.services.context import Portal
@@ -69,6 +76,50 @@ class Cli:
         ) as progress:
             task = progress.add_task(esc(label), total=None)
             yield lambda step: progress.update(task, description=esc(f"{label}: {step}"))
+
+
+    @contextmanager
+    def bar(self, label: str) -> Iterator[Callable[[str, int, int], None]]:
+        """A progress bar for work of known size, on standard error: ``update(step, done,
+        total)``. Not on a terminal (a CI log, a pipe) it prints one plain line per new step
+        instead, with the percentage done."""
+        if not self.err.is_terminal:
+            last: list[str] = []
+
+            def plain(step: str, done: int, total: int) -> None:
+                if last[-1:] != [step]:
+                    last[:] = [step]
+                    percent = 100 * done // total if total else 100
+                    self.err.print(esc(f"{label}: {step} ({percent}%)"), highlight=False,
+                                   soft_wrap=True)
+
+            yield plain
+            return
+        with Progress(
+            SpinnerColumn(),
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            TaskProgressColumn(),
+            TimeElapsedColumn(),
+            console=self.err,
+        ) as progress:
+            task = progress.add_task(esc(label), total=None)
+
+            def update(step: str, done: int, total: int) -> None:
+                progress.update(task, description=esc(f"{label}: {step}"), completed=done,
+                                total=total)
+
+            yield update
+
+
+def listening_url(base_url: str, public_base_url: str) -> str:
+    """The address to open in a browser: the public one when configured, else the listening
+    address, with a wildcard host (0.0.0.0, ::) shown as this machine's loopback address."""
+    if public_base_url:
+        return public_base_url.rstrip("/") + "/"
+    for wildcard in ("//0.0.0.0:", "//[::]:", "//:::"):
+        base_url = base_url.replace(wildcard, "//127.0.0.1:")
+    return base_url.rstrip("/") + "/"
 
 
 def when(version: int) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 from pathlib import Path
 from typing import Annotated
 
@@ -13,7 +14,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
 from holotype.cli.catalogue import dataset_app, resource_app
-from holotype.cli.common import Cli, esc, when
+from holotype.cli.common import Cli, esc, listening_url, when
 from holotype.config import ConfigError
 from holotype.config_report import masked_url
 from holotype.errors import ServiceError
@@ -66,8 +67,18 @@ def serve(
     s = cli.settings()
     with cli.portal():
         pass  # migrate before the first request
-    cli.out.print(f"Serving {esc(s.site_name)} on http://{esc(host or s.host)}:{port or s.port}/")
-    server = uvicorn.Server(server_config(s, host=host, port=port))
+    address = host or s.host
+    listening = f"http://[{address}]" if ":" in address else f"http://{address}"
+    url = listening_url(f"{listening}:{port or s.port}", s.public_base_url)
+    announce = f"{s.site_name} is running: open {url} — press Ctrl-C to stop"
+
+    class Announcing(uvicorn.Server):
+        async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+            await super().startup(sockets)
+            if self.started:  # listening: now the address works
+                cli.out.print(f"[bold green]{esc(announce)}[/]", soft_wrap=True)
+
+    server = Announcing(server_config(s, host=host, port=port))
     server.run()
     if not server.started:  # e.g. the port is taken: uvicorn has said why
         raise SystemExit(3)
@@ -113,7 +124,7 @@ def demo(
     if_empty: Annotated[bool, typer.Option(help="Do nothing if the demo is loaded.")] = False,
 ) -> None:
     """Load demo datasets of realistic synthetic specimen records."""
-    from holotype.services.demo import has_demo, load_demo
+    from holotype.services.demo import boundaries, has_demo, load_demo
 
     cli = Cli.of(ctx)
     with cli.portal() as p:
@@ -121,7 +132,13 @@ def demo(
             cli.out.print("Demo datasets are already loaded.")
             return
         count = p.settings.demo_records if records is None else records
-        with cli.steps("Loading demo data") as say:
+        if boundaries(p) is None:
+            cli.err.print(
+                "[yellow]note:[/] geo_areas_dir has no Natural Earth boundaries, so demo "
+                "coordinates are only roughly placed, not checked to lie in their country.",
+                soft_wrap=True,
+            )
+        with cli.bar("Loading demo data") as say:
             outcomes = load_demo(p, OPERATOR, count, progress=say)
         for outcome in outcomes:
             r = outcome.result

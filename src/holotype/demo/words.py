@@ -141,7 +141,7 @@ COUNTRIES = (
     "Nepal",
     "Thailand",
     "Vietnam",
-    "Borneo",
+    "Costa Rica",
     "Fiji",
     "Jamaica",
     "Trinidad and Tobago",

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from holotype.demo.generator import write_csv
 from holotype.errors import NotFound
+from holotype.query import AreasMissing
 from holotype.services import catalogue, policy
 from holotype.services.context import Portal
 from holotype.services.identity import Identity
 from holotype.services.records import IngestOutcome, ingest
 from holotype.services.workdirs import work_dir
-from holotype.store import Progress
 
 ORGANISATION = "demo-museum"
+
+#: Told what the demo load is doing (``step``) and how far it is, in records generated and
+#: ingested (``done`` of ``total``).
+DemoProgress = Callable[[str, int, int], None]
 
 
 @dataclass(frozen=True)
@@ -26,6 +32,7 @@ class DemoDataset:
     keywords: tuple[str, ...]
     share: float  # fraction of the requested record count
     seed: int
+    kind: str = "specimens"  # or "indexlots": which generator, with its own columns
 
 
 DATASETS = (
@@ -49,6 +56,7 @@ DATASETS = (
         ("index lots", "demo"),
         0.1,
         7,
+        "indexlots",
     ),
     DemoDataset(
         "demo-beetle-survey",
@@ -75,11 +83,25 @@ def has_demo(portal: Portal) -> bool:
     return all(portal.store.resource(r.id).resolve() is not None for r in resources)
 
 
+def boundaries(portal: Portal) -> Path | None:
+    """The Natural Earth boundaries the demo places its points in, when the portal has them;
+    without them, demo coordinates are only roughly placed."""
+    try:
+        portal.areas.check()
+    except AreasMissing:
+        return None
+    return portal.settings.geo_areas_dir
+
+
 def load_demo(
-    portal: Portal, identity: Identity, records: int, progress: Progress | None = None
+    portal: Portal, identity: Identity, records: int, progress: DemoProgress | None = None
 ) -> list[IngestOutcome]:
     """Create (or refresh) the demo datasets with ``records`` specimen records in all."""
     policy.require_manage(identity)
+    say = progress or (lambda _step, _done, _total: None)
+    areas_dir = boundaries(portal)
+    counts = [max(1, int(records * spec.share)) for spec in DATASETS]
+    total, done = 2 * sum(counts), 0
     with portal.write_session() as session:
         try:
             catalogue.get_organisation(session, ORGANISATION)
@@ -91,7 +113,8 @@ def load_demo(
                 description="A made-up museum whose synthetic data shows what Holotype does.",
             )
     outcomes = []
-    for spec in DATASETS:
+    for spec, count in zip(DATASETS, counts, strict=True):
+        ref = f"{spec.slug}/records"
         with portal.write_session() as session:
             try:
                 catalogue.get_dataset(session, spec.slug)
@@ -110,11 +133,21 @@ def load_demo(
                 catalogue.create_resource(
                     session, spec.slug, slug="records", name="Records", id_field="occurrenceID"
                 )
-        count = max(1, int(records * spec.share))
         with work_dir(portal.work_dir) as folder:  # the store keeps its own copy of the file
-            path = write_csv(folder / f"{spec.slug}.csv", count, seed=spec.seed)
-            outcomes.append(
-                ingest(portal, identity, f"{spec.slug}/records", path, mode="replace",
-                       progress=progress)
-            )
+            say(f"{ref}: generating {count:,} records", done, total)
+            path = write_csv(folder / f"{spec.slug}.csv", count, seed=spec.seed,
+                             areas_dir=areas_dir, kind=spec.kind)
+            done += count
+            say(f"{ref}: ingesting", done, total)
+            outcomes.append(ingest(
+                portal, identity, ref, path, mode="replace",
+                progress=_steps_of(say, ref, done, total),
+            ))
+            done += count
+    say("done", total, total)
     return outcomes
+
+
+def _steps_of(say: DemoProgress, ref: str, done: int, total: int) -> Callable[[str], None]:
+    """An ingest's step reports as demo progress (the bar stays where it is meanwhile)."""
+    return lambda step: say(f"{ref}: {step}", done, total)
