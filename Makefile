@@ -10,9 +10,11 @@ PG_BIN := /usr/lib/postgresql/15/bin
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 PYTEST_ARGS ?=
 
+NODE := node_modules/.installed-stamp
 ASSETS := src/holotype/web/static/vendor/.installed-stamp
 
-.PHONY: run test lint layers typecheck bench bench-deps install assets system-test-deps clean
+.PHONY: run test lint layers typecheck bench bench-deps install assets system-test-deps \
+	screenshots clean
 
 $(STAMP): pyproject.toml
 	@echo "==> Installing Python dependencies into $(VENV) (first run, or pyproject.toml changed)…"
@@ -23,11 +25,17 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) $(ASSETS)
 
-# Front-end libraries from the npm registry (package-lock.json), copied where the portal serves
-# them. Nothing fetched is committed.
-$(ASSETS): package.json package-lock.json
+# Packages from the npm registry (package-lock.json) into node_modules: the portal's front-end
+# libraries, and axe-core, which the browser tests run in each page (never served). A fresh
+# clone, a changed lock file or a deleted node_modules installs them again.
+$(NODE): package.json package-lock.json
 	@echo "==> Installing front-end libraries from npm (first run only)…"
 	npm ci --no-audit --no-fund --loglevel=error
+	@test -f node_modules/axe-core/axe.min.js || { echo "npm ci did not install axe-core"; exit 1; }
+	touch $@
+
+# The front-end libraries copied where the portal serves them. Nothing fetched is committed.
+$(ASSETS): $(NODE)
 	mkdir -p src/holotype/web/static/vendor/swagger-ui
 	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js \
 		node_modules/swagger-ui-dist/swagger-ui.css src/holotype/web/static/vendor/swagger-ui/
@@ -77,6 +85,14 @@ layers: $(STAMP)
 
 test: $(STAMP) $(ASSETS) system-test-deps lint layers typecheck
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+
+# Screenshots of every page type (tests/browser/test_accessibility.py) as JPEGs in a folder
+# of docs/, e.g. `make screenshots SCREENSHOTS_DIR=docs/screenshots/issue-20/after`.
+screenshots: $(STAMP) $(ASSETS) system-test-deps
+	@test -n "$(SCREENSHOTS_DIR)" || \
+		{ echo "usage: make screenshots SCREENSHOTS_DIR=docs/screenshots/<name>"; exit 1; }
+	HOLOTYPE_SCREENSHOTS_DIR=$(SCREENSHOTS_DIR) $(BIN)/python -m pytest -n 2 \
+		tests/browser/test_accessibility.py
 
 # The search benchmark compares with PostgreSQL full text on a throwaway cluster.
 bench-deps:

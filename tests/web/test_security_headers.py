@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
+import holotype.web
 from holotype.web.app import create_app
 from holotype.web.security import CONTENT_SECURITY_POLICY, SECURITY_HEADERS
 from tests.fixtures.pages_site import PagesSite
@@ -101,3 +103,13 @@ def test_head_is_not_post(web: TestClient) -> None:
     for path in ("/download", "/search/share"):
         head, get = web.head(path), web.get(path)
         assert head.status_code == get.status_code >= 400 and head.content == b"", path
+
+
+def test_no_template_has_an_inline_style() -> None:
+    """The policy refuses inline styles (style-src 'self'): a <style> block or style attribute
+    in a template would be dropped by the browser with a console error."""
+    folder = Path(holotype.web.__file__).parent / "templates"
+    for template in sorted(folder.glob("*.html")):
+        html = template.read_text()
+        assert "<style" not in html, template.name
+        assert not re.search(r"\sstyle\s*=", html), template.name

@@ -24,6 +24,7 @@ from holotype.web.api import create_router
 from holotype.web.cors import CrossOrigin
 from holotype.web.downloads import create_download_router
 from holotype.web.errors import error_page, error_response, http_error_response
+from holotype.web.favicon import create_favicon_router
 from holotype.web.head import HeadAsGet
 from holotype.web.openapi import openapi_document
 from holotype.web.pages import create_pages_router
@@ -53,6 +54,7 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(create_router())
+    app.include_router(create_favicon_router())
     app.include_router(create_download_router(templates))
     app.include_router(create_pages_router(templates))
     if settings.rate_limit_per_minute:

@@ -4,6 +4,6 @@
 // validator.swagger.io for its badge.
 window.addEventListener("load", function () {
   window.SwaggerUIBundle({
-    url: "/api/openapi.json", dom_id: "#swagger-ui", deepLinking: true, validatorUrl: null
+    url: "/api/openapi.json", dom_id: "#swagger-ui", deepLinking: false, validatorUrl: null
   });
 });
