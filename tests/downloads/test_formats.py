@@ -76,7 +76,7 @@ def test_a_format_holds_exactly_what_search_gives(
 ) -> None:
     archive = download(fmt, QUERY)
     expected = searched(portal, QUERY)
-    assert len(expected) > 50
+    assert len(expected) > 40  # enough records to compare (the demo has ~50 "forest" records)
     assert _rows(archive, fmt) == expected
 
 

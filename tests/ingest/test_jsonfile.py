@@ -202,7 +202,8 @@ json_values = st.recursive(
 )
 
 
-@settings(max_examples=200, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=200, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(json_values)
 def test_compact_round_trips_through_json(value: Any) -> None:
     text = json.dumps(value)
@@ -217,7 +218,8 @@ records_strategy = st.lists(
 ).filter(lambda records: any(records))
 
 
-@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(records=records_strategy, indent=st.sampled_from([None, 0, 2]), chunk=st.integers(1, 40))
 def test_streamed_array_matches_json_loads(
     con: duckdb.DuckDBPyConnection,
