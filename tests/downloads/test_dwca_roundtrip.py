@@ -23,10 +23,10 @@ import xmlschema
 from dwca.read import DwCAReader
 from lxml import etree
 
+from holotype.darwin_core import DCTERMS_TERMS, DWC_TERMS
 from holotype.ingest.errors import IngestError
 from holotype.services import catalogue
 from holotype.services.context import Portal
-from holotype.services.dwc_terms import DCTERMS_TERMS, DWC_TERMS
 from holotype.services.identity import OPERATOR
 from holotype.services.records import ingest
 from tests.downloads.conftest import MEDIA, Site, copy_site, drain, finished_zip, queue

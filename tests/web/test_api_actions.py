@@ -66,8 +66,13 @@ def test_datastore_search_text_filters_facets(client: TestClient, specimens: str
     for record in result["records"]:
         assert record["department"] == "Botany" and "forest" in str(record).lower()
     countries = result["facets"]["country"]
+    # Records without a country (about half, as in the NHM's own exports) are in no bucket.
+    every = call(client, "datastore_search", resource_id=specimens, q="forest",
+                 filters={"department": "Botany"}, limit=1000)["records"]
+    assert len(every) == result["total"]
+    without = sum(1 for record in every if not record.get("country"))
     assert sum(countries["values"].values()) + countries["details"]["sum_other_doc_count"] == \
-        result["total"]
+        result["total"] - without
     assert len(result["facets"]["genus"]["values"]) == 3
     assert {"id": "_id", "type": "string"} in result["fields"]
 
@@ -124,7 +129,7 @@ def test_multi_query_count_and_hash(client: TestClient) -> None:
     counted = call(client, "vds_multi_count", query=query)
     assert counted["total"] == sum(counted["counts"].values()) > 0
     page = call(client, "vds_multi_query", query=query, size=10)
-    assert page["total"] == counted["total"] and len(page["records"]) == 10
+    assert page["total"] == counted["total"] and len(page["records"]) == min(10, page["total"])
     # greater_than is inclusive unless greater_than_inclusive is false (NHM schema default)
     assert all(int(r["data"]["year"]) >= 1900 for r in page["records"])
     shuffled = {"filters": {"and": list(reversed(query["filters"]["and"]))}, "search": "forest"}
@@ -148,7 +153,7 @@ def test_fields_autocomplete_stats_extent(client: TestClient, specimens: str) ->
     fields = call(client, "vds_multi_fields")
     by_name = {f["field"]: f for f in fields}
     assert by_name["scientificName"]["count"] == 3
-    assert by_name["year"]["types"] == {"integer": 3}
+    assert by_name["year"]["types"] == {"integer": 2}  # index lots have no year
     values = call(client, "vds_multi_autocomplete_value", field="country", prefix="un")
     assert values["values"] and all(v.lower().startswith("un") for v in values["values"])
     assert "decimalLatitude" in call(client, "vds_multi_autocomplete_field", text="latit")["fields"]

@@ -19,11 +19,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from holotype.darwin_core import DCTERMS, DWC, term_uri
 from holotype.engine import ident, literal
 from holotype.search.rowsets import RecordSet
 from holotype.search.views import View
 from holotype.services.downloads.members import Member
-from holotype.services.dwc_terms import DCTERMS, DWC, term_uri
 
 TEXT_NS = "http://rs.tdwg.org/dwc/text/"
 EML_NS = "https://eml.ecoinformatics.org/eml-2.2.0"
