@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 from typer.testing import CliRunner, Result
 
 from holotype.cli.common import Cli
@@ -40,7 +41,9 @@ def site(tmp_path: Path) -> Path:
 def run(data: Path, *args: str, interactive: bool = False, answer: str | None = None) -> Result:
     return CliRunner().invoke(
         app, list(args), env={"HOLOTYPE_DATA_DIR": str(data), "COLUMNS": "200"},
-        obj=Cli(interactive=interactive), input=answer,
+        obj=Cli(out=Console(width=200), err=Console(stderr=True, width=200),
+                interactive=interactive),
+        input=answer,
     )
 
 
