@@ -60,23 +60,24 @@ def merge_patch(
     Returns the staged source to commit: its fields are the file's, then the resource's others.
     """
     current = relation_sql(root, manifest, manifest.latest)
-    check_known(con, current, id_field, file)
     have = set(staged.fields)
     fields = [*staged.fields, *(c for c in manifest.columns if c not in have)]
     values = ", ".join(f"{'s' if f in have else 'c'}.{ident(f)}" for f in fields)
+    # One join does both: ``_from`` (a reserved name, never a field) is NULL for unknown ids.
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE patched AS SELECT s._id, s._row, {values} "
-        f"FROM staged AS s JOIN ({current}) AS c ON s._id = c._id ORDER BY s._row"
+        f"CREATE OR REPLACE TEMP TABLE patched AS SELECT s._id, s._row, c._from, {values} "
+        f"FROM staged AS s LEFT JOIN ({current}) AS c ON s._id = c._id ORDER BY s._row"
     )
-    con.execute("CREATE OR REPLACE TEMP VIEW staged AS SELECT * FROM patched")
+    check_known(con, id_field, file)
+    con.execute("CREATE OR REPLACE TEMP VIEW staged AS SELECT * EXCLUDE (_from) FROM patched")
     return replace(staged, fields=fields)
 
 
-def check_known(con: duckdb.DuckDBPyConnection, current: str, id_field: str, file: str) -> None:
-    """Refuse rows of the view ``staged`` whose id no current record has, naming the first."""
-    unknown = f"SELECT s._row, s._id FROM staged AS s ANTI JOIN ({current}) AS c ON s._id = c._id"
+def check_known(con: duckdb.DuckDBPyConnection, id_field: str, file: str) -> None:
+    """Refuse rows of the table ``patched`` that matched no current record, naming the first."""
     found = con.execute(
-        f"SELECT _row, _id, count(*) OVER () FROM ({unknown}) ORDER BY _row LIMIT {NAMED}"
+        "SELECT _row, _id, count(*) OVER () FROM patched WHERE _from IS NULL "
+        f"ORDER BY _row LIMIT {NAMED}"
     ).fetchall()
     if not found:
         return
