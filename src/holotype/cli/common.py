@@ -10,6 +10,7 @@ otherwise read ``[...]`` in it as markup: hiding it, or failing on ``[/]``.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -32,6 +33,10 @@ from holotype.config import Settings, load_settings
 from holotype.services.context import Portal
 
 
+class CliError(Exception):
+    """A failure already phrased for the user."""
+
+
 def esc(value: object) -> str:
     """``value`` as text that rich prints literally."""
     return escape(str(value))
@@ -45,6 +50,8 @@ class Cli:
     out: Console = field(default_factory=Console)
     err: Console = field(default_factory=lambda: Console(stderr=True))
     loaded: Settings | None = None
+    # Whether to ask the operator (standard input is a terminal) or refuse what needs asking.
+    interactive: bool = field(default_factory=lambda: sys.stdin.isatty())
 
     @classmethod
     def of(cls, ctx: typer.Context) -> Cli:

@@ -14,14 +14,13 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
 from holotype.cli.catalogue import dataset_app, resource_app
-from holotype.cli.common import Cli, esc, listening_url, when
+from holotype.cli.common import Cli, CliError, esc, listening_url, when
+from holotype.cli.ingest import ingest
 from holotype.config import ConfigError
 from holotype.config_report import masked_url
 from holotype.errors import ServiceError
 from holotype.ingest.errors import IngestError
 from holotype.locking import Busy
-from holotype.services import catalogue
-from holotype.services.context import Portal
 from holotype.services.identity import OPERATOR
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
@@ -33,10 +32,6 @@ app.add_typer(config_app, name="config")
 ConfigOption = Annotated[
     Path | None, typer.Option("--config", "-c", help="TOML settings file (or HOLOTYPE_CONFIG).")
 ]
-
-
-class CliError(Exception):
-    """A failure already phrased for the user."""
 
 
 @app.callback()
@@ -148,56 +143,7 @@ def demo(
             )
 
 
-@app.command()
-def ingest(
-    ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="CSV, TSV, XLSX, JSON, JSON Lines or DwC-A zip.")],
-    resource: Annotated[str, typer.Option(help="DATASET/RESOURCE to ingest into.")],
-    mode: Annotated[str, typer.Option(help="update (upsert) or replace.")] = "update",
-    id_field: Annotated[str | None, typer.Option(help="Field with record ids.")] = None,
-    fmt: Annotated[str | None, typer.Option("--format", help="Override format detection.")] = None,
-    create: Annotated[bool, typer.Option(help="Create the resource if missing.")] = False,
-) -> None:
-    """Ingest a file as a new version of a resource."""
-    from holotype.services.records import ingest as run_ingest
-
-    cli = Cli.of(ctx)
-    with cli.portal() as p:
-        try:
-            with cli.steps(f"Ingesting {file.name}") as say:
-                outcome = run_ingest(
-                    p, OPERATOR, resource, file, fmt=fmt, id_field=id_field, mode=mode,
-                    progress=say, create=create,
-                )
-        except Busy:
-            raise CliError(
-                f"another ingest is writing to {_resource_name(p, resource)}; "
-                "try again when it has finished"
-            ) from None
-    r = outcome.result
-    if outcome.created:
-        cli.err.print(f"Created resource {esc(resource)}.")
-    if r.version is None:
-        cli.out.print(
-            f"No change: {esc(resource)} already holds this content ({r.total:,} records)."
-        )
-    else:
-        cli.out.print(
-            f"Version {r.version} ({when(r.version)}): {r.added:,} added, {r.changed:,} changed, "
-            f"{r.removed:,} removed; {r.total:,} records."
-        )
-    for warning in r.warnings:
-        cli.err.print(f"[yellow]warning:[/] {esc(warning)}")
-
-
-def _resource_name(p: Portal, ref: str) -> str:
-    """DATASET/RESOURCE for a reference that may be an id."""
-    try:
-        with p.session() as session:
-            found = catalogue.get_resource(session, ref)
-    except ServiceError:
-        return ref
-    return f"{found.dataset_slug}/{found.slug}"
+app.command()(ingest)  # holotype/cli/ingest.py
 
 
 @app.command()

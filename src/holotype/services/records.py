@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from holotype.catalog.snapshots import DatasetInfo, ResourceInfo
-from holotype.errors import Invalid, NotFound
+from holotype.errors import Conflict, Invalid, NotFound
 from holotype.ingest.errors import IngestError
 from holotype.ingest.read import stage_file
 from holotype.services import catalogue, policy
@@ -25,6 +25,8 @@ from holotype.services.workdirs import sweep_work_dirs, work_dir
 from holotype.store import (
     CommitError,
     CommitResult,
+    FieldLoss,
+    FieldLossError,
     Progress,
     ResourceStore,
     Source,
@@ -39,6 +41,16 @@ class IngestOutcome:
     resource: ResourceInfo
     result: CommitResult
     created: bool = False  # the resource was made for this ingest (``create=True``)
+
+
+class FieldLossRefused(Conflict):
+    """An update or replace would remove fields from more of the records it updates than
+    ``max_field_loss`` allows. Nothing was committed. ``loss`` says which fields, how often."""
+
+    def __init__(self, refusal: FieldLossError) -> None:
+        super().__init__(refusal.location_message())
+        self.loss: FieldLoss = refusal.loss
+        self.limit = refusal.limit
 
 
 @dataclass(frozen=True)
@@ -73,8 +85,16 @@ def ingest(
     index: bool = True,
     hooks: Sequence[PostCommitHook] = POST_COMMIT_HOOKS,
     create: bool = False,
+    max_field_loss: float | None = None,
 ) -> IngestOutcome:
     """Ingest one file as a new version of ``resource`` (``dataset/resource`` or an id).
+
+    ``mode`` (docs/ingest-formats.md, "Update, patch and replace"): ``update`` writes each
+    record in the file whole, ``patch`` changes only the file's columns of existing records,
+    ``replace`` makes the file the whole resource. With ``max_field_loss`` (a share, 0 to 1), an
+    update or replace that would remove fields from more than that share of the records it
+    updates (because the file has no column for them) raises :class:`FieldLossRefused`, naming
+    the fields, and commits nothing; a smaller loss is reported in the result's warnings.
 
     With ``create``, a missing ``dataset/resource`` is created for the file first, and removed
     again when the file is refused: a failed ingest leaves nothing behind.
@@ -90,10 +110,13 @@ def ingest(
     A failing hook's error propagates after the commit: the new version stays committed.
     """
     policy.require_manage(identity)
+    if max_field_loss is not None and not 0 <= max_field_loss <= 1:
+        raise Invalid("must be a share from 0 to 1", field="max_field_loss")
     created = create and _create_missing(portal, resource, id_field)
     try:
         outcome = _ingest(
-            portal, resource, path, display_name, fmt, id_field, mode, progress, index, hooks
+            portal, resource, path, display_name, fmt, id_field, mode, progress, index, hooks,
+            max_field_loss,
         )
     except BaseException:
         if created:
@@ -129,6 +152,7 @@ def _ingest(
     progress: Progress | None,
     index: bool,
     hooks: Sequence[PostCommitHook],
+    max_field_loss: float | None,
 ) -> IngestOutcome:
     with portal.session() as session:
         found = catalogue.get_resource(session, resource)
@@ -137,10 +161,13 @@ def _ingest(
     store = portal.store.resource(found.id)
     try:
         result = _commit_file(
-            portal, store, found, path, display_name or path.name, fmt, id_field, mode, progress
+            portal, store, found, path, display_name or path.name, fmt, id_field, mode, progress,
+            max_field_loss,
         )
     except IngestError:
         raise
+    except FieldLossError as refusal:
+        raise FieldLossRefused(refusal) from refusal
     except CommitError as refusal:
         raise IngestError.refused_by_store(refusal) from refusal
     if result.version is None:
@@ -164,6 +191,7 @@ def _commit_file(
     id_field: str | None,
     mode: str,
     progress: Progress | None,
+    max_field_loss: float | None,
 ) -> CommitResult:
     """Check the upload, stage it and commit it: a new version, or a no-op if nothing changed."""
     say = progress or (lambda _step: None)
@@ -196,6 +224,7 @@ def _commit_file(
             geo_fields=portal.settings.geo_fields,
             progress=progress,
             con=con,
+            max_field_loss=max_field_loss,
         )
         con.close()
     return result

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from holotype.store.commit import MODES, CommitResult, Progress, check_mode
 from holotype.store.errors import CommitError
+from holotype.store.field_loss import FieldLoss, FieldLossError
 from holotype.store.history import RecordVersion
 from holotype.store.history import build as build_history
 from holotype.store.manifest import CorruptManifest, Manifest, Source, Version
@@ -26,6 +27,8 @@ __all__ = [
     "CommitError",
     "CommitResult",
     "CorruptManifest",
+    "FieldLoss",
+    "FieldLossError",
     "Manifest",
     "Progress",
     "RecordStore",

@@ -4,9 +4,13 @@
 
 1. :func:`check_request`: refuse an unknown mode, field names that differ only in letter case
    from earlier versions', and an id field that changes, that the file lacks, or that an update
-   needs and the resource does not have.
+   or a patch needs and the resource does not have.
 2. :func:`~holotype.store.record_ids.key_staged_rows`: give every staged row its record id and
-   refuse missing or duplicate ids.
+   refuse missing or duplicate ids. Then, in patch mode,
+   :func:`~holotype.store.patch.merge_patch` refuses ids the resource lacks and makes each row
+   the whole patched record; in update and replace mode, with a ``max_field_loss``,
+   :func:`~holotype.store.field_loss.check_field_loss` refuses a file that would remove fields
+   from too many of the records it updates.
 3. :func:`find_changes`: compare with the current records to find the added, changed and (in
    replace mode) removed ones.
 4. :func:`~holotype.store.commit_files.write_changes`: write those as one segment and one ends
@@ -33,12 +37,16 @@ import duckdb
 from holotype.store.commit_files import CommitFiles, keep_original, write_changes
 from holotype.store.compare import Changes, compare
 from holotype.store.errors import CommitError
+from holotype.store.field_loss import check_field_loss
 from holotype.store.manifest import Manifest, Source, Version
+from holotype.store.patch import check_patchable, merge_patch
 from holotype.store.record_ids import check_id_field_usable, choose_id_field, key_staged_rows
 from holotype.store.staged import StagedSource, check_against_existing
 from holotype.store.version_stats import VersionStats, version_stats
 
-MODES = ("update", "replace")
+#: update: each record in the file replaces its current version whole; patch: each record in the
+#: file gets the file's columns and keeps its other fields; replace: the file is the resource.
+MODES = ("update", "patch", "replace")
 Progress = Callable[[str], None]
 
 
@@ -70,17 +78,27 @@ def commit(
     mode: str = "update",
     geo_fields: tuple[str, str] = ("decimalLatitude", "decimalLongitude"),
     progress: Progress | None = None,
+    max_field_loss: float | None = None,
 ) -> tuple[Manifest, CommitResult]:
     """Write the staged rows as a new version; return the manifest to publish and the result.
 
-    Nothing is published here: the caller saves the returned manifest (the commit point). On any
-    error the files written so far are removed and the store is as it was.
+    ``max_field_loss`` (a share, 0 to 1; None: no check) refuses an update or replace that would
+    remove fields from more than that share of the records it updates (see
+    :mod:`holotype.store.field_loss`). Nothing is published here: the caller saves the returned
+    manifest (the commit point). On any error the files written so far are removed and the store
+    is as it was.
     """
     say = progress or _silent
     name = source.name if source else staged.path.name
     chosen = check_request(manifest, staged, id_field, mode, name)
     say("checking record ids")
     key_staged_rows(con, staged, chosen, name)
+    if mode == "patch" and chosen is not None:  # check_request refused a patch without ids
+        say("merging the corrections with the current records")
+        staged = merge_patch(con, root, manifest, staged, chosen, name)
+    elif max_field_loss is not None and manifest.latest is not None:
+        say("checking which fields the file lacks")
+        check_field_loss(con, root, manifest, staged, mode, max_field_loss, name)
     version = next_version(manifest)
     files = CommitFiles.for_version(root, version)
     try:
@@ -115,6 +133,8 @@ def check_request(
     check_mode(mode, file)
     check_against_existing(staged.fields, manifest.columns, file=file)
     chosen = choose_id_field(manifest, staged, id_field)
+    if mode == "patch":
+        check_patchable(manifest, chosen, file)
     check_id_field_usable(manifest, staged, chosen, mode, file)
     if chosen is None and manifest.versions and staged.declared_id and staged.default_id_field:
         staged.warnings.append(

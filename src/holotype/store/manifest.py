@@ -41,7 +41,7 @@ class Version:
     changed: int
     removed: int
     total: int  # records current at this version
-    mode: str  # update or replace
+    mode: str  # update, patch or replace
     fields: list[str]  # fields holding data in the current records, in first-seen order
     stats: dict[str, dict[str, int]]  # per-field type counts, see store.stats
     geo: dict[str, int]

@@ -131,8 +131,13 @@ class ResourceStore:
         geo_fields: tuple[str, str] = ("decimalLatitude", "decimalLongitude"),
         progress: committing.Progress | None = None,
         con: duckdb.DuckDBPyConnection | None = None,
+        max_field_loss: float | None = None,
     ) -> committing.CommitResult:
-        """Commit a staged file as one new version, atomically; a no-op if nothing changed."""
+        """Commit a staged file as one new version, atomically; a no-op if nothing changed.
+
+        ``mode`` is one of :data:`~holotype.store.commit.MODES`; ``max_field_loss`` refuses an
+        update or replace that would remove fields from more than that share of the records it
+        updates (:class:`~holotype.store.field_loss.FieldLossError`, nothing committed)."""
         with writer_lock(self.root / "lock", timeout=0.0):
             current = self.manifest()
             _sweep_orphans(self.root, current)
@@ -150,6 +155,7 @@ class ResourceStore:
                 mode=mode,
                 geo_fields=geo_fields,
                 progress=progress,
+                max_field_loss=max_field_loss,
             )
             if result.version is not None:
                 manifests.save(self.root, updated)
