@@ -198,6 +198,8 @@ def test_filter_builder_keeps_hand_written_json(
     page.locator(".builder summary").click()
     page.get_by_role("button", name="Add condition").click()  # left empty
     typed = '{"and":[{"string_equals":{"fields":["country"],"value":"Kenya"}}]}'
+    assert not page.locator("#filters").is_visible()  # the JSON waits under "Advanced"
+    page.get_by_text("Advanced: edit the query as JSON").click()
     page.locator("#filters").fill(typed)
     assert page.locator("#filter-builder .fb-term input").first.input_value() == "country"
     page.get_by_role("button", name="Apply filters").click()

@@ -32,7 +32,7 @@ FIELD_LABELS = {
     "version": "Version", "view": "View", "cols": "Columns", "size": "Records per page",
     "preset": "Collection", "after": "Page", "format": "File format", "email": "Email address",
     "query": "Search", "resource_ids": "Datasets", "slug": "Short link",
-    "occurrenceID": "Record",
+    "occurrenceID": "Record", "dataset": "Dataset", "resource": "Dataset",
 }
 
 # (heading, what to do next) by status: every error page ends with a next step.
