@@ -3,47 +3,22 @@ server on loopback. A notification that fails never fails the download."""
 
 from __future__ import annotations
 
-import email
 import json
 import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from holotype.jobs import notify
 from holotype.services import catalogue, downloads
 from holotype.services.identity import ANONYMOUS
-from tests.downloads.conftest import MEDIA, Site, copy_site, drain, queue
+from tests.downloads.conftest import MEDIA, Inbox, Site, copy_site, drain, queue
 from tests.fixtures.site import free_port
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[tuple[list[str], Message]] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append((list(envelope.rcpt_tos),
-                              email.message_from_bytes(envelope.content)))
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp() -> Iterator[tuple[Inbox, int]]:
-    inbox = Inbox()
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield inbox, port
-    finally:
-        controller.stop()
 
 
 class Hooks:

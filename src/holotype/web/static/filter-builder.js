@@ -34,9 +34,8 @@
     return el("span", { "class": "fb-field" }, [el("label", { "for": id, text: labelText }), input]);
   }
 
-  function button(label, onClick, name) {
+  function button(label, onClick) {
     var b = el("button", { type: "button", "class": "fb-button", text: label });
-    if (name) b.setAttribute("aria-label", name);
     b.addEventListener("click", function () { onClick(); render(); });
     return b;
   }
@@ -57,7 +56,7 @@
       return el("div", { "class": "fb-term", role: "group", "aria-label": "Condition" }, [
         el("span", { "class": "fb-raw", text: "A condition written as JSON (edit it under Advanced): " }),
         el("code", { text: JSON.stringify(node) }),
-        button("Remove", onRemove, "Remove this condition")
+        button("Remove", onRemove)
       ]);
     }
     var row = el("div", { "class": "fb-term", role: "group", "aria-label": "Condition" });
@@ -102,7 +101,7 @@
       number("Longitude", "longitude");
       number("Radius (km)", "radius");
     }
-    row.appendChild(button("Remove", onRemove, "Remove this condition"));
+    row.appendChild(button("Remove", onRemove));
     return row;
   }
 
@@ -134,8 +133,8 @@
     ]);
     if (onRemove) tools.appendChild(button("Remove group", onRemove));
     if (!members.length) {
-      wrap.insertBefore(el("p", { "class": "fb-empty muted",
-        text: "No conditions yet: press \u201cAdd condition\u201d." }), tools);
+      wrap.appendChild(el("p", { "class": "fb-empty muted",
+        text: "No conditions yet: press \u201cAdd condition\u201d." }));
     }
     wrap.appendChild(tools);
     return wrap;
