@@ -32,7 +32,7 @@ def test_error_pages_say_what_to_do_next(web: TestClient) -> None:
     _reader_page(web.get("/status/download/nope", headers=HTML), 404)
     _reader_page(web.post("/datasets", headers=HTML), 405)
     text = _reader_page(web.get("/search", params={"size": "500"}, headers=HTML), 400)
-    assert "<strong>Records per page</strong>:" in text  # the part of the page, as the page names it
+    assert "<strong>Records per page</strong>:" in text  # the part of the page, in its words
 
 
 def test_a_named_area_without_boundaries_is_refused_in_plain_words(tmp_path: Path,
