@@ -48,7 +48,7 @@ def test_search_page_and_filter_builder_run_under_the_policy(
         browser: Any, live_server: str) -> None:
     page, problems = _watched(browser)
     page.goto(live_server + "/search?q=forest")
-    page.locator(".builder summary").click()
+    page.locator(".builder > summary").click()
     page.get_by_role("button", name="Add condition").click()  # the builder's script runs
     assert page.locator("#filter-builder .fb-term").count() >= 1
     seen = _violations(page)  # each document keeps its own list

@@ -124,7 +124,7 @@ def test_filter_builder_script(browser: Any, journey_site: tuple[str, PagesSite]
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.goto(url + "/search?preset=everything")
     everything = total(page)
-    page.locator(".builder summary").click()
+    page.locator(".builder > summary").click()
     page.get_by_role("button", name="Add group").click()
     group = page.locator(".fb-group .fb-group")
     group.get_by_label("Match").select_option("or")
@@ -145,7 +145,7 @@ def test_filter_builder_script(browser: Any, journey_site: tuple[str, PagesSite]
     kept = '{"and":[{"number_equals":{"fields":["month"],"value":5}}]}'
     page.goto(url + "/search?preset=everything&filters=" + quote(kept))
     in_may = total(page)
-    page.locator(".builder summary").click()
+    page.locator(".builder > summary").click()
     assert "number_equals" in page.locator("#filter-builder code").inner_text()
     page.locator("#filter-builder > .fb-group > .fb-tools").get_by_role(
         "button", name="Add condition").click()
@@ -195,15 +195,17 @@ def test_filter_builder_keeps_hand_written_json(
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.goto(url + "/search?preset=everything")
-    page.locator(".builder summary").click()
+    page.locator(".builder > summary").click()
     page.get_by_role("button", name="Add condition").click()  # left empty
     typed = '{"and":[{"string_equals":{"fields":["country"],"value":"Kenya"}}]}'
+    assert not page.locator("#filters").is_visible()  # the JSON waits under "Advanced"
+    page.get_by_text("Advanced: edit the query as JSON").click()
     page.locator("#filters").fill(typed)
     assert page.locator("#filter-builder .fb-term input").first.input_value() == "country"
     page.get_by_role("button", name="Apply filters").click()
     page.wait_for_url(re.compile(r"filters="))
     assert 'country is "Kenya"' in page.locator(".active-filters").inner_text()
-    page.locator(".builder summary").click()
+    page.locator(".builder > summary").click()
     page.get_by_role("button", name="Add condition").click()  # left empty again
     page.get_by_role("button", name="Apply filters").click()
     page.wait_for_load_state()

@@ -27,6 +27,7 @@ from holotype.services.context import Portal
 from holotype.services.downloads import make_worker, parse_request
 from holotype.services.identity import ANONYMOUS, OPERATOR
 from holotype.services.records import ingest
+from tests.fixtures.mail import Inbox, mail_server
 from tests.fixtures.site import AREAS, make_site
 
 SHARED = Path(__file__).resolve().parents[3] / "shared"
@@ -197,3 +198,10 @@ def download(portal: Portal) -> Download:
         return finished_zip(portal, download_id)
 
     return run
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Inbox, int]]:
+    """A real SMTP server on a loopback port, and the inbox it delivers to."""
+    with mail_server() as found:
+        yield found

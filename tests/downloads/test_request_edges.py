@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from holotype.services.context import Portal
 from holotype.services.downloads.request import MAX_RESOURCE_IDS
 from holotype.web.app import create_app
+from holotype.web.errors import field_label
 from tests.downloads.conftest import MEDIA, Site, count_jobs, drain, finished_zip, queue
 
 ACTION = "/api/3/action/vds_download_queue"
@@ -77,7 +78,8 @@ def test_the_form_names_its_own_fields(client: TestClient, site: Site, form: dic
                                        field: str) -> None:
     response = client.post("/download", data=form, follow_redirects=False)
     assert response.status_code in (400, 404), response.text
-    assert _form_error(response).startswith(f"{field}: "), _form_error(response)
+    label = field_label(field)  # the form's own words for the field
+    assert _form_error(response).startswith(f"<strong>{label}</strong>: "), _form_error(response)
     assert count_jobs(site) == 0
 
 

@@ -59,7 +59,7 @@ BAD = [
      "notifier.type_args.emails", "email addresses"),
     ({"file": {"format": "csv"}, "notifier": {"type": "email",
                                                "type_args": {"emails": ["a@example.org"]}}},
-     "notifier.type", "no smtp_host"),
+     "notifier.type", "does not send email"),
     ({"file": {"format": "csv"}, "query": {"slug_or_doi": "10.5519/abc"}},
      "query.slug_or_doi", "DOIs"),
     ({"file": "csv"}, "file", "Must be object"),

@@ -78,12 +78,12 @@ def test_every_format_from_the_form(http: httpx.Client) -> None:
 
 
 @pytest.mark.parametrize(("form", "words"), [
-    ({"format": "pdf"}, "format: unknown format"),
-    ({"format": ""}, "format: choose a format"),
-    ({"format": "csv", "query": "{not json"}, "query:"),
-    ({"format": "csv", "query": '{"filters": {"nope": 1}}'}, "query: $.filters"),
-    ({"format": "csv", "version": "yesterday"}, "version: must be a whole number"),
-    ({"format": "csv", "email": "nobody"}, "email: give 1 to"),
+    ({"format": "pdf"}, "<strong>File format</strong>: unknown format"),
+    ({"format": ""}, "<strong>File format</strong>: choose a format"),
+    ({"format": "csv", "query": "{not json"}, "<strong>Search</strong>:"),
+    ({"format": "csv", "query": '{"filters": {"nope": 1}}'}, "<strong>Search</strong>: $.filters"),
+    ({"format": "csv", "version": "yesterday"}, "<strong>Version</strong>: must be a whole number"),
+    ({"format": "csv", "email": "nobody"}, "<strong>Email address</strong>: give 1 to"),
 ])
 def test_a_bad_form_gets_a_clear_error_page(http: httpx.Client, form: dict[str, str],
                                             words: str) -> None:

@@ -42,7 +42,7 @@ def test_download_requests_have_a_tighter_limit_of_their_own(tmp_path: Path) -> 
         refused = client.post("/download", data=form, follow_redirects=False)
         assert refused.status_code == 429 and int(refused.headers["Retry-After"]) >= 1
         assert refused.headers["content-type"].startswith("text/html")
-        assert "too many download requests" in refused.text
+        assert "many downloads in a short time" in refused.text
         by_api = client.post("/api/3/action/vds_download_queue", json=body)
         assert by_api.status_code == 429 and int(by_api.headers["Retry-After"]) >= 1
         assert by_api.json()["error"]["__type"] == "Rate Limit Error"

@@ -47,6 +47,6 @@ def test_home_lists_demo_datasets_with_counts(tmp_path: Path) -> None:
         assert negotiated.json() == twin
         assert client.get("/healthz").json() == {"status": "ok"}
         missing = client.get("/no/such/page", headers={"Accept": "text/html"})
-        assert missing.status_code == 404 and "does not exist" in missing.text
+        assert missing.status_code == 404 and "There is no page at this address." in missing.text
         assert missing.headers["content-type"].startswith("text/html")
         assert client.get("/no/such/page.json").json()["error"]["message"]

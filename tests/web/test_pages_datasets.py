@@ -62,7 +62,7 @@ def test_dataset_page_has_metadata_versions_api_and_download(
 
 def test_unknown_dataset_is_a_404(web: TestClient) -> None:
     page = web.get("/dataset/nope", headers={"Accept": "text/html"})
-    assert page.status_code == 404 and "there is no" in page.text
+    assert page.status_code == 404 and "there is no" in page.text.lower()
     assert web.get("/dataset/nope.json").status_code == 404
 
 

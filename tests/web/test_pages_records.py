@@ -47,7 +47,7 @@ def test_record_json_twin_and_past_version(web: TestClient, pages_site: PagesSit
 def test_unknown_records_are_404(web: TestClient, pages_site: PagesSite) -> None:
     assert web.get(f"/record/{pages_site.history_resource}/nope.json").status_code == 404
     page = web.get("/record/nope/nope", headers={"Accept": "text/html"})
-    assert page.status_code == 404 and "there is no" in page.text
+    assert page.status_code == 404 and "there is no" in page.text.lower()
 
 
 def test_hostile_record_values_are_escaped(web: TestClient, pages_site: PagesSite) -> None:

@@ -13,6 +13,7 @@ with the reason, or fails it after ``max_attempts``.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -23,6 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from holotype.catalog.downloads import RUNNING, DownloadJob, JobStatus
 from holotype.catalog.timestamps import utcnow
 
+log = logging.getLogger(__name__)
 CANDIDATES = 8  # queued jobs looked at per claim attempt (others may win the first ones)
 
 
@@ -116,16 +118,22 @@ def requeue_expired(
             (DownloadJob.id == job_id) & (DownloadJob.worker == worker)
             & DownloadJob.status.in_(RUNNING) & (DownloadJob.lease_until < now)
         )
-        stopped = f"the worker {worker} stopped while the download was {status}"
+        # The reason is shown on the public status page: the worker's name (host, process)
+        # goes to the log only.
+        stopped = f"the portal stopped while the download was {status}"
         if attempts >= max_attempts:
             values = {"status": JobStatus.FAILED.value, "finished": now, "lease_until": None,
-                      "reason": f"{stopped}; gave up after {attempts} attempts"}
+                      "reason": f"{stopped}; it gave up after {attempts} attempts. Please "
+                                "request the download again later"}
         else:
             values = {"status": JobStatus.QUEUED.value, "worker": None, "lease_until": None,
                       "written": 0,
-                      "reason": f"{stopped}; queued again (attempt {attempts + 1} of "
+                      "reason": f"{stopped}; it will try again (attempt {attempts + 1} of "
                                 f"{max_attempts} next)"}
         done = _update(sessions, condition, values)
+        if done:
+            log.warning("job %s: worker %s stopped sending heartbeats while %s (attempt %d "
+                        "of %d)", job_id, worker, status, attempts, max_attempts)
         if done and failed is not None and values["status"] == JobStatus.FAILED.value:
             failed.append((job_id, str(values["reason"])))
         changed += done

@@ -105,8 +105,9 @@ class Worker:
                 message = getattr(exc, "message", None)  # a user-safe reason (ServiceError)
                 if message is None:  # details (paths, internals) go to the log, not the public
                     log.exception("download %s failed", claim.job_id)  # status page
-                    message = (f"internal error ({type(exc).__name__}); the portal's log has "
-                               f"the details under download {claim.job_id}")
+                    message = ("something went wrong on the portal while making the file; "
+                               "please try again later, and if it fails again tell the "
+                               f"portal's operators, quoting download {claim.job_id}")
                 else:
                     log.warning("download %s failed: %s", claim.job_id, message)
                 if queue.fail(self.sessions, claim, str(message)):

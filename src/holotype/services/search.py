@@ -9,6 +9,7 @@ them reads the same resources through the same policy and the same compiled filt
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -34,6 +35,10 @@ from holotype.services.context import Portal
 from holotype.services.identity import Identity
 from holotype.services.visible import visible_resources
 
+log = logging.getLogger(__name__)
+NO_AREAS = ("searching by named places (countries, seas, regions) is not available on this "
+            "portal; search by a point and distance or by a place's name in the records instead")
+
 
 def checked_query(portal: Portal, value: object, field: str = "query") -> dict[str, Any]:
     """A valid NHM v1.0.0 query from an object or its JSON text (nothing: the empty query), or
@@ -46,8 +51,9 @@ def checked_query(portal: Portal, value: object, field: str = "query") -> dict[s
         return dict(validate(raw, portal.areas))
     except QueryError as exc:
         raise Invalid(f"{exc.path}: {exc.message}", field=field) from exc
-    except AreasMissing as exc:
-        raise Invalid(str(exc), field=field) from exc
+    except AreasMissing as exc:  # the portal's configuration, not the query: said plainly,
+        log.warning("a query named areas: %s", exc)  # with the setting in the log
+        raise Invalid(NO_AREAS, field=field) from exc
 
 
 def resource_views(

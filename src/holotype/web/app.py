@@ -55,14 +55,17 @@ def create_app(settings: Settings) -> FastAPI:
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(create_router())
     app.include_router(create_favicon_router())
-    app.include_router(create_download_router(templates))
+    app.include_router(create_download_router(templates, settings))
     app.include_router(create_pages_router(templates))
     if settings.rate_limit_per_minute:
         app.middleware("http")(middleware(RateLimiter(settings.rate_limit_per_minute)))
     if settings.download_requests_per_hour:
 
         def busy_page(request: Request, message: str, headers: dict[str, str]) -> Response:
-            return error_page(templates, request, 429, message, headers=headers)
+            seconds = headers.get("Retry-After", "")
+            return error_page(templates, request, 429,
+                              "you have asked for many downloads in a short time; please wait "
+                              f"{seconds} seconds before asking for another", headers=headers)
 
         app.middleware("http")(middleware(
             RateLimiter(settings.download_requests_per_hour, window=3600.0),
@@ -85,6 +88,13 @@ def create_app(settings: Settings) -> FastAPI:
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         message = "This page does not exist." if exc.status_code == 404 else str(exc.detail)
         return http_error_response(templates, request, exc.status_code, message)
+
+    @app.exception_handler(Exception)
+    async def server_error(request: Request, exc: Exception) -> Response:
+        # The traceback goes to the log (Starlette logs it after this answer); the visitor
+        # gets the error page, never the exception.
+        return http_error_response(templates, request, 500,
+                                   "something went wrong on the portal while answering")
 
     @app.get("/healthz", include_in_schema=False)
     async def health() -> dict[str, str]:

@@ -23,6 +23,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
+from holotype.config import Settings
 from holotype.errors import Invalid, ServiceError
 from holotype.services import downloads
 from holotype.services.downloads import (
@@ -34,7 +35,7 @@ from holotype.services.downloads import (
 )
 from holotype.web.errors import error_response
 from holotype.web.identity import identity_of
-from holotype.web.pages.render import wants_json
+from holotype.web.pages.render import base_url, wants_json
 
 MAX_FORM_BYTES = 1_000_000
 MAX_VERSION_DIGITS = 19  # a 64-bit millisecond timestamp
@@ -94,8 +95,10 @@ def format_title(name: str) -> str:
     return FORMATS.get(name).title if name in FORMATS else name
 
 
-def create_download_router(templates: Jinja2Templates) -> APIRouter:
+def create_download_router(templates: Jinja2Templates, settings: Settings) -> APIRouter:
     templates.env.globals["download_formats"] = download_formats
+    # Without a mail server the form offers no email: the status page's link is the way back.
+    templates.env.globals["download_email"] = downloads.sends_email(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -109,7 +112,7 @@ def create_download_router(templates: Jinja2Templates) -> APIRouter:
     router = APIRouter(lifespan=lifespan)
 
     def error(request: Request, exc: ServiceError, as_json: bool = False) -> Response:
-        return error_response(templates, request, exc, as_json=as_json, inline_field=True)
+        return error_response(templates, request, exc, as_json=as_json)
 
     @router.post("/download", include_in_schema=False)
     async def download_form(request: Request) -> Response:
@@ -135,7 +138,9 @@ def create_download_router(templates: Jinja2Templates) -> APIRouter:
             return error(request, exc, as_json)
         if as_json or wants_json(request):
             return JSONResponse(found)
-        return templates.TemplateResponse(request, "download_status.html", _page(found))
+        page = _page(found)
+        page["status_url"] = f"{base_url(request)}/status/download/{found['id']}"
+        return templates.TemplateResponse(request, "download_status.html", page)
 
     @router.get("/status/download/{download_id}.json", include_in_schema=False)
     def status_json(request: Request, download_id: str) -> Response:

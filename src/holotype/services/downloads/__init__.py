@@ -24,6 +24,7 @@ from holotype.services.downloads.queue import (
     file_path,
     finished_file,
     queue_download,
+    sends_email,
     status,
 )
 from holotype.services.downloads.request import NOTIFIERS, DownloadRequest, parse_request
@@ -41,6 +42,7 @@ __all__ = [
     "parse_request",
     "queue_download",
     "run_until",
+    "sends_email",
     "start_in_process",
     "status",
 ]

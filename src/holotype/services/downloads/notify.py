@@ -72,10 +72,26 @@ def _send(portal: Portal, job_id: str, request: dict[str, Any], subject: str, te
                                        allow_private=settings.webhook_allow_private)
             outcome = f"webhook answered HTTP {code}"
     except Exception as exc:  # any failure to notify is recorded, never fatal
-        log.warning("notifying about download %s failed: %s", job_id, exc)
-        outcome = f"{kind} notification failed: {type(exc).__name__}: {exc}"
+        # The technical detail (server, error, setting) goes to the log; the status page, which
+        # anyone holding the id may read, says in plain words what happened.
+        log.warning("notifying about download %s by %s failed: %s: %s", job_id, kind,
+                    type(exc).__name__, notify.redact(str(exc), args.get("emails", ()),
+                                                      args.get("url")))
+        outcome = f"{kind} notification failed: {_failure(kind, exc)}"
     outcome = notify.redact(outcome, args.get("emails", ()), args.get("url"))
     with portal.write_session() as session:
         job = session.get(DownloadJob, job_id)
         if job is not None:
             job.notified = outcome
+
+
+def _failure(kind: str, exc: Exception) -> str:
+    """Why a notification was not sent, in the requester's words."""
+    if kind == "email":
+        return ("the email could not be sent; the file is still on the download's status page "
+                "when it is ready")
+    if isinstance(exc, notify.Refused):
+        return ("the webhook's address is not a public one, so it was not called; the file "
+                "is still on the download's status page")
+    return ("the webhook could not be reached or refused the call; the file is still on the "
+            "download's status page")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -23,6 +24,7 @@ from sqlalchemy import select
 from holotype.catalog.downloads import RUNNING, DownloadEvent, DownloadJob, JobStatus
 from holotype.catalog.snapshots import ResourceInfo
 from holotype.catalog.timestamps import utcnow
+from holotype.config import Settings
 from holotype.errors import Invalid, NotFound, ServiceError
 from holotype.jobs import notify
 from holotype.query.normalise import canonical_json, normalise, query_hash
@@ -35,6 +37,10 @@ from holotype.services.identity import Identity
 from holotype.services.search import checked_query
 from holotype.services.visible import visible_resources
 
+log = logging.getLogger(__name__)
+NO_EMAIL = ("this portal does not send email, so it cannot tell you when the file is ready; "
+            "ask without an email address and keep the link to the download's status page, "
+            "where the file appears when it is ready")
 
 @dataclass(frozen=True)
 class Queued:
@@ -91,9 +97,9 @@ def queue_download(portal: Portal, identity: Identity, request: DownloadRequest)
                       field="query.query")
     FORMATS.get(request.file.format).check(
         {f"{v.resource.dataset_slug}/{v.resource.slug}": counts[v.rid] for v in views})
-    if request.notifier.type == "email" and not settings.smtp_host:
-        raise Invalid("this portal sends no email (no smtp_host is configured); use a webhook "
-                      "or come back to the status page", field="notifier.type")
+    if request.notifier.type == "email" and not sends_email(settings):
+        log.info("a download asked for email notification; refused: smtp_host is not set")
+        raise Invalid(NO_EMAIL, field="notifier.type")
     if (request.notifier.type == "webhook" and not settings.webhook_allow_private
             and notify.private_address(request.notifier.url or "")):
         raise Invalid("the webhook's host is a private, loopback or link-local address (or "
@@ -125,6 +131,12 @@ def queue_download(portal: Portal, identity: Identity, request: DownloadRequest)
         session.add(job)
         session.flush()
         return Queued(job.id, job.status, False)
+
+
+def sends_email(settings: Settings) -> bool:
+    """Whether the portal can email a requester when the download is ready (a mail server is
+    configured): the Download form offers email only then."""
+    return bool(settings.smtp_host)
 
 
 def _earlier(portal: Portal, session: Any, key: str, request: DownloadRequest) -> Any:

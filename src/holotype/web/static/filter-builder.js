@@ -1,12 +1,15 @@
 // The filter builder: edits the search form's `filters` JSON (an NHM v1.0.0 group) as nested
-// and / or / not groups of typed conditions. Without JavaScript the JSON box and the
-// "Add a filter" form still work; this only makes nesting easier.
+// "all of / any of / none of" groups of conditions, in plain words. The JSON box stays under
+// the closed "Advanced" toggle; without JavaScript it and the "Add a filter" form still work.
 (function () {
   "use strict";
   var box = document.getElementById("filter-builder");
   var text = document.getElementById("filters");
   if (!box || !text) return;
   var counter = 0;
+  var advanced = text.closest("details");
+  var noScript = document.querySelector(".fb-nojs");
+  if (noScript) noScript.hidden = true;
   var KINDS = [
     ["string_equals", "is exactly"],
     ["string_contains", "contains the words"],
@@ -51,11 +54,14 @@
     if (!known || typeof body !== "object" || body === null) {
       // A term this editor has no form for (e.g. geo_named_area): kept as written.
       return el("div", { "class": "fb-term", role: "group", "aria-label": "Condition" }, [
-        el("code", { text: JSON.stringify(node) }), button("Remove", onRemove)
+        el("span", { "class": "fb-raw", text: "A condition written as JSON (edit it under Advanced): " }),
+        el("code", { text: JSON.stringify(node) }),
+        button("Remove", onRemove)
       ]);
     }
     var row = el("div", { "class": "fb-term", role: "group", "aria-label": "Condition" });
-    var field = el("input", { list: "field-names", value: (body.fields || [""])[0] || "" });
+    var field = el("input", { list: "field-names", value: (body.fields || [""])[0] || "",
+                              placeholder: "e.g. scientificName", autocomplete: "off" });
     field.addEventListener("input", function () { body.fields = [field.value]; save(); });
     if (kind !== "geo_point") row.appendChild(labelled("Field", field));
     var select = el("select");
@@ -104,7 +110,8 @@
     var members = node[op];
     var wrap = el("fieldset", { "class": "fb-group" });
     var select = el("select");
-    [["and", "All of these (and)"], ["or", "Any of these (or)"], ["not", "None of these (not)"]]
+    [["and", "all of these conditions"], ["or", "any of these conditions"],
+      ["not", "none of these conditions"]]
       .forEach(function (o) {
         var opt = el("option", { value: o[0], text: o[1] });
         if (o[0] === op) opt.selected = true;
@@ -115,7 +122,7 @@
       node[select.value] = members;
       render();
     });
-    wrap.appendChild(el("legend", {}, [labelled("Match", select)]));
+    wrap.appendChild(el("legend", {}, [labelled("Show records that match", select)]));
     members.forEach(function (m, i) {
       var remove = function () { members.splice(i, 1); };
       wrap.appendChild(isGroup(m) ? groupEditor(m, remove) : termEditor(m, remove));
@@ -125,6 +132,10 @@
       button("Add group", function () { members.push({ or: [newTerm(), newTerm()] }); })
     ]);
     if (onRemove) tools.appendChild(button("Remove group", onRemove));
+    if (!members.length) {
+      wrap.appendChild(el("p", { "class": "fb-empty muted",
+        text: "No conditions yet: press \u201cAdd condition\u201d." }));
+    }
     wrap.appendChild(tools);
     return wrap;
   }
@@ -142,7 +153,10 @@
   }
 
   var root = read();
-  if (!root) return; // leave hand-written JSON alone
+  if (!root) { // leave hand-written JSON alone, and show it: the builder cannot
+    if (advanced) advanced.open = true;
+    return;
+  }
 
   // A condition still without a field is dropped rather than sent.
   function clean(node) {
