@@ -60,9 +60,11 @@ def render(
 
 def when(ms: int | None) -> str:
     """A version (milliseconds) as a UTC date and time, as text (JSON twins, fallbacks)."""
-    if ms is None:
-        return ""
-    return datetime.fromtimestamp(ms / 1000, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    return "" if ms is None else utc_text(datetime.fromtimestamp(ms / 1000, UTC))
+
+
+def utc_text(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 def time_element(moment: datetime, text: str, hint: str) -> Markup:
@@ -92,8 +94,7 @@ def iso_time(iso: str | None) -> Markup:
     except ValueError:
         return escape(iso)
     moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    text = moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
-    return time_element(moment, text, text)
+    return time_element(moment, utc_text(moment), utc_text(moment))
 
 
 def day(ms: int | None) -> str:
