@@ -51,6 +51,8 @@ class Settings(BaseSettings):
     site_name: str = Field(
         default="Holotype Data Portal", description="Name shown in page titles and headers."
     )
+    field_labels: dict[str, str] = Field(default={}, description="Labels pages show for fields, "
+                                         "over the Darwin Core ones: a table field name = label.")
     data_dir: Path = Field(
         default=Path("var"),
         description="Directory holding the record store, uploaded originals and the embedded "

@@ -13,7 +13,7 @@ def test_record_page_groups_fields_and_cites(web: TestClient, pages_site: PagesS
     assert page.status_code == 200
     html = page.text
     assert "<h1>Quercus petraea (HT-1)</h1>" in html
-    for heading in ("Taxonomy", "Locality", "Type status", "All fields", "Version history"):
+    for heading in ("Taxonomy", "Locality", "Type status", "Other fields", "Version history"):
         assert f">{heading}</h2>" in html
     assert '<img src="/media/demo/HT-1.svg"' in html
     assert "Cite this record" in html and "/object/occ-1" in html

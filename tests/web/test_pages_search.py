@@ -56,7 +56,7 @@ def test_add_filter_form_and_facet_links(web: TestClient) -> None:
     clicked = web.get(facet["url"].replace("/search", "/search.json", 1)).json()
     assert clicked["total"] == facet["count"]
     html = web.get(location).text
-    assert 'country is &#34;Kenya&#34;' in html and "✕ remove" in html
+    assert 'Country is &#34;Kenya&#34;' in html and "✕ remove" in html
 
 
 def test_range_exists_and_near_terms(web: TestClient) -> None:
@@ -84,7 +84,9 @@ def test_nested_filters_and_errors(web: TestClient) -> None:
 
 def test_views_columns_and_gallery(web: TestClient) -> None:
     table = web.get("/search", params={"cols": ["catalogNumber", "year"]}).text
-    assert "<th scope=\"col\">year</th>" in table and "<th scope=\"col\">country</th>" not in table
+    year = ('<th scope="col"><span class="field-label" title="year (Darwin Core term)">Year'
+            '<span class="field-name"> (<code>year</code>, Darwin Core term)</span></span></th>')
+    assert year in table and '<th scope="col"><span class="field-label" title="country' not in table
     gallery = web.get("/search.json?view=gallery").json()
     assert 0 < gallery["total"] < 600
     assert all(r["images"] for r in gallery["records"])

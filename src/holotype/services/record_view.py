@@ -64,6 +64,10 @@ class RecordPage:
         return grouped_fields(self.data)
 
     @property
+    def others(self) -> list[tuple[str, str]]:
+        return other_fields(self.data)
+
+    @property
     def images(self) -> list[str]:
         return image_urls(self.data)
 
@@ -91,6 +95,13 @@ def grouped_fields(data: dict[str, str]) -> list[tuple[str, list[tuple[str, str]
         if present:
             result.append((label, present))
     return result
+
+
+def other_fields(data: dict[str, str]) -> list[tuple[str, str]]:
+    """The (field, value) pairs with a value that no group shows, in the record's order (the
+    images' fields too: the images show only the addresses that are safe to show)."""
+    shown = {name for _, pairs in grouped_fields(data) for name, _ in pairs}
+    return [(name, value) for name, value in data.items() if value and name not in shown]
 
 
 def safe_url(url: str) -> bool:

@@ -18,6 +18,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from holotype.config import Settings
 from holotype.errors import ServiceError
+from holotype.field_labels import FieldLabels
 from holotype.services.context import Portal
 from holotype.services.indexing import Indexer
 from holotype.web.api import create_router
@@ -37,6 +38,7 @@ HERE = Path(__file__).parent
 def create_app(settings: Settings) -> FastAPI:
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.globals["site_name"] = settings.site_name
+    templates.env.globals["field_labels"] = FieldLabels(settings.field_labels)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

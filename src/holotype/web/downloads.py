@@ -175,13 +175,9 @@ def _size(size: int | None) -> str:
     return f"{value:,.1f} {unit}"
 
 
-def _when(iso: str | None) -> str:
-    return iso[:19].replace("T", " ") + " UTC" if iso else ""
-
-
 def _page(found: dict[str, Any]) -> dict[str, Any]:
     running = found["status"] in ("queued", "generating", "zipping")
     percent = int(100 * found["written"] / found["total"]) if found["total"] else 100
     return {"d": found, "running": running, "percent": min(percent, 100),
             "format_name": format_title(found["format"]),
-            "size": _size(found["file_size"]), "created": _when(found["created"])}
+            "size": _size(found["file_size"])}

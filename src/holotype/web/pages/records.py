@@ -16,6 +16,7 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from holotype.errors import NotFound
+from holotype.field_labels import FieldLabels
 from holotype.services.context import Portal
 from holotype.services.objects import find_object
 from holotype.services.record_view import RecordPage, citation, load_record, object_path
@@ -34,7 +35,7 @@ def record_url(resource_id: str, record_id: str, version: int | None = None) -> 
     return url + (f"?version={version}" if version is not None else "")
 
 
-def record_data(page: RecordPage, base_url: str) -> dict[str, Any]:
+def record_data(page: RecordPage, base_url: str, labels: FieldLabels) -> dict[str, Any]:
     history = [
         {
             "version": h.version,
@@ -61,6 +62,8 @@ def record_data(page: RecordPage, base_url: str) -> dict[str, Any]:
         "title": page.title,
         "data": page.data,
         "groups": [{"label": label, "fields": dict(pairs)} for label, pairs in page.groups],
+        "other_fields": [name for name, _ in page.others],
+        "labels": labels.mapping([*page.data, *(k for h in page.history for k in h.changes)]),
         "images": page.images,
         "citation": citation(page, base_url, datetime.now(UTC)),
         "history": history,
@@ -89,8 +92,10 @@ def create_router(templates: Jinja2Templates) -> APIRouter:
         base = base_url(request)
         page = load_record(_portal(request), identity_of(request), resource_id, name,
                            _version(request))
-        data = record_data(page, base)
-        context = {"page": page, "base_url": base}
+        data = record_data(page, base, FieldLabels(_portal(request).settings.field_labels))
+        json_url = record_url(page.resource.id, page.record_id + ".json",
+                              None if page.latest else page.version)
+        context = {"page": page, "base_url": base, "json_url": json_url}
         return render(request, templates, "record.html", context, data, as_json=as_json or None)
 
     @router.get("/object/{occurrence_id:path}", include_in_schema=False)

@@ -14,6 +14,7 @@ from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment
+from markupsafe import Markup, escape
 
 JSON_SUFFIX = ".json"
 
@@ -58,10 +59,42 @@ def render(
 
 
 def when(ms: int | None) -> str:
-    """A version (milliseconds) as a UTC date and time."""
+    """A version (milliseconds) as a UTC date and time, as text (JSON twins, fallbacks)."""
+    return "" if ms is None else utc_text(datetime.fromtimestamp(ms / 1000, UTC))
+
+
+def utc_text(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def time_element(moment: datetime, text: str, hint: str) -> Markup:
+    """``<time>`` holding a moment: the UTC ``text`` until static/local-time.js rewrites it in
+    the reader's time zone; ``hint`` (the hover) keeps the exact value."""
+    iso = moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return Markup('<time class="local" datetime="{}" title="{}">{}</time>').format(
+        iso, hint, text)
+
+
+def version_time(ms: int | None) -> Markup:
+    """A version as a ``<time>`` (the ``when`` filter of the templates); the hover says the
+    exact version, which links (``version=<ms>``) and JSON twins carry."""
     if ms is None:
-        return ""
-    return datetime.fromtimestamp(ms / 1000, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+        return Markup("")
+    moment = datetime.fromtimestamp(ms / 1000, UTC)
+    return time_element(moment, when(ms), f"version {ms} ({when(ms)})")
+
+
+def iso_time(iso: str | None) -> Markup:
+    """An ISO 8601 moment (a download's times) as a ``<time>``, read as UTC when it has no
+    offset; the text itself when it is not a moment."""
+    if not iso:
+        return Markup("")
+    try:
+        moment = datetime.fromisoformat(iso)
+    except ValueError:
+        return escape(iso)
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return time_element(moment, utc_text(moment), utc_text(moment))
 
 
 def day(ms: int | None) -> str:
@@ -77,7 +110,8 @@ def compact_json(value: Any) -> str:
 def install(env: Environment) -> None:
     """Filters the templates use (the pages', and the download and error pages they share
     the environment with)."""
-    env.filters["when"] = when
+    env.filters["when"] = version_time
+    env.filters["iso_time"] = iso_time
     env.filters["day"] = day
     env.filters["compact_json"] = compact_json
     env.filters["thousands"] = lambda n: f"{n:,}"

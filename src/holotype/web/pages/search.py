@@ -15,6 +15,7 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from holotype.errors import Invalid
+from holotype.field_labels import FieldLabels
 from holotype.services import portal_search, search
 from holotype.services.context import Portal
 from holotype.services.identity import Identity
@@ -28,8 +29,6 @@ from holotype.web.pages.render import base_url, compact_json, render, split_json
 from holotype.web.pages.search_url import OPS, SearchState
 
 FACETS = ("country", "family", "typeStatus", "institutionCode")
-FACET_LABELS = {"country": "Country", "family": "Family", "typeStatus": "Type status",
-                "institutionCode": "Institution"}
 TITLE_FIELDS = ("scientificName", "catalogNumber", "occurrenceID", "country", "locality",
                 "eventDate", "typeStatus")
 HAS_IMAGE = {"exists": {"fields": list(IMAGE_FIELDS)}}
@@ -79,6 +78,7 @@ def search_data(
     request = SearchRequest(effective, size=state.size, after=state.after, fields=columns,
                       facets=FACETS)
     answer = portal_search.run(portal, resources, effective, version, request)
+    labels = FieldLabels(portal.settings.field_labels)
     records = []
     for entry in answer.result.page.records:
         data = entry["data"]
@@ -120,6 +120,7 @@ def search_data(
         "after": after,
         "next": state.url(after=after) if after else None,
         "fields": answer.columns,
+        "labels": labels.mapping([*answer.columns, *columns, *FACETS]),
         "url": state.url(),
         "api": {
             "action": "vds_multi_query",
@@ -146,6 +147,7 @@ def _context(
     request: Request, state: SearchState, data: dict[str, Any], slug: str | None
 ) -> dict[str, Any]:
     members = search_url.top_members(state.filters)
+    labels = FieldLabels(_portal(request).settings.field_labels)
     return {
         "base_url": base_url(request),
         "state": state,
@@ -153,10 +155,9 @@ def _context(
         "presets": PRESETS,
         "views": search_url.VIEWS,
         "ops": OPS,
-        "facet_labels": FACET_LABELS,
-        "filter_text": search_url.describe(state.filters) if state.filters else "",
+        "filter_text": search_url.describe(state.filters, labels.label) if state.filters else "",
         "filter_json": compact_json(state.filters) if state.filters else "",
-        "members": [(search_url.describe(m), state.without_member(i).url())
+        "members": [(search_url.describe(m, labels.label), state.without_member(i).url())
                     for i, m in enumerate(members)],
         "view_urls": {v: state.url(view=v, after=None) for v in search_url.VIEWS},
         "first_url": state.url(after=None) if state.after else None,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -222,19 +222,20 @@ def _finite(text: str) -> float:
     return number
 
 
-def describe(node: Any) -> str:
-    """A filter in words, for people: ``country is "Kenya" and (year from 1900 to 1950)``."""
+def describe(node: Any, name: Callable[[str], str] = str) -> str:
+    """A filter in words, for people: ``country is "Kenya" and (year from 1900 to 1950)``, each
+    field named by ``name`` (a field's label on pages)."""
     if not isinstance(node, dict) or len(node) != 1:
         return json.dumps(node, ensure_ascii=False)
     (key, body), = node.items()
     if key in ("and", "or") and isinstance(body, list):
-        inner = f" {key} ".join(_grouped(m) for m in body)
+        inner = f" {key} ".join(_grouped(m, name) for m in body)
         return inner
     if key == "not" and isinstance(body, list):
-        return "not (" + " or ".join(describe(m) for m in body) + ")"
+        return "not (" + " or ".join(describe(m, name) for m in body) + ")"
     if not isinstance(body, dict):
         return json.dumps(node, ensure_ascii=False)
-    names = " or ".join(body.get("fields") or []) or "any field"
+    names = " or ".join(name(str(f)) for f in body.get("fields") or []) or "any field"
     if key == "string_equals":
         return f'{names} is "{body.get("value")}"'
     if key == "string_contains":
@@ -253,8 +254,8 @@ def describe(node: Any) -> str:
     return json.dumps(node, ensure_ascii=False)
 
 
-def _grouped(member: Any) -> str:
-    text = describe(member)
+def _grouped(member: Any, name: Callable[[str], str]) -> str:
+    text = describe(member, name)
     if isinstance(member, dict) and set(member) & {"and", "or"}:
         return f"({text})"
     return text
