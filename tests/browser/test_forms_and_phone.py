@@ -64,7 +64,7 @@ def test_the_filter_builder_explains_itself(browser: Any, live_server: str,
     assert "string_contains" in page.locator("#filters").input_value()
     page.get_by_role("button", name="Apply filters").click()
     page.wait_for_url("**filters=**")
-    assert "scientificName" in page.locator(".active-filters").inner_text()
+    assert 'Scientific name contains "a"' in page.locator(".active-filters").inner_text()
     assert errors == []
     page.close()
 

@@ -37,9 +37,11 @@ def section(html: str, start: str, end: str) -> str:
 
 
 def demo_record_url(client: TestClient) -> str:
-    """A demo specimen with an author, a department and an image count (not a group's)."""
+    """A demo specimen with an author, a department, coordinates and an image count (not a
+    group's)."""
     both = {"and": [{"exists": {"fields": ["scientificNameAuthorship"]}},
                     {"exists": {"fields": ["department"]}},
+                    {"exists": {"fields": ["decimalLatitude"]}},
                     {"exists": {"fields": ["associatedMediaCount"]}}]}
     found = client.get("/search.json", params={"size": 1, "filters": json.dumps(both)}).json()
     return str(found["records"][0]["url"])

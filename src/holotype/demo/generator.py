@@ -58,6 +58,8 @@ FILL = {
 PREPARATIONS = ("Dry - pinned", "Spirit", "70% IMS", "Sheet", "Skin", "Slide", "Skeleton", "Dry")
 KINDS_OF_OBJECT = ("Sheet", "Packet", "Slide", "Skin", "Spirit", "Pinned", "Fossil", "Skeleton")
 RECORD_TYPES = ("Specimen", "Specimen - single", "Specimen - multiple")
+MEDIA_COUNTS = np.array([0, 1, 2, 3, 6])
+MEDIA_SHARES = np.array([0.445, 0.369, 0.067, 0.017, 0.102])
 UNCERTAINTY = ("10", "100", "250", "500", "1000", "1500", "5000", "10000")
 
 
@@ -126,7 +128,8 @@ def generate_table(
     collectors = col.collectors()
     numbers = pa.array(rng.integers(1, 40_000, n)).cast(pa.string())
     record_number = pc.if_else(pa.array(rng.random(n) < 0.1), "s.n.", numbers)  # sine numero
-    media_count = np.where(rng.random(n) < 0.1, rng.integers(1, 4, n), 0)
+    # Images per specimen as in the NHM export: over half have some, one most often, some six.
+    media_count = rng.choice(MEDIA_COUNTS, size=n, p=MEDIA_SHARES)
     columns = {
         "occurrenceID": pa.array(occurrence_ids, pa.string()),
         "catalogNumber": catalog_number,
