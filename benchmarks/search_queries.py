@@ -75,7 +75,7 @@ def choose_words(csv: Path, records: int, cache: Path) -> dict[str, list[dict[st
     Frequencies count records holding the word as a token in any field (Holotype's token
     definition), over the current version's CSV.
     """
-    wanted = {"csv": csv.name, "size": csv.stat().st_size, "words_version": 2}
+    wanted = {"csv": csv.name, "size": csv.stat().st_size, "words_version": 3}
     if cache.exists():
         saved = json.loads(cache.read_text())
         if saved.get("key") == wanted:
@@ -90,19 +90,21 @@ def choose_words(csv: Path, records: int, cache: Path) -> dict[str, list[dict[st
             "WHERE regexp_full_match(token, '[a-z]{4,}') GROUP BY token"
         ).fetchall()
     )
-    # epithets of the filtered department's records, so rare-word queries find some records
-    epithets = {
-        str(r[0]).lower()
+    # words of the filtered records (department and years), so rare-word queries find some
+    filtered = {
+        str(r[0])
         for r in con.execute(
-            f"SELECT DISTINCT specificEpithet FROM read_csv({literal(csv)}, all_varchar = true) "
-            f"WHERE lower(department) = lower({literal(DEPARTMENT)})"
+            f"SELECT DISTINCT unnest(list_distinct({token_list_sql(text)})) "
+            f"FROM read_csv({literal(csv)}, all_varchar = true) "
+            f"WHERE lower(department) = lower({literal(DEPARTMENT)}) "
+            f"AND TRY_CAST(year AS INTEGER) >= {int(YEAR_FROM)}"
         ).fetchall()
         if r[0]
     }
     con.close()
     scale = records / 2_000_000
     low, high = max(2, round(10 * scale)), max(6, round(300 * scale))
-    rare = [w for w in epithets if low <= frequency.get(w, 0) <= high]
+    rare = [w for w in filtered if low <= frequency.get(w, 0) <= high]
     vocabulary = {
         w.lower() for w in (*pools.HABITATS, *pools.PLACES, *pools.SURNAMES)
     }
