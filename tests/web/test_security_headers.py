@@ -60,6 +60,22 @@ def test_a_rate_limited_answer_carries_them_too(tmp_path: Path) -> None:
     assert refused.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
 
 
+def test_a_page_that_fails_unexpectedly_carries_them_too(
+    pages_site: PagesSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import holotype.web.pages.datasets as datasets_page
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(datasets_page, "dataset_data", broken)
+    with TestClient(create_app(pages_site.settings), raise_server_exceptions=False) as client:
+        answer = client.get("/dataset/hist")
+    assert answer.status_code == 500 and "secret" not in answer.text
+    for name, value in SECURITY_HEADERS.items():
+        assert answer.headers.get(name) == value, name
+
+
 def test_the_api_docs_page_has_no_inline_script(web: TestClient) -> None:
     html = web.get("/api/docs").text
     assert "<script>" not in html and "<script " in html

@@ -30,7 +30,7 @@ from holotype.web.head import HeadAsGet
 from holotype.web.openapi import openapi_document
 from holotype.web.pages import create_pages_router
 from holotype.web.ratelimit import RateLimiter, is_download_request, middleware
-from holotype.web.security import SecurityHeaders
+from holotype.web.security import SECURITY_HEADERS, SecurityHeaders
 
 HERE = Path(__file__).parent
 
@@ -95,8 +95,13 @@ def create_app(settings: Settings) -> FastAPI:
     async def server_error(request: Request, exc: Exception) -> Response:
         # The traceback goes to the log (Starlette logs it after this answer); the visitor
         # gets the error page, never the exception.
-        return http_error_response(templates, request, 500,
-                                   "something went wrong on the portal while answering")
+        # Starlette answers this outside every middleware: the security headers are added
+        # here, so a 500 carries them like any other answer.
+        response = http_error_response(templates, request, 500,
+                                       "something went wrong on the portal while answering")
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
 
     @app.get("/healthz", include_in_schema=False)
     async def health() -> dict[str, str]:
