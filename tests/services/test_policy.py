@@ -95,3 +95,22 @@ def test_the_policy_in_one_table() -> None:
     policy.require_manage(OPERATOR)
     with pytest.raises(Forbidden):
         policy.require_manage(ANONYMOUS)
+
+
+def test_a_short_link_never_shows_a_private_resource(portal: Portal) -> None:
+    from holotype.services import portal_search
+
+    (secret,) = {r.id for r in visible.visible_resources(portal, OPERATOR, None)} - {
+        r.id for r in visible.visible_resources(portal, ANONYMOUS, None)}
+    public = sorted(r.id for r in visible.visible_resources(portal, ANONYMOUS, None))[0]
+    both = portal_search.share(portal, OPERATOR, {"search": "a"}, [public, secret], None)
+    only_secret = portal_search.share(portal, OPERATOR, {"search": "b"}, [secret], None)
+    assert portal_search.restore(portal, OPERATOR, both).resource_ids == tuple(
+        sorted([public, secret]))
+    assert portal_search.restore(portal, ANONYMOUS, both).resource_ids == (public,)
+    with pytest.raises(NotFound) as unknown:
+        portal_search.restore(portal, ANONYMOUS, only_secret)
+    with pytest.raises(NotFound) as never_made:
+        portal_search.restore(portal, ANONYMOUS, "no-such-link")
+    assert unknown.value.message.replace(only_secret, "x") == \
+        never_made.value.message.replace("no-such-link", "x")

@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from holotype.catalog.snapshots import DatasetInfo, ResourceInfo
-from holotype.errors import Invalid
+from holotype.errors import Invalid, NotFound
 from holotype.query.normalise import normalise, query_hash
 from holotype.search import Result, SearchRequest
 from holotype.services import catalogue, slugs
@@ -124,11 +124,21 @@ def share(
     return info.slug
 
 
-def restore(portal: Portal, slug: str) -> slugs.SlugInfo:
-    """The search behind a slug (reserved slugs are the presets)."""
+def restore(portal: Portal, identity: Identity, slug: str) -> slugs.SlugInfo:
+    """The search behind a slug (reserved slugs are the presets), over the resources it names
+    that ``identity`` may read. A slug whose resources have all become private is answered as
+    an unknown one, and one that names some private resources names only the others: a short
+    link never tells that a private resource exists."""
     found = presets(portal)
     with portal.session() as session:
-        return slugs.resolve_slug(session, slug, presets=found)
+        info = slugs.resolve_slug(session, slug, presets=found)
+    if info.resource_ids is None or info.reserved:  # presets are the operator's, not a user's
+        return info
+    readable = {r.id for r in visible_resources(portal, identity, None)}
+    kept = tuple(rid for rid in info.resource_ids if rid in readable)
+    if not kept:
+        raise NotFound(f"there is no short link {slug!r}", field="slug")
+    return replace(info, resource_ids=kept)
 
 
 def preset_for(portal: Portal, resource_ids: Sequence[str] | None) -> str | None:

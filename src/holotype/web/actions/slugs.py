@@ -5,10 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from holotype.query.normalise import normalise, query_hash
-from holotype.query.schema import QUERY_VERSION
-from holotype.services import slugs
-from holotype.services.visible import visible_resources
+from holotype.services import portal_search
 from holotype.web.actions.common import QUERY_SHAPE, read_query
 from holotype.web.actions.params import Doc, version_doc
 from holotype.web.actions.registry import Action, Context
@@ -33,27 +30,13 @@ class SlugResolveParams:
 
 
 def vds_slug_create(ctx: Context, p: SlugCreateParams) -> dict[str, Any]:
-    query = normalise(read_query(ctx, p.query))
-    resource_ids = None
-    if p.resource_ids:
-        named = visible_resources(ctx.portal, ctx.identity, p.resource_ids)
-        resource_ids = sorted({r.id for r in named})
-    with ctx.portal.write_session() as session:
-        info = slugs.create_slug(
-            session, query=query, query_hash=query_hash(query), query_version=QUERY_VERSION,
-            resource_ids=resource_ids, version=p.version,
-        )
-    return {"slug": info.slug}
+    query = read_query(ctx, p.query)
+    return {"slug": portal_search.share(ctx.portal, ctx.identity, query, p.resource_ids or None,
+                                        p.version)}
 
 
 def vds_slug_resolve(ctx: Context, p: SlugResolveParams) -> dict[str, Any]:
-    settings = ctx.portal.settings
-    with ctx.portal.session() as session:
-        presets = slugs.presets_from(
-            session, settings.specimen_resources, settings.indexlot_resources,
-            empty_query_hash=query_hash({}), query_version=QUERY_VERSION,
-        )
-        info = slugs.resolve_slug(session, p.slug, presets=presets)
+    info = portal_search.restore(ctx.portal, ctx.identity, p.slug)
     return {
         "slug": info.slug,
         "query": info.query,

@@ -196,7 +196,7 @@ def create_router(templates: Jinja2Templates) -> APIRouter:
     def shared(request: Request, slug: str) -> Response:
         name, as_json = split_json(slug)
         portal = _portal(request)
-        info = portal_search.restore(portal, name)
+        info = portal_search.restore(portal, identity_of(request), name)
         preset = portal_search.preset_for(portal, info.resource_ids)
         ui = search_url.parse(_params(request))
         state = replace(
