@@ -34,6 +34,14 @@ def test_a_download_of_a_dataset_made_private_since_is_not_served(site: Site) ->
             refused = client.get(url, headers={"accept": "application/json"})
             assert refused.status_code == 404
             assert "no longer public" in refused.json()["error"]["message"]
+        # Its status no longer tells how many records it held (nor links the file).
+        for before in (mine, all_of_it):
+            assert before["total"] > 0 and before["file_size"] > 0
+            now = client.get(f"/status/download/{before['id']}.json").json()
+            assert now["withheld"] and now["url"] is None
+            assert (now["total"], now["written"], now["file_size"]) == (None, None, None)
+            page = client.get(f"/status/download/{before['id']}").text
+            assert "no longer public" in page and "Records written" not in page
 
 
 def test_only_the_exact_file_name_is_served(site: Site) -> None:

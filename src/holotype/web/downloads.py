@@ -177,7 +177,8 @@ def _size(size: int | None) -> str:
 
 def _page(found: dict[str, Any]) -> dict[str, Any]:
     running = found["status"] in ("queued", "generating", "zipping")
-    percent = int(100 * found["written"] / found["total"]) if found["total"] else 100
+    percent = (int(100 * found["written"] / found["total"])
+               if found["total"] and found["written"] is not None else 100)
     return {"d": found, "running": running, "percent": min(percent, 100),
             "format_name": format_title(found["format"]),
             "size": _size(found["file_size"])}

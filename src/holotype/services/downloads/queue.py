@@ -204,15 +204,20 @@ def status(portal: Portal, identity: Identity, job_id: str) -> dict[str, Any]:
         resources = _still_visible(portal, identity, request["resources"])
         end = job.finished or (utcnow() if job.started else None)
         seconds = (end - job.started).total_seconds() if end and job.started else None
+        # Counts and sizes of a download holding a resource made private since would tell how
+        # many private records there are: they are withheld, as its file is.
+        withheld = any(pin.get("private") for pin in resources)
         url = None
-        if job.status == JobStatus.COMPLETE.value and job.file_name:
+        if job.status == JobStatus.COMPLETE.value and job.file_name and not withheld:
             url = f"/downloads/{job.id}/{job.file_name}"
         return {
             "id": job.id, "status": job.status, "format": job.format,
-            "total": job.total, "written": job.written, "seconds": seconds,
+            "total": None if withheld else job.total,
+            "written": None if withheld else job.written, "seconds": seconds,
             "created": _iso(job.created), "started": _iso(job.started),
             "finished": _iso(job.finished), "url": url, "file_name": job.file_name,
-            "file_size": job.file_size, "reason": job.reason, "attempts": job.attempts,
+            "file_size": None if withheld else job.file_size, "reason": job.reason,
+            "attempts": job.attempts, "withheld": withheld,
             "query": request["query"], "query_hash": request["query_hash"],
             "resources": resources, "file": request["file"],
             "notifier": request["notifier"]["type"], "notified": job.notified,
