@@ -129,3 +129,14 @@ def test_no_template_has_an_inline_style() -> None:
         html = template.read_text()
         assert "<style" not in html, template.name
         assert not re.search(r"\sstyle\s*=", html), template.name
+
+
+def test_the_web_layer_never_opens_a_catalogue_session() -> None:
+    """Every catalogue read goes through a service that applies the policy (the layers of
+    docs/development.md); a session opened in a route could skip it."""
+    web = Path(holotype.web.__file__).parent
+    opened = [f"{path.relative_to(web)}:{number}"
+              for path in sorted(web.rglob("*.py"))
+              for number, line in enumerate(path.read_text().splitlines(), 1)
+              if re.search(r"\.(write_)?session\(\)", line)]
+    assert opened == []

@@ -9,9 +9,8 @@ from typing import Annotated, Any
 import holotype
 from holotype.catalog.snapshots import DatasetInfo, OrganisationInfo, ResourceInfo
 from holotype.errors import Invalid
-from holotype.services import catalogue
+from holotype.services import catalogue_view
 from holotype.services.records import record_count
-from holotype.services.visible import readable_dataset, readable_datasets, readable_resource
 from holotype.web.actions.params import Doc
 from holotype.web.actions.registry import Action, Context, NoParams
 
@@ -95,13 +94,9 @@ def resource_dict(ctx: Context, resource: ResourceInfo) -> dict[str, Any]:
     }
 
 
-def package_dict(
-    ctx: Context, dataset: DatasetInfo, resources: list[ResourceInfo]
-) -> dict[str, Any]:
-    org = None
-    if dataset.organisation:
-        with ctx.portal.session() as session:
-            org = organisation_dict(catalogue.get_organisation(session, dataset.organisation))
+def package_dict(ctx: Context, entry: catalogue_view.DatasetEntry) -> dict[str, Any]:
+    dataset, resources = entry.dataset, entry.resources
+    org = organisation_dict(entry.organisation) if entry.organisation else None
     return {
         "id": dataset.id,
         "name": dataset.slug,
@@ -131,21 +126,14 @@ def package_dict(
     }
 
 
-def _visible_dataset(ctx: Context, ref: str) -> tuple[DatasetInfo, list[ResourceInfo]]:
-    with ctx.portal.session() as session:
-        dataset = readable_dataset(session, ctx.identity, ref, field="id")
-        return dataset, catalogue.list_resources(session, dataset.id)
-
-
 def package_list(ctx: Context, p: PackageListParams) -> list[str]:
-    with ctx.portal.session() as session:
-        names = [d.slug for d in readable_datasets(session, ctx.identity)]
+    names = [d.slug for d in catalogue_view.datasets(ctx.portal, ctx.identity)]
     start = p.offset or 0
     return names[start : start + p.limit] if p.limit is not None else names[start:]
 
 
 def package_show(ctx: Context, p: IdParams) -> dict[str, Any]:
-    return package_dict(ctx, *_visible_dataset(ctx, p.id))
+    return package_dict(ctx, catalogue_view.dataset(ctx.portal, ctx.identity, p.id))
 
 
 def parse_fq(fq: str) -> list[tuple[str, str]]:
@@ -188,19 +176,14 @@ def _matches(dataset: DatasetInfo, words: list[str], filters: list[tuple[str, st
 def package_search(ctx: Context, p: PackageSearchParams) -> dict[str, Any]:
     words = [w for w in (p.q or "").lower().split() if w not in ("*:*", "*")]
     filters = parse_fq(p.fq or "")
-    with ctx.portal.session() as session:
-        found = [d for d in readable_datasets(session, ctx.identity)
-                 if _matches(d, words, filters)]
+    found = [d for d in catalogue_view.datasets(ctx.portal, ctx.identity)
+             if _matches(d, words, filters)]
     key, _, direction = (p.sort or "metadata_modified desc").partition(" ")
     if key not in SORTS:
         raise Invalid.of({"sort": [f"sort by one of {', '.join(sorted(SORTS))}"]})
     found.sort(key=SORTS[key], reverse=direction.strip().lower() == "desc")  # type: ignore[arg-type, unused-ignore]
     page = found[p.start : p.start + p.rows]
-    results = []
-    for dataset in page:
-        with ctx.portal.session() as session:
-            resources = catalogue.list_resources(session, dataset.id)
-        results.append(package_dict(ctx, dataset, resources))
+    results = [package_dict(ctx, entry) for entry in catalogue_view.entries(ctx.portal, page)]
     facets: dict[str, dict[str, int]] = {"organization": {}, "tags": {}, "license_id": {},
                                          "category": {}}
     for d in found:
@@ -225,17 +208,14 @@ def package_search(ctx: Context, p: PackageSearchParams) -> dict[str, Any]:
 
 
 def organization_list(ctx: Context, p: OrganizationListParams) -> list[Any]:
-    with ctx.portal.session() as session:
-        orgs = catalogue.list_organisations(session)
+    orgs = catalogue_view.organisations(ctx.portal)
     if p.all_fields:
         return [organisation_dict(o) for o in orgs]
     return [o.slug for o in orgs]
 
 
 def organization_show(ctx: Context, p: OrganizationShowParams) -> dict[str, Any]:
-    with ctx.portal.session() as session:
-        org = catalogue.get_organisation(session, p.id)
-        datasets = readable_datasets(session, ctx.identity, organisation=org.id)
+    org, datasets = catalogue_view.organisation(ctx.portal, ctx.identity, p.id)
     result = organisation_dict(org)
     result["package_count"] = len(datasets)
     if p.include_datasets:
@@ -244,9 +224,7 @@ def organization_show(ctx: Context, p: OrganizationShowParams) -> dict[str, Any]
 
 
 def resource_show(ctx: Context, p: IdParams) -> dict[str, Any]:
-    with ctx.portal.session() as session:
-        resource = readable_resource(session, ctx.identity, p.id, field="id")
-    return resource_dict(ctx, resource)
+    return resource_dict(ctx, catalogue_view.resource(ctx.portal, ctx.identity, p.id))
 
 
 def status_show(ctx: Context, p: NoParams) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
+from holotype.services import catalogue_view
 from holotype.services.context import Portal
 from holotype.services.dataset_view import (
     FACETS,
@@ -23,7 +24,6 @@ from holotype.services.dataset_view import (
     list_datasets,
 )
 from holotype.services.identity import Identity
-from holotype.services.visible import readable_resource
 from holotype.web.identity import identity_of
 from holotype.web.pages.render import base_url, render, split_json, wants_json
 
@@ -129,9 +129,8 @@ def create_router(templates: Jinja2Templates) -> APIRouter:
     @router.get("/dataset/{slug}/resource/{resource}", include_in_schema=False)
     def resource(request: Request, slug: str, resource: str) -> Response:
         name, as_json = split_json(resource)
-        portal = _portal(request)
-        with portal.session() as session:
-            found = readable_resource(session, identity_of(request), f"{slug}/{name}")
+        found = catalogue_view.resource(_portal(request), identity_of(request), f"{slug}/{name}",
+                                        field="resource")
         page = "/search.json" if as_json or wants_json(request) else "/search"
         return RedirectResponse(page + "?" + urlencode({"resource_ids": found.id}),
                                 status_code=303)
