@@ -65,6 +65,11 @@ def organisation(
         return found, readable_datasets(session, identity, organisation=found.id)
 
 
+def publisher(session: Session, found: DatasetInfo) -> OrganisationInfo | None:
+    """The organisation that publishes a dataset, if it has one."""
+    return catalogue.get_organisation(session, found.organisation) if found.organisation else None
+
+
 def _entry(session: Session, found: DatasetInfo) -> DatasetEntry:
-    org = catalogue.get_organisation(session, found.organisation) if found.organisation else None
-    return DatasetEntry(found, catalogue.list_resources(session, found.id), org)
+    return DatasetEntry(found, catalogue.list_resources(session, found.id),
+                        publisher(session, found))

@@ -11,11 +11,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from holotype.catalog.snapshots import DatasetInfo, OrganisationInfo, ResourceInfo
-from holotype.services import catalogue
+from holotype.services import catalogue_view
 from holotype.services.context import Portal
 from holotype.services.identity import Identity
 from holotype.services.records import DatasetSummary, dataset_summaries
-from holotype.services.visible import readable_dataset
 from holotype.store import Version
 
 FACETS = ("organisation", "category", "licence", "keyword")
@@ -90,26 +89,21 @@ def list_datasets(portal: Portal, identity: Identity, filters: DatasetFilters) -
                 counts[name][value] = counts[name].get(value, 0) + 1
     facets = {name: sorted(c.items(), key=lambda item: (-item[1], item[0].lower()))
               for name, c in counts.items()}
-    with portal.session() as session:
-        names = {o.slug: o.name for o in catalogue.list_organisations(session)}
+    names = {o.slug: o.name for o in catalogue_view.organisations(portal)}
     return DatasetList(found, facets, names)
 
 
 def dataset_page(portal: Portal, identity: Identity, ref: str) -> DatasetPage:
     """One dataset ``identity`` may see, with each resource's record count and versions
     (newest first)."""
-    with portal.session() as session:
-        dataset = readable_dataset(session, identity, ref)
-        resources = catalogue.list_resources(session, dataset.id)
-        organisation = (catalogue.get_organisation(session, dataset.organisation)
-                        if dataset.organisation else None)
+    found = catalogue_view.dataset(portal, identity, ref, field="dataset")
     entries = []
-    for resource in resources:
+    for resource in found.resources:
         versions = (portal.store.resource(resource.id).versions()
                     if resource.kind == "records" else [])
         total = versions[-1].total if versions else 0
         entries.append(ResourceEntry(resource, total, list(reversed(versions))))
-    return DatasetPage(dataset, organisation, entries)
+    return DatasetPage(found.dataset, found.organisation, entries)
 
 
 def dataset_citation(page: DatasetPage, portal_url: str, accessed: datetime) -> str:

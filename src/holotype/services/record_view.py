@@ -15,6 +15,7 @@ from urllib.parse import quote
 from holotype.catalog.snapshots import DatasetInfo, OrganisationInfo, ResourceInfo
 from holotype.errors import NotFound
 from holotype.services import catalogue
+from holotype.services.catalogue_view import publisher
 from holotype.services.context import Portal
 from holotype.services.identity import Identity
 from holotype.services.visible import visible_resources
@@ -160,8 +161,7 @@ def load_record(
     resource = visible_resources(portal, identity, [resource_ref])[0]
     with portal.session() as session:
         dataset = catalogue.get_dataset(session, resource.dataset_id)
-        organisation = (catalogue.get_organisation(session, dataset.organisation)
-                        if dataset.organisation else None)
+        organisation = publisher(session, dataset)
     found = portal.searcher.views([resource], None)
     if not found:
         raise NotFound(f"record {record_id!r} does not exist", field="record_id")

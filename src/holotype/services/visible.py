@@ -63,11 +63,9 @@ def readable_resource(
     unknown one, if not."""
     try:
         resource = catalogue.get_resource(session, ref)
-        dataset = catalogue.get_dataset(session, resource.dataset_id)
+        readable_dataset(session, identity, resource.dataset_id)
     except NotFound:
-        dataset = None
-    if dataset is None or not policy.may_read_dataset(identity, dataset):
-        raise NotFound(f"there is no resource {ref!r}", field=field)
+        raise NotFound(f"there is no resource {ref!r}", field=field) from None
     return resource
 
 
