@@ -16,6 +16,7 @@ from holotype.catalog.changes import change_counter
 from holotype.catalog.db import make_engine, make_session_factory, upgrade
 from holotype.config import Settings
 from holotype.engine import connect
+from holotype.field_labels import FieldLabels
 from holotype.index import FORMAT as INDEX_FORMAT
 from holotype.index import (
     LOCK,
@@ -61,6 +62,7 @@ class Portal:
     _engine: IndexEngine | None = field(default=None, repr=False)
     _areas: AreaCatalogue | None = field(default=None, repr=False)
     _searchable: SearchableCache | None = field(default=None, repr=False)
+    _labels: FieldLabels | None = field(default=None, repr=False)
 
     @classmethod
     def open(cls, settings: Settings, *, migrate: bool = True) -> Portal:
@@ -94,6 +96,13 @@ class Portal:
         if self._areas is None:
             self._areas = AreaCatalogue(self.settings.geo_areas_dir)
         return self._areas
+
+    @property
+    def field_labels(self) -> FieldLabels:
+        """How pages name fields (the ``field_labels`` setting over the defaults)."""
+        if self._labels is None:
+            self._labels = FieldLabels(self.settings.field_labels)
+        return self._labels
 
     @property
     def searchable_cache(self) -> SearchableCache:

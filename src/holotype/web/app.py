@@ -18,7 +18,6 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from holotype.config import Settings
 from holotype.errors import ServiceError
-from holotype.field_labels import FieldLabels
 from holotype.services.context import Portal
 from holotype.services.indexing import Indexer
 from holotype.web.api import create_router
@@ -38,11 +37,11 @@ HERE = Path(__file__).parent
 def create_app(settings: Settings) -> FastAPI:
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.globals["site_name"] = settings.site_name
-    templates.env.globals["field_labels"] = FieldLabels(settings.field_labels)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.portal = Portal.open(settings)
+        templates.env.globals["field_labels"] = app.state.portal.field_labels
         indexer = Indexer(app.state.portal).start()
         try:
             yield

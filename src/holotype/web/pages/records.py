@@ -92,7 +92,7 @@ def create_router(templates: Jinja2Templates) -> APIRouter:
         base = base_url(request)
         page = load_record(_portal(request), identity_of(request), resource_id, name,
                            _version(request))
-        data = record_data(page, base, FieldLabels(_portal(request).settings.field_labels))
+        data = record_data(page, base, _portal(request).field_labels)
         json_url = record_url(page.resource.id, page.record_id + ".json",
                               None if page.latest else page.version)
         context = {"page": page, "base_url": base, "json_url": json_url}

@@ -15,7 +15,6 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from holotype.errors import Invalid
-from holotype.field_labels import FieldLabels
 from holotype.services import portal_search, search
 from holotype.services.context import Portal
 from holotype.services.identity import Identity
@@ -78,7 +77,7 @@ def search_data(
     request = SearchRequest(effective, size=state.size, after=state.after, fields=columns,
                       facets=FACETS)
     answer = portal_search.run(portal, resources, effective, version, request)
-    labels = FieldLabels(portal.settings.field_labels)
+    labels = portal.field_labels
     records = []
     for entry in answer.result.page.records:
         data = entry["data"]
@@ -147,7 +146,7 @@ def _context(
     request: Request, state: SearchState, data: dict[str, Any], slug: str | None
 ) -> dict[str, Any]:
     members = search_url.top_members(state.filters)
-    labels = FieldLabels(_portal(request).settings.field_labels)
+    labels = _portal(request).field_labels
     return {
         "base_url": base_url(request),
         "state": state,
