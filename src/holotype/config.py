@@ -16,7 +16,7 @@ import os
 import re
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import (
@@ -39,8 +39,11 @@ class ConfigError(Exception):
     """The configuration is invalid; the message names the setting and where it came from."""
 
 
-def _secret(description: str) -> Any:
-    return Field(default=None, description=description, json_schema_extra={"secret": True})
+def _secret(description: str, masked: bool = True) -> Any:
+    """A setting only the environment may set (so configuration files can be shared); its
+    value is masked in reports unless ``masked`` is False."""
+    return Field(default=None, description=description,
+                 json_schema_extra={"secret": True, "masked": masked})
 
 
 class Settings(BaseSettings):
@@ -215,6 +218,19 @@ class Settings(BaseSettings):
     smtp_password: SecretStr | None = _secret(
         "SMTP password. Secret: only from the environment (HOLOTYPE_SMTP_PASSWORD)."
     )
+    doi_provider: Literal["none", "datacite"] = Field(
+        default="none", description="Who mints DOIs: datacite (dataset and query DOIs through "
+        "the DataCite REST API) or none (citable by their portal URL only).")
+    datacite_url: str = Field(default="https://api.test.datacite.org",
+                              description="DataCite REST API: https://api.test.datacite.org "
+                              "(test) or https://api.datacite.org (production).")
+    datacite_prefix: str | None = _secret("DOI prefix, e.g. 10.5072. Only from the "
+                                          "environment (HOLOTYPE_DATACITE_PREFIX).", False)
+    datacite_username: str | None = _secret("DataCite repository id, e.g. ABC.XYZ. Only from "
+                                            "the environment (HOLOTYPE_DATACITE_USERNAME).", False)
+    datacite_password: SecretStr | None = _secret(
+        "DataCite repository password. Secret: only from the environment "
+        "(HOLOTYPE_DATACITE_PASSWORD).")
     secret_key: SecretStr | None = _secret(
         "Key that signs sessions and tokens. Secret: only from the environment "
         "(HOLOTYPE_SECRET_KEY)."
@@ -292,11 +308,13 @@ class Settings(BaseSettings):
         return (init_settings, env_settings)
 
 
-def secret_names() -> set[str]:
+def secret_names(masked_only: bool = False) -> set[str]:
+    """Settings only the environment may set (``masked_only``: those whose values are hidden)."""
     return {
         name
         for name, field in Settings.model_fields.items()
         if isinstance(field.json_schema_extra, dict) and field.json_schema_extra.get("secret")
+        and (field.json_schema_extra.get("masked", True) or not masked_only)
     }
 
 

@@ -21,7 +21,7 @@ def describe(settings: Settings) -> list[tuple[str, str, str]]:
     rows = []
     for name, field in Settings.model_fields.items():
         value = getattr(settings, name)
-        if name in secret_names():
+        if name in secret_names(masked_only=True):
             shown = "(set)" if value else "(not set)"
         elif name == "database_url" and value:
             shown = masked_url(value)

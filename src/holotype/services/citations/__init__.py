@@ -1,0 +1,1 @@
+"""Citation: DOIs (dataset and query), query citations, citation formats and the changelog."""

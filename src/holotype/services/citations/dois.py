@@ -1,0 +1,87 @@
+"""The DOI outbox, written side: allocate a DOI under the portal's prefix and record what it
+should be. The sync worker (:mod:`holotype.services.citations.doi_sync`) sends it.
+
+Every decision about a DOI (its state, landing URL and metadata) is one call here, inside the
+caller's transaction: the decision and the change that caused it commit together, so a crash or
+a registrar outage can delay a DOI's registration but never lose it.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from holotype.catalog.citations import Doi, DoiKind, DoiState, SyncStatus
+from holotype.config import Settings
+
+# Crockford's base 32 without I, L, O and U: no letters read as digits, nothing rude.
+_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
+_SUFFIX_CHARS = 8
+
+
+def minting(settings: Settings) -> bool:
+    """Whether this portal mints DOIs (``doi_provider`` other than none, with a prefix)."""
+    return settings.doi_provider != "none" and bool(settings.datacite_prefix)
+
+
+def new_doi(settings: Settings) -> str:
+    """A new DOI name under the prefix: ``<prefix>/<xxxx-xxxx>`` in lower case, random (so it
+    says nothing about what it names and cannot be guessed from a neighbour)."""
+    chars = "".join(secrets.choice(_ALPHABET) for _ in range(_SUFFIX_CHARS))
+    half = _SUFFIX_CHARS // 2
+    return f"{str(settings.datacite_prefix).lower()}/{chars[:half]}-{chars[half:]}"
+
+
+def normalise_doi(text: str) -> str:
+    """A DOI as stored: lower case, without ``doi:`` or ``https://doi.org/``."""
+    value = text.strip()
+    for start in ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "doi:"):
+        if value.lower().startswith(start):
+            value = value[len(start):]
+    return value.lower()
+
+
+def _dumps(metadata: dict[str, Any]) -> str:
+    return json.dumps(metadata, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def record_doi(
+    session: Session, *, doi: str, kind: DoiKind, url: str, state: DoiState,
+    metadata: dict[str, Any], dataset_id: str | None = None, citation_id: str | None = None,
+) -> Doi:
+    """Add a new DOI, pending its first registration."""
+    row = Doi(doi=normalise_doi(doi), kind=kind.value, url=url, state=state.value,
+              metadata_json=_dumps(metadata), dataset_id=dataset_id, citation_id=citation_id,
+              tombstone=False, revision=1, synced_revision=0, attempts=0,
+              sync_status=SyncStatus.PENDING.value)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def change_doi(
+    session: Session, row: Doi, *, state: DoiState, url: str, metadata: dict[str, Any],
+    tombstone: bool = False,
+) -> bool:
+    """Decide the DOI's new state, URL and metadata; a new revision (pending, tried at once)
+    only when something differs. True when it did."""
+    text = _dumps(metadata)
+    if (row.state, row.url, row.metadata_json, row.tombstone) == (
+            state.value, url, text, tombstone):
+        return False
+    row.state, row.url, row.metadata_json, row.tombstone = state.value, url, text, tombstone
+    row.revision += 1
+    row.sync_status = SyncStatus.PENDING.value
+    row.attempts = 0
+    row.next_attempt = None
+    session.flush()
+    return True
+
+
+def metadata_of(row: Doi) -> dict[str, Any]:
+    """The DataCite attributes decided for the DOI (without ``doi``, ``url`` and ``event``)."""
+    value: dict[str, Any] = json.loads(row.metadata_json)
+    return value
