@@ -92,3 +92,12 @@ def get_licence(licence_id: str) -> Licence:
         raise UnknownLicence(
             f"unknown licence {licence_id!r}; choose one of: {', '.join(_BY_ID)}"
         ) from None
+
+
+def licence_or_bare(licence_id: str) -> Licence:
+    """The licence with this id; one stored before the list changed is shown by its id alone
+    rather than failing."""
+    try:
+        return get_licence(licence_id)
+    except UnknownLicence:
+        return Licence(licence_id, licence_id, "")

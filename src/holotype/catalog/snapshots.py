@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from holotype.catalog.licences import Licence, UnknownLicence, get_licence
+from holotype.catalog.licences import Licence, licence_or_bare
 from holotype.catalog.models import Dataset, Organisation, Resource, User, Visibility
 
 
@@ -72,13 +72,6 @@ class ResourceInfo:
     modified: datetime
 
 
-def _licence(licence_id: str) -> Licence:
-    try:
-        return get_licence(licence_id)
-    except UnknownLicence:  # stored before the list changed: show it rather than fail
-        return Licence(licence_id, licence_id, "")
-
-
 def organisation_info(organisation: Organisation) -> OrganisationInfo:
     return OrganisationInfo(
         id=organisation.id,
@@ -105,7 +98,7 @@ def dataset_info(dataset: Dataset) -> DatasetInfo:
         slug=dataset.slug,
         title=dataset.title,
         description=dataset.description,
-        licence=_licence(dataset.licence),
+        licence=licence_or_bare(dataset.licence),
         category=dataset.category,
         visibility=dataset.visibility,
         doi=dataset.doi,

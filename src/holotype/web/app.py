@@ -18,6 +18,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from holotype.config import Settings
 from holotype.errors import ServiceError
+from holotype.services.citations.dois import minting
 from holotype.services.context import Portal
 from holotype.services.indexing import Indexer
 from holotype.web.api import create_router
@@ -37,6 +38,7 @@ HERE = Path(__file__).parent
 def create_app(settings: Settings) -> FastAPI:
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.globals["site_name"] = settings.site_name
+    templates.env.globals["doi_minting"] = minting(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

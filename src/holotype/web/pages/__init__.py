@@ -9,14 +9,14 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.templating import Jinja2Templates
 
-from holotype.web.pages import datasets, home, media, records, render, search
+from holotype.web.pages import citations, datasets, home, media, records, render, search
 
 
 def create_pages_router(templates: Jinja2Templates) -> APIRouter:
     """Every page route, rendering with ``templates``."""
     render.install(templates.env)
     router = APIRouter()
-    for module in (home, datasets, search, records):
+    for module in (home, datasets, search, records, citations):
         router.include_router(module.create_router(templates))
     router.include_router(media.create_router())
     return router

@@ -15,6 +15,7 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from holotype.errors import Invalid
+from holotype.query.words import describe
 from holotype.services import portal_search, search
 from holotype.services.context import Portal
 from holotype.services.identity import Identity
@@ -154,9 +155,9 @@ def _context(
         "presets": PRESETS,
         "views": search_url.VIEWS,
         "ops": OPS,
-        "filter_text": search_url.describe(state.filters, labels.label) if state.filters else "",
+        "filter_text": describe(state.filters, labels.label) if state.filters else "",
         "filter_json": compact_json(state.filters) if state.filters else "",
-        "members": [(search_url.describe(m, labels.label), state.without_member(i).url())
+        "members": [(describe(m, labels.label), state.without_member(i).url())
                     for i, m in enumerate(members)],
         "view_urls": {v: state.url(view=v, after=None) for v in search_url.VIEWS},
         "first_url": state.url(after=None) if state.after else None,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -220,49 +220,6 @@ def _finite(text: str) -> float:
     if not math.isfinite(number):
         raise ValueError(f"{text!r} is not a finite number")
     return number
-
-
-def describe(node: Any, name: Callable[[str], str] = str) -> str:
-    """A filter in words, for people: ``country is "Kenya" and (year from 1900 to 1950)``, each
-    field named by ``name`` (a field's label on pages)."""
-    if not isinstance(node, dict) or len(node) != 1:
-        return json.dumps(node, ensure_ascii=False)
-    (key, body), = node.items()
-    if key in ("and", "or") and isinstance(body, list):
-        inner = f" {key} ".join(_grouped(m, name) for m in body)
-        return inner
-    if key == "not" and isinstance(body, list):
-        return "not (" + " or ".join(describe(m, name) for m in body) + ")"
-    if not isinstance(body, dict):
-        return json.dumps(node, ensure_ascii=False)
-    names = " or ".join(name(str(f)) for f in body.get("fields") or []) or "any field"
-    if key == "string_equals":
-        return f'{names} is "{body.get("value")}"'
-    if key == "string_contains":
-        return f'{names} contains "{body.get("value")}"'
-    if key in ("number_range", "number_equals"):
-        if key == "number_equals":
-            return f"{names} = {body.get('value')}"
-        low, high = body.get("greater_than"), body.get("less_than")
-        return f"{names} from {'…' if low is None else _num(low)} to " \
-               f"{'…' if high is None else _num(high)}"
-    if key == "exists":
-        return "has a point" if body.get("geo_field") else f"{names} has a value"
-    if key == "geo_point":
-        return (f"within {_num(body.get('radius', 0))} {body.get('radius_unit', 'm')} of "
-                f"{body.get('latitude')}, {body.get('longitude')}")
-    return json.dumps(node, ensure_ascii=False)
-
-
-def _grouped(member: Any, name: Callable[[str], str]) -> str:
-    text = describe(member, name)
-    if isinstance(member, dict) and set(member) & {"and", "or"}:
-        return f"({text})"
-    return text
-
-
-def _num(value: Any) -> str:
-    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def facet_term(name: str, value: str) -> dict[str, Any]:

@@ -1,0 +1,93 @@
+"""What a DOI or citation URL lands on: a query citation's page, a dataset, or a tombstone.
+
+A query citation's landing page stays for ever. A resource it cites that has since been deleted
+or made private is said to be no longer available, in the same words either way, and none of
+its records is shown or searched; the rest re-run as they were.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from holotype.catalog.citations import Doi, DoiKind, DoiState
+from holotype.errors import Invalid, NotFound
+from holotype.services import catalogue
+from holotype.services.citations import dois
+from holotype.services.citations.query_citations import PinnedResource, QueryCitationInfo, find
+from holotype.services.context import Portal
+from holotype.services.identity import Identity
+from holotype.services.policy import may_read_dataset
+from holotype.services.visible import visible_resources
+
+
+@dataclass(frozen=True)
+class CitedResource:
+    pinned: PinnedResource
+    available: bool  # still there, and readable by the identity asking
+
+
+@dataclass(frozen=True)
+class QueryLanding:
+    citation: QueryCitationInfo
+    resources: tuple[CitedResource, ...]
+
+    @property
+    def complete(self) -> bool:
+        """Every cited resource can still be searched: a re-run gives exactly the records."""
+        return all(r.available for r in self.resources)
+
+    @property
+    def available_ids(self) -> list[str]:
+        return [r.pinned.id for r in self.resources if r.available]
+
+
+@dataclass(frozen=True)
+class DatasetTarget:
+    """A dataset DOI: the dataset page while it can be read, else its tombstone."""
+
+    doi: str
+    slug: str | None  # None: the dataset is gone (deleted, or no longer public)
+    metadata: dict[str, Any]
+
+
+def check_doi(text: str) -> str:
+    """``text`` as a DOI (``10.<registrant>/<suffix>``), or Invalid saying what is wrong."""
+    doi = dois.normalise_doi(text)
+    prefix, _, suffix = doi.partition("/")
+    registrant = prefix[3:]
+    if not (prefix.startswith("10.") and registrant and suffix.strip("/")
+            and all(part.isdigit() for part in registrant.split("."))):
+        raise Invalid(f"{text!r} is not a DOI: a DOI looks like 10.1234/abcd-5678 (a prefix "
+                      "10.<digits>, a slash, then a suffix)", field="doi")
+    return doi
+
+
+def query_landing(portal: Portal, identity: Identity, ref: str) -> QueryLanding:
+    """The citation with this id or DOI, with what of it can still be read."""
+    citation = find(portal, ref)
+    readable = {r.id for r in visible_resources(portal, identity, None)}
+    return QueryLanding(citation, tuple(CitedResource(r, r.id in readable)
+                                        for r in citation.resources))
+
+
+def resolve(portal: Portal, identity: Identity, text: str) -> QueryLanding | DatasetTarget:
+    """What the DOI names on this portal, or NotFound (never a private dataset's name)."""
+    doi = check_doi(text)
+    with portal.session() as session:
+        row = session.get(Doi, doi)
+        if row is None or row.kind == DoiKind.QUERY.value:
+            found = None
+        else:
+            found = (row.dataset_id, row.state, dois.metadata_of(row))
+    if found is None:
+        return query_landing(portal, identity, doi)
+    dataset_id, state, metadata = found
+    if dataset_id is not None:
+        with portal.session() as session:
+            dataset = catalogue.get_dataset(session, dataset_id)
+        if may_read_dataset(identity, dataset):
+            return DatasetTarget(doi, dataset.slug, metadata)
+    if state == DoiState.DRAFT.value:  # never public: as unknown as it ever was
+        raise NotFound(f"there is no citation {text!r}", field="doi")
+    return DatasetTarget(doi, None, metadata)

@@ -1,0 +1,140 @@
+"""Query citations pin a search to the versions it read, and re-run to exactly those records."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from holotype.catalog.citations import Doi
+from holotype.config import load_settings
+from holotype.errors import Invalid, NotFound
+from holotype.search import SearchRequest
+from holotype.services import catalogue
+from holotype.services.citations.landing import check_doi, query_landing, resolve
+from holotype.services.citations.query_citations import cite, find
+from holotype.services.context import Portal
+from holotype.services.identity import ANONYMOUS, OPERATOR
+from holotype.services.records import ingest
+from holotype.services.search import open_search
+
+HEADER = "occurrenceID,scientificName,country\n"
+
+
+def csv(path: Path, rows: list[str]) -> Path:
+    path.write_text(HEADER + "\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def make(tmp_path: Path, **settings: object) -> Portal:
+    portal = Portal.open(load_settings(data_dir=tmp_path / "site", **settings))
+    with portal.write_session() as session:
+        catalogue.create_dataset(session, slug="oaks", title="Oak trees", licence="CC-BY-4.0",
+                                 creators=[{"name": "Jane Smith", "orcid": None},
+                                           {"name": "Ali Khan", "orcid": None}])
+        catalogue.create_resource(session, "oaks", slug="trees", name="Trees")
+        catalogue.create_dataset(session, slug="elms", title="Elm trees", licence="CC0-1.0",
+                                 creators=[{"name": "Ali Khan", "orcid": None}])
+        catalogue.create_resource(session, "elms", slug="trees", name="Trees")
+        catalogue.create_dataset(session, slug="secret", title="Hidden", licence="CC0-1.0",
+                                 visibility="private")
+        catalogue.create_resource(session, "secret", slug="trees", name="Trees")
+    ingest(portal, OPERATOR, "oaks/trees", csv(tmp_path / "o.csv", [
+        "o1,Quercus robur,Kenya", "o2,Quercus petraea,Peru", "o3,Fagus sylvatica,Kenya"]))
+    ingest(portal, OPERATOR, "elms/trees", csv(tmp_path / "e.csv", [
+        "e1,Ulmus minor,Kenya", "e2,Quercus cerris,Kenya"]))
+    ingest(portal, OPERATOR, "secret/trees", csv(tmp_path / "s.csv", ["s1,Quercus alba,Chad"]))
+    return portal
+
+
+@pytest.fixture
+def portal(tmp_path: Path) -> Iterator[Portal]:
+    opened = make(tmp_path)
+    yield opened
+    opened.close()
+
+
+def ids(portal: Portal, query: dict[str, object], resource_ids: list[str], version: int) -> list:
+    search = open_search(portal, ANONYMOUS, query, resource_ids, version)
+    return [r["data"]["_id"] for r in search.page(SearchRequest(size=100)).records]
+
+
+def test_a_citation_pins_counts_creators_and_licences(portal: Portal) -> None:
+    done = cite(portal, ANONYMOUS, {"search": "quercus"}, None, None)
+    c = done.citation
+    assert done.created and c.doi is None  # no DOI provider: citable by its URL
+    assert c.total == 3
+    assert {(r.dataset, r.count) for r in c.resources} == {("oaks", 2), ("elms", 1)}
+    assert [p.name for p in c.creators] == ["Ali Khan", "Jane Smith"] or \
+        [p.name for p in c.creators] == ["Jane Smith", "Ali Khan"]
+    assert len(c.creators) == 2  # Ali Khan once
+    assert [lic.id for lic in c.licences] == ["CC-BY-4.0", "CC0-1.0"]
+    assert c.path == f"/citation/{c.id}"
+    again = cite(portal, ANONYMOUS, {"search": "quercus"}, ["elms/trees", "oaks/trees"], None)
+    assert not again.created and again.citation.id == c.id
+
+
+def test_a_new_version_makes_a_new_citation_and_the_old_one_reruns(
+    portal: Portal, tmp_path: Path
+) -> None:
+    old = cite(portal, ANONYMOUS, {"search": "quercus"}, None, None).citation
+    ingest(portal, OPERATOR, "oaks/trees", csv(tmp_path / "o2.csv", [
+        "o1,Quercus robur,Kenya", "o4,Quercus ilex,Spain"]), mode="replace")
+    new = cite(portal, ANONYMOUS, {"search": "quercus"}, None, None).citation
+    assert new.id != old.id and new.total == 3
+    resources = [r.id for r in old.resources]
+    assert sorted(ids(portal, old.query, resources, old.moment)) == ["e2", "o1", "o2"]
+    assert sorted(ids(portal, new.query, resources, new.moment)) == ["e2", "o1", "o4"]
+
+
+def test_private_data_is_neither_cited_nor_shown(portal: Portal) -> None:
+    with pytest.raises(Invalid) as caught:
+        cite(portal, OPERATOR, {"search": "quercus"}, ["secret/trees"], None)
+    assert caught.value.field == "resource_ids" and "public" in caught.value.message
+    with pytest.raises(NotFound):  # anonymous: the resource does not exist
+        cite(portal, ANONYMOUS, {}, ["secret/trees"], None)
+    c = cite(portal, ANONYMOUS, {"search": "quercus"}, None, None).citation
+    assert "secret" not in {r.dataset for r in c.resources}
+    with portal.write_session() as session:
+        catalogue.update_dataset(session, "elms", visibility="private")
+    landing = query_landing(portal, ANONYMOUS, c.id)
+    assert not landing.complete
+    assert {r.pinned.dataset: r.available for r in landing.resources} == {
+        "oaks": True, "elms": False}
+
+
+def test_bad_input_names_the_place(portal: Portal) -> None:
+    with pytest.raises(Invalid) as caught:
+        cite(portal, ANONYMOUS, {"filters": {"and": [{"nope": {}}]}}, None, None)
+    assert caught.value.field == "query" and "filters" in caught.value.message
+    with pytest.raises(NotFound) as missing:
+        find(portal, "no-such-citation")
+    assert missing.value.field == "doi"
+    for bad in ("10.x/y", "11.1/abc", "10.1234/", "hello"):
+        with pytest.raises(Invalid):
+            check_doi(bad)
+    with pytest.raises(NotFound):
+        resolve(portal, ANONYMOUS, "10.1234/none-such")
+
+
+def test_with_dois_a_citation_gets_one_and_its_outbox_entry(tmp_path: Path) -> None:
+    portal = make(tmp_path, doi_provider="datacite", datacite_prefix="10.5072",
+                  datacite_username="TEST.HOLOTYPE", datacite_password="secret",
+                  public_base_url="https://data.example.org")
+    try:
+        c = cite(portal, ANONYMOUS, {"search": "quercus"}, None, None).citation
+        assert c.doi is not None and c.doi.startswith("10.5072/")
+        assert c.path == f"/doi/{c.doi}"
+        with portal.session() as session:
+            row = session.scalars(select(Doi).where(Doi.doi == c.doi)).one()
+            assert (row.kind, row.state, row.sync_status) == ("query", "findable", "pending")
+            assert row.url == f"https://data.example.org/doi/{c.doi}"
+            meta = json.loads(row.metadata_json)
+        assert meta["types"]["resourceTypeGeneral"] == "Dataset"
+        assert "3 records from 2 datasets" in meta["titles"][0]["title"]
+        assert isinstance(resolve(portal, ANONYMOUS, c.doi.upper()).citation.id, str)  # type: ignore[union-attr]
+    finally:
+        portal.close()
