@@ -60,8 +60,8 @@ BAD = [
     ({"file": {"format": "csv"}, "notifier": {"type": "email",
                                                "type_args": {"emails": ["a@example.org"]}}},
      "notifier.type", "does not send email"),
-    ({"file": {"format": "csv"}, "query": {"slug_or_doi": "10.5519/abc"}},
-     "query.slug_or_doi", "DOIs"),
+    ({"file": {"format": "csv"}, "query": {"slug_or_doi": "10.55x/abc"}},
+     "query.slug_or_doi", "is not a DOI"),
     ({"file": "csv"}, "file", "Must be object"),
 ]
 

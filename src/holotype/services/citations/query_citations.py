@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -43,6 +44,7 @@ from holotype.services.identity import Identity
 from holotype.services.search import checked_query
 from holotype.services.visible import visible_resources
 
+CITATION_ID = re.compile(r"[0-9a-f]{32}")  # a citation's id (new_id)
 PRIVATE = ("only public data can be cited: this search covers private resources; make their "
            "datasets public first or leave them out of the search")
 

@@ -54,19 +54,33 @@ class Credit:
 
 
 def download_citation(
-    site_name: str, generated: datetime, download_id: str, total: int, status_url: str
+    site_name: str, generated: datetime, download_id: str, total: int, link: str
 ) -> str:
+    """How to cite the download: ``link`` is its query DOI (as a https://doi.org/ URL) or its
+    citation page, or without a citation (private data) its status page."""
     return (f"{site_name} ({generated.year}). Data download {download_id}: {total:,} records, "
-            f"generated {generated.strftime('%Y-%m-%d %H:%M UTC')}. {status_url}")
+            f"generated {generated.strftime('%Y-%m-%d %H:%M UTC')}. {link}")
+
+
+def citation_link(base_url: str, request: dict[str, Any], status_url: str) -> str:
+    """The download's lasting address: its query DOI, else its citation page, else (private
+    data is not cited) its status page."""
+    cited = request.get("citation")
+    if not cited:
+        return status_url
+    if cited.get("doi"):
+        return f"https://doi.org/{cited['doi']}"
+    return base_url.rstrip("/") + str(cited["path"])
 
 
 def manifest(
-    *, download_id: str, site_name: str, status_url: str, generated: datetime,
+    *, download_id: str, site_name: str, base_url: str, status_url: str, generated: datetime,
     request: dict[str, Any], credits: Sequence[Credit], counts: dict[str, int],
     files: Sequence[str],
 ) -> dict[str, Any]:
     """What the zip holds: the query, versions, counts per resource, licences and citations."""
     total = sum(counts.values())
+    link = citation_link(base_url, request, status_url)
     by_dataset = {c.dataset.id: c for c in credits}
     resources = []
     for pin in request["resources"]:
@@ -93,7 +107,9 @@ def manifest(
              "title": c.dataset.licence.title, "url": c.dataset.licence.url}
             for c in by_dataset.values()
         ],
-        "citation": download_citation(site_name, generated, download_id, total, status_url),
+        "citation": download_citation(site_name, generated, download_id, total, link),
+        "doi": (request.get("citation") or {}).get("doi"),
+        "citation_url": link,
         "datasets": [
             {"slug": c.dataset.slug, "title": c.dataset.title, "doi": c.dataset.doi,
              "url": c.url, "citation": c.citation(site_name)}

@@ -29,7 +29,15 @@ from holotype.errors import Invalid, NotFound, ServiceError
 from holotype.jobs import notify
 from holotype.query.normalise import canonical_json, normalise, query_hash
 from holotype.query.schema import QUERY_VERSION
+from holotype.search import View
 from holotype.services import slugs
+from holotype.services.citations.landing import check_doi
+from holotype.services.citations.query_citations import (
+    CITATION_ID,
+    pin,
+    records_key,
+)
+from holotype.services.citations.query_citations import find as citation
 from holotype.services.context import Portal
 from holotype.services.downloads.formats import FORMATS
 from holotype.services.downloads.request import DownloadRequest, QueryPart
@@ -49,11 +57,15 @@ class Queued:
     reused: bool  # an identical earlier request answered this one
 
 
+DOI_STARTS = ("10.", "doi:", "https://doi.org/", "http://doi.org/")
+
+
 def _resolve_slug(portal: Portal, part: QueryPart) -> QueryPart:
-    ref = part.slug_or_doi or ""
-    if ref.lower().startswith(("10.", "doi:", "https://doi.org/")):
-        raise Invalid("query DOIs are not available yet; pass the query itself",
-                      field="query.slug_or_doi")
+    """The search a short link, a query DOI or a citation id names (a citation re-runs at the
+    versions it pinned)."""
+    ref = (part.slug_or_doi or "").strip()
+    if ref.lower().startswith(DOI_STARTS):
+        return _cited(portal, ref, is_doi=True)
     settings = portal.settings
     with portal.session() as session:
         presets = slugs.presets_from(
@@ -63,8 +75,19 @@ def _resolve_slug(portal: Portal, part: QueryPart) -> QueryPart:
         try:
             info = slugs.resolve_slug(session, ref, presets=presets)
         except NotFound as exc:
+            if CITATION_ID.fullmatch(ref):
+                return _cited(portal, ref, is_doi=False)
             raise NotFound(exc.message, field="query.slug_or_doi") from exc
     return QueryPart(info.query, info.query_version, info.version, info.resource_ids, ref)
+
+
+def _cited(portal: Portal, ref: str, *, is_doi: bool) -> QueryPart:
+    try:
+        found = citation(portal, check_doi(ref) if is_doi else ref)
+    except ServiceError as exc:
+        raise exc.at("query.slug_or_doi") from exc
+    ids = tuple(r.id for r in found.resources)
+    return QueryPart(found.query, found.query_version, found.moment, ids, ref)
 
 
 def _resources(
@@ -107,14 +130,15 @@ def queue_download(portal: Portal, identity: Identity, request: DownloadRequest)
     qhash = query_hash(query)
     pinned = [{"id": v.rid, "dataset": v.resource.dataset_slug, "slug": v.resource.slug,
                "version": v.version, "count": counts[v.rid]} for v in views]
-    pins = sorted((p["id"], p["version"]) for p in pinned)
-    records_key = _key(QUERY_VERSION, qhash, pins)
-    key = _key(records_key, request.file.as_json())
+    same_records = records_key(qhash, [(v.rid, v.version) for v in views])
+    key = _key(same_records, request.file.as_json())
+    cited = _cite(portal, query, part.version, views, counts)
     stored = {
         "query": query, "query_version": QUERY_VERSION, "query_hash": qhash,
         "version": part.version, "resource_ids": list(part.resource_ids or []) or None,
         "slug_or_doi": part.slug_or_doi, "resources": pinned, "file": request.file.as_json(),
         "notifier": request.notifier.as_json(),
+        "citation": cited,
     }
     # Reads (the earlier identical request) then writes: holds the write lock from the start.
     with portal.write_session() as session:
@@ -126,11 +150,26 @@ def queue_download(portal: Portal, identity: Identity, request: DownloadRequest)
                                           resource_ids=json.dumps(sorted(counts))))
             return Queued(earlier.id, earlier.status, True)
         job = DownloadJob(request=json.dumps(stored, ensure_ascii=True), key=key,
-                          records_key=records_key, format=request.file.format, total=total,
+                          records_key=same_records, format=request.file.format, total=total,
                           written=0, attempts=0, status=JobStatus.QUEUED.value)
         session.add(job)
         session.flush()
         return Queued(job.id, job.status, False)
+
+
+def _cite(
+    portal: Portal, query: dict[str, Any], version: int | None, views: list[View],
+    counts: dict[str, int],
+) -> dict[str, Any] | None:
+    """Every download of public data is cited (the same search over the same versions reuses
+    its citation): ``{id, doi, path}``. Private data is downloaded uncited."""
+    if not views:
+        return None
+    try:
+        found = pin(portal, query, version, views, counts).citation
+    except Invalid:  # private data: not citable
+        return None
+    return {"id": found.id, "doi": found.doi, "path": found.path}
 
 
 def sends_email(settings: Settings) -> bool:
@@ -221,4 +260,5 @@ def status(portal: Portal, identity: Identity, job_id: str) -> dict[str, Any]:
             "query": request["query"], "query_hash": request["query_hash"],
             "resources": resources, "file": request["file"],
             "notifier": request["notifier"]["type"], "notified": job.notified,
+            "citation": request.get("citation"),
         }

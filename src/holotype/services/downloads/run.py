@@ -29,6 +29,7 @@ from holotype.services.downloads.members import Part
 from holotype.services.downloads.notify import notify_ready
 from holotype.services.downloads.package import (
     Credit,
+    citation_link,
     download_citation,
     manifest,
     manifest_text,
@@ -143,7 +144,7 @@ def _write(
     generated = utcnow()
     credits = _credits(portal, pins)
     citation = download_citation(settings.site_name, generated, claim.job_id, total,
-                                 status_url)
+                                 citation_link(settings.base_url, request, status_url))
     about = About(claim.job_id, settings.site_name, settings.base_url, status_url, generated,
                   total, citation, tuple(credits))
     fmt = FORMATS.get(request["file"]["format"])
@@ -154,7 +155,8 @@ def _write(
     beat.progress(status="zipping")
     counts = {p["id"]: p["count"] for p in pins}
     texts["manifest.json"] = manifest_text(manifest(
-        download_id=claim.job_id, site_name=settings.site_name, status_url=status_url,
+        download_id=claim.job_id, site_name=settings.site_name, base_url=settings.base_url,
+        status_url=status_url,
         generated=generated, request=request, credits=credits, counts=counts,
         files=[m.arcname for m in members] + sorted({*texts, "manifest.json"})))
     # Each attempt has a file name of its own: a worker that lost the job (its lease ran out
