@@ -10,7 +10,6 @@ import pytest
 from sqlalchemy import select
 
 from holotype.catalog.citations import Doi
-from holotype.config import load_settings
 from holotype.errors import Invalid, NotFound
 from holotype.search import SearchRequest
 from holotype.services import catalogue
@@ -20,34 +19,7 @@ from holotype.services.context import Portal
 from holotype.services.identity import ANONYMOUS, OPERATOR
 from holotype.services.records import ingest
 from holotype.services.search import open_search
-
-HEADER = "occurrenceID,scientificName,country\n"
-
-
-def csv(path: Path, rows: list[str]) -> Path:
-    path.write_text(HEADER + "\n".join(rows) + "\n", encoding="utf-8")
-    return path
-
-
-def make(tmp_path: Path, **settings: object) -> Portal:
-    portal = Portal.open(load_settings(data_dir=tmp_path / "site", **settings))
-    with portal.write_session() as session:
-        catalogue.create_dataset(session, slug="oaks", title="Oak trees", licence="CC-BY-4.0",
-                                 creators=[{"name": "Jane Smith", "orcid": None},
-                                           {"name": "Ali Khan", "orcid": None}])
-        catalogue.create_resource(session, "oaks", slug="trees", name="Trees")
-        catalogue.create_dataset(session, slug="elms", title="Elm trees", licence="CC0-1.0",
-                                 creators=[{"name": "Ali Khan", "orcid": None}])
-        catalogue.create_resource(session, "elms", slug="trees", name="Trees")
-        catalogue.create_dataset(session, slug="secret", title="Hidden", licence="CC0-1.0",
-                                 visibility="private")
-        catalogue.create_resource(session, "secret", slug="trees", name="Trees")
-    ingest(portal, OPERATOR, "oaks/trees", csv(tmp_path / "o.csv", [
-        "o1,Quercus robur,Kenya", "o2,Quercus petraea,Peru", "o3,Fagus sylvatica,Kenya"]))
-    ingest(portal, OPERATOR, "elms/trees", csv(tmp_path / "e.csv", [
-        "e1,Ulmus minor,Kenya", "e2,Quercus cerris,Kenya"]))
-    ingest(portal, OPERATOR, "secret/trees", csv(tmp_path / "s.csv", ["s1,Quercus alba,Chad"]))
-    return portal
+from tests.fixtures.citations_site import DOIS, csv, make
 
 
 @pytest.fixture
@@ -121,9 +93,7 @@ def test_bad_input_names_the_place(portal: Portal) -> None:
 
 
 def test_with_dois_a_citation_gets_one_and_its_outbox_entry(tmp_path: Path) -> None:
-    portal = make(tmp_path, doi_provider="datacite", datacite_prefix="10.5072",
-                  datacite_username="TEST.HOLOTYPE", datacite_password="secret",
-                  public_base_url="https://data.example.org")
+    portal = make(tmp_path, **DOIS)
     try:
         c = cite(portal, ANONYMOUS, {"search": "quercus"}, None, None).citation
         assert c.doi is not None and c.doi.startswith("10.5072/")

@@ -52,7 +52,7 @@ def test_preflight_of_a_read_action(web: TestClient) -> None:
 
 @pytest.mark.parametrize("path", [
     "/api/3/action/vds_download_queue", "/api/action/vds_download_queue",
-    "/api/3/action/vds_slug_create",
+    "/api/3/action/vds_slug_create", "/api/3/action/query_doi_create",
 ])
 def test_actions_that_create_stay_same_origin(web: TestClient, path: str) -> None:
     preflight = web.options(path, headers={
@@ -65,7 +65,7 @@ def test_actions_that_create_stay_same_origin(web: TestClient, path: str) -> Non
 
 @pytest.mark.parametrize("method,path", [
     ("GET", "/"), ("GET", "/search.json"), ("GET", "/datasets"),
-    ("POST", "/download"), ("POST", "/search/share"),
+    ("POST", "/download"), ("POST", "/search/share"), ("POST", "/search/cite"),
 ])
 def test_pages_and_their_forms_stay_same_origin(web: TestClient, method: str, path: str) -> None:
     answer = web.request(method, path, headers={"Origin": ELSEWHERE}, follow_redirects=False)

@@ -24,7 +24,8 @@ READ_ACTIONS = frozenset({
     "vds_multi_query", "vds_multi_stats", "vds_slug_resolve", "vds_version_record",
     "vds_version_resource", "vds_version_round",
 })
-SAME_ORIGIN_ACTIONS = frozenset({"vds_download_queue", "vds_slug_create"})  # they create
+SAME_ORIGIN_ACTIONS = frozenset({"vds_download_queue", "vds_slug_create",
+                                 "query_doi_create"})  # they create
 ACTION_PREFIXES = ("/api/3/action/", "/api/action/")
 METHODS = "GET, HEAD, POST"
 ALLOWED_HEADERS = "Content-Type, Authorization"
