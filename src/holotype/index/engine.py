@@ -79,7 +79,10 @@ class IndexEngine:
         """An attached index that serves ``version``; None when no index covers it yet."""
         with self._lock:
             for attached in reversed(self._attached.get(resource_id, [])):
-                if attached.version >= version:
+                # One whose file a newer build has pruned still reads, but what is derived
+                # from it (download record sets name their index file) must use a live one.
+                if attached.version >= version and index_path(
+                        self.resource_dir(resource_id), attached.version).exists():
                     return attached
             built = indexed_versions(self.resource_dir(resource_id))
             available = [v for v in built if v >= version]
