@@ -74,6 +74,11 @@ def _finished_download(page: Any) -> None:
     page.wait_for_selector("a.button[download]", timeout=30_000)
 
 
+def _open_cite_menu(page: Any) -> None:
+    page.locator("section.cite summary").click()
+    page.locator("section.cite").get_by_label("Format").select_option("bibtex")
+
+
 def _swagger_rendered(page: Any) -> None:
     page.locator("#swagger-ui .opblock").first.wait_for()
 
@@ -82,6 +87,8 @@ VISITS = [
     Visit("home", "/"),
     Visit("datasets", "/datasets"),
     Visit("dataset", "/dataset/hist"),
+    Visit("dataset-cite-menu", "/dataset/hist", ready=_open_cite_menu),
+    Visit("how-to-cite", "/how-to-cite"),
     Visit("private-dataset", "/dataset/secret", 404),
     Visit("search", "/search?q=forest"),
     Visit("search-filtered", "/search?q=forest&filters=" + KENYA),

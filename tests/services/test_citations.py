@@ -10,10 +10,12 @@ import pytest
 
 from holotype.config import load_settings
 from holotype.services import catalogue
+from holotype.services.citations.formats import render
+from holotype.services.citations.items import dataset_item, record_item
 from holotype.services.context import Portal
-from holotype.services.dataset_view import dataset_citation, dataset_page
+from holotype.services.dataset_view import DatasetPage, dataset_page
 from holotype.services.identity import ANONYMOUS, OPERATOR
-from holotype.services.record_view import citation, load_record
+from holotype.services.record_view import RecordPage, load_record
 from holotype.services.records import ingest
 
 ACCESSED = datetime(2026, 12, 5, tzinfo=UTC)
@@ -38,13 +40,21 @@ def write(path: Path, rows: list[str]) -> Path:
     return path
 
 
+def citation(page: RecordPage, url: str, accessed: datetime) -> str:
+    return render(record_item(page, url, accessed.date()), "harvard")
+
+
+def dataset_citation(page: DatasetPage, url: str, accessed: datetime) -> str:
+    return render(dataset_item(page, url, accessed.date()), "harvard")
+
+
 def test_citations_use_the_organisation_name_and_stay_put(portal: Portal, tmp_path: Path) -> None:
     ingest(portal, OPERATOR, "birds/specimens", write(tmp_path / "v1.csv", [
         "o1,BM1,Parus major,NHMUK", "o2,BM2,Apis mellifera,NHMUK"]))
     first = citation(load_record(portal, ANONYMOUS, "birds/specimens", "o1"), URL, ACCESSED)
     assert first.startswith("Natural History Museum (London) (")
-    assert "nhmuk" not in first and "BM1 Parus major. Bird skins. " in first
-    assert first.endswith(f"{URL}/object/o1. Accessed 2026-12-05.")
+    assert "nhmuk" not in first and "BM1 Parus major’, Bird skins. " in first
+    assert first.endswith(f"{URL}/object/o1 (Accessed: 5 December 2026).")
     dataset_before = dataset_citation(dataset_page(portal, ANONYMOUS, "birds"), URL, ACCESSED)
     assert "Natural History Museum (London)" in dataset_before and "nhmuk" not in dataset_before
 

@@ -54,8 +54,10 @@ def test_dataset_page_has_metadata_versions_api_and_download(
     versions = twin["resources"][0]["versions"]
     assert [v["version"] for v in versions] == [pages_site.second, pages_site.first]
     assert [v["total"] for v in versions] == [2, 3]
-    assert twin["citation"].startswith("A. Curator (")
+    assert twin["citation"].startswith("Curator, A. (")  # APA: "Family, I."
     assert "https://doi.org/10.1234/hist.1" in twin["citation"]
+    assert twin["citation"] == twin["cite"]["apa"] and twin["cite"]["csl-json"]["DOI"] == (
+        "10.1234/hist.1")
     negotiated = web.get("/dataset/hist", headers={"Accept": "application/json"}).json()
     assert negotiated["slug"] == "hist"
 

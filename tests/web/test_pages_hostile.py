@@ -98,6 +98,7 @@ def test_the_citation_links_to_the_quoted_stable_uri(
     twin = odd_web.get(f"/record/{odd_site.odd_resource}/{quote(ODD_ID, safe='')}.json").json()
     path = f"/object/{quote(ODD_ID, safe='')}"
     assert twin["object_url"] == f"http://testserver{path}"
-    assert f" http://testserver{path}. Accessed " in twin["citation"]
+    assert twin["citation"].endswith(f" http://testserver{path}")
+    assert twin["cite"]["csl-json"]["URL"] == f"http://testserver{path}"
     found = odd_web.get(path, follow_redirects=False)
     assert found.status_code == 303 and found.headers["location"] == twin["url"]

@@ -30,7 +30,8 @@ def test_record_json_twin_and_past_version(web: TestClient, pages_site: PagesSit
     assert [h["version"] for h in twin["history"]] == [pages_site.second, pages_site.first]
     assert twin["history"][0]["changes"] == {
         "scientificName": {"before": "Quercus robur", "after": "Quercus petraea"}}
-    assert twin["citation"].startswith("HTM (") and "Accessed" in twin["citation"]
+    assert twin["citation"].startswith("HTM. (") and "Quercus petraea" in twin["citation"]
+    assert "Accessed" in twin["cite"]["harvard"]  # APA gives no access date to an archive
     api = web.get("/api/3/action/vds_version_record",
                      params={"resource_id": rid, "record_id": "occ-1"}).json()["result"]
     assert [h["changes"] for h in reversed(api)] == [h["changes"] for h in twin["history"]]

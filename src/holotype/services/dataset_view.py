@@ -1,5 +1,5 @@
 """Datasets as the portal's pages show them: a filtered list with facets, and one dataset with
-its resources, record counts, versions and citation.
+its resources, record counts and versions (its citation: ``citations.items``).
 
 The list matches datasets as ``package_search`` does (words in the title, description, slug or
 keywords; exact facet values), over the datasets the identity asking may see.
@@ -8,7 +8,6 @@ keywords; exact facet values), over the datasets the identity asking may see.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from holotype.catalog.snapshots import DatasetInfo, OrganisationInfo, ResourceInfo
 from holotype.services import catalogue_view
@@ -105,13 +104,3 @@ def dataset_page(portal: Portal, identity: Identity, ref: str) -> DatasetPage:
         entries.append(ResourceEntry(resource, total, list(reversed(versions))))
     return DatasetPage(found.dataset, found.organisation, entries)
 
-
-def dataset_citation(page: DatasetPage, portal_url: str, accessed: datetime) -> str:
-    """Creators (year). Title. Publisher. DOI or URL. Accessed date."""
-    d = page.dataset
-    creators = "; ".join(c.name for c in d.creators) or (
-        page.organisation.name if page.organisation else "Anonymous")
-    publisher = page.organisation.name if page.organisation else ""
-    link = f"https://doi.org/{d.doi}" if d.doi else f"{portal_url}/dataset/{d.slug}"
-    parts = [f"{creators} ({d.created.year})", d.title, publisher, link]
-    return ". ".join(p.rstrip(".") for p in parts if p) + f". Accessed {accessed:%Y-%m-%d}."

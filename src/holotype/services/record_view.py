@@ -1,4 +1,5 @@
-"""One record as a page shows it: title, grouped fields, images, history and citation.
+"""One record as a page shows it: title, grouped fields, images and history (its citation:
+``citations.items``).
 
 The record and its history are read from the resource's search index, which holds every record
 version with its validity range, so a record page costs a few milliseconds at any size (reading
@@ -9,7 +10,6 @@ the record store would scan its segments). The history is built by the store's o
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from urllib.parse import quote
 
 from holotype.catalog.snapshots import DatasetInfo, OrganisationInfo, ResourceInfo
@@ -131,25 +131,6 @@ def image_urls(data: dict[str, str]) -> list[str]:
 def object_path(occurrence_id: str) -> str:
     """The specimen's stable URI path, ``/object/<occurrenceID>`` (quoted as one segment)."""
     return "/object/" + quote(occurrence_id, safe="")
-
-
-def citation(page: RecordPage, portal_url: str, accessed: datetime) -> str:
-    """"<publisher> (<year>). <catalogue number> <name>. <dataset>. <URL>. Accessed <date>.
-
-    The publisher is the dataset's organisation by name (the record's institutionCode when the
-    dataset has none), and the year that of the record version shown: the citation changes only
-    when something it is made of does, not with every new version of the resource."""
-    data = page.data
-    who = ((page.organisation.name if page.organisation else "")
-           or data.get("institutionCode") or "Unknown institution")
-    year = datetime.fromtimestamp(page.version / 1000, UTC).year
-    what = " ".join(x for x in (data.get("catalogNumber"), data.get("scientificName")) if x)
-    occurrence = data.get("occurrenceID")
-    url = portal_url + (object_path(occurrence) if occurrence else
-                        f"/record/{quote(page.resource.id, safe='')}/"
-                        f"{quote(page.record_id, safe='')}")
-    parts = [f"{who} ({year})", what or f"Record {page.record_id}", page.dataset.title, url]
-    return ". ".join(p.rstrip(".") for p in parts) + f". Accessed {accessed:%Y-%m-%d}."
 
 
 def load_record(

@@ -1,7 +1,7 @@
 """The portal's web pages: a second client of the same services as the API.
 
-Each page family is one module (home, datasets, search, records, media); every page answers
-HTML or its JSON twin through ``render``.
+Each page family is one module (home, datasets, search, records, media, how_to_cite); every
+page answers HTML or its JSON twin through ``render``.
 """
 
 from __future__ import annotations
@@ -9,14 +9,23 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.templating import Jinja2Templates
 
-from holotype.web.pages import citations, datasets, home, media, records, render, search
+from holotype.web.pages import (
+    citations,
+    datasets,
+    home,
+    how_to_cite,
+    media,
+    records,
+    render,
+    search,
+)
 
 
 def create_pages_router(templates: Jinja2Templates) -> APIRouter:
     """Every page route, rendering with ``templates``."""
     render.install(templates.env)
     router = APIRouter()
-    for module in (home, datasets, search, records, citations):
+    for module in (home, datasets, search, records, citations, how_to_cite):
         router.include_router(module.create_router(templates))
     router.include_router(media.create_router())
     return router

@@ -15,16 +15,19 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from holotype.services import catalogue_view
+from holotype.services.citations import formats
+from holotype.services.citations.items import dataset_item
 from holotype.services.context import Portal
 from holotype.services.dataset_view import (
     FACETS,
     DatasetFilters,
-    dataset_citation,
+    DatasetPage,
     dataset_page,
     list_datasets,
 )
 from holotype.services.identity import Identity
 from holotype.web.identity import identity_of
+from holotype.web.pages.cite import cite_context, negotiated
 from holotype.web.pages.render import base_url, render, split_json, wants_json
 
 FACET_LABELS = {"organisation": "Organisation", "category": "Category", "licence": "Licence",
@@ -68,8 +71,8 @@ def datasets_data(portal: Portal, identity: Identity, filters: DatasetFilters) -
     }
 
 
-def dataset_data(portal: Portal, identity: Identity, slug: str, base_url: str) -> dict[str, Any]:
-    page = dataset_page(portal, identity, slug)
+def dataset_data(page: DatasetPage, base_url: str, item: dict[str, Any]) -> dict[str, Any]:
+    """The dataset page's data (its JSON twin); ``item`` is its citation (CSL-JSON)."""
     d = page.dataset
     records = [r for r in page.resources if r.resource.kind == "records"]
     return {
@@ -87,7 +90,8 @@ def dataset_data(portal: Portal, identity: Identity, slug: str, base_url: str) -
         "created": d.created.isoformat(),
         "modified": d.modified.isoformat(),
         "records": page.records,
-        "citation": dataset_citation(page, base_url, datetime.now(UTC)),
+        "citation": formats.render(item, formats.DEFAULT),
+        "cite": formats.every_format(item),
         "resources": [
             {"id": r.resource.id, "slug": r.resource.slug, "name": r.resource.name,
              "description": r.resource.description, "kind": r.resource.kind,
@@ -123,8 +127,15 @@ def create_router(templates: Jinja2Templates) -> APIRouter:
     @router.get("/dataset/{slug}", include_in_schema=False)
     def dataset(request: Request, slug: str) -> Response:
         name, as_json = split_json(slug)
-        data = dataset_data(_portal(request), identity_of(request), name, base_url(request))
-        return render(request, templates, "dataset.html", {}, data, as_json=as_json or None)
+        base = base_url(request)
+        page = dataset_page(_portal(request), identity_of(request), name)
+        item = dataset_item(page, base, datetime.now(UTC).date())
+        answer = None if as_json else negotiated(request, item)
+        if answer is not None:
+            return answer
+        context = {"cite_menu": cite_context(request, item)}
+        return render(request, templates, "dataset.html", context,
+                      dataset_data(page, base, item), as_json=as_json or None)
 
     @router.get("/dataset/{slug}/resource/{resource}", include_in_schema=False)
     def resource(request: Request, slug: str, resource: str) -> Response:

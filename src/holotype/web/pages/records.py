@@ -1,7 +1,8 @@
 """Record pages, stable specimen URIs and the (not yet available) error report.
 
 ``/record/<resource id>/<record id>[?version=<ms>]`` shows a record as of a version with its
-history; ``/object/<occurrenceID>`` answers 303 to the record's page (or its JSON twin).
+history; ``/object/<occurrenceID>`` answers 303 to the record's page (or its JSON twin), or the
+record's citation itself when a citation format is asked for (``web/pages/cite.py``).
 A record id ending in ``.json`` is read as the JSON twin of the id without it.
 """
 
@@ -17,10 +18,13 @@ from fastapi.templating import Jinja2Templates
 
 from holotype.errors import NotFound
 from holotype.field_labels import FieldLabels
+from holotype.services.citations import formats
+from holotype.services.citations.items import record_item
 from holotype.services.context import Portal
 from holotype.services.objects import find_object
-from holotype.services.record_view import RecordPage, citation, load_record, object_path
+from holotype.services.record_view import RecordPage, load_record, object_path
 from holotype.web.identity import identity_of
+from holotype.web.pages.cite import cite_context, negotiated, wanted_format
 from holotype.web.pages.render import base_url, render, split_json, when
 from holotype.web.pages.search_url import parse_version
 
@@ -35,7 +39,9 @@ def record_url(resource_id: str, record_id: str, version: int | None = None) -> 
     return url + (f"?version={version}" if version is not None else "")
 
 
-def record_data(page: RecordPage, base_url: str, labels: FieldLabels) -> dict[str, Any]:
+def record_data(page: RecordPage, base_url: str, labels: FieldLabels,
+                item: dict[str, Any]) -> dict[str, Any]:
+    """The record page's data (its JSON twin); ``item`` is its citation (CSL-JSON)."""
     history = [
         {
             "version": h.version,
@@ -65,7 +71,8 @@ def record_data(page: RecordPage, base_url: str, labels: FieldLabels) -> dict[st
         "other_fields": [name for name, _ in page.others],
         "labels": labels.mapping([*page.data, *(k for h in page.history for k in h.changes)]),
         "images": page.images,
-        "citation": citation(page, base_url, datetime.now(UTC)),
+        "citation": formats.render(item, formats.DEFAULT),
+        "cite": formats.every_format(item),
         "history": history,
         "url": record_url(page.resource.id, page.record_id),
         "object_url": (base_url + object_path(page.data["occurrenceID"])
@@ -92,10 +99,15 @@ def create_router(templates: Jinja2Templates) -> APIRouter:
         base = base_url(request)
         page = load_record(_portal(request), identity_of(request), resource_id, name,
                            _version(request))
-        data = record_data(page, base, _portal(request).field_labels)
+        item = record_item(page, base, datetime.now(UTC).date())
+        answer = None if as_json else negotiated(request, item)
+        if answer is not None:
+            return answer
+        data = record_data(page, base, _portal(request).field_labels, item)
         json_url = record_url(page.resource.id, page.record_id + ".json",
                               None if page.latest else page.version)
-        context = {"page": page, "base_url": base, "json_url": json_url}
+        context = {"page": page, "base_url": base, "json_url": json_url,
+                   "cite_menu": cite_context(request, item)}
         return render(request, templates, "record.html", context, data, as_json=as_json or None)
 
     @router.get("/object/{occurrence_id:path}", include_in_schema=False)
@@ -109,6 +121,13 @@ def create_router(templates: Jinja2Templates) -> APIRouter:
         if found is None:
             raise NotFound(f"no record has the occurrenceID {occurrence_id!r}",
                            field="occurrenceID")
+        if not wanted_json and wanted_format(request) is not None:  # its citation, in place
+            page = load_record(_portal(request), identity_of(request), found.resource_id,
+                               found.record_id)
+            answer = negotiated(request, record_item(page, base_url(request),
+                                                     datetime.now(UTC).date()))
+            if answer is not None:
+                return answer
         target = record_url(found.resource_id, found.record_id)
         accept = request.headers.get("accept", "")
         if wanted_json or ("application/json" in accept and "text/html" not in accept):
