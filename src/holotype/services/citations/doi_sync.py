@@ -103,11 +103,11 @@ def sync_one(portal: Portal, registrar: Registrar, doi: str, now: datetime | Non
     try:
         holds = registrar.send(doi, state=state, url=url, attributes=attributes, held=held)
     except Unreachable as exc:
-        log.warning("DOI %s: registrar unreachable: %s", doi, exc.message)
+        log.info("DOI %s: registrar unreachable: %s", doi, exc.message)
         _update(portal, mine, {"attempts": Doi.attempts + 1, "last_error": exc.message,
                                "next_attempt": now + backoff(attempts + 1)})
     except Rejected as exc:
-        log.warning("DOI %s: registrar refused revision %d: %s", doi, revision, exc.message)
+        log.info("DOI %s: registrar refused revision %d: %s", doi, revision, exc.message)
         _update(portal, mine, {"attempts": Doi.attempts + 1, "last_error": exc.message,
                                "sync_status": SyncStatus.FAILED.value, "next_attempt": None})
     else:
