@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.dois.conftest import BASE_URL
 from tests.fixtures.datacite import PASSWORD, PREFIX, USERNAME, FakeDataCite
 from tests.test_cli import failed, holotype, ok
 
 
+@pytest.mark.slow
 def test_the_maintainer_sees_and_retries_what_datacite_refused(
         tmp_path: Path, datacite: FakeDataCite) -> None:
     env = dict(HOLOTYPE_DOI_PROVIDER="datacite", HOLOTYPE_DATACITE_URL=datacite.url,

@@ -3,6 +3,7 @@ outbox, on a real SQLite and PostgreSQL catalogue."""
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -24,8 +25,9 @@ from holotype.services.citations.doi_sync import (
 from holotype.services.context import Portal
 from holotype.services.identity import OPERATOR
 from holotype.services.records import delete_dataset, ingest
-from tests.dois.conftest import BASE_URL
+from tests.dois.conftest import BASE_URL, minting_settings
 from tests.fixtures.datacite import PREFIX, FakeDataCite
+from tests.fixtures.site import LiveServer
 
 
 def create(portal: Portal, slug: str = "beetles", **fields: object) -> str:
@@ -184,5 +186,23 @@ def test_no_dois_without_a_provider(tmp_path: Path) -> None:
         with portal.session() as session:
             assert session.scalars(select(Doi)).all() == []
             assert session.get(Dataset, dataset_id).doi is None  # type: ignore[union-attr]
+    finally:
+        portal.close()
+
+
+def test_the_server_sends_dois_in_the_background(tmp_path: Path, datacite: FakeDataCite) -> None:
+    settings = minting_settings(tmp_path / "site", datacite.url, rate_limit_per_minute=0,
+                                download_workers=0)
+    portal = Portal.open(settings)
+    try:
+        dataset_id = create(portal, visibility="public")  # decided while no server runs
+        doi = doi_of(portal, dataset_id)
+        assert doi not in datacite.dois
+        with LiveServer(settings):
+            deadline = time.monotonic() + 30
+            while doi not in datacite.dois:
+                assert time.monotonic() < deadline, "the server sent nothing"
+                time.sleep(0.1)
+        assert datacite.state(doi) == "findable"
     finally:
         portal.close()
