@@ -3,15 +3,17 @@ outbox, on a real SQLite and PostgreSQL catalogue."""
 
 from __future__ import annotations
 
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
 
-from holotype.catalog.citations import Doi
+from holotype.catalog.citations import Doi, DoiKind, DoiState
 from holotype.catalog.models import Dataset
 from holotype.config import load_settings
+from holotype.registrar import datacite_attributes
 from holotype.services import catalogue
 from holotype.services.citations.dataset_dois import reconcile_dataset_dois
 from holotype.services.citations.doi_sync import (
@@ -22,6 +24,7 @@ from holotype.services.citations.doi_sync import (
     retry_doi,
     sync_due,
 )
+from holotype.services.citations.dois import record_doi
 from holotype.services.context import Portal
 from holotype.services.identity import OPERATOR
 from holotype.services.records import delete_dataset, ingest
@@ -206,3 +209,37 @@ def test_the_server_sends_dois_in_the_background(tmp_path: Path, datacite: FakeD
         assert datacite.state(doi) == "findable"
     finally:
         portal.close()
+
+
+def test_invalid_metadata_of_any_kind_fails_without_being_sent(
+        portal: Portal, datacite: FakeDataCite) -> None:
+    doi = f"{PREFIX}/qqqq-0001"
+    attributes = datacite_attributes(title="Records of Carabus", creators=[],
+                                     publisher="Holotype", publication_year=2026)
+    with portal.write_session() as session:
+        record_doi(session, doi=doi, kind=DoiKind.QUERY, url=f"{BASE_URL}/doi/{doi}",
+                   state=DoiState.FINDABLE, metadata=attributes)
+    [failed] = sync_due(portal)
+    assert failed.kind == "query" and failed.sync_status == "failed"
+    assert failed.last_error is not None
+    assert "creators: [] should be non-empty" in failed.last_error
+    assert datacite.received == []
+
+
+def test_a_change_decided_while_sending_is_sent_next(portal: Portal,
+                                                     datacite: FakeDataCite) -> None:
+    dataset_id = create(portal, visibility="public")
+    doi = doi_of(portal, dataset_id)
+    datacite.delay = 1.0
+    sender = threading.Thread(target=sync_due, args=(portal,))
+    sender.start()
+    while not datacite.received:  # the first revision is on its way
+        time.sleep(0.02)
+    update(portal, dataset_id, title="Renamed while sending")
+    sender.join()
+    status = doi_status(portal, doi)
+    assert (status.synced_revision, status.revision, status.sync_status) == (1, 2, "pending")
+    datacite.delay = 0.0
+    [sent] = sync_due(portal)
+    assert (sent.synced_revision, sent.sync_status) == (2, "synced")
+    assert datacite.attributes(doi)["titles"] == [{"title": "Renamed while sending"}]
