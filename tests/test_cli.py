@@ -151,6 +151,20 @@ def test_bad_settings_from_the_environment_are_clear_errors(tmp_path: Path) -> N
     assert "duckdb_memory_limit (from HOLOTYPE_DUCKDB_MEMORY_LIMIT)" in error
 
 
+def test_config_check_names_missing_datacite_credentials(tmp_path: Path) -> None:
+    error = failed(holotype(tmp_path, "config", "check", HOLOTYPE_DOI_PROVIDER="datacite",
+                            HOLOTYPE_DATACITE_USERNAME="ABC.XYZ",
+                            HOLOTYPE_PUBLIC_BASE_URL="https://data.example.org"))
+    assert "doi_provider datacite needs" in error
+    assert "HOLOTYPE_DATACITE_PREFIX" in error and "HOLOTYPE_DATACITE_PASSWORD" in error
+    assert "USERNAME" not in error and "PUBLIC_BASE_URL" not in error
+    out = ok(holotype(tmp_path, "config", "check", HOLOTYPE_DOI_PROVIDER="datacite",
+                      HOLOTYPE_DATACITE_USERNAME="ABC.XYZ", HOLOTYPE_DATACITE_PREFIX="10.5072",
+                      HOLOTYPE_DATACITE_PASSWORD="hunter2",
+                      HOLOTYPE_PUBLIC_BASE_URL="https://data.example.org"))
+    assert "valid" in out and "hunter2" not in out
+
+
 def test_an_unreachable_database_is_a_one_line_error(tmp_path: Path) -> None:
     url = f"postgresql+psycopg://u:hunter2@127.0.0.1:{free_port()}/holotype"
     for args in (["init"], ["dataset", "list"]):

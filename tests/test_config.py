@@ -176,3 +176,29 @@ def test_every_accepted_memory_limit_is_accepted_by_duckdb() -> None:
         for value in ["2GB", "1.5GiB", "2 gb", "3TiB", "4096KB"]:
             Settings(duckdb_memory_limit=value)
             con.execute(f"SET memory_limit = '{value}'")
+
+
+def test_datacite_needs_its_credentials_and_public_address(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("HOLOTYPE_DOI_PROVIDER", "datacite")
+    monkeypatch.setenv("HOLOTYPE_DATACITE_PREFIX", "10.5072")
+    with pytest.raises(ConfigError) as raised:
+        load_settings()
+    message = str(raised.value)
+    assert "doi_provider datacite needs" in message
+    for name in ("HOLOTYPE_DATACITE_USERNAME", "HOLOTYPE_DATACITE_PASSWORD",
+                 "HOLOTYPE_PUBLIC_BASE_URL"):
+        assert name in message
+    assert "HOLOTYPE_DATACITE_PREFIX" not in message
+    monkeypatch.setenv("HOLOTYPE_DATACITE_USERNAME", "ABC.XYZ")
+    monkeypatch.setenv("HOLOTYPE_DATACITE_PASSWORD", "")  # set but empty is missing too
+    monkeypatch.setenv("HOLOTYPE_PUBLIC_BASE_URL", "https://data.example.org")
+    with pytest.raises(ConfigError, match=r"needs datacite_password \(HOLOTYPE_DATACITE_PASSWORD"
+                       r"\), which is not set"):
+        load_settings()
+    monkeypatch.setenv("HOLOTYPE_DATACITE_PASSWORD", "pw")
+    assert load_settings().doi_provider == "datacite"
+    monkeypatch.setenv("HOLOTYPE_DOI_PROVIDER", "none")
+    monkeypatch.delenv("HOLOTYPE_DATACITE_PASSWORD")
+    assert load_settings().doi_provider == "none"  # nothing needed without DOIs

@@ -10,7 +10,6 @@ Nothing is read at import time; call :func:`load_settings`.
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import os
 import re
@@ -28,11 +27,10 @@ from pydantic_settings import (
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from holotype import config_checks as checks
+
 ENV_PREFIX = "HOLOTYPE_"
 CONFIG_ENV = "HOLOTYPE_CONFIG"
-# DuckDB's memory_limit: a number and a unit (DuckDB refuses a bare number).
-_MEMORY_LIMIT = re.compile(r"\d+(\.\d+)? ?(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
-_ORIGIN = re.compile(r"https?://([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(:\d{1,5})?")  # no path
 
 
 class ConfigError(Exception):
@@ -239,43 +237,22 @@ class Settings(BaseSettings):
     @field_validator("duckdb_memory_limit", "download_memory_limit")
     @classmethod
     def _memory_limit(cls, value: str) -> str:
-        if not _MEMORY_LIMIT.fullmatch(value):
-            raise ValueError(
-                "must be a number and a unit (B, KB, MB, GB, TB, KiB, MiB, GiB, TiB) "
-                "such as 512MB or 2GB"
-            )
-        return value
+        return checks.memory_limit(value)
 
     @field_validator("trusted_proxies")
     @classmethod
     def _trusted_proxies(cls, value: list[str]) -> list[str]:
-        for entry in value:
-            try:
-                ipaddress.ip_network(entry, strict=False)
-            except ValueError:
-                raise ValueError(f"{entry!r} is not an IP address or network") from None
-        return [str(ipaddress.ip_network(entry, strict=False)) for entry in value]  # 1.2.3.4/32
+        return checks.networks(value)
 
     @field_validator("cors_origins")
     @classmethod
     def _cors_origins(cls, value: list[str]) -> list[str]:
-        for entry in value:
-            if entry != "*" and not _ORIGIN.fullmatch(entry):
-                raise ValueError(f"{entry!r} is not * or an origin such as https://example.org")
-        return value
+        return checks.origins(value)
 
     @field_validator("database_url")
     @classmethod
     def _database_url(cls, value: str | None) -> str | None:
-        if value:
-            try:
-                make_url(value)
-            except ArgumentError:
-                raise ValueError(
-                    "must be a SQLAlchemy URL such as postgresql+psycopg://user@host/holotype "
-                    "or sqlite:////srv/holotype/catalogue.db"
-                ) from None
-        return value
+        return checks.database_url(value)
 
     @property
     def catalogue_url(self) -> str:
@@ -364,7 +341,7 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
     values = {k: v for k, v in file_values.items() if k not in env_names}
     values.update(overrides)
     try:
-        return Settings(**values)
+        settings = Settings(**values)
     except SettingsError as exc:
         # The environment source could not decode a variable (a list given as "a,b").
         raise ConfigError(_environment_problem(exc, env_names)) from exc
@@ -384,6 +361,12 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
             )
             problems.append(f"{name} (from {origin}): {error['msg']}")
         raise ConfigError("invalid settings: " + "; ".join(problems)) from exc
+    missing = checks.missing_for_doi_provider(settings.doi_provider, dict(settings))
+    if missing:
+        raise ConfigError(f"invalid settings: doi_provider {settings.doi_provider} needs "
+                          f"{', '.join(missing)}, which {'is' if len(missing) == 1 else 'are'} "
+                          "not set")
+    return settings
 
 
 def _environment_problem(exc: Exception, env_names: set[str]) -> str:

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
 from holotype.cli.common import Cli, esc
 from holotype.services import catalogue
+from holotype.services.citations.dataset_dois import reconcile_dataset_dois
 from holotype.services.identity import ANONYMOUS, OPERATOR
 
-dataset_app = typer.Typer(no_args_is_help=True, help="Create, list and show datasets.")
+dataset_app = typer.Typer(no_args_is_help=True,
+                          help="Create, change, delete, list and show datasets.")
 resource_app = typer.Typer(no_args_is_help=True, help="Create and list a dataset's resources.")
 
 
@@ -34,25 +36,73 @@ def dataset_create(
 ) -> None:
     """Create a dataset."""
     cli = Cli.of(ctx)
-    creators = []
-    for text in creator or []:
+    with cli.portal() as p:
+        with p.write_session() as session:
+            created = catalogue.create_dataset(
+                session,
+                slug=slug,
+                title=title,
+                licence=licence,
+                description=description,
+                category=category,
+                visibility=visibility,
+                organisation=organisation,
+                creators=_creators(creator),
+                keywords=keyword or [],
+                doi=doi,
+            )
+        reconcile_dataset_dois(p, [created.id])
+    cli.out.print(f"Created dataset {esc(created.slug)}.")
+
+
+@dataset_app.command("update")
+def dataset_update(
+    ctx: typer.Context,
+    slug: str,
+    title: Annotated[str | None, typer.Option(help="New title.")] = None,
+    licence: Annotated[str | None, typer.Option(help="New SPDX licence id.")] = None,
+    description: Annotated[str | None, typer.Option(help="New description.")] = None,
+    visibility: Annotated[str | None, typer.Option(help="public or private.")] = None,
+    creator: Annotated[
+        list[str] | None, typer.Option(help="Creators, replacing them all: 'Name|ORCID'.")
+    ] = None,
+    keyword: Annotated[list[str] | None, typer.Option(help="Keywords, replacing them all.")
+                       ] = None,
+) -> None:
+    """Change a dataset's metadata (options not given stay as they are)."""
+    cli = Cli.of(ctx)
+    changes: dict[str, Any] = {
+        name: value for name, value in (("title", title), ("licence", licence),
+                                        ("description", description),
+                                        ("visibility", visibility), ("keywords", keyword))
+        if value is not None}
+    if creator is not None:
+        changes["creators"] = _creators(creator)
+    with cli.portal() as p:
+        with p.write_session() as session:
+            updated = catalogue.update_dataset(session, slug, **changes)
+        reconcile_dataset_dois(p, [updated.id])
+    cli.out.print(f"Updated dataset {esc(updated.slug)}.")
+
+
+@dataset_app.command("delete")
+def dataset_delete(ctx: typer.Context, slug: str) -> None:
+    """Delete a dataset with its resources and records (its DOI, if any, gets a tombstone)."""
+    from holotype.services.records import delete_dataset
+
+    cli = Cli.of(ctx)
+    with cli.portal() as p:
+        delete_dataset(p, OPERATOR, slug)
+    cli.out.print(f"Deleted dataset {esc(slug)}.")
+
+
+def _creators(texts: list[str] | None) -> list[dict[str, str | None]]:
+    """Creators given as 'Name' or 'Name|ORCID'."""
+    creators: list[dict[str, str | None]] = []
+    for text in texts or []:
         name, _, orcid = text.partition("|")
         creators.append({"name": name.strip(), "orcid": orcid.strip() or None})
-    with cli.portal() as p, p.write_session() as session:
-        created = catalogue.create_dataset(
-            session,
-            slug=slug,
-            title=title,
-            licence=licence,
-            description=description,
-            category=category,
-            visibility=visibility,
-            organisation=organisation,
-            creators=creators,
-            keywords=keyword or [],
-            doi=doi,
-        )
-    cli.out.print(f"Created dataset {esc(created.slug)}.")
+    return creators
 
 
 @dataset_app.command("list")

@@ -15,6 +15,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 
 from holotype.cli.catalogue import dataset_app, resource_app
 from holotype.cli.common import Cli, CliError, esc, listening_url, when
+from holotype.cli.dois import doi_app
 from holotype.cli.ingest import ingest
 from holotype.config import ConfigError
 from holotype.config_report import masked_url
@@ -28,6 +29,7 @@ config_app = typer.Typer(no_args_is_help=True, help="Inspect the configuration."
 app.add_typer(dataset_app, name="dataset")
 app.add_typer(resource_app, name="resource")
 app.add_typer(config_app, name="config")
+app.add_typer(doi_app, name="doi")
 
 ConfigOption = Annotated[
     Path | None, typer.Option("--config", "-c", help="TOML settings file (or HOLOTYPE_CONFIG).")

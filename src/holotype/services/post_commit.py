@@ -2,8 +2,9 @@
 
 A hook runs once a version is committed (its manifest saved: the version is durable and readers
 see it) and brings something derived from the store up to that version. The hooks are declared
-once, here, in the order they run (:data:`POST_COMMIT_HOOKS`): the search index first; DOI
-metadata, statistics and tile caches are to follow as further hooks, never on a read path.
+once, here, in the order they run (:data:`POST_COMMIT_HOOKS`): the search index first, then
+the dataset's DOI metadata (its version and Updated date); statistics and tile caches are to
+follow as further hooks, never on a read path.
 
 A hook that fails fails the ingest that ran it, after the commit: the new version stays
 committed, the error reaches the caller, and the hooks after it do not run. What a hook makes is
@@ -16,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from holotype.services.citations.dataset_dois import reconcile_resource_dataset
 from holotype.services.context import Portal
 from holotype.store import Progress
 
@@ -41,8 +43,21 @@ def update_search_index(
 
 SEARCH_INDEX = PostCommitHook("search index", "updating the search index", update_search_index)
 
+
+
+def update_dataset_doi(
+    portal: Portal, resource_id: str, version: int, progress: Progress | None
+) -> None:
+    """Record the new version in the DOI metadata of the resource's dataset (the sync worker
+    sends it); nothing when the portal mints no DOIs."""
+    reconcile_resource_dataset(portal, resource_id)
+
+
+DATASET_DOI = PostCommitHook("dataset DOI", "updating the dataset's DOI metadata",
+                             update_dataset_doi)
+
 #: Every post-commit hook, in the order they run.
-POST_COMMIT_HOOKS: tuple[PostCommitHook, ...] = (SEARCH_INDEX,)
+POST_COMMIT_HOOKS: tuple[PostCommitHook, ...] = (SEARCH_INDEX, DATASET_DOI)
 
 
 def run_post_commit_hooks(

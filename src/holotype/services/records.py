@@ -13,6 +13,7 @@ from holotype.errors import Conflict, Invalid, NotFound
 from holotype.ingest.errors import IngestError
 from holotype.ingest.read import stage_file
 from holotype.services import catalogue, policy
+from holotype.services.citations.dataset_dois import reconcile_dataset_dois
 from holotype.services.context import Portal
 from holotype.services.identity import Identity
 from holotype.services.post_commit import (
@@ -279,6 +280,7 @@ def delete_dataset(portal: Portal, identity: Identity, dataset: str) -> None:
     with portal.write_session() as session:
         resources = catalogue.list_resources(session, dataset)
         catalogue.delete_dataset(session, dataset)
+    reconcile_dataset_dois(portal, [])  # its DOI, if any, gets a tombstone
     for resource in resources:
         _remove_data(portal, resource.id)
 

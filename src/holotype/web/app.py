@@ -18,6 +18,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from holotype.config import Settings
 from holotype.errors import ServiceError
+from holotype.services.citations import doi_sync
 from holotype.services.citations.dois import minting
 from holotype.services.context import Portal
 from holotype.services.indexing import Indexer
@@ -45,9 +46,12 @@ def create_app(settings: Settings) -> FastAPI:
         app.state.portal = Portal.open(settings)
         templates.env.globals["field_labels"] = app.state.portal.field_labels
         indexer = Indexer(app.state.portal).start()
+        doi_sender = doi_sync.start_in_process(app.state.portal)  # None without DOIs
         try:
             yield
         finally:
+            if doi_sender is not None:
+                doi_sender.stop()
             indexer.close()
             app.state.portal.close()
 

@@ -44,6 +44,18 @@ def normalise_doi(text: str) -> str:
     return value.lower()
 
 
+def is_ours(settings: Settings, doi: str) -> bool:
+    """Whether ``doi`` is under this portal's prefix (so the portal registers it)."""
+    prefix = str(settings.datacite_prefix or "").lower()
+    return bool(prefix) and normalise_doi(doi).startswith(prefix + "/")
+
+
+def doi_page_url(settings: Settings, doi: str) -> str:
+    """The portal's own page of a DOI, ``{public_base_url}/doi/<prefix>/<suffix>``: the landing
+    page of a query DOI and the tombstone of a deleted dataset's DOI."""
+    return f"{settings.base_url}/doi/{normalise_doi(doi)}"
+
+
 def _dumps(metadata: dict[str, Any]) -> str:
     return json.dumps(metadata, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 

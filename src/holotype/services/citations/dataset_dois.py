@@ -1,0 +1,153 @@
+"""Dataset DOIs, decided from the catalogue: one pass that brings every dataset's DOI (or the
+given datasets') in line with the dataset, idempotent and cheap enough to run after every change.
+
+For each dataset (none at all when the portal mints no DOIs):
+
+- no DOI yet: one is allocated under the prefix (``datasets.doi`` set) and reserved;
+- a DOI given by hand outside the prefix is the dataset's own business: left alone, never sent;
+- public: findable; private: a draft until it has been findable or registered, then registered
+  (hidden: DataCite has no way back to draft);
+- the landing URL is the dataset page, ``{public_base_url}/dataset/<slug>``;
+- the metadata (:func:`dataset_attributes`) follows title, creators, licence, description,
+  keywords and organisation, and the data: the version is the number of versions committed
+  across the dataset's record resources, the Updated date the latest commit.
+
+A DOI whose dataset is gone (deleting it sets ``dois.dataset_id`` to NULL) keeps its last
+metadata and gets a tombstone: its URL becomes ``{public_base_url}/doi/<prefix>/<suffix>``
+(the portal's tombstone page) and, if it was ever registered or findable, it is registered
+(hidden). A draft stays a draft: it never resolved, so nothing is published for it.
+
+Decisions go through :func:`~holotype.services.citations.dois.change_doi`, which makes a new
+revision only when something differs; the sync worker sends them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from holotype.catalog.citations import Doi, DoiKind, DoiState
+from holotype.catalog.licences import UnknownLicence, get_licence
+from holotype.catalog.models import Dataset, Resource, ResourceKind, Visibility
+from holotype.registrar import Agent, datacite_attributes
+from holotype.services.citations.dois import (
+    change_doi,
+    doi_page_url,
+    is_ours,
+    metadata_of,
+    minting,
+    new_doi,
+    normalise_doi,
+    record_doi,
+)
+from holotype.services.context import Portal
+
+
+def dataset_attributes(portal: Portal, dataset: Dataset) -> dict[str, Any]:
+    """The DataCite metadata of a dataset as it is now, with its data's versions."""
+    versions = [v for r in dataset.resources if r.kind == ResourceKind.RECORDS.value
+                for v in [portal.store.resource(r.id).versions()]]
+    count = sum(len(vs) for vs in versions)
+    latest = max((vs[-1].version for vs in versions if vs), default=None)
+    records = sum(vs[-1].total for vs in versions if vs)
+    organisation = dataset.organisation.name if dataset.organisation else None
+    publisher = organisation or portal.settings.site_name
+    try:
+        licences = [get_licence(dataset.licence)]
+    except UnknownLicence:
+        licences = []
+    return datacite_attributes(
+        title=dataset.title,
+        creators=list(dataset.creators) or [Agent(publisher, organisational=True)],
+        publisher=publisher,
+        publication_year=dataset.created.year,
+        resource_type="Natural history collection data",
+        description=dataset.description,
+        licences=licences,
+        version=str(count) if count else None,
+        created=dataset.created,
+        updated=None if latest is None else datetime.fromtimestamp(latest / 1000, UTC),
+        keywords=[k.keyword for k in dataset.keywords],
+        sizes=[f"{records} records"] if count else [],
+    )
+
+
+def _state(dataset: Dataset, row: Doi | None) -> DoiState:
+    if dataset.visibility == Visibility.PUBLIC.value:
+        return DoiState.FINDABLE
+    if row is not None and row.state != DoiState.DRAFT.value:
+        return DoiState.REGISTERED  # once out of draft, hidden, never back
+    return DoiState.DRAFT
+
+
+def _decide(session: Session, portal: Portal, dataset: Dataset, row: Doi | None) -> bool:
+    settings = portal.settings
+    if dataset.doi is None:
+        dataset.doi = new_doi(settings)
+    elif not is_ours(settings, dataset.doi):
+        return False  # a DOI from elsewhere, given by hand
+    doi = normalise_doi(dataset.doi)
+    url = f"{settings.base_url}/dataset/{dataset.slug}"
+    metadata = dataset_attributes(portal, dataset)
+    if row is None:
+        row = session.get(Doi, doi)  # e.g. the tombstone of a deleted dataset, given again
+    if row is not None and row.kind != DoiKind.DATASET.value:
+        return False  # a query DOI's name given to a dataset by hand: not the dataset's
+    if row is None:
+        record_doi(session, doi=doi, kind=DoiKind.DATASET, url=url,
+                   state=_state(dataset, None), metadata=metadata, dataset_id=dataset.id)
+        return True
+    row.dataset_id = dataset.id
+    return change_doi(session, row, state=_state(dataset, row), url=url, metadata=metadata)
+
+
+def _bury(session: Session, portal: Portal, row: Doi) -> bool:
+    """The DOI of a dataset that is gone (or no longer carries it): a tombstone."""
+    row.dataset_id = None
+    state = DoiState.DRAFT if row.state == DoiState.DRAFT.value else DoiState.REGISTERED
+    return change_doi(session, row, state=state, url=doi_page_url(portal.settings, row.doi),
+                      metadata=metadata_of(row), tombstone=True)
+
+
+def reconcile_dataset_dois(portal: Portal, datasets: Sequence[str] | None = None) -> int:
+    """Bring the DOIs of ``datasets`` (ids; default every dataset) and of deleted datasets in
+    line with the catalogue, in one transaction. Returns how many DOIs got a new decision."""
+    if not minting(portal.settings):
+        return 0
+    changed = 0
+    with portal.write_session() as session:
+        query = select(Dataset).options(
+            selectinload(Dataset.creators), selectinload(Dataset.keywords),
+            selectinload(Dataset.organisation), selectinload(Dataset.resources))
+        rows_query = select(Doi).where(Doi.kind == DoiKind.DATASET.value,
+                                       Doi.dataset_id.is_not(None))
+        if datasets is not None:
+            query = query.where(Dataset.id.in_(list(datasets)))
+            rows_query = rows_query.where(Doi.dataset_id.in_(list(datasets)))
+        rows = {row.dataset_id: row for row in session.scalars(rows_query)}
+        for dataset in session.scalars(query.order_by(Dataset.slug)):
+            row = rows.pop(dataset.id, None)
+            if row is not None and dataset.doi is not None and \
+                    normalise_doi(dataset.doi) != row.doi:
+                changed += _bury(session, portal, row)  # the dataset carries another DOI now
+                row = None
+            changed += _decide(session, portal, dataset, row)
+        orphans = session.scalars(select(Doi).where(
+            Doi.kind == DoiKind.DATASET.value, Doi.dataset_id.is_(None),
+            Doi.tombstone.is_(False)))
+        for row in [*rows.values(), *orphans]:
+            changed += _bury(session, portal, row)
+    return changed
+
+
+def reconcile_resource_dataset(portal: Portal, resource_id: str) -> int:
+    """:func:`reconcile_dataset_dois` for the dataset holding a resource (after an ingest)."""
+    if not minting(portal.settings):
+        return 0
+    with portal.session() as session:
+        dataset_id = session.scalar(select(Resource.dataset_id).where(Resource.id == resource_id))
+    return 0 if dataset_id is None else reconcile_dataset_dois(portal, [dataset_id])
