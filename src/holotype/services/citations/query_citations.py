@@ -167,7 +167,7 @@ def pin(
                 info = _info(row)
                 dois.record_doi(
                     session, doi=row.doi, kind=DoiKind.QUERY, state=DoiState.FINDABLE,
-                    url=portal.settings.base_url.rstrip("/") + info.path,
+                    url=dois.doi_page_url(portal.settings, row.doi),
                     metadata=query_doi_metadata(portal, info, datasets), citation_id=row.id)
             info = _info(row)
     except IntegrityError:  # the same search cited at the same moment by another request

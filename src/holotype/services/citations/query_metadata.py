@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from holotype.catalog.snapshots import DatasetInfo
 from holotype.query.words import query_words
+from holotype.registrar import Agent, Related, datacite_attributes
 from holotype.services.context import Portal
 
 if TYPE_CHECKING:
@@ -24,27 +25,21 @@ def query_title(site_name: str, citation: QueryCitationInfo) -> str:
 def query_doi_metadata(
     portal: Portal, citation: QueryCitationInfo, datasets: Mapping[str, DatasetInfo]
 ) -> dict[str, Any]:
-    """DataCite attributes (Metadata Schema 4.5) for the citation's DOI."""
+    """DataCite attributes (Metadata Schema 4.5) for the citation's DOI: the union of the
+    datasets' creators (the portal when none has any), the portal as publisher, each dataset
+    as a source (``IsDerivedFrom`` its DOI, or its page), and the counts per resource."""
     site = portal.settings.site_name
-    creators = [{"name": c.name, "nameType": "Personal"} for c in citation.creators] or [
-        {"name": site, "nameType": "Organizational"}]
-    lines = [f"{r.dataset_title} / {r.name}: {r.count:,} records (version {r.version})"
+    base = portal.settings.base_url.rstrip("/")
+    lines = [f"{r.dataset_title} / {r.name}: {r.count:,} records at version {r.version}"
              for r in citation.resources]
-    return {
-        "titles": [{"title": query_title(site, citation)}],
-        "creators": creators,
-        "publisher": {"name": site},
-        "publicationYear": str(citation.created.year),
-        "types": {"resourceTypeGeneral": "Dataset", "resourceType": "Query"},
-        "descriptions": [{"description": "\n".join(lines), "descriptionType": "Other"}],
-        "sizes": [f"{citation.total} records"],
-        "rightsList": [{"rights": lic.title, "rightsUri": lic.url, "rightsIdentifier": lic.id,
-                        "rightsIdentifierScheme": "SPDX"}
-                       for lic in citation.licences],
-        "relatedIdentifiers": [
-            ({"relatedIdentifier": d.doi, "relatedIdentifierType": "DOI"} if d.doi else
-             {"relatedIdentifier": f"{portal.settings.base_url.rstrip('/')}/dataset/{d.slug}",
-              "relatedIdentifierType": "URL"}) | {"relationType": "IsDerivedFrom"}
-            for d in datasets.values()],
-        "schemaVersion": "http://datacite.org/schema/kernel-4",
-    }
+    related = [Related(d.doi, "DOI", "IsDerivedFrom") if d.doi else
+               Related(f"{base}/dataset/{d.slug}", "URL", "IsDerivedFrom")
+               for d in datasets.values()]
+    return datacite_attributes(
+        title=query_title(site, citation),
+        creators=list(citation.creators) or [Agent(site, organisational=True)],
+        publisher=site, publication_year=citation.created.year,
+        resource_type_general="Dataset", resource_type="Query",
+        description="The records of this search, pinned to these versions:\n" + "\n".join(lines),
+        licences=citation.licences, created=citation.created, related=related,
+        sizes=[f"{citation.total} record{'' if citation.total == 1 else 's'}"])
