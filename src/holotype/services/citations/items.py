@@ -18,6 +18,8 @@ from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import quote
 
+from holotype.services.citations.query_citations import QueryCitationInfo
+from holotype.services.citations.query_metadata import query_title
 from holotype.services.dataset_view import DatasetPage
 from holotype.services.record_view import RecordPage, object_path, record_title
 
@@ -149,3 +151,19 @@ def record_item(page: RecordPage, portal_url: str, accessed: date) -> dict[str, 
         authors=[{"name": who, "organisation": True}], publisher=who, issued=shown.year,
         doi=None, url=record_url(page, portal_url), version=None, accessed=accessed,
         container_title=page.dataset.title)
+
+
+def query_item(
+    citation: QueryCitationInfo, site_name: str, portal_url: str, accessed: date
+) -> dict[str, Any]:
+    """A cited search: by the union of its datasets' creators (the portal when none has any),
+    published by the portal in the year it was cited, titled by the search in words with its
+    counts, with its DOI when it has one and its landing page."""
+    authors: list[dict[str, Any]] = [{"name": c.name, "orcid": c.orcid}
+                                     for c in citation.creators]
+    if not authors:
+        authors = [{"name": site_name, "organisation": True}]
+    return csl_item(
+        id=f"citation-{citation.id}", type="dataset", title=query_title(site_name, citation),
+        authors=authors, publisher=site_name, issued=citation.created.date(), doi=citation.doi,
+        url=portal_url + citation.path, version=None, accessed=accessed)

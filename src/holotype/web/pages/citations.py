@@ -19,12 +19,15 @@ from fastapi.templating import Jinja2Templates
 from holotype.errors import Invalid
 from holotype.query.normalise import canonical_json
 from holotype.query.words import query_words
+from holotype.services.citations import formats
+from holotype.services.citations.items import query_item
 from holotype.services.citations.landing import DatasetTarget, QueryLanding, query_landing, resolve
 from holotype.services.citations.query_citations import cite
 from holotype.services.citations.query_metadata import query_title
 from holotype.services.context import Portal
 from holotype.web.identity import identity_of
 from holotype.web.pages import search_url
+from holotype.web.pages.cite import cite_context, negotiated
 from holotype.web.pages.render import base_url, render, split_json, wants_json
 
 
@@ -106,9 +109,17 @@ def create_router(templates: Jinja2Templates) -> APIRouter:
                 return RedirectResponse(f"/dataset/{found.slug}{suffix}", status_code=303)
             return render(request, templates, "tombstone.html", {},
                           tombstone_data(found, base), status=410, as_json=as_json or None)
-        data = landing_data(_portal(request), found, base)
-        return render(request, templates, "citation.html", {
-            "accessed": datetime.now(UTC)}, data, as_json=as_json or None)
+        portal = _portal(request)
+        item = query_item(found.citation, portal.settings.site_name, base,
+                          datetime.now(UTC).date())
+        answer = None if as_json else negotiated(request, item)
+        if answer is not None:
+            return answer
+        data = {**landing_data(portal, found, base),
+                "citation": formats.render(item, formats.DEFAULT),
+                "cite": formats.every_format(item)}
+        return render(request, templates, "citation.html",
+                      {"cite_menu": cite_context(request, item)}, data, as_json=as_json or None)
 
     @router.get("/doi/{doi:path}", include_in_schema=False)
     def doi_page(request: Request, doi: str) -> Response:
