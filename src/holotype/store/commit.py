@@ -15,7 +15,9 @@
    replace mode) removed ones.
 4. :func:`~holotype.store.commit_files.write_changes`: write those as one segment and one ends
    file.
-5. :func:`~holotype.store.version_stats.version_stats`: update the type statistics incrementally.
+5. :func:`~holotype.store.version_stats.version_stats`: update the type statistics incrementally,
+   and :func:`~holotype.store.field_changes.count_changed_fields`: count, per field, the changed
+   records whose value in it differs.
 6. :func:`~holotype.store.commit_files.keep_original`: keep the uploaded file.
 7. :func:`next_manifest`: the manifest that lists the new version, returned for the caller to
    publish (:meth:`holotype.store.store.ResourceStore.commit` saves it: the commit point).
@@ -37,6 +39,7 @@ import duckdb
 from holotype.store.commit_files import CommitFiles, keep_original, write_changes
 from holotype.store.compare import Changes, compare
 from holotype.store.errors import CommitError
+from holotype.store.field_changes import count_changed_fields
 from holotype.store.field_loss import check_field_loss
 from holotype.store.manifest import Manifest, Source, Version
 from holotype.store.patch import check_patchable, merge_patch
@@ -110,11 +113,16 @@ def commit(
         if not changes.first:
             say("updating statistics")
         counted = version_stats(con, manifest, staged, changes, files, geo_fields)
+        changed_fields = (
+            count_changed_fields(
+                con, root, manifest.versions, files.segment_path, files.ends_path)
+            if changes.changed else {}
+        )
         kept = keep_original(files, version, source, original)
     except BaseException:
         files.remove()
         raise
-    new = new_version(version, manifest, changes, counted, files, kept, mode)
+    new = new_version(version, manifest, changes, counted, files, kept, mode, changed_fields)
     result = CommitResult(
         version, changes.added, changes.changed, changes.removed, new.total, counted.warnings
     )
@@ -174,6 +182,7 @@ def new_version(
     files: CommitFiles,
     source: Source | None,
     mode: str,
+    changed_fields: dict[str, int] | None = None,
 ) -> Version:
     """The manifest entry describing the version just written."""
     return Version(
@@ -191,6 +200,7 @@ def new_version(
         source=source,
         warnings=counted.warnings,
         committed_at=datetime.now(UTC).isoformat(timespec="milliseconds"),
+        changed_fields=dict(changed_fields or {}),
     )
 
 
