@@ -22,26 +22,27 @@ from holotype.store.reader import rows_sql
 from holotype.store.staged import RESERVED
 
 
-def count_changed_fields(
-    con: duckdb.DuckDBPyConnection,
-    root: Path,
-    earlier: list[Version],
-    segment: Path,
-    ends: Path,
-) -> dict[str, int]:
-    """``{field: changed records whose value in it differs}``, most first (then by name), only
-    fields with a difference; ``earlier`` are the versions before the one whose ``segment`` and
-    ``ends`` files are given."""
+def ended_rows_sql(root: Path, earlier: list[Version], ends: Path) -> str | None:
+    """The record versions an ends file closed, whole; ``earlier`` are the versions before the
+    one that wrote ``ends`` (one of theirs holds every row it names). None: no rows at all."""
     rows = rows_sql(root, earlier)
     if rows is None:
-        return {}
-    ends_rel = f"read_parquet({literal(ends)})"
-    new_rel = f"read_parquet({literal(segment)})"
-    old_rel = (
-        f"SELECT r.* FROM ({rows}) AS r SEMI JOIN {ends_rel} AS e "
+        return None
+    return (
+        f"SELECT r.* FROM ({rows}) AS r SEMI JOIN read_parquet({literal(ends)}) AS e "
         "ON r._id = e._id AND r._from = e._from"
     )
-    old_columns = _columns(con, rows)
+
+
+def count_changed_fields(
+    con: duckdb.DuckDBPyConnection, ended: str, segment: Path
+) -> dict[str, int]:
+    """``{field: changed records whose value in it differs}``, most first (then by name), only
+    fields with a difference. ``ended`` is SQL for the record versions the version closed (see
+    :func:`ended_rows_sql`; a commit, which needs them for its statistics too, reads them once
+    into a table), ``segment`` the file of the record versions it began."""
+    new_rel = f"read_parquet({literal(segment)})"
+    old_columns = _columns(con, ended)
     new_columns = _columns(con, f"SELECT * FROM {new_rel}")
     names = [*old_columns, *(c for c in new_columns if c not in old_columns)]
     if not names:
@@ -52,11 +53,21 @@ def count_changed_fields(
         for c in names
     )
     row = con.execute(
-        f"SELECT {counts} FROM ({old_rel}) AS o JOIN {new_rel} AS n ON o._id = n._id"
+        f"SELECT {counts} FROM ({ended}) AS o JOIN {new_rel} AS n ON o._id = n._id"
     ).fetchone()
     assert row is not None
     found = [(name, int(n)) for name, n in zip(names, row, strict=True) if n]
     return dict(sorted(found, key=lambda pair: (-pair[1], pair[0])))
+
+
+def count_version(
+    con: duckdb.DuckDBPyConnection, root: Path, earlier: list[Version], version: Version
+) -> dict[str, int]:
+    """The counts of a committed ``version`` (``earlier``: the versions before it)."""
+    if not version.changed or version.segment is None or version.ends is None:
+        return {}
+    ended = ended_rows_sql(root, earlier, root / version.ends)
+    return count_changed_fields(con, ended, root / version.segment) if ended else {}
 
 
 def _columns(con: duckdb.DuckDBPyConnection, relation: str) -> list[str]:

@@ -116,15 +116,13 @@ class ResourceStore:
         change)."""
         if version.changed_fields is not None:
             return version.changed_fields
-        if not version.changed or version.segment is None or version.ends is None:
+        if not version.changed or version.segment is None:
             return {}
         found = self._counted.get(self.root, version.segment)
         if found is None:
             earlier = [v for v in self.versions() if v.version < version.version]
-            found = field_changes.count_changed_fields(
-                con or self._connect(), self.root, earlier, self.root / version.segment,
-                self.root / version.ends,
-            )
+            found = field_changes.count_version(con or self._connect(), self.root, earlier,
+                                                version)
             self._counted.put(self.root, version.segment, found)
         return found
 
