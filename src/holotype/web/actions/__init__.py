@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from holotype.web.actions import ckan, datastore, downloads, multi, slugs, versions
+from holotype.web.actions import changelog, ckan, datastore, downloads, multi, slugs, versions
 from holotype.web.actions.registry import Action
 
 ACTIONS: dict[str, Action[Any]] = {
     action.name: action
-    for module in (ckan, datastore, downloads, multi, slugs, versions)
+    for module in (changelog, ckan, datastore, downloads, multi, slugs, versions)
     for action in module.ACTIONS
 }
