@@ -88,7 +88,7 @@ def test_the_dataset_page_shows_the_changelog(web: TestClient, pages_site: Pages
     assert html.count("Version history (2)") == 1  # one list of versions, not two
     section = html[html.index('id="changelog-heading"'):]
     assert 'title="scientificName (Darwin Core term)">Scientific name' in section
-    assert "<td>replace</td>" in section and "<td>update</td>" in section
+    assert '<td class="mode">replace</td>' in section and '<td class="mode">update</td>' in section
     assert f'href="/search?resource_ids={pages_site.history_resource}&amp;version=' \
            f'{pages_site.first}"' in section
     twin = web.get("/dataset/hist.json").json()
