@@ -74,6 +74,11 @@ def _finished_download(page: Any) -> None:
     page.wait_for_selector("a.button[download]", timeout=30_000)
 
 
+def _open_changelog(page: Any) -> None:
+    page.locator("section.changelog details summary").first.click()
+    page.locator("section.changelog table").first.wait_for()
+
+
 def _swagger_rendered(page: Any) -> None:
     page.locator("#swagger-ui .opblock").first.wait_for()
 
@@ -82,6 +87,7 @@ VISITS = [
     Visit("home", "/"),
     Visit("datasets", "/datasets"),
     Visit("dataset", "/dataset/hist"),
+    Visit("dataset-changelog", "/dataset/hist", ready=_open_changelog),
     Visit("private-dataset", "/dataset/secret", 404),
     Visit("search", "/search?q=forest"),
     Visit("search-filtered", "/search?q=forest&filters=" + KENYA),
