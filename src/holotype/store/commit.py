@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -126,7 +127,8 @@ def commit(
         files.remove()
         raise
     finally:
-        con.execute(f"DROP TABLE IF EXISTS {ENDED}")
+        with suppress(duckdb.Error):  # never hide the error that stopped the commit
+            con.execute(f"DROP TABLE IF EXISTS {ENDED}")
     new = new_version(version, manifest, changes, counted, files, kept, mode, changed_fields)
     result = CommitResult(
         version, changes.added, changes.changed, changes.removed, new.total, counted.warnings
