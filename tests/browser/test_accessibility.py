@@ -79,6 +79,11 @@ def _open_cite_menu(page: Any) -> None:
     page.locator("section.cite").get_by_label("Format").select_option("bibtex")
 
 
+def _open_changelog(page: Any) -> None:
+    page.locator("section.changelog details summary").first.click()
+    page.locator("section.changelog table").first.wait_for()
+
+
 def _swagger_rendered(page: Any) -> None:
     page.locator("#swagger-ui .opblock").first.wait_for()
 
@@ -89,6 +94,7 @@ VISITS = [
     Visit("dataset", "/dataset/hist"),
     Visit("dataset-cite-menu", "/dataset/hist", ready=_open_cite_menu),
     Visit("how-to-cite", "/how-to-cite"),
+    Visit("dataset-changelog", "/dataset/hist", ready=_open_changelog),
     Visit("private-dataset", "/dataset/secret", 404),
     Visit("search", "/search?q=forest"),
     Visit("search-filtered", "/search?q=forest&filters=" + KENYA),

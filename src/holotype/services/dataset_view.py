@@ -1,5 +1,6 @@
 """Datasets as the portal's pages show them: a filtered list with facets, and one dataset with
-its resources, record counts and versions (its citation: ``citations.items``).
+its resources, record counts, changelog (:mod:`holotype.services.changelog`) and versions
+(its citation: ``citations.items``).
 
 The list matches datasets as ``package_search`` does (words in the title, description, slug or
 keywords; exact facet values), over the datasets the identity asking may see.
@@ -11,10 +12,10 @@ from dataclasses import dataclass, field
 
 from holotype.catalog.snapshots import DatasetInfo, OrganisationInfo, ResourceInfo
 from holotype.services import catalogue_view
+from holotype.services.changelog import VersionChanges, resource_changelog
 from holotype.services.context import Portal
 from holotype.services.identity import Identity
 from holotype.services.records import DatasetSummary, dataset_summaries
-from holotype.store import Version
 
 FACETS = ("organisation", "category", "licence", "keyword")
 
@@ -46,7 +47,7 @@ class DatasetList:
 class ResourceEntry:
     resource: ResourceInfo
     records: int
-    versions: list[Version]  # newest first
+    versions: list[VersionChanges]  # newest first: the resource's changelog
 
 
 @dataclass(frozen=True)
@@ -93,14 +94,15 @@ def list_datasets(portal: Portal, identity: Identity, filters: DatasetFilters) -
 
 
 def dataset_page(portal: Portal, identity: Identity, ref: str) -> DatasetPage:
-    """One dataset ``identity`` may see, with each resource's record count and versions
-    (newest first)."""
+    """One dataset ``identity`` may see, with each resource's record count and changelog
+    (versions newest first, with what each changed)."""
     found = catalogue_view.dataset(portal, identity, ref, field="dataset")
     entries = []
     for resource in found.resources:
-        versions = (portal.store.resource(resource.id).versions()
-                    if resource.kind == "records" else [])
-        total = versions[-1].total if versions else 0
-        entries.append(ResourceEntry(resource, total, list(reversed(versions))))
+        if resource.kind != "records":
+            entries.append(ResourceEntry(resource, 0, []))
+            continue
+        log = resource_changelog(portal, resource)
+        entries.append(ResourceEntry(resource, log.records, log.versions))
     return DatasetPage(found.dataset, found.organisation, entries)
 

@@ -14,8 +14,11 @@
 3. :func:`find_changes`: compare with the current records to find the added, changed and (in
    replace mode) removed ones.
 4. :func:`~holotype.store.commit_files.write_changes`: write those as one segment and one ends
-   file.
-5. :func:`~holotype.store.version_stats.version_stats`: update the type statistics incrementally.
+   file; :func:`keep_ended` reads the record versions the ends file closes, once.
+5. :func:`~holotype.store.version_stats.version_stats`: update the type statistics incrementally
+   (subtracting the ended rows), and
+   :func:`~holotype.store.field_changes.count_changed_fields`: count, per field, the changed
+   records whose value in it differs from the ended row they replace.
 6. :func:`~holotype.store.commit_files.keep_original`: keep the uploaded file.
 7. :func:`next_manifest`: the manifest that lists the new version, returned for the caller to
    publish (:meth:`holotype.store.store.ResourceStore.commit` saves it: the commit point).
@@ -28,6 +31,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -37,12 +41,14 @@ import duckdb
 from holotype.store.commit_files import CommitFiles, keep_original, write_changes
 from holotype.store.compare import Changes, compare
 from holotype.store.errors import CommitError
+from holotype.store.field_changes import count_changed_fields, ended_rows_sql
 from holotype.store.field_loss import check_field_loss
 from holotype.store.manifest import Manifest, Source, Version
 from holotype.store.patch import check_patchable, merge_patch
+from holotype.store.reader import EMPTY
 from holotype.store.record_ids import check_id_field_usable, choose_id_field, key_staged_rows
 from holotype.store.staged import StagedSource, check_against_existing
-from holotype.store.version_stats import VersionStats, version_stats
+from holotype.store.version_stats import ENDED, VersionStats, version_stats
 
 #: update: each record in the file replaces its current version whole; patch: each record in the
 #: file gets the file's columns and keeps its other fields; replace: the file is the resource.
@@ -109,12 +115,21 @@ def commit(
         write_changes(con, files, changes, version, staged.fields)
         if not changes.first:
             say("updating statistics")
+        if changes.has_ends:
+            keep_ended(con, root, manifest, files)
         counted = version_stats(con, manifest, staged, changes, files, geo_fields)
+        changed_fields = (
+            count_changed_fields(con, f"SELECT * FROM {ENDED}", files.segment_path)
+            if changes.changed else {}
+        )
         kept = keep_original(files, version, source, original)
     except BaseException:
         files.remove()
         raise
-    new = new_version(version, manifest, changes, counted, files, kept, mode)
+    finally:
+        with suppress(duckdb.Error):  # never hide the error that stopped the commit
+            con.execute(f"DROP TABLE IF EXISTS {ENDED}")
+    new = new_version(version, manifest, changes, counted, files, kept, mode, changed_fields)
     result = CommitResult(
         version, changes.added, changes.changed, changes.removed, new.total, counted.warnings
     )
@@ -166,6 +181,16 @@ def find_changes(
     return compare(con, root, manifest, previous, staged, mode)
 
 
+def keep_ended(
+    con: duckdb.DuckDBPyConnection, root: Path, manifest: Manifest, files: CommitFiles
+) -> None:
+    """Read the record versions the new ends file closes, whole, into the temporary table
+    :data:`~holotype.store.version_stats.ENDED`: the statistics subtract them and the field
+    counts compare the changed records with them, from one read of the earlier segments."""
+    ended = ended_rows_sql(root, manifest.versions, files.ends_path) or EMPTY
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {ENDED} AS {ended}")
+
+
 def new_version(
     version: int,
     manifest: Manifest,
@@ -174,6 +199,7 @@ def new_version(
     files: CommitFiles,
     source: Source | None,
     mode: str,
+    changed_fields: dict[str, int] | None = None,
 ) -> Version:
     """The manifest entry describing the version just written."""
     return Version(
@@ -191,6 +217,7 @@ def new_version(
         source=source,
         warnings=counted.warnings,
         committed_at=datetime.now(UTC).isoformat(timespec="milliseconds"),
+        changed_fields=dict(changed_fields or {}),
     )
 
 

@@ -48,6 +48,9 @@ class Version:
     source: Source | None
     warnings: list[str] = field(default_factory=list)
     committed_at: str = ""
+    # field -> changed records whose value in it differs from the version they replace, most
+    # first (see store.field_changes); None in entries written before the counts were kept.
+    changed_fields: dict[str, int] | None = None
 
     @property
     def segment_rows(self) -> int:

@@ -15,6 +15,7 @@ import duckdb
 
 from holotype.locking import Busy, writer_lock
 from holotype.store import commit as committing
+from holotype.store import field_changes
 from holotype.store import history as record_history
 from holotype.store import manifest as manifests
 from holotype.store.manifest import Manifest, Source, Version
@@ -30,11 +31,13 @@ class ResourceStore:
     def __init__(
         self, root: Path, resource_id: str, connect: Connect,
         cache: manifests.ManifestCache | None = None,
+        counted: field_changes.FieldChangesCache | None = None,
     ) -> None:
         self.root = root
         self.resource_id = resource_id
         self._connect = connect
         self._cache = cache or manifests.ManifestCache()
+        self._counted = counted or field_changes.FieldChangesCache()
         self._manifest_path = root / manifests.MANIFEST
 
     # -- reading -------------------------------------------------------------------------------
@@ -103,6 +106,25 @@ class ResourceStore:
             else []
         )
         return record_history.build(rows, deletions)
+
+    def changed_fields(
+        self, version: Version, con: duckdb.DuckDBPyConnection | None = None
+    ) -> dict[str, int]:
+        """For each field, how many of ``version``'s changed records hold a different value in
+        it than before (most first): the counts its commit stored or, for a version committed
+        before they were kept, the same counts worked out now (and kept; versions never
+        change)."""
+        if version.changed_fields is not None:
+            return version.changed_fields
+        if not version.changed or version.segment is None:
+            return {}
+        found = self._counted.get(self.root, version.segment)
+        if found is None:
+            earlier = [v for v in self.versions() if v.version < version.version]
+            found = field_changes.count_version(con or self._connect(), self.root, earlier,
+                                                version)
+            self._counted.put(self.root, version.segment, found)
+        return found
 
     def original(self, version: int | None = None) -> Path | None:
         """The file as uploaded for ``version`` (default: latest), if one was kept."""
@@ -191,6 +213,7 @@ class RecordStore:
         self.root = root
         self.connect = connect
         self._manifests = manifests.ManifestCache()
+        self._counted = field_changes.FieldChangesCache()
         self._resources: dict[str, ResourceStore] = {}  # they hold nothing but their paths
 
     def resource(self, resource_id: str) -> ResourceStore:
@@ -199,7 +222,8 @@ class RecordStore:
             return found
         if not resource_id or "/" in resource_id or resource_id.startswith("."):
             raise ValueError(f"invalid resource id {resource_id!r}")
-        found = ResourceStore(self.root / resource_id, resource_id, self.connect, self._manifests)
+        found = ResourceStore(self.root / resource_id, resource_id, self.connect, self._manifests,
+                              self._counted)
         if len(self._resources) < 10_000:
             self._resources[resource_id] = found
         return found

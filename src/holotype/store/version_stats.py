@@ -1,8 +1,8 @@
 """A new version's statistics, updated incrementally, and its warnings about coordinates.
 
 The previous version's counts, plus those of the rows the commit begins (its segment), minus
-those of the record versions it ends; unchanged records are never rescanned. See
-:mod:`holotype.store.stats` for what is counted.
+those of the record versions it ends (the table :data:`ENDED`); unchanged records are never
+rescanned. See :mod:`holotype.store.stats` for what is counted.
 """
 
 from __future__ import annotations
@@ -17,9 +17,11 @@ from holotype.store import stats
 from holotype.store.commit_files import CommitFiles
 from holotype.store.compare import Changes
 from holotype.store.manifest import Manifest
-from holotype.store.reader import relation_sql
 from holotype.store.staged import StagedSource
 
+#: The temporary table of the record versions the commit ends, whole (see
+#: :func:`holotype.store.commit.keep_ended`).
+ENDED = "ended"
 Counts = tuple[dict[str, dict[str, int]], dict[str, int]]  # (per-field counts, geo counts)
 NO_COUNTS: Counts = ({}, {})
 
@@ -41,7 +43,11 @@ def version_stats(
 ) -> VersionStats:
     """The statistics of the version whose files ``files`` holds, on top of the latest one."""
     previous = manifest.latest
-    minus = _ended_counts(con, files, manifest, geo_fields) if changes.has_ends else NO_COUNTS
+    minus = (
+        stats.compute(con, f"SELECT * FROM {ENDED}", manifest.columns, geo_fields)
+        if changes.has_ends
+        else NO_COUNTS
+    )
     segment = files.segment_path
     plus = (
         stats.compute(
@@ -58,21 +64,6 @@ def version_stats(
         geo=stats.combine_geo(previous.geo if previous else {}, plus[1], minus[1]),
         warnings=warnings,
     )
-
-
-def _ended_counts(
-    con: duckdb.DuckDBPyConnection,
-    files: CommitFiles,
-    manifest: Manifest,
-    geo_fields: tuple[str, str],
-) -> Counts:
-    """The counts of the record versions the new ends file closes."""
-    current = relation_sql(files.root, manifest, manifest.latest)
-    ended = (
-        f"SELECT c.* FROM ({current}) AS c SEMI JOIN read_parquet({literal(files.ends_path)}) "
-        "AS e ON c._id = e._id AND c._from = e._from"
-    )
-    return stats.compute(con, ended, manifest.columns, geo_fields)
 
 
 def _geo_warnings(

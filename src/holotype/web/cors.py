@@ -17,8 +17,9 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 READ_ACTIONS = frozenset({
-    "datastore_query_extent", "datastore_search", "organization_list", "organization_show",
-    "package_list", "package_search", "package_show", "resource_show", "status_show",
+    "dataset_changelog", "datastore_query_extent", "datastore_search", "organization_list",
+    "organization_show", "package_list", "package_search", "package_show", "resource_show",
+    "status_show",
     "vds_data_get", "vds_download_status", "vds_multi_autocomplete_field",
     "vds_multi_autocomplete_value", "vds_multi_count", "vds_multi_fields", "vds_multi_hash",
     "vds_multi_query", "vds_multi_stats", "vds_slug_resolve", "vds_version_record",

@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from holotype.web.actions import citations, ckan, datastore, downloads, multi, slugs, versions
+from holotype.web.actions import (
+    changelog,
+    citations,
+    ckan,
+    datastore,
+    downloads,
+    multi,
+    slugs,
+    versions,
+)
 from holotype.web.actions.registry import Action
 
 ACTIONS: dict[str, Action[Any]] = {
     action.name: action
-    for module in (ckan, datastore, downloads, multi, slugs, versions, citations)
+    for module in (changelog, ckan, datastore, downloads, multi, slugs, versions, citations)
     for action in module.ACTIONS
 }

@@ -26,6 +26,7 @@ from holotype.services.dataset_view import (
     list_datasets,
 )
 from holotype.services.identity import Identity
+from holotype.web.actions.changelog import version_json
 from holotype.web.identity import identity_of
 from holotype.web.pages.cite import cite_context, negotiated
 from holotype.web.pages.render import base_url, render, split_json, wants_json
@@ -97,12 +98,7 @@ def dataset_data(page: DatasetPage, base_url: str, item: dict[str, Any]) -> dict
              "description": r.resource.description, "kind": r.resource.kind,
              "records": r.records,
              "search_url": "/search?" + urlencode({"resource_ids": r.resource.id}),
-             "versions": [{"version": v.version, "total": v.total, "added": v.added,
-                           "changed": v.changed, "removed": v.removed,
-                           "committed": v.committed_at, "warnings": list(v.warnings),
-                           "search_url": "/search?" + urlencode(
-                               {"resource_ids": r.resource.id, "version": v.version})}
-                          for v in r.versions]}
+             "versions": [version_json(v, portal.field_labels) for v in r.versions]}
             for r in page.resources
         ],
         "resource_ids": [r.resource.id for r in records],
