@@ -72,7 +72,9 @@ def datasets_data(portal: Portal, identity: Identity, filters: DatasetFilters) -
     }
 
 
-def dataset_data(page: DatasetPage, base_url: str, item: dict[str, Any]) -> dict[str, Any]:
+def dataset_data(
+    portal: Portal, page: DatasetPage, base_url: str, item: dict[str, Any]
+) -> dict[str, Any]:
     """The dataset page's data (its JSON twin); ``item`` is its citation (CSL-JSON)."""
     d = page.dataset
     records = [r for r in page.resources if r.resource.kind == "records"]
@@ -131,7 +133,8 @@ def create_router(templates: Jinja2Templates) -> APIRouter:
             return answer
         context = {"cite_menu": cite_context(request, item)}
         return render(request, templates, "dataset.html", context,
-                      dataset_data(page, base, item), as_json=as_json or None)
+                      dataset_data(_portal(request), page, base, item),
+                      as_json=as_json or None)
 
     @router.get("/dataset/{slug}/resource/{resource}", include_in_schema=False)
     def resource(request: Request, slug: str, resource: str) -> Response:
