@@ -9,14 +9,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from benchmarks import download_bench, pages_bench, search_bench, store_bench
+from benchmarks import citation_bench, download_bench, pages_bench, search_bench, store_bench
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--only", choices=("store", "search", "pages", "download", "all"),
+    parser.add_argument("--only",
+                        choices=("store", "search", "pages", "download", "citation", "all"),
                         default="all",
                         help="which benchmark to run (default: all)")
     parser.add_argument("--records", type=int, default=2_000_000)
@@ -45,6 +46,15 @@ def main() -> None:
         run_pages(args)
     if args.only in ("download", "all"):
         run_download(args)
+    if args.only in ("citation", "all"):
+        run_citation(args)
+
+
+def run_citation(args: argparse.Namespace) -> None:
+    result = citation_bench.run(args.records, args.page_repeats)
+    out = _write("citation", result)
+    citation_bench.print_table(result)
+    print(f"({out.name})")
 
 
 def _stamp() -> str:

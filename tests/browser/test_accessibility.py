@@ -84,6 +84,12 @@ def _open_changelog(page: Any) -> None:
     page.locator("section.changelog table").first.wait_for()
 
 
+def _cited_search(page: Any) -> None:
+    page.get_by_role("button", name="Cite this search").click()
+    page.wait_for_url(re.compile(r"/citation/"))
+    page.locator("section.cite summary").click()
+
+
 def _swagger_rendered(page: Any) -> None:
     page.locator("#swagger-ui .opblock").first.wait_for()
 
@@ -105,6 +111,8 @@ VISITS = [
     Visit("report-error", "/report-error/{history}/occ-1"),
     Visit("download-form", "/search?q=forest", ready=_open_download_form),
     Visit("download-status", "/search?q=forest", ready=_finished_download),
+    Visit("cited-search", "/search?q=forest", ready=_cited_search),
+    Visit("unknown-doi", "/doi/10.5072/none-such", 404),
     Visit("api-docs", "/api/docs", ready=_swagger_rendered),
     Visit("not-found", "/no/such/page", 404),
 ]

@@ -16,7 +16,6 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from holotype.errors import Invalid
 from holotype.query.normalise import canonical_json
 from holotype.query.words import query_words
 from holotype.services.citations import formats
@@ -142,13 +141,8 @@ def create_router(templates: Jinja2Templates) -> APIRouter:
         resource_ids: str = Form(""),
         version: str = Form(""),
     ) -> Response:
-        raw = search_url.json_value(query, "query") if query.strip() else {}
-        if not isinstance(raw, dict):
-            raise Invalid("must be a JSON object: a query such as {\"search\": \"oak\"}",
-                          field="query")
-        ids = [r for r in resource_ids.split(",") if r] or None
-        done = cite(_portal(request), identity_of(request), raw, ids,
-                    search_url.parse_version(version))
+        raw, ids, pinned = search_url.form_search(query, resource_ids, version)
+        done = cite(_portal(request), identity_of(request), raw, ids, pinned)
         suffix = ".json" if wants_json(request) else ""
         return RedirectResponse(done.citation.path + suffix, status_code=303)
 

@@ -220,12 +220,7 @@ def create_router(templates: Jinja2Templates) -> APIRouter:
         size: str = Form(""),
     ) -> Response:
         portal = _portal(request)
-        raw = search_url.json_value(query, "query") if query.strip() else {}
-        if not isinstance(raw, dict):
-            raise Invalid("must be a JSON object: a query such as {\"search\": \"oak\"}",
-                          field="query")
-        ids = [r for r in resource_ids.split(",") if r] or None
-        pinned = search_url.parse_version(version)
+        raw, ids, pinned = search_url.form_search(query, resource_ids, version)
         # how the results are shown is not part of the short link: it stays in the URL
         shown = search_url.parse({"view": view, "cols": cols, "size": size}).params()
         slug = portal_search.share(portal, identity_of(request), raw, ids, pinned)

@@ -231,3 +231,16 @@ def top_members(filters: dict[str, Any] | None) -> list[Any]:
     if filters and set(filters) == {"and"} and isinstance(filters["and"], list):
         return list(filters["and"])
     return [filters] if filters else []
+
+
+def form_search(
+    query: str, resource_ids: str, version: str
+) -> tuple[dict[str, Any], list[str] | None, int | None]:
+    """The search a page's form posts (``query`` as JSON text, ``resource_ids`` comma
+    separated, ``version`` in milliseconds or empty): (query, resource ids or None, version)."""
+    raw = json_value(query, "query") if query.strip() else {}
+    if not isinstance(raw, dict):
+        raise Invalid("must be a JSON object: a query such as {\"search\": \"oak\"}",
+                      field="query")
+    ids = [r for r in resource_ids.split(",") if r] or None
+    return raw, ids, parse_version(version)
