@@ -29,7 +29,8 @@ VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, 
 # The pages photographed (the docs' set is kept small): all of these at desktop width, the
 # first three at phone width too; Swagger UI's long page only down to the first screen.
 SHOTS = ("home", "search", "record", "datasets", "dataset", "search-filtered",
-         "record-past-version", "report-error", "download-status", "api-docs", "not-found")
+         "record-past-version", "report-error", "download-status", "api-docs", "not-found",
+         "dataset-cite-menu", "dataset-changelog", "cited-search", "how-to-cite")
 PHONE_SHOTS = SHOTS[:3]
 FIRST_SCREEN_ONLY = {"api-docs"}
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
