@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from holotype.errors import Invalid, NotFound
 from holotype.services import catalogue
 from holotype.services.citations.dataset_dois import reconcile_dataset_dois
 from holotype.services.citations.doi_sync import sync_due
-from holotype.services.citations.query_citations import cite
+from holotype.services.citations.query_citations import cite, find
 from holotype.services.context import Portal
 from holotype.services.identity import ANONYMOUS, OPERATOR
 from holotype.services.records import ingest
@@ -40,3 +43,13 @@ def test_a_query_doi_is_registered_findable(
     assert dataset_doi and {"relatedIdentifier": dataset_doi, "relatedIdentifierType": "DOI",
                             "relationType": "IsDerivedFrom"} in sent["relatedIdentifiers"]
     assert sent["sizes"] == ["1 record"]
+
+
+def test_odd_references_never_reach_the_database(portal: Portal) -> None:
+    """NUL and other control characters name no citation, on PostgreSQL too (which refuses
+    NUL in text): NotFound for an id, Invalid for a DOI, never a database error."""
+    for ref in ("ab\x00cd", "0" * 31 + "\x00"):
+        with pytest.raises(NotFound):
+            find(portal, ref)
+    with pytest.raises(Invalid):
+        find(portal, "10.5072/ab\x00cd")

@@ -13,7 +13,8 @@ from holotype.catalog.citations import Doi
 from holotype.errors import Invalid, NotFound
 from holotype.search import SearchRequest
 from holotype.services import catalogue
-from holotype.services.citations.landing import check_doi, query_landing, resolve
+from holotype.services.citations.dois import parse_doi
+from holotype.services.citations.landing import query_landing, resolve
 from holotype.services.citations.query_citations import cite, find
 from holotype.services.context import Portal
 from holotype.services.identity import ANONYMOUS, OPERATOR
@@ -85,9 +86,15 @@ def test_bad_input_names_the_place(portal: Portal) -> None:
     with pytest.raises(NotFound) as missing:
         find(portal, "no-such-citation")
     assert missing.value.field == "doi"
-    for bad in ("10.x/y", "11.1/abc", "10.1234/", "hello"):
-        with pytest.raises(Invalid):
-            check_doi(bad)
+    for bad in ("10.x/y", "11.1/abc", "10.1234/", "hello", "10.1234/a b", "10.1234/a\x00b",
+                "doi:"):
+        with pytest.raises(Invalid) as malformed:
+            parse_doi(bad)
+        assert malformed.value.field == "doi" and "10.1234/abcd-5678" in malformed.value.message
+    assert parse_doi("https://doi.org/10.5072/AB-cd") == "10.5072/ab-cd"
+    for odd in ("ab\x00cd", "", "x" * 500):
+        with pytest.raises(NotFound):
+            find(portal, odd)
     with pytest.raises(NotFound):
         resolve(portal, ANONYMOUS, "10.1234/none-such")
 

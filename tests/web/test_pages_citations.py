@@ -95,6 +95,10 @@ def test_bad_input_is_named(web: TestClient) -> None:
     for path in ("/doi/10.5072/none-such", "/doi/10.5072/none-such.json", "/citation/nope"):
         response = web.get(path)
         assert response.status_code == 404, path
+    for odd in ("/doi/10.5072/ab%00cd", "/doi/10.5072/ab%00cd.json", "/citation/ab%00cd"):
+        assert web.get(odd).status_code in (400, 404), odd
+    action(web, "query_doi_show", 404, id="ab\x00cd")
+    action(web, "query_doi_show", 400, id="10.5072/ab\x00cd")
     bad = web.get("/doi/10.x/abc.json")
     assert bad.status_code == 400 and "is not a DOI" in bad.text
     html = web.get("/doi/hello", headers={"accept": "text/html"})

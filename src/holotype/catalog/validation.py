@@ -17,7 +17,7 @@ from holotype.catalog.orcid import InvalidOrcid, normalise_orcid
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,99}$")
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9_-]{1,63}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-DOI = re.compile(r"^10\.\d{4,9}/\S+$")
+DOI = re.compile(r"^10\.\d{4,9}/[^\s\x00-\x1f\x7f]+$")  # no spaces, no control characters
 DOI_PREFIXES = ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "doi:")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _CREATOR_KEYS = frozenset({"name", "orcid", "affiliation"})

@@ -14,8 +14,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from holotype.catalog import validation
 from holotype.catalog.citations import Doi, DoiKind, DoiState, SyncStatus
 from holotype.config import Settings
+from holotype.errors import Invalid
 
 # Crockford's base 32 without I, L, O and U: no letters read as digits, nothing rude.
 _ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
@@ -36,12 +38,33 @@ def new_doi(settings: Settings) -> str:
 
 
 def normalise_doi(text: str) -> str:
-    """A DOI as stored: lower case, without ``doi:`` or ``https://doi.org/``."""
+    """A DOI as stored: lower case, without ``doi:`` or ``https://doi.org/`` (not checked: see
+    :func:`parse_doi` for a DOI someone typed)."""
     value = text.strip()
-    for start in ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "doi:"):
+    for start in validation.DOI_PREFIXES:
         if value.lower().startswith(start):
             value = value[len(start):]
     return value.lower()
+
+
+def looks_like_doi(text: str) -> bool:
+    """Whether ``text`` is meant as a DOI (``10.…``, ``doi:…`` or a doi.org address) rather
+    than another kind of reference (a short link, a citation id)."""
+    return text.strip().lower().startswith(("10.", *validation.DOI_PREFIXES))
+
+
+def parse_doi(text: str, field: str = "doi") -> str:
+    """A DOI someone gave (``10.1234/abcd-5678``, ``doi:…`` or ``https://doi.org/…``) as
+    stored, or Invalid naming ``field`` and saying what a DOI looks like. The catalogue's
+    check (:func:`holotype.catalog.validation.doi`) is the one rule."""
+    try:
+        found = validation.doi(text, field)
+    except validation.FieldError as exc:
+        raise Invalid(f"{exc.message}; a DOI looks like 10.1234/abcd-5678", field=field) \
+            from None
+    if found is None:
+        raise Invalid("give a DOI, such as 10.1234/abcd-5678", field=field)
+    return found.lower()
 
 
 def is_ours(settings: Settings, doi: str) -> bool:

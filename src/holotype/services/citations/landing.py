@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from holotype.catalog.citations import Doi, DoiKind, DoiState
-from holotype.errors import Invalid, NotFound
+from holotype.errors import NotFound
 from holotype.services import catalogue
 from holotype.services.citations import dois
 from holotype.services.citations.query_citations import PinnedResource, QueryCitationInfo, find
@@ -51,18 +51,6 @@ class DatasetTarget:
     metadata: dict[str, Any]
 
 
-def check_doi(text: str) -> str:
-    """``text`` as a DOI (``10.<registrant>/<suffix>``), or Invalid saying what is wrong."""
-    doi = dois.normalise_doi(text)
-    prefix, _, suffix = doi.partition("/")
-    registrant = prefix[3:]
-    if not (prefix.startswith("10.") and registrant and suffix.strip("/")
-            and all(part.isdigit() for part in registrant.split("."))):
-        raise Invalid(f"{text!r} is not a DOI: a DOI looks like 10.1234/abcd-5678 (a prefix "
-                      "10.<digits>, a slash, then a suffix)", field="doi")
-    return doi
-
-
 def query_landing(portal: Portal, identity: Identity, ref: str) -> QueryLanding:
     """The citation with this id or DOI, with what of it can still be read."""
     citation = find(portal, ref)
@@ -73,7 +61,7 @@ def query_landing(portal: Portal, identity: Identity, ref: str) -> QueryLanding:
 
 def resolve(portal: Portal, identity: Identity, text: str) -> QueryLanding | DatasetTarget:
     """What the DOI names on this portal, or NotFound (never a private dataset's name)."""
-    doi = check_doi(text)
+    doi = dois.parse_doi(text)
     with portal.session() as session:
         row = session.get(Doi, doi)
         if row is None or row.kind == DoiKind.QUERY.value:

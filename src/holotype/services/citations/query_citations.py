@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from holotype.catalog.citations import DoiKind, DoiState, QueryCitation
@@ -199,11 +199,15 @@ def _by_key(portal: Portal, key: str) -> QueryCitationInfo | None:
 
 
 def find(portal: Portal, ref: str, field: str = "doi") -> QueryCitationInfo:
-    """The query citation with this id or DOI, or NotFound."""
-    doi = dois.normalise_doi(ref)
+    """The query citation with this id or DOI, or NotFound (Invalid for a malformed DOI)."""
+    if dois.looks_like_doi(ref):
+        condition = QueryCitation.doi == dois.parse_doi(ref, field)
+    elif CITATION_ID.fullmatch(ref.strip()):
+        condition = QueryCitation.id == ref.strip()
+    else:  # neither: names none (and odd characters never reach the database)
+        raise NotFound(f"there is no citation {ref!r}", field=field)
     with portal.session() as session:
-        row = session.scalars(select(QueryCitation).where(
-            or_(QueryCitation.id == ref.strip(), QueryCitation.doi == doi))).first()
+        row = session.scalars(select(QueryCitation).where(condition)).first()
         if row is None:
             raise NotFound(f"there is no citation {ref!r}", field=field)
         return _info(row)

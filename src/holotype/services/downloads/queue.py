@@ -31,7 +31,7 @@ from holotype.query.normalise import canonical_json, normalise, query_hash
 from holotype.query.schema import QUERY_VERSION
 from holotype.search import View
 from holotype.services import slugs
-from holotype.services.citations.landing import check_doi
+from holotype.services.citations.dois import looks_like_doi
 from holotype.services.citations.query_citations import (
     CITATION_ID,
     pin,
@@ -57,15 +57,12 @@ class Queued:
     reused: bool  # an identical earlier request answered this one
 
 
-DOI_STARTS = ("10.", "doi:", "https://doi.org/", "http://doi.org/")
-
-
 def _resolve_slug(portal: Portal, part: QueryPart) -> QueryPart:
     """The search a short link, a query DOI or a citation id names (a citation re-runs at the
     versions it pinned)."""
     ref = (part.slug_or_doi or "").strip()
-    if ref.lower().startswith(DOI_STARTS):
-        return _cited(portal, ref, is_doi=True)
+    if looks_like_doi(ref):
+        return _cited(portal, ref)
     settings = portal.settings
     with portal.session() as session:
         presets = slugs.presets_from(
@@ -76,14 +73,14 @@ def _resolve_slug(portal: Portal, part: QueryPart) -> QueryPart:
             info = slugs.resolve_slug(session, ref, presets=presets)
         except NotFound as exc:
             if CITATION_ID.fullmatch(ref):
-                return _cited(portal, ref, is_doi=False)
+                return _cited(portal, ref)
             raise NotFound(exc.message, field="query.slug_or_doi") from exc
     return QueryPart(info.query, info.query_version, info.version, info.resource_ids, ref)
 
 
-def _cited(portal: Portal, ref: str, *, is_doi: bool) -> QueryPart:
+def _cited(portal: Portal, ref: str) -> QueryPart:
     try:
-        found = citation(portal, check_doi(ref) if is_doi else ref)
+        found = citation(portal, ref)
     except ServiceError as exc:
         raise exc.at("query.slug_or_doi") from exc
     ids = tuple(r.id for r in found.resources)
