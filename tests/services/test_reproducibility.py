@@ -37,13 +37,13 @@ record = st.fixed_dictionaries({
 # One later ingest: new values for some records (update), the same but only for some fields
 # (patch), or the whole resource again without some of its records (replace: removals; a later
 # update adds them back).
-ingest_step = st.one_of(
+ingest_step = st.tuples(st.sampled_from(["aa", "bb"]), st.one_of(
     st.tuples(st.just("update"), st.dictionaries(st.sampled_from(IDS), record, min_size=1,
                                                  max_size=6)),
     st.tuples(st.just("patch"), st.dictionaries(st.sampled_from(IDS), st.fixed_dictionaries(
         {"country": st.sampled_from(COUNTRIES)}), min_size=1, max_size=6)),
     st.tuples(st.just("replace"), st.sets(st.sampled_from(IDS), min_size=1, max_size=8)),
-)
+))
 query = st.one_of(
     st.just({}),
     st.sampled_from(WORDS).map(lambda w: {"search": w}),
@@ -84,11 +84,13 @@ def downloaded(portal: Portal, ref: str, options: dict[str, Any]) -> list[dict[s
     found = downloads.status(portal, ANONYMOUS, job)
     assert found["status"] == "complete", found
 
+    rows: list[dict[str, str]] = []
     with zipfile.ZipFile(downloads.file_path(portal, job, found["file_name"])) as archive:
-        name = next(n for n in archive.namelist() if n.endswith(".csv"))
-        text = archive.read(name).decode("utf-8-sig")
-    rows = list(csv.DictReader(io.StringIO(text)))
-    return [{k: v for k, v in row.items() if v} for row in rows]
+        for name in sorted(n for n in archive.namelist() if n.endswith(".csv")):
+            text = archive.read(name).decode("utf-8-sig")
+            rows += [{"file": name, **{k: v for k, v in row.items() if v}}
+                     for row in csv.DictReader(io.StringIO(text))]
+    return rows
 
 
 @settings(max_examples=10, deadline=None,
@@ -97,7 +99,7 @@ def downloaded(portal: Portal, ref: str, options: dict[str, Any]) -> list[dict[s
        later=st.lists(ingest_step, min_size=1, max_size=4))
 def test_a_citation_reruns_identically_after_any_later_ingests(
     first: dict[str, dict[str, str]], asked: dict[str, Any],
-    later: list[tuple[str, Any]],
+    later: list[tuple[str, tuple[str, Any]]],
 ) -> None:
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
@@ -106,15 +108,19 @@ def test_a_citation_reruns_identically_after_any_later_ingests(
             with portal.write_session() as session:
                 catalogue.create_dataset(session, slug="trees", title="Trees",
                                          licence="CC0-1.0")
-                catalogue.create_resource(session, "trees", slug="records", name="Records",
-                                          id_field="occurrenceID")
-            ingest(portal, OPERATOR, "trees/records", write(root / "v0.csv", first, HEADER))
+                for name in ("aa", "bb"):  # two resources, each with its own history
+                    catalogue.create_resource(session, "trees", slug=name, name=name.upper(),
+                                              id_field="occurrenceID")
+            for name in ("aa", "bb"):
+                ingest(portal, OPERATOR, f"trees/{name}", write(root / f"{name}0.csv", first,
+                                                                HEADER))
             citation = cite(portal, ANONYMOUS, asked, None, None).citation
             before = rerun(portal, citation)
             files_before = downloaded(portal, citation.id, {})
-            current = dict(first)
-            for step, (mode, change) in enumerate(later, start=1):
-                path = root / f"v{step}.csv"
+            held = {"aa": dict(first), "bb": dict(first)}
+            for step, (name, (mode, change)) in enumerate(later, start=1):
+                current = held[name]
+                path = root / f"{name}{step}.csv"
                 if mode == "replace":
                     current = {k: v for k, v in current.items() if k not in change}
                     if not current:
@@ -129,7 +135,8 @@ def test_a_citation_reruns_identically_after_any_later_ingests(
                 else:
                     write(path, change, HEADER)
                     current = {**current, **change}
-                ingest(portal, OPERATOR, "trees/records", path, mode=mode)
+                held[name] = current
+                ingest(portal, OPERATOR, f"trees/{name}", path, mode=mode)
             assert rerun(portal, citation) == before
             # Other file options: a new file written from the pinned versions, not the old one.
             assert downloaded(portal, citation.id, {"ignore_empty_fields": False}) == \

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+import holotype.store.commit as commit
 from holotype.catalog.citations import DoiKind, DoiState
 from holotype.services import catalogue
 from holotype.services.citations import dois
@@ -131,3 +132,35 @@ def test_query_dois_and_dataset_tombstones(web_dois: TestClient) -> None:
     assert [d["available"] for d in data["datasets"]] == [False, True] or \
         sorted(d["available"] for d in data["datasets"]) == [False, True]
     assert "no longer available" in web_dois.get(f"/doi/{doi}").text
+
+
+def test_an_ingest_that_began_before_the_citation_does_not_change_it(
+    web: TestClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A version is numbered when its ingest begins and seen when it commits, so one resource
+    can gain a version numbered before the citation's moment after the citation was made. The
+    re-run, the landing page's link and the download then go by each resource's own pin."""
+    made = action(web, "query_doi_create", query={"search": "quercus"})
+    pins = {(d["title"], r["name"]): r["version"] for d in made["datasets"]
+            for r in d["resources"]}
+    oaks, elms = pins[("Oak trees", "Trees")], pins[("Elm trees", "Trees")]
+    assert oaks < elms == made["moment"]
+    before = search_ids(web, made["rerun_url"])
+    assert "%40" not in made["rerun_url"]
+    monkeypatch.setattr(commit.time, "time", lambda: (oaks + 1) / 1000)  # began back then
+    portal = web.app.state.portal  # type: ignore[attr-defined]
+    ingest(portal, OPERATOR, "oaks/trees", csv(tmp_path / "late.csv", [
+        "o7,Quercus frainetto,Greece"]), mode="update")
+    monkeypatch.undo()
+    shown = action(web, "query_doi_show", id=made["id"])
+    assert "%40" in shown["rerun_url"]  # per-resource versions now (resource_ids=<id>@<version>)
+    assert search_ids(web, shown["rerun_url"]) == before
+    naive = search_ids(web, "/search?q=quercus&resource_ids=oaks/trees,elms/trees"
+                            f"&version={made['moment']}")
+    assert len(naive) == len(before) + 1  # the late version is seen at the moment
+    job = web.post("/download", data={"slug_or_doi": made["id"], "format": "csv"},
+                   follow_redirects=False)
+    assert job.status_code == 303, job.text
+    status = web.get(job.headers["location"] + ".json").json()
+    assert sorted((r["version"], r["count"]) for r in status["resources"]) == [
+        (oaks, 2), (elms, 1)]

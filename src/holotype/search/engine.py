@@ -8,7 +8,7 @@ only over the resources it is given.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,9 +30,13 @@ class Searcher:
     indexes: IndexEngine
     store: RecordStore
 
-    def views(self, resources: Sequence[ResourceInfo], version: int | None) -> list[View]:
-        """The resources as of ``version``; raises ``Unavailable`` for one not indexed yet."""
-        return open_views(self.indexes, self.store, resources, version)
+    def views(
+        self, resources: Sequence[ResourceInfo], version: int | None,
+        pins: Mapping[str, int] | None = None,
+    ) -> list[View]:
+        """The resources as of ``version`` (those in ``pins`` at their own version); raises
+        ``Unavailable`` for one not indexed yet."""
+        return open_views(self.indexes, self.store, resources, version, pins)
 
     def search(self, views: list[View], request: results.SearchRequest) -> results.Result:
         """Counts per resource, facets and one page."""

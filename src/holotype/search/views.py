@@ -8,7 +8,7 @@ services' question (the policy); this module only opens what it is given.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,14 +67,16 @@ class View:
 
 def open_views(
     indexes: IndexEngine, store: RecordStore, resources: Sequence[ResourceInfo],
-    version: int | None,
+    version: int | None, pins: Mapping[str, int] | None = None,
 ) -> list[View]:
-    """Each resource at the version current at ``version`` (skipping those without records
-    then). Nothing is built here: a resource whose index does not cover that version yet is
+    """Each resource at the version current at ``version``, or at its own version in ``pins``
+    (by resource id: what a citation pinned), skipping those without records then. Nothing is
+    built here: a resource whose index does not cover that version yet is
     :class:`Unavailable` (the ingest, or the indexer at start-up, builds it)."""
     result = []
     for resource in resources:
-        found = store.resource(resource.id).resolve(version)
+        at = pins.get(resource.id, version) if pins else version
+        found = store.resource(resource.id).resolve(at)
         if found is None:
             continue
         attached = indexes.attach(resource.id, found.version)

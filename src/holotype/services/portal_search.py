@@ -7,7 +7,7 @@ Searches run through the search engine (``portal.searcher``), the same compiled 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
@@ -82,11 +82,12 @@ def run(
     query: dict[str, Any],
     version: int | None,
     request: SearchRequest,
+    pins: Mapping[str, int] | None = None,
 ) -> Answer:
     """Counts per resource, facets and one page over ``resources`` (already the ones the
-    identity may see: :func:`scope`) as of ``version``; facets on fields no resource holds are
-    left out."""
-    opened = Search(portal, query, portal.searcher.views(resources, version))
+    identity may see: :func:`scope`) as of ``version`` (those in ``pins``, by id, at their own
+    version); facets on fields no resource holds are left out."""
+    opened = Search(portal, query, portal.searcher.views(resources, version, pins))
     columns = opened.columns()
     result = opened.answer(replace(request, facets=[f for f in request.facets if f in columns]))
     with portal.session() as session:

@@ -42,7 +42,7 @@ MAX_VERSION_DIGITS = 19  # a 64-bit millisecond timestamp
 # The form's fields are flat: errors name them as the form does.
 FORM_FIELDS = {"file.format": "format", "notifier.type_args.emails": "email",
                "notifier.type": "email", "query.query": "query", "query.version": "version",
-               "query.resource_ids": "resource_ids", "query.slug_or_doi": "query"}
+               "query.resource_ids": "resource_ids", "query.slug_or_doi": "slug_or_doi"}
 
 
 def form_request(form: dict[str, str]) -> DownloadRequest:
@@ -58,8 +58,10 @@ def form_request(form: dict[str, str]) -> DownloadRequest:
     notifier = ({"type": "email", "type_args": {"emails": [email]}} if email
                 else {"type": "none"})
     query = form.get("query", "").strip() or "{}"
+    cited = form.get("slug_or_doi", "").strip()
     try:
         return parse_request(
+            {"slug_or_doi": cited} if cited else
             {"query": query, "resource_ids": ids or None, "version": version},
             {"format": form.get("format", "").strip()},
             notifier,

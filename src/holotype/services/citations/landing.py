@@ -31,6 +31,11 @@ class CitedResource:
 class QueryLanding:
     citation: QueryCitationInfo
     resources: tuple[CitedResource, ...]
+    # Searching every available resource at the citation's moment reads exactly the pinned
+    # versions. False only when a resource has since committed a version numbered before the
+    # moment (an ingest that was running when the citation was made): then only per-resource
+    # versions say what was cited.
+    at_moment: bool = True
 
     @property
     def complete(self) -> bool:
@@ -55,8 +60,15 @@ def query_landing(portal: Portal, identity: Identity, ref: str) -> QueryLanding:
     """The citation with this id or DOI, with what of it can still be read."""
     citation = find(portal, ref)
     readable = {r.id for r in visible_resources(portal, identity, None)}
-    return QueryLanding(citation, tuple(CitedResource(r, r.id in readable)
-                                        for r in citation.resources))
+    cited = tuple(CitedResource(r, r.id in readable) for r in citation.resources)
+    at_moment = all(_resolved(portal, c.pinned.id, citation.moment) == c.pinned.version
+                    for c in cited if c.available)
+    return QueryLanding(citation, cited, at_moment)
+
+
+def _resolved(portal: Portal, resource_id: str, moment: int) -> int | None:
+    found = portal.store.resource(resource_id).resolve(moment)
+    return found.version if found else None
 
 
 def resolve(portal: Portal, identity: Identity, text: str) -> QueryLanding | DatasetTarget:

@@ -40,7 +40,7 @@ from holotype.services import catalogue
 from holotype.services.citations import dois
 from holotype.services.citations.query_metadata import query_doi_metadata
 from holotype.services.context import Portal
-from holotype.services.identity import Identity
+from holotype.services.identity import ANONYMOUS, Identity
 from holotype.services.search import checked_query
 from holotype.services.visible import visible_resources
 
@@ -77,7 +77,7 @@ class QueryCitationInfo:
     query: dict[str, Any]
     query_version: str
     query_hash: str
-    version: int | None  # as asked for; None = the latest data then
+    version: int | None  # as first asked for (None: the latest data then); not part of the key
     resources: tuple[PinnedResource, ...]
     total: int
     creators: tuple[CreatorInfo, ...]
@@ -114,8 +114,9 @@ def cite(
 ) -> Cited:
     """Cite a search: check it, count it and pin it (or find it pinned already)."""
     normal = normalise(checked_query(portal, query, field_prefix + "query"))
-    try:
-        resources = visible_resources(portal, identity, resource_ids)
+    try:  # none named: every public resource (only public data is cited)
+        resources = visible_resources(portal, identity if resource_ids else ANONYMOUS,
+                                      resource_ids)
     except ServiceError as exc:
         raise exc.at(field_prefix + "resource_ids") from exc
     views = portal.searcher.views(resources, version)

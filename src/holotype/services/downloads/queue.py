@@ -32,12 +32,12 @@ from holotype.query.schema import QUERY_VERSION
 from holotype.search import View
 from holotype.services import slugs
 from holotype.services.citations.dois import looks_like_doi
+from holotype.services.citations.landing import query_landing
 from holotype.services.citations.query_citations import (
     CITATION_ID,
     pin,
     records_key,
 )
-from holotype.services.citations.query_citations import find as citation
 from holotype.services.context import Portal
 from holotype.services.downloads.formats import FORMATS
 from holotype.services.downloads.request import DownloadRequest, QueryPart
@@ -57,12 +57,12 @@ class Queued:
     reused: bool  # an identical earlier request answered this one
 
 
-def _resolve_slug(portal: Portal, part: QueryPart) -> QueryPart:
+def _resolve_slug(portal: Portal, identity: Identity, part: QueryPart) -> QueryPart:
     """The search a short link, a query DOI or a citation id names (a citation re-runs at the
     versions it pinned)."""
     ref = (part.slug_or_doi or "").strip()
     if looks_like_doi(ref):
-        return _cited(portal, ref)
+        return _cited(portal, identity, ref)
     settings = portal.settings
     with portal.session() as session:
         presets = slugs.presets_from(
@@ -73,18 +73,24 @@ def _resolve_slug(portal: Portal, part: QueryPart) -> QueryPart:
             info = slugs.resolve_slug(session, ref, presets=presets)
         except NotFound as exc:
             if CITATION_ID.fullmatch(ref):
-                return _cited(portal, ref)
+                return _cited(portal, identity, ref)
             raise NotFound(exc.message, field="query.slug_or_doi") from exc
     return QueryPart(info.query, info.query_version, info.version, info.resource_ids, ref)
 
 
-def _cited(portal: Portal, ref: str) -> QueryPart:
+def _cited(portal: Portal, identity: Identity, ref: str) -> QueryPart:
+    """A citation's search: its query over the resources it pinned that can still be read,
+    each at its pinned version."""
     try:
-        found = citation(portal, ref)
+        found = query_landing(portal, identity, ref)
     except ServiceError as exc:
         raise exc.at("query.slug_or_doi") from exc
-    ids = tuple(r.id for r in found.resources)
-    return QueryPart(found.query, found.query_version, found.moment, ids, ref)
+    if not found.available_ids:
+        raise NotFound("none of the data this citation names is still available on this "
+                       "portal", field="query.slug_or_doi")
+    c = found.citation
+    pins = tuple((r.id, r.version) for r in c.resources if r.id in found.available_ids)
+    return QueryPart(c.query, c.query_version, c.moment, tuple(found.available_ids), ref, pins)
 
 
 def _resources(
@@ -104,10 +110,11 @@ def _key(*parts: Any) -> str:
 
 def queue_download(portal: Portal, identity: Identity, request: DownloadRequest) -> Queued:
     """Check ``request`` and queue it (or answer it with an identical earlier download)."""
-    part = _resolve_slug(portal, request.query) if request.query.slug_or_doi else request.query
+    part = (_resolve_slug(portal, identity, request.query) if request.query.slug_or_doi
+            else request.query)
     query = normalise(checked_query(portal, part.query, "query.query"))
     resources = _resources(portal, identity, part.resource_ids)
-    views = portal.searcher.views(resources, part.version)
+    views = portal.searcher.views(resources, part.version, dict(part.pins))
     counts = portal.searcher.count(views, query)
     total = sum(counts.values())
     settings = portal.settings

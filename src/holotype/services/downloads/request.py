@@ -62,6 +62,8 @@ class QueryPart:
     version: int | None = None
     resource_ids: tuple[str, ...] | None = None
     slug_or_doi: str | None = None
+    # Each resource's own version (a citation's pins), by id; not a request parameter.
+    pins: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)

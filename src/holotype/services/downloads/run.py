@@ -46,10 +46,7 @@ def _views(portal: Portal, pins: list[dict[str, Any]]) -> list[View]:
     """Each resource at its pinned version; visibility is checked again now, for the
     requester (anyone, until accounts record who asked)."""
     resources = visible_resources(portal, ANONYMOUS, [p["id"] for p in pins])
-    found = []
-    for resource, pin in zip(resources, pins, strict=True):
-        found += portal.searcher.views([resource], pin["version"])
-    return found
+    return portal.searcher.views(resources, None, {p["id"]: p["version"] for p in pins})
 
 
 def _parts(

@@ -16,7 +16,6 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from holotype.query.normalise import canonical_json
 from holotype.query.words import query_words
 from holotype.services.citations import formats
 from holotype.services.citations.items import query_item
@@ -39,9 +38,11 @@ def landing_data(portal: Portal, landing: QueryLanding, base: str) -> dict[str, 
     """The landing page's data: its JSON twin, and what the template shows."""
     c = landing.citation
     labels = portal.field_labels
+    pins = () if landing.at_moment else tuple(
+        (r.pinned.id, r.pinned.version) for r in landing.resources if r.available)
     rerun = search_url.SearchState(
         resource_ids=tuple(landing.available_ids), q=str(c.query.get("search", "")),
-        filters=c.query.get("filters"), version=c.moment)
+        filters=c.query.get("filters"), version=c.moment, pins=pins)
     datasets: dict[str, dict[str, Any]] = {}
     for r in landing.resources:
         entry = datasets.setdefault(r.pinned.dataset_id, {
@@ -74,8 +75,7 @@ def landing_data(portal: Portal, landing: QueryLanding, base: str) -> dict[str, 
         "datasets": list(datasets.values()),
         "complete": landing.complete,
         "rerun_url": rerun.url() if landing.available_ids else None,
-        "download": {"query": canonical_json(c.query), "resource_ids": landing.available_ids,
-                     "version": c.moment} if landing.available_ids else None,
+        "download": {"slug_or_doi": c.doi or c.id} if landing.available_ids else None,
     }
 
 

@@ -77,7 +77,10 @@ def search_data(
     columns = list(dict.fromkeys([*TITLE_FIELDS, *state.cols, *IMAGE_FIELDS]))
     request = SearchRequest(effective, size=state.size, after=state.after, fields=columns,
                       facets=FACETS)
-    answer = portal_search.run(portal, resources, effective, version, request)
+    named = dict(state.pins)  # by the resource as the URL names it: its id or dataset/slug
+    pins = {r.id: named[ref] for r in resources
+            for ref in (r.id, f"{r.dataset_slug}/{r.slug}") if ref in named}
+    answer = portal_search.run(portal, resources, effective, version, request, pins)
     labels = portal.field_labels
     records = []
     for entry in answer.result.page.records:

@@ -48,6 +48,9 @@ class SearchState:
     after: str | None = None
     size: int = DEFAULT_SIZE
     extra: dict[str, str] = field(default_factory=dict)
+    # Resources read at a version of their own: ``resource_ids=<id>@<version>`` (a citation's
+    # pins, which a single ``version`` cannot always say); by the resource as named.
+    pins: tuple[tuple[str, int], ...] = ()
 
     def query(self) -> dict[str, Any]:
         """The NHM v1.0.0 query this search runs (before validation)."""
@@ -62,7 +65,9 @@ class SearchState:
         state = replace(self, **changes)
         out: dict[str, str] = {}
         if state.resource_ids:
-            out["resource_ids"] = ",".join(state.resource_ids)
+            pinned = dict(state.pins)
+            out["resource_ids"] = ",".join(
+                f"{r}@{pinned[r]}" if r in pinned else r for r in state.resource_ids)
         elif state.preset:
             out["preset"] = state.preset
         if state.q:
@@ -108,7 +113,7 @@ def parse(params: Mapping[str, str]) -> SearchState:
     cols = tuple(dict.fromkeys(c.strip() for c in params.get("cols", "").split(",") if c.strip()))
     if len(cols) > MAX_COLUMNS:
         raise Invalid(f"choose at most {MAX_COLUMNS} columns", field="cols")
-    ids = tuple(r.strip() for r in params.get("resource_ids", "").split(",") if r.strip())
+    ids, pins = _resource_ids(params.get("resource_ids", ""))
     day = None
     if params.get("date"):
         try:
@@ -129,7 +134,25 @@ def parse(params: Mapping[str, str]) -> SearchState:
         version=parse_version(params.get("version")) if not day else None,
         after=params.get("after") or None,
         size=DEFAULT_SIZE if size is None else size,
+        pins=pins,
     )
+
+
+def _resource_ids(text: str) -> tuple[tuple[str, ...], tuple[tuple[str, int], ...]]:
+    """The resources named, each ``<id or dataset/resource>`` or ``…@<version>`` (that resource
+    at a version of its own), and those pins."""
+    ids, pins = [], []
+    for entry in (e.strip() for e in text.split(",")):
+        if not entry:
+            continue
+        name, at, version = entry.rpartition("@")
+        if at and name:
+            pinned = parse_version(version, "resource_ids")
+            if pinned is not None:
+                pins.append((name, pinned))
+            entry = name
+        ids.append(entry)
+    return tuple(ids), tuple(pins)
 
 
 def json_value(text: str, name: str) -> Any:
