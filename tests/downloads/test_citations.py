@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from holotype.errors import NotFound
-from holotype.services import downloads
+from holotype.services import catalogue, downloads
 from holotype.services.citations.query_citations import find
 from holotype.services.context import Portal
 from holotype.services.downloads import parse_request
@@ -100,3 +100,14 @@ def test_with_dois_the_download_names_its_doi(base_site: Site, tmp_path: Path) -
         assert by_doi == job  # the same records and file options: the same download
     finally:
         portal.close()
+
+
+def test_a_citation_downloads_what_of_it_is_still_public(portal: Portal) -> None:
+    cited = downloads.status(portal, ANONYMOUS, queue(portal, "csv", QUERY))["citation"]
+    with portal.write_session() as session:
+        catalogue.update_dataset(session, "media-survey", visibility="private")
+    job = queue(portal, "csv", None, slug_or_doi=cited["id"])
+    pinned = {r["id"] for r in downloads.status(portal, ANONYMOUS, job)["resources"]}
+    assert pinned
+    media = {r.id for r in find(portal, cited["id"]).resources if r.dataset == "media-survey"}
+    assert media and not pinned & media
