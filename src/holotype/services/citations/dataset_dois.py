@@ -5,9 +5,13 @@ For each dataset (none at all when the portal mints no DOIs):
 
 - no DOI yet: one is allocated under the prefix (``datasets.doi`` set) and reserved;
 - a DOI given by hand outside the prefix is the dataset's own business: left alone, never sent;
-- public: findable; private: a draft until it has been findable or registered, then registered
-  (hidden: DataCite has no way back to draft);
-- the landing URL is the dataset page, ``{public_base_url}/dataset/<slug>``;
+- public: findable, landing on the dataset page, ``{public_base_url}/dataset/<slug>``;
+- private, never public: a draft (it does not resolve), landing on the dataset page;
+- private after having been public (decided findable or registered, or held so by the
+  registrar): the metadata stays what it last said publicly (never recomputed: DataCite shows a
+  registered DOI's metadata to anyone asking by DOI) and the landing URL becomes the portal's
+  page of the DOI, which says the dataset is not available; registered (hidden: DataCite has no
+  way back to draft) once the registrar has held it registered or findable, else still a draft;
 - the metadata (:func:`dataset_attributes`) follows title, creators, licence, description,
   keywords and organisation, and the data: the version is the number of versions committed
   across the dataset's record resources, the Updated date the latest commit.
@@ -42,6 +46,7 @@ from holotype.services.citations.dois import (
     minting,
     new_doi,
     normalise_doi,
+    on_doi_page,
     record_doi,
 )
 from holotype.services.context import Portal
@@ -76,12 +81,24 @@ def dataset_attributes(portal: Portal, dataset: Dataset) -> dict[str, Any]:
     )
 
 
-def _state(dataset: Dataset, row: Doi | None) -> DoiState:
-    if dataset.visibility == Visibility.PUBLIC.value:
-        return DoiState.FINDABLE
-    if row is not None and row.state != DoiState.DRAFT.value:
-        return DoiState.REGISTERED  # once out of draft, hidden, never back
-    return DoiState.DRAFT
+_PUBLISHED = (DoiState.REGISTERED.value, DoiState.FINDABLE.value)
+
+
+def _was_public(row: Doi) -> bool:
+    """Whether the DOI may have said something publicly: decided findable or registered, held
+    so by the registrar, or already frozen (landing on the portal's page of it)."""
+    return row.state in _PUBLISHED or row.registrar_state in _PUBLISHED or on_doi_page(row)
+
+
+def _withdraw(session: Session, portal: Portal, row: Doi) -> bool:
+    """The DOI of a private dataset that may have been public: frozen at what it last said
+    (nothing of the dataset as it is now reaches DataCite, where a registered DOI's metadata
+    can still be read), landing on the portal's page that says it is not available. Registered
+    (hidden: DataCite has no way back to draft) once the registrar has held it registered or
+    findable; a draft while it never got that far."""
+    state = DoiState.REGISTERED if row.registrar_state in _PUBLISHED else DoiState.DRAFT
+    return change_doi(session, row, state=state, url=doi_page_url(portal.settings, row.doi),
+                      metadata=metadata_of(row))
 
 
 def _decide(session: Session, portal: Portal, dataset: Dataset, row: Doi | None) -> bool:
@@ -91,18 +108,23 @@ def _decide(session: Session, portal: Portal, dataset: Dataset, row: Doi | None)
     elif not is_ours(settings, dataset.doi):
         return False  # a DOI from elsewhere, given by hand
     doi = normalise_doi(dataset.doi)
-    url = f"{settings.base_url}/dataset/{dataset.slug}"
-    metadata = dataset_attributes(portal, dataset)
     if row is None:
         row = session.get(Doi, doi)  # e.g. the tombstone of a deleted dataset, given again
     if row is not None and row.kind != DoiKind.DATASET.value:
         return False  # a query DOI's name given to a dataset by hand: not the dataset's
+    public = dataset.visibility == Visibility.PUBLIC.value
+    if row is not None:
+        row.dataset_id = dataset.id
+        if not public and _was_public(row):
+            return _withdraw(session, portal, row)
+    url = f"{settings.base_url}/dataset/{dataset.slug}"
+    state = DoiState.FINDABLE if public else DoiState.DRAFT
+    metadata = dataset_attributes(portal, dataset)
     if row is None:
-        record_doi(session, doi=doi, kind=DoiKind.DATASET, url=url,
-                   state=_state(dataset, None), metadata=metadata, dataset_id=dataset.id)
+        record_doi(session, doi=doi, kind=DoiKind.DATASET, url=url, state=state,
+                   metadata=metadata, dataset_id=dataset.id)
         return True
-    row.dataset_id = dataset.id
-    return change_doi(session, row, state=_state(dataset, row), url=url, metadata=metadata)
+    return change_doi(session, row, state=state, url=url, metadata=metadata)
 
 
 def _bury(session: Session, portal: Portal, row: Doi) -> bool:

@@ -56,6 +56,13 @@ def doi_page_url(settings: Settings, doi: str) -> str:
     return f"{settings.base_url}/doi/{normalise_doi(doi)}"
 
 
+def on_doi_page(row: Doi) -> bool:
+    """Whether the DOI lands on the portal's own page of it (:func:`doi_page_url`): a query
+    DOI, a deleted dataset's tombstone, or a private dataset's DOI frozen at what it last said
+    publicly. Its metadata is then what the portal may show there."""
+    return row.url.endswith(f"/doi/{row.doi}")
+
+
 def _dumps(metadata: dict[str, Any]) -> str:
     return json.dumps(metadata, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
