@@ -109,7 +109,8 @@ def _decide(session: Session, portal: Portal, dataset: Dataset, row: Doi | None)
         return False  # a DOI from elsewhere, given by hand
     doi = normalise_doi(dataset.doi)
     if row is None:
-        row = session.get(Doi, doi)  # e.g. the tombstone of a deleted dataset, given again
+        # e.g. the tombstone of a deleted dataset, given again
+        row = session.get(Doi, doi, with_for_update=True)
     if row is not None and row.kind != DoiKind.DATASET.value:
         return False  # a query DOI's name given to a dataset by hand: not the dataset's
     public = dataset.visibility == Visibility.PUBLIC.value
@@ -137,7 +138,13 @@ def _bury(session: Session, portal: Portal, row: Doi) -> bool:
 
 def reconcile_dataset_dois(portal: Portal, datasets: Sequence[str] | None = None) -> int:
     """Bring the DOIs of ``datasets`` (ids; default every dataset) and of deleted datasets in
-    line with the catalogue, in one transaction. Returns how many DOIs got a new decision."""
+    line with the catalogue, in one transaction. Returns how many DOIs got a new decision.
+
+    The datasets and DOI rows it reads are locked (``SELECT ... FOR UPDATE``; SQLite's write
+    transaction locks everything anyway), datasets first, in slug order: two reconciles of one
+    dataset run one after the other, the second seeing the first's DOI (``datasets.doi``, read
+    under the lock), so a dataset never gets two DOIs and no decision is lost to an older one.
+    """
     if not minting(portal.settings):
         return 0
     changed = 0
@@ -150,8 +157,10 @@ def reconcile_dataset_dois(portal: Portal, datasets: Sequence[str] | None = None
         if datasets is not None:
             query = query.where(Dataset.id.in_(list(datasets)))
             rows_query = rows_query.where(Doi.dataset_id.in_(list(datasets)))
-        rows = {row.dataset_id: row for row in session.scalars(rows_query)}
-        for dataset in session.scalars(query.order_by(Dataset.slug)):
+        locked = list(session.scalars(query.order_by(Dataset.slug).with_for_update()))
+        rows = {row.dataset_id: row for row in session.scalars(
+            rows_query.order_by(Doi.doi).with_for_update())}
+        for dataset in locked:
             row = rows.pop(dataset.id, None)
             if row is not None and dataset.doi is not None and \
                     normalise_doi(dataset.doi) != row.doi:
@@ -160,7 +169,7 @@ def reconcile_dataset_dois(portal: Portal, datasets: Sequence[str] | None = None
             changed += _decide(session, portal, dataset, row)
         orphans = session.scalars(select(Doi).where(
             Doi.kind == DoiKind.DATASET.value, Doi.dataset_id.is_(None),
-            Doi.tombstone.is_(False)))
+            Doi.tombstone.is_(False)).order_by(Doi.doi).with_for_update())
         for row in [*rows.values(), *orphans]:
             changed += _bury(session, portal, row)
     return changed

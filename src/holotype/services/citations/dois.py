@@ -86,7 +86,12 @@ def change_doi(
     tombstone: bool = False,
 ) -> bool:
     """Decide the DOI's new state, URL and metadata; a new revision (pending, tried at once)
-    only when something differs. True when it did."""
+    only when something differs. True when it did.
+
+    ``row`` must have been read with ``SELECT ... FOR UPDATE`` in ``session``
+    (``with_for_update``), and so must whatever the decision was made from: on PostgreSQL two
+    transactions deciding the same DOI from unlocked reads would both make revision n + 1, the
+    later overwriting the other (and possibly a newer decision with an older one)."""
     text = _dumps(metadata)
     if (row.state, row.url, row.metadata_json, row.tombstone) == (
             state.value, url, text, tombstone):
