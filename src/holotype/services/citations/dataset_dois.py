@@ -39,6 +39,7 @@ from holotype.catalog.licences import UnknownLicence, get_licence
 from holotype.catalog.models import Dataset, Resource, ResourceKind, Visibility
 from holotype.registrar import Agent, datacite_attributes
 from holotype.services.citations.dois import (
+    PUBLISHED,
     change_doi,
     doi_page_url,
     is_ours,
@@ -81,13 +82,10 @@ def dataset_attributes(portal: Portal, dataset: Dataset) -> dict[str, Any]:
     )
 
 
-_PUBLISHED = (DoiState.REGISTERED.value, DoiState.FINDABLE.value)
-
-
 def _was_public(row: Doi) -> bool:
     """Whether the DOI may have said something publicly: decided findable or registered, held
     so by the registrar, or already frozen (landing on the portal's page of it)."""
-    return row.state in _PUBLISHED or row.registrar_state in _PUBLISHED or on_doi_page(row)
+    return row.state in PUBLISHED or row.registrar_state in PUBLISHED or on_doi_page(row)
 
 
 def _withdraw(session: Session, portal: Portal, row: Doi) -> bool:
@@ -96,7 +94,7 @@ def _withdraw(session: Session, portal: Portal, row: Doi) -> bool:
     can still be read), landing on the portal's page that says it is not available. Registered
     (hidden: DataCite has no way back to draft) once the registrar has held it registered or
     findable; a draft while it never got that far."""
-    state = DoiState.REGISTERED if row.registrar_state in _PUBLISHED else DoiState.DRAFT
+    state = DoiState.REGISTERED if row.registrar_state in PUBLISHED else DoiState.DRAFT
     return change_doi(session, row, state=state, url=doi_page_url(portal.settings, row.doi),
                       metadata=metadata_of(row))
 

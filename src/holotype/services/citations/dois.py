@@ -12,6 +12,7 @@ import json
 import secrets
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from holotype.catalog.citations import Doi, DoiKind, DoiState, SyncStatus
@@ -48,6 +49,23 @@ def is_ours(settings: Settings, doi: str) -> bool:
     """Whether ``doi`` is under this portal's prefix (so the portal registers it)."""
     prefix = str(settings.datacite_prefix or "").lower()
     return bool(prefix) and normalise_doi(doi).startswith(prefix + "/")
+
+
+#: The registrar states in which a DOI resolves (at doi.org) and its metadata is public.
+PUBLISHED = (DoiState.REGISTERED.value, DoiState.FINDABLE.value)
+
+
+def resolves(settings: Settings, doi: str, held: str | None) -> bool:
+    """Whether ``doi`` resolves, so that a citation may carry it: a DOI this portal does not
+    register (given by hand) is taken to; one of ours once the registrar holds it (``held``)
+    registered or findable, not while it is a draft, waiting to be sent or refused."""
+    return not is_ours(settings, doi) or held in PUBLISHED
+
+
+def registrar_state(session: Session, doi: str) -> str | None:
+    """The state the registrar holds ``doi`` in; None when it holds none of ours (never sent,
+    or not a DOI this portal manages)."""
+    return session.scalar(select(Doi.registrar_state).where(Doi.doi == normalise_doi(doi)))
 
 
 def doi_page_url(settings: Settings, doi: str) -> str:
