@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from holotype.catalog.snapshots import DatasetInfo, OrganisationInfo, ResourceInfo
 from holotype.services import catalogue_view
 from holotype.services.changelog import VersionChanges, resource_changelog
+from holotype.services.citations import dois
 from holotype.services.context import Portal
 from holotype.services.identity import Identity
 from holotype.services.records import DatasetSummary, dataset_summaries
@@ -55,6 +56,8 @@ class DatasetPage:
     dataset: DatasetInfo
     organisation: OrganisationInfo | None
     resources: list[ResourceEntry]
+    doi_held: str | None = None  # the state the registrar holds the DOI in, if it is ours
+    doi_resolves: bool = False  # its DOI resolves (:func:`~citations.dois.resolves`)
 
     @property
     def records(self) -> int:
@@ -95,7 +98,7 @@ def list_datasets(portal: Portal, identity: Identity, filters: DatasetFilters) -
 
 def dataset_page(portal: Portal, identity: Identity, ref: str) -> DatasetPage:
     """One dataset ``identity`` may see, with each resource's record count and changelog
-    (versions newest first, with what each changed)."""
+    (versions newest first, with what each changed), and whether its DOI resolves yet."""
     found = catalogue_view.dataset(portal, identity, ref, field="dataset")
     entries = []
     for resource in found.resources:
@@ -104,5 +107,11 @@ def dataset_page(portal: Portal, identity: Identity, ref: str) -> DatasetPage:
             continue
         log = resource_changelog(portal, resource)
         entries.append(ResourceEntry(resource, log.records, log.versions))
-    return DatasetPage(found.dataset, found.organisation, entries)
+    doi = found.dataset.doi
+    if doi is None:
+        return DatasetPage(found.dataset, found.organisation, entries)
+    with portal.session() as session:
+        held = dois.registrar_state(session, doi)
+    return DatasetPage(found.dataset, found.organisation, entries, held,
+                       dois.resolves(portal.settings, doi, held))
 

@@ -5,9 +5,13 @@ For each dataset (none at all when the portal mints no DOIs):
 
 - no DOI yet: one is allocated under the prefix (``datasets.doi`` set) and reserved;
 - a DOI given by hand outside the prefix is the dataset's own business: left alone, never sent;
-- public: findable; private: a draft until it has been findable or registered, then registered
-  (hidden: DataCite has no way back to draft);
-- the landing URL is the dataset page, ``{public_base_url}/dataset/<slug>``;
+- public: findable, landing on the dataset page, ``{public_base_url}/dataset/<slug>``;
+- private, never public: a draft (it does not resolve), landing on the dataset page;
+- private after having been public (decided findable or registered, or held so by the
+  registrar): the metadata stays what it last said publicly (never recomputed: DataCite shows a
+  registered DOI's metadata to anyone asking by DOI) and the landing URL becomes the portal's
+  page of the DOI, which says the dataset is not available; registered (hidden: DataCite has no
+  way back to draft) once the registrar has held it registered or findable, else still a draft;
 - the metadata (:func:`dataset_attributes`) follows title, creators, licence, description,
   keywords and organisation, and the data: the version is the number of versions committed
   across the dataset's record resources, the Updated date the latest commit.
@@ -35,6 +39,7 @@ from holotype.catalog.licences import UnknownLicence, get_licence
 from holotype.catalog.models import Dataset, Resource, ResourceKind, Visibility
 from holotype.registrar import Agent, datacite_attributes
 from holotype.services.citations.dois import (
+    PUBLISHED,
     change_doi,
     doi_page_url,
     is_ours,
@@ -42,6 +47,7 @@ from holotype.services.citations.dois import (
     minting,
     new_doi,
     normalise_doi,
+    on_doi_page,
     record_doi,
 )
 from holotype.services.context import Portal
@@ -76,12 +82,21 @@ def dataset_attributes(portal: Portal, dataset: Dataset) -> dict[str, Any]:
     )
 
 
-def _state(dataset: Dataset, row: Doi | None) -> DoiState:
-    if dataset.visibility == Visibility.PUBLIC.value:
-        return DoiState.FINDABLE
-    if row is not None and row.state != DoiState.DRAFT.value:
-        return DoiState.REGISTERED  # once out of draft, hidden, never back
-    return DoiState.DRAFT
+def _was_public(row: Doi) -> bool:
+    """Whether the DOI may have said something publicly: decided findable or registered, held
+    so by the registrar, or already frozen (landing on the portal's page of it)."""
+    return row.state in PUBLISHED or row.registrar_state in PUBLISHED or on_doi_page(row)
+
+
+def _withdraw(session: Session, portal: Portal, row: Doi) -> bool:
+    """The DOI of a private dataset that may have been public: frozen at what it last said
+    (nothing of the dataset as it is now reaches DataCite, where a registered DOI's metadata
+    can still be read), landing on the portal's page that says it is not available. Registered
+    (hidden: DataCite has no way back to draft) once the registrar has held it registered or
+    findable; a draft while it never got that far."""
+    state = DoiState.REGISTERED if row.registrar_state in PUBLISHED else DoiState.DRAFT
+    return change_doi(session, row, state=state, url=doi_page_url(portal.settings, row.doi),
+                      metadata=metadata_of(row))
 
 
 def _decide(session: Session, portal: Portal, dataset: Dataset, row: Doi | None) -> bool:
@@ -91,18 +106,24 @@ def _decide(session: Session, portal: Portal, dataset: Dataset, row: Doi | None)
     elif not is_ours(settings, dataset.doi):
         return False  # a DOI from elsewhere, given by hand
     doi = normalise_doi(dataset.doi)
-    url = f"{settings.base_url}/dataset/{dataset.slug}"
-    metadata = dataset_attributes(portal, dataset)
     if row is None:
-        row = session.get(Doi, doi)  # e.g. the tombstone of a deleted dataset, given again
+        # e.g. the tombstone of a deleted dataset, given again
+        row = session.get(Doi, doi, with_for_update=True)
     if row is not None and row.kind != DoiKind.DATASET.value:
         return False  # a query DOI's name given to a dataset by hand: not the dataset's
+    public = dataset.visibility == Visibility.PUBLIC.value
+    if row is not None:
+        row.dataset_id = dataset.id
+        if not public and _was_public(row):
+            return _withdraw(session, portal, row)
+    url = f"{settings.base_url}/dataset/{dataset.slug}"
+    state = DoiState.FINDABLE if public else DoiState.DRAFT
+    metadata = dataset_attributes(portal, dataset)
     if row is None:
-        record_doi(session, doi=doi, kind=DoiKind.DATASET, url=url,
-                   state=_state(dataset, None), metadata=metadata, dataset_id=dataset.id)
+        record_doi(session, doi=doi, kind=DoiKind.DATASET, url=url, state=state,
+                   metadata=metadata, dataset_id=dataset.id)
         return True
-    row.dataset_id = dataset.id
-    return change_doi(session, row, state=_state(dataset, row), url=url, metadata=metadata)
+    return change_doi(session, row, state=state, url=url, metadata=metadata)
 
 
 def _bury(session: Session, portal: Portal, row: Doi) -> bool:
@@ -115,7 +136,13 @@ def _bury(session: Session, portal: Portal, row: Doi) -> bool:
 
 def reconcile_dataset_dois(portal: Portal, datasets: Sequence[str] | None = None) -> int:
     """Bring the DOIs of ``datasets`` (ids; default every dataset) and of deleted datasets in
-    line with the catalogue, in one transaction. Returns how many DOIs got a new decision."""
+    line with the catalogue, in one transaction. Returns how many DOIs got a new decision.
+
+    The datasets and DOI rows it reads are locked (``SELECT ... FOR UPDATE``; SQLite's write
+    transaction locks everything anyway), datasets first, in slug order: two reconciles of one
+    dataset run one after the other, the second seeing the first's DOI (``datasets.doi``, read
+    under the lock), so a dataset never gets two DOIs and no decision is lost to an older one.
+    """
     if not minting(portal.settings):
         return 0
     changed = 0
@@ -128,8 +155,10 @@ def reconcile_dataset_dois(portal: Portal, datasets: Sequence[str] | None = None
         if datasets is not None:
             query = query.where(Dataset.id.in_(list(datasets)))
             rows_query = rows_query.where(Doi.dataset_id.in_(list(datasets)))
-        rows = {row.dataset_id: row for row in session.scalars(rows_query)}
-        for dataset in session.scalars(query.order_by(Dataset.slug)):
+        locked = list(session.scalars(query.order_by(Dataset.slug).with_for_update()))
+        rows = {row.dataset_id: row for row in session.scalars(
+            rows_query.order_by(Doi.doi).with_for_update())}
+        for dataset in locked:
             row = rows.pop(dataset.id, None)
             if row is not None and dataset.doi is not None and \
                     normalise_doi(dataset.doi) != row.doi:
@@ -138,7 +167,7 @@ def reconcile_dataset_dois(portal: Portal, datasets: Sequence[str] | None = None
             changed += _decide(session, portal, dataset, row)
         orphans = session.scalars(select(Doi).where(
             Doi.kind == DoiKind.DATASET.value, Doi.dataset_id.is_(None),
-            Doi.tombstone.is_(False)))
+            Doi.tombstone.is_(False)).order_by(Doi.doi).with_for_update())
         for row in [*rows.values(), *orphans]:
             changed += _bury(session, portal, row)
     return changed

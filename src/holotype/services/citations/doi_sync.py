@@ -6,12 +6,16 @@ still be pending at that revision and due), which pushes ``next_attempt`` a leas
 other sender, in this process or another, takes it meanwhile (the pattern of
 :mod:`holotype.jobs.queue`; sending is idempotent anyway). Then:
 
-- accepted: ``synced_revision``, ``registrar_state`` and ``synced`` recorded, the DOI synced
-  (unless a newer revision was decided meanwhile: it stays pending for that one);
+- accepted: ``synced_revision`` (never lowered), ``registrar_state`` and ``synced`` recorded,
+  the DOI synced; unless a newer revision was decided meanwhile: it stays to be sent, pending
+  again if it had been synced already (this older send may have landed after it). Recording
+  the same revision twice (two senders, after a claim ran out) is harmless: it stays synced;
 - :class:`~holotype.registrar.Unreachable`: still pending, ``attempts`` + 1, ``last_error``, and
   ``next_attempt`` backed off exponentially (``BACKOFF_FIRST`` doubling up to ``BACKOFF_MAX``);
 - :class:`~holotype.registrar.Rejected`: failed with the registrar's message, until a new
   revision is decided or the maintainer asks again (:func:`retry_doi`).
+
+A failure is recorded only while no one has recorded the revision as accepted.
 
 It runs as a thread in ``holotype serve`` (:func:`start_in_process`) and once from
 ``holotype doi sync``.
@@ -24,7 +28,7 @@ import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, case, or_, select, update
+from sqlalchemy import ColumnElement, case, null, or_, select, update
 
 from holotype.catalog.citations import Doi, SyncStatus
 from holotype.catalog.timestamps import utcnow
@@ -86,6 +90,34 @@ def _update(portal: Portal, condition: ColumnElement[bool], values: dict[str, ob
         return int(getattr(result, "rowcount", 0) or 0)
 
 
+def _unsent(revision: int) -> ColumnElement[bool]:
+    """No sender has recorded ``revision`` (or a newer one) as accepted: a failure to send it
+    still matters."""
+    return Doi.synced_revision < revision
+
+
+def _sent(revision: int, holds: str) -> dict[str, object]:
+    """The values that record the registrar's acceptance of ``revision``, whoever else sent it
+    or a newer one meanwhile: ``synced_revision`` becomes the greater of the two, and the DOI is
+    synced when ``revision`` is still the latest. When a newer revision was decided, that one
+    stays to be sent (its claim, back-off or failure untouched), and if it was already synced it
+    is pending again at once: this older send may have reached the registrar after it."""
+    current = Doi.revision <= revision
+    was_synced = Doi.sync_status == SyncStatus.SYNCED.value
+    newest = Doi.synced_revision <= revision
+    return {
+        "synced_revision": case((Doi.synced_revision < revision, revision),
+                                else_=Doi.synced_revision),
+        "registrar_state": case((newest, holds), else_=Doi.registrar_state),
+        "synced": utcnow(),
+        "sync_status": case((current, SyncStatus.SYNCED.value),
+                            (was_synced, SyncStatus.PENDING.value), else_=Doi.sync_status),
+        "last_error": case((current, null()), else_=Doi.last_error),
+        "attempts": case((current | was_synced, 0), else_=Doi.attempts),
+        "next_attempt": case((current | was_synced, null()), else_=Doi.next_attempt),
+    }
+
+
 def sync_one(portal: Portal, registrar: Registrar, doi: str, now: datetime | None = None
              ) -> DoiStatus | None:
     """Send the DOI's pending revision if it is due and no one else is sending it; its status
@@ -104,22 +136,16 @@ def sync_one(portal: Portal, registrar: Registrar, doi: str, now: datetime | Non
         holds = registrar.send(doi, state=state, url=url, attributes=attributes, held=held)
     except Unreachable as exc:
         log.info("DOI %s: registrar unreachable: %s", doi, exc.message)
-        _update(portal, mine, {"attempts": Doi.attempts + 1, "last_error": exc.message,
-                               "next_attempt": now + backoff(attempts + 1)})
+        _update(portal, mine & _unsent(revision), {
+            "attempts": Doi.attempts + 1, "last_error": exc.message,
+            "next_attempt": now + backoff(attempts + 1)})
     except Rejected as exc:
         log.info("DOI %s: registrar refused revision %d: %s", doi, revision, exc.message)
-        _update(portal, mine, {"attempts": Doi.attempts + 1, "last_error": exc.message,
-                               "sync_status": SyncStatus.FAILED.value, "next_attempt": None})
+        _update(portal, mine & _unsent(revision), {
+            "attempts": Doi.attempts + 1, "last_error": exc.message,
+            "sync_status": SyncStatus.FAILED.value, "next_attempt": None})
     else:
-        done = {"synced_revision": revision, "registrar_state": holds, "synced": utcnow(),
-                "last_error": None, "attempts": 0, "next_attempt": None,
-                "sync_status": case((Doi.revision == revision, SyncStatus.SYNCED.value),
-                                    else_=Doi.sync_status)}
-        if not _update(portal, (Doi.doi == doi) & (Doi.synced_revision < revision), done):
-            # A newer revision was sent meanwhile and this older one may have landed after it:
-            # send the newest again.
-            _update(portal, Doi.doi == doi, {"sync_status": SyncStatus.PENDING.value,
-                                             "next_attempt": None})
+        _update(portal, Doi.doi == doi, _sent(revision, holds))
     return doi_status(portal, doi)
 
 
@@ -131,9 +157,13 @@ def sync_due(portal: Portal, registrar: Registrar | None = None, now: datetime |
         return []
     registrar = registrar or registrar_for(portal.settings)
     now = now or utcnow()
-    condition = Doi.sync_status == SyncStatus.PENDING.value
     if include_waiting:
-        _update(portal, condition, {"next_attempt": None})
+        # Waiting out a back-off means attempts > 0. A revision on its first try (attempts 0)
+        # with a next attempt is being sent by another sender: left alone. (A retry another
+        # sender is sending right now looks like a back-off and may go twice: harmless, a
+        # send is an idempotent PUT and the acceptance is recorded once.)
+        _update(portal, (Doi.sync_status == SyncStatus.PENDING.value) & (Doi.attempts > 0),
+                {"next_attempt": None})
     tried: list[DoiStatus] = []
     seen: set[str] = set()
     while True:

@@ -12,6 +12,7 @@ import json
 import secrets
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from holotype.catalog import validation
@@ -73,10 +74,34 @@ def is_ours(settings: Settings, doi: str) -> bool:
     return bool(prefix) and normalise_doi(doi).startswith(prefix + "/")
 
 
+#: The registrar states in which a DOI resolves (at doi.org) and its metadata is public.
+PUBLISHED = (DoiState.REGISTERED.value, DoiState.FINDABLE.value)
+
+
+def resolves(settings: Settings, doi: str, held: str | None) -> bool:
+    """Whether ``doi`` resolves, so that a citation may carry it: a DOI this portal does not
+    register (given by hand) is taken to; one of ours once the registrar holds it (``held``)
+    registered or findable, not while it is a draft, waiting to be sent or refused."""
+    return not is_ours(settings, doi) or held in PUBLISHED
+
+
+def registrar_state(session: Session, doi: str) -> str | None:
+    """The state the registrar holds ``doi`` in; None when it holds none of ours (never sent,
+    or not a DOI this portal manages)."""
+    return session.scalar(select(Doi.registrar_state).where(Doi.doi == normalise_doi(doi)))
+
+
 def doi_page_url(settings: Settings, doi: str) -> str:
     """The portal's own page of a DOI, ``{public_base_url}/doi/<prefix>/<suffix>``: the landing
     page of a query DOI and the tombstone of a deleted dataset's DOI."""
     return f"{settings.base_url}/doi/{normalise_doi(doi)}"
+
+
+def on_doi_page(row: Doi) -> bool:
+    """Whether the DOI lands on the portal's own page of it (:func:`doi_page_url`): a query
+    DOI, a deleted dataset's tombstone, or a private dataset's DOI frozen at what it last said
+    publicly. Its metadata is then what the portal may show there."""
+    return row.url.endswith(f"/doi/{row.doi}")
 
 
 def _dumps(metadata: dict[str, Any]) -> str:
@@ -102,7 +127,12 @@ def change_doi(
     tombstone: bool = False,
 ) -> bool:
     """Decide the DOI's new state, URL and metadata; a new revision (pending, tried at once)
-    only when something differs. True when it did."""
+    only when something differs. True when it did.
+
+    ``row`` must have been read with ``SELECT ... FOR UPDATE`` in ``session``
+    (``with_for_update``), and so must whatever the decision was made from: on PostgreSQL two
+    transactions deciding the same DOI from unlocked reads would both make revision n + 1, the
+    later overwriting the other (and possibly a newer decision with an older one)."""
     text = _dumps(metadata)
     if (row.state, row.url, row.metadata_json, row.tombstone) == (
             state.value, url, text, tombstone):

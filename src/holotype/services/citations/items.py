@@ -109,7 +109,8 @@ def csl_item(
 
 def dataset_item(page: DatasetPage, portal_url: str, accessed: date) -> dict[str, Any]:
     """A dataset as cited: its creators (else its organisation), the year it was published,
-    its title, its organisation as publisher, its DOI when it has one and its page.
+    its title, its organisation as publisher, its DOI when it has one that resolves (not one
+    of this portal's still a draft, waiting to be sent or refused) and its page.
 
     Nothing in it changes with a new version of the data, so the citation stays put."""
     d = page.dataset
@@ -119,7 +120,7 @@ def dataset_item(page: DatasetPage, portal_url: str, accessed: date) -> dict[str
         authors = [{"name": publisher, "organisation": True}]
     return csl_item(
         id=f"dataset-{d.slug}", type="dataset", title=d.title, authors=authors,
-        publisher=publisher, issued=d.created, doi=d.doi,
+        publisher=publisher, issued=d.created, doi=d.doi if page.doi_resolves else None,
         url=f"{portal_url}/dataset/{quote(d.slug, safe='')}", version=None, accessed=accessed,
         abstract=d.description or None)
 

@@ -53,7 +53,7 @@ class DatasetTarget:
 
     doi: str
     slug: str | None  # None: the dataset is gone (deleted, or no longer public)
-    metadata: dict[str, Any]
+    metadata: dict[str, Any]  # what the DOI last said publicly; with a slug, as decided now
 
 
 def query_landing(portal: Portal, identity: Identity, ref: str) -> QueryLanding:
@@ -79,10 +79,10 @@ def resolve(portal: Portal, identity: Identity, text: str) -> QueryLanding | Dat
         if row is None or row.kind == DoiKind.QUERY.value:
             found = None
         else:
-            found = (row.dataset_id, row.state, dois.metadata_of(row))
+            found = (row.dataset_id, row.state, dois.metadata_of(row), dois.on_doi_page(row))
     if found is None:
         return query_landing(portal, identity, doi)
-    dataset_id, state, metadata = found
+    dataset_id, state, metadata, frozen = found
     if dataset_id is not None:
         with portal.session() as session:
             dataset = catalogue.get_dataset(session, dataset_id)
@@ -90,4 +90,6 @@ def resolve(portal: Portal, identity: Identity, text: str) -> QueryLanding | Dat
             return DatasetTarget(doi, dataset.slug, metadata)
     if state == DoiState.DRAFT.value:  # never public: as unknown as it ever was
         raise NotFound(f"there is no citation {text!r}", field="doi")
-    return DatasetTarget(doi, None, metadata)
+    # Only what the DOI last said publicly: the metadata frozen when the dataset was deleted or
+    # made private (the DOI then lands here), never a decision about a dataset not public now.
+    return DatasetTarget(doi, None, metadata if frozen else {})

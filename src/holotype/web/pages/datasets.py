@@ -85,6 +85,7 @@ def dataset_data(
         "category": d.category,
         "licence": {"id": d.licence.id, "title": d.licence.title, "url": d.licence.url},
         "doi": d.doi,
+        "doi_resolves": page.doi_resolves,  # false while this portal's DOI is not registered
         "organisation": ({"slug": page.organisation.slug, "name": page.organisation.name}
                          if page.organisation else None),
         "creators": [{"name": c.name, "orcid": c.orcid, "affiliation": c.affiliation}
