@@ -3,6 +3,7 @@ that names the datasets it was derived from, and its landing page as its URL."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,8 @@ from holotype.errors import Invalid, NotFound
 from holotype.services import catalogue
 from holotype.services.citations.dataset_dois import reconcile_dataset_dois
 from holotype.services.citations.doi_sync import sync_due
+from holotype.services.citations.items import query_item
+from holotype.services.citations.landing import query_landing
 from holotype.services.citations.query_citations import cite, find
 from holotype.services.context import Portal
 from holotype.services.identity import ANONYMOUS, OPERATOR
@@ -32,8 +35,13 @@ def test_a_query_doi_is_registered_findable(
     ingest(portal, OPERATOR, "moths/records", source)
     c = cite(portal, ANONYMOUS, {"search": "tyria"}, None, None).citation
     assert c.doi is not None
+    # Cited by its landing page until DataCite holds the DOI, then by the DOI.
+    waiting = query_landing(portal, ANONYMOUS, c.id)
+    assert not waiting.doi_resolves
+    assert "DOI" not in query_item(c, "Portal", BASE_URL, date(2026, 12, 5), False)
     sync_due(portal)
     assert datacite.state(c.doi) == "findable"
+    assert query_landing(portal, ANONYMOUS, c.id).doi_resolves
     sent = datacite.attributes(c.doi)
     assert sent["url"] == f"{BASE_URL}/doi/{c.doi}"
     assert sent["types"] == {"resourceTypeGeneral": "Dataset", "resourceType": "Query"}

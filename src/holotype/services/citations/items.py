@@ -155,16 +155,18 @@ def record_item(page: RecordPage, portal_url: str, accessed: date) -> dict[str, 
 
 
 def query_item(
-    citation: QueryCitationInfo, site_name: str, portal_url: str, accessed: date
+    citation: QueryCitationInfo, site_name: str, portal_url: str, accessed: date,
+    doi_resolves: bool = False,
 ) -> dict[str, Any]:
     """A cited search: by the union of its datasets' creators (the portal when none has any),
     published by the portal in the year it was cited, titled by the search in words with its
-    counts, with its DOI when it has one and its landing page."""
+    counts, with its DOI once the DOI resolves (``doi_resolves``) and its landing page."""
     authors: list[dict[str, Any]] = [{"name": c.name, "orcid": c.orcid}
                                      for c in citation.creators]
     if not authors:
         authors = [{"name": site_name, "organisation": True}]
     return csl_item(
         id=f"citation-{citation.id}", type="dataset", title=query_title(site_name, citation),
-        authors=authors, publisher=site_name, issued=citation.created.date(), doi=citation.doi,
+        authors=authors, publisher=site_name, issued=citation.created.date(),
+        doi=citation.doi if doi_resolves else None,
         url=portal_url + citation.path, version=None, accessed=accessed)

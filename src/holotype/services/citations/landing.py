@@ -36,6 +36,7 @@ class QueryLanding:
     # moment (an ingest that was running when the citation was made): then only per-resource
     # versions say what was cited.
     at_moment: bool = True
+    doi_resolves: bool = False  # its DOI is registered, so citations may carry it
 
     @property
     def complete(self) -> bool:
@@ -63,7 +64,12 @@ def query_landing(portal: Portal, identity: Identity, ref: str) -> QueryLanding:
     cited = tuple(CitedResource(r, r.id in readable) for r in citation.resources)
     at_moment = all(_resolved(portal, c.pinned.id, citation.moment) == c.pinned.version
                     for c in cited if c.available)
-    return QueryLanding(citation, cited, at_moment)
+    held = None
+    if citation.doi:
+        with portal.session() as session:
+            held = dois.registrar_state(session, citation.doi)
+    resolves = bool(citation.doi) and dois.resolves(portal.settings, str(citation.doi), held)
+    return QueryLanding(citation, cited, at_moment, resolves)
 
 
 def _resolved(portal: Portal, resource_id: str, moment: int) -> int | None:

@@ -58,6 +58,7 @@ def landing_data(portal: Portal, landing: QueryLanding, base: str) -> dict[str, 
         "id": c.id,
         "doi": c.doi,
         "doi_url": f"https://doi.org/{c.doi}" if c.doi else None,
+        "doi_resolves": landing.doi_resolves,
         "url": base + c.path,
         "title": query_title(portal.settings.site_name, c),
         "query": c.query,
@@ -110,7 +111,7 @@ def create_router(templates: Jinja2Templates) -> APIRouter:
                           tombstone_data(found, base), status=410, as_json=as_json or None)
         portal = _portal(request)
         item = query_item(found.citation, portal.settings.site_name, base,
-                          datetime.now(UTC).date())
+                          datetime.now(UTC).date(), found.doi_resolves)
         answer = None if as_json else negotiated(request, item)
         if answer is not None:
             return answer
