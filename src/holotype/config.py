@@ -216,6 +216,13 @@ class Settings(BaseSettings):
     smtp_password: SecretStr | None = _secret(
         "SMTP password. Secret: only from the environment (HOLOTYPE_SMTP_PASSWORD)."
     )
+    map_tile_url: str = Field(default="https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+                              description="Base map tiles under the portal's maps ({z}/{x}/{y} "
+                              "template). Empty: no base map (offline installs).")
+    map_attribution: str = Field(default="© OpenStreetMap contributors",
+                                 description="Attribution shown with the base map.")
+    map_max_vertices: int = Field(default=1000, ge=3, le=100_000, description="Most vertices "
+                                  "a drawn or queried polygon may have.")
     doi_provider: Literal["none", "datacite"] = Field(
         default="none", description="Who mints DOIs: datacite (dataset and query DOIs through "
         "the DataCite REST API) or none (citable by their portal URL only).")
