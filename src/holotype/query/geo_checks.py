@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from typing import Any
 
 from holotype.query import checks
 from holotype.query.areas import AREA_FILES, AreaCatalogue
@@ -106,3 +107,25 @@ def _ranged(value: object, path: str, what: str, low: float, high: float) -> Non
     number = checks.number(value, path, what)
     if not low <= number <= high:
         raise QueryError(f"{what} must be between {low:g} and {high:g}; it is {number:g}", path)
+
+
+def check_vertices(query: dict[str, Any], limit: int) -> None:
+    """Each ``geo_custom_area`` of a valid ``query`` has at most ``limit`` positions in all
+    (outlines and holes, the closing position included); else :class:`QueryError` at it."""
+    if "filters" in query:
+        _group_vertices(query["filters"], "$.filters", limit)
+
+
+def _group_vertices(member: dict[str, Any], path: str, limit: int) -> None:
+    for key, value in member.items():
+        here = child(path, key)
+        if key == "geo_custom_area":
+            count = sum(len(ring) for polygon in value for ring in polygon)
+            if count > limit:
+                raise QueryError(
+                    f"this area has {count} vertices; this portal allows at most {limit} "
+                    "(simplify the shape)", here,
+                )
+        elif key in ("and", "or", "not"):
+            for i, nested in enumerate(value):
+                _group_vertices(nested, item(here, i), limit)

@@ -9,9 +9,11 @@ from holotype.search.aggregate import Extent, FieldSummary, field_names, field_t
 from holotype.search.engine import Searcher
 from holotype.search.results import Facet, Page, Result, SearchRequest
 from holotype.search.rowsets import RecordSet, fields_of, present_fields
+from holotype.search.tiles import BoxRecords, TileData, tile_bounds
 from holotype.search.views import View
 
 __all__ = [
+    "BoxRecords",
     "Extent",
     "Facet",
     "FieldSummary",
@@ -20,10 +22,12 @@ __all__ = [
     "Result",
     "SearchRequest",
     "Searcher",
+    "TileData",
     "View",
     "field_names",
     "field_types",
     "fields",
     "fields_of",
     "present_fields",
+    "tile_bounds",
 ]

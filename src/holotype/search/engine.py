@@ -18,7 +18,7 @@ import duckdb
 
 from holotype.catalog.snapshots import ResourceInfo
 from holotype.index import IndexEngine
-from holotype.search import aggregate, export, lookup, results, rowsets
+from holotype.search import aggregate, export, lookup, results, rowsets, tiles
 from holotype.search.views import View, open_views
 from holotype.store import RecordStore, RecordVersion
 
@@ -52,6 +52,26 @@ class Searcher:
 
     def extent(self, views: list[View], query: dict[str, Any]) -> aggregate.Extent:
         return aggregate.extent(self.indexes, views, query)
+
+    def tile(
+        self, views: list[View], query: dict[str, Any], z: int, x: int, y: int
+    ) -> tiles.TileData:
+        """The matching records' points in Web Mercator tile ``z/x/y``: cells with counts, and
+        single records at high zoom."""
+        return tiles.tile(self.indexes, views, query, z, x, y)
+
+    def pyramid(
+        self, views: list[View], query: dict[str, Any], max_zoom: int
+    ) -> list[tiles.TileData]:
+        """Every tile with a matching point from zoom 0 to ``max_zoom``, from one query."""
+        return tiles.pyramid(self.indexes, views, query, max_zoom)
+
+    def in_box(
+        self, views: list[View], query: dict[str, Any],
+        bbox: tuple[float, float, float, float], size: int, columns: list[str],
+    ) -> tiles.BoxRecords:
+        """The matching records with a point in ``bbox`` (west, south, east, north)."""
+        return tiles.in_box(self.indexes, views, query, bbox, size, columns)
 
     def value_stats(
         self, views: list[View], query: dict[str, Any], field: str

@@ -3,8 +3,8 @@
 A hook runs once a version is committed (its manifest saved: the version is durable and readers
 see it) and brings something derived from the store up to that version. The hooks are declared
 once, here, in the order they run (:data:`POST_COMMIT_HOOKS`): the search index first, then
-the dataset's DOI metadata (its version and Updated date); statistics and tile caches are to
-follow as further hooks, never on a read path.
+the dataset's DOI metadata (its version and Updated date), then the world map's tiles;
+statistics are to follow as a further hook, never on a read path.
 
 A hook that fails fails the ingest that ran it, after the commit: the new version stays
 committed, the error reaches the caller, and the hooks after it do not run. What a hook makes is
@@ -56,8 +56,22 @@ def update_dataset_doi(
 DATASET_DOI = PostCommitHook("dataset DOI", "updating the dataset's DOI metadata",
                              update_dataset_doi)
 
+def update_map_tiles(
+    portal: Portal, resource_id: str, version: int, progress: Progress | None
+) -> None:
+    """Make the unfiltered world map's tiles (zoom 0-6) at the new versions, within a time
+    bound (see :mod:`holotype.services.maps.precompute`)."""
+    # imported here: the maps service reads short links (portal_search), which reach the
+    # ingest (records), which imports this module
+    from holotype.services.maps.precompute import precompute
+
+    precompute(portal)
+
+
+MAP_TILES = PostCommitHook("map tiles", "making the world map's tiles", update_map_tiles)
+
 #: Every post-commit hook, in the order they run.
-POST_COMMIT_HOOKS: tuple[PostCommitHook, ...] = (SEARCH_INDEX, DATASET_DOI)
+POST_COMMIT_HOOKS: tuple[PostCommitHook, ...] = (SEARCH_INDEX, DATASET_DOI, MAP_TILES)
 
 
 def run_post_commit_hooks(

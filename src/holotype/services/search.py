@@ -16,6 +16,7 @@ from typing import Any
 
 from holotype.errors import Invalid
 from holotype.query.errors import AreasMissing, QueryError
+from holotype.query.geo_checks import check_vertices
 from holotype.query.parse import parse
 from holotype.query.validate import validate
 from holotype.search import (
@@ -48,7 +49,9 @@ def checked_query(portal: Portal, value: object, field: str = "query") -> dict[s
         return {}
     try:
         raw = parse(value) if isinstance(value, str) else value
-        return dict(validate(raw, portal.areas))
+        checked = dict(validate(raw, portal.areas))
+        check_vertices(checked, portal.settings.map_max_vertices)
+        return checked
     except QueryError as exc:
         raise Invalid(f"{exc.path}: {exc.message}", field=field) from exc
     except AreasMissing as exc:  # the portal's configuration, not the query: said plainly,

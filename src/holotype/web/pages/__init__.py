@@ -1,7 +1,7 @@
 """The portal's web pages: a second client of the same services as the API.
 
 Each page family is one module (home, datasets, search, records, media, how_to_cite); every
-page answers HTML or its JSON twin through ``render``.
+page answers HTML or its JSON twin through ``render``. ``maps`` answers map tiles and map data.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from holotype.web.pages import (
     datasets,
     home,
     how_to_cite,
+    maps,
     media,
     records,
     render,
@@ -28,4 +29,5 @@ def create_pages_router(templates: Jinja2Templates) -> APIRouter:
     for module in (home, datasets, search, records, citations, how_to_cite):
         router.include_router(module.create_router(templates))
     router.include_router(media.create_router())
+    router.include_router(maps.create_router())
     return router

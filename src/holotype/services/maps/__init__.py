@@ -1,0 +1,135 @@
+"""Distribution maps of any search at any version: tiles (Mapbox Vector Tiles and PNG) and the
+records under a click.
+
+A map reads the search a short link (``key``) names, at ``version``, through the same policy and
+compiled filter as search (:mod:`holotype.services.search`), so a map, its counts and the
+search always agree and private data is never drawn. Finished tiles are cached on disk by what
+they show (:mod:`.cache`); the unfiltered world view is made after each ingest
+(:mod:`.precompute`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from holotype.search import TileData
+from holotype.services.context import Portal
+from holotype.services.identity import Identity
+from holotype.services.maps import cache, mvt, png
+from holotype.services.maps.keys import MapSearch, open_map
+from holotype.services.maps.params import (
+    FORMATS,
+    STYLES,
+    bbox_of,
+    check_format,
+    check_tile,
+    version_of,
+    whole_number,
+)
+from holotype.services.record_view import record_title
+
+MEDIA_TYPES = {"mvt": mvt.MEDIA_TYPE, "png": "image/png"}
+TITLE_FIELDS = ["scientificName", "catalogNumber"]
+
+
+@dataclass(frozen=True)
+class TileAnswer:
+    body: bytes
+    media_type: str
+    etag: str  # quoted, as the header carries it
+
+
+@dataclass(frozen=True)
+class BoxRecord:
+    resource: str
+    id: str
+    title: str
+
+
+@dataclass(frozen=True)
+class BoxAnswer:
+    """The records under a click: how many, the first ones, and the search narrowed to the box
+    (its query, resources and version, for a link to the search page)."""
+
+    count: int
+    records: list[BoxRecord]
+    query: dict[str, Any]
+    resource_ids: tuple[str, ...] | None
+    version: int | None
+
+
+def render(data: TileData, fmt: str, style: str | None, scale: int) -> bytes:
+    """A tile's bytes in ``fmt``."""
+    if fmt == "mvt":
+        return mvt.encode(data)
+    cells = [(cx * scale, cy * scale, n) for cx, cy, n in data.cells]
+    return png.draw(cells, style or "grid", scale, None)
+
+
+def tile_of(
+    portal: Portal, opened: MapSearch, z: int, x: int, y: int, fmt: str,
+    style: str | None = None, scale: int = 1,
+) -> TileAnswer:
+    """A tile of an opened map search, from the cache when it was made before."""
+    check_tile(z, x, y)
+    check_format(fmt, style, scale)
+    style = style if fmt == "png" else None
+    key = cache.tile_key(opened.search, z, x, y, fmt, style, scale)
+    body = cache.read(portal, key)
+    if body is None:
+        search = opened.search
+        data = portal.searcher.tile(search.views, search.query, z, x, y)
+        body = render(data, fmt, style, scale)
+        cache.write(portal, key, body)
+    return TileAnswer(body, MEDIA_TYPES[fmt], f'"{key}"')
+
+
+def tile(
+    portal: Portal, identity: Identity, key: str | None, version: int | None, z: int, x: int,
+    y: int, fmt: str, style: str | None = None, scale: int = 1,
+) -> TileAnswer:
+    """Tile ``z/x/y`` in ``fmt`` (``mvt`` or ``png`` with a ``style``) of the search ``key``
+    names at ``version``, over what ``identity`` may see."""
+    check_tile(z, x, y)
+    check_format(fmt, style, scale)
+    return tile_of(portal, open_map(portal, identity, key, version), z, x, y, fmt, style, scale)
+
+
+def box_query(query: dict[str, Any], bbox: tuple[float, float, float, float]) -> dict[str, Any]:
+    """``query`` narrowed to the records inside ``bbox`` (a ``geo_custom_area`` polygon)."""
+    west, south, east, north = bbox
+    ring = [[west, south], [east, south], [east, north], [west, north], [west, south]]
+    area = {"geo_custom_area": [[ring]]}
+    filters = [query["filters"]] if query.get("filters") else []
+    return {**query, "filters": {"and": [*filters, area]}}
+
+
+def records_in(
+    portal: Portal, identity: Identity, key: str | None, version: int | None,
+    bbox: tuple[float, float, float, float], size: int = 20,
+) -> BoxAnswer:
+    """The records of the search ``key`` names at ``version`` with a point in ``bbox``."""
+    opened = open_map(portal, identity, key, version)
+    search = opened.search
+    found = portal.searcher.in_box(search.views, search.query, bbox, size, TITLE_FIELDS)
+    records = [BoxRecord(res, rid, record_title(data, rid)) for res, rid, data in found.records]
+    return BoxAnswer(found.count, records, box_query(search.query, bbox), opened.resource_ids,
+                     opened.version)
+
+
+__all__ = [
+    "FORMATS",
+    "STYLES",
+    "BoxAnswer",
+    "BoxRecord",
+    "MapSearch",
+    "TileAnswer",
+    "bbox_of",
+    "open_map",
+    "records_in",
+    "tile",
+    "tile_of",
+    "version_of",
+    "whole_number",
+]

@@ -1,0 +1,53 @@
+"""Finished tiles on disk, under ``<data_dir>/tiles``, named by what they show.
+
+The name is a hash of the query's normal form, each resource with the version it is read at,
+and the tile (z/x/y, format, style, scale): a new version of a resource gives a new name, so a
+stale tile is never served, and the name is the tile's ETag. Files are written whole (a
+temporary file, then renamed), so a reader never sees half a tile.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from holotype.query.normalise import query_hash
+from holotype.services.context import Portal
+from holotype.services.search import Search
+
+FORMAT = 1  # bump when what a tile holds changes, so old files are not served
+
+
+def tile_key(search: Search, z: int, x: int, y: int, fmt: str, style: str | None,
+             scale: int) -> str:
+    """The name (and ETag) of a tile of ``search``."""
+    parts = [FORMAT, query_hash(search.query) if search.query else "",
+             sorted((v.rid, v.version) for v in search.views), z, x, y, fmt, style or "", scale]
+    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:40]
+
+
+def _path(portal: Portal, key: str) -> Path:
+    return portal.settings.data_dir / "tiles" / key[:2] / key
+
+
+def read(portal: Portal, key: str) -> bytes | None:
+    try:
+        return _path(portal, key).read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+def write(portal: Portal, key: str, body: bytes) -> None:
+    path = _path(portal, key)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(body)
+        os.replace(name, path)
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,38 @@
+"""The unfiltered world view, zoom 0 to 6, made after each ingest so the first map anyone opens
+is served from the cache.
+
+Tiles are made for the anonymous reader (what the public sees), every tile holding a point (an
+empty tile costs nothing to answer later), counted by one query over all zooms
+(:meth:`Searcher.pyramid`), in each format of :data:`PRECOMPUTED`, and never for longer than
+the time allowed: what is not made in time is made when first asked for.
+"""
+
+from __future__ import annotations
+
+import time
+
+from holotype.services.context import Portal
+from holotype.services.identity import ANONYMOUS
+from holotype.services.maps import cache, render
+from holotype.services.maps.keys import open_map
+
+MAX_ZOOM = 6
+SECONDS = 20.0  # at most this long after an ingest
+#: (format, style) of the tiles made after each ingest; the grid PNG joins once PNGs are drawn
+PRECOMPUTED: tuple[tuple[str, str | None], ...] = (("mvt", None),)
+
+
+def precompute(portal: Portal, seconds: float = SECONDS, max_zoom: int = MAX_ZOOM) -> int:
+    """Make the world view's tiles not cached yet, zoom 0 first; returns how many were made."""
+    deadline = time.monotonic() + seconds
+    search = open_map(portal, ANONYMOUS, None, None).search
+    made = 0
+    for data in portal.searcher.pyramid(search.views, {}, max_zoom):
+        for fmt, style in PRECOMPUTED:
+            if time.monotonic() >= deadline:
+                return made
+            key = cache.tile_key(search, data.z, data.x, data.y, fmt, style, 1)
+            if cache.read(portal, key) is None:
+                cache.write(portal, key, render(data, fmt, style, 1))
+                made += 1
+    return made
