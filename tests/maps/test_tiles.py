@@ -12,7 +12,7 @@ from holotype.errors import Invalid
 from holotype.search import tile_bounds
 from holotype.services import maps
 from holotype.services.context import Portal
-from holotype.services.identity import ANONYMOUS, OPERATOR
+from holotype.services.identity import ANONYMOUS, OPERATOR, Identity
 from holotype.services.maps.precompute import precompute
 from holotype.services.portal_search import share
 from holotype.services.records import ingest
@@ -40,8 +40,8 @@ def portal(map_site: MapSite) -> Iterator[Portal]:
 
 
 def mvt(portal: Portal, z: int, x: int, y: int, key: str | None = None,
-        version: int | None = None, identity: object = ANONYMOUS) -> bytes:
-    return maps.tile(portal, identity, key, version, z, x, y, "mvt").body  # type: ignore[arg-type]
+        version: int | None = None, identity: Identity = ANONYMOUS) -> bytes:
+    return maps.tile(portal, identity, key, version, z, x, y, "mvt").body
 
 
 def test_world_tile_counts_every_record_with_a_point(portal: Portal) -> None:
