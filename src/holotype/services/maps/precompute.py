@@ -9,13 +9,16 @@ the time allowed: what is not made in time is made when first asked for.
 
 from __future__ import annotations
 
+import logging
 import time
 
+from holotype.errors import Unavailable
 from holotype.services.context import Portal
 from holotype.services.identity import ANONYMOUS
 from holotype.services.maps import cache, render
 from holotype.services.maps.keys import open_map
 
+log = logging.getLogger(__name__)
 MAX_ZOOM = 6
 SECONDS = 20.0  # at most this long after an ingest
 #: (format, style) of the tiles made after each ingest; the grid PNG joins once PNGs are drawn
@@ -25,7 +28,11 @@ PRECOMPUTED: tuple[tuple[str, str | None], ...] = (("mvt", None),)
 def precompute(portal: Portal, seconds: float = SECONDS, max_zoom: int = MAX_ZOOM) -> int:
     """Make the world view's tiles not cached yet, zoom 0 first; returns how many were made."""
     deadline = time.monotonic() + seconds
-    search = open_map(portal, ANONYMOUS, None, None).search
+    try:
+        search = open_map(portal, ANONYMOUS, None, None).search
+    except Unavailable as exc:  # another resource still being indexed: made when asked for
+        log.info("world map tiles not made now: %s", exc.message)
+        return 0
     made = 0
     for data in portal.searcher.pyramid(search.views, {}, max_zoom):
         for fmt, style in PRECOMPUTED:
