@@ -9,6 +9,7 @@ magnitude, so equal-width classes would paint almost every cell the first colour
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -78,12 +79,21 @@ def ramp_for(max_count: int) -> Ramp:
 
 
 def continuous(t: NDArray[np.float64]) -> NDArray[np.uint8]:
-    """Colours along the whole palette for ``t`` in 0..1 (the heatmap), shape ``t.shape + (3,)``."""
+    """Colours along the whole palette for ``t`` in 0..1 (the heatmap), shape ``t.shape + (3,)``:
+    a lookup in 256 precomputed steps."""
+    steps = np.rint(np.clip(t, 0.0, 1.0) * 255).astype(np.intp)
+    out: NDArray[np.uint8] = _steps()[steps]
+    return out
+
+
+@lru_cache(maxsize=1)
+def _steps() -> NDArray[np.uint8]:
+    """The palette blended linearly into 256 ``(r, g, b)`` rows."""
     table = np.array([rgb(c) for c in PALETTE], dtype=np.float64)
-    pos = np.clip(t, 0.0, 1.0) * (len(PALETTE) - 1)
-    lo = np.floor(pos).astype(int)
+    pos = np.linspace(0.0, len(PALETTE) - 1, 256)
+    lo = np.floor(pos).astype(np.intp)
     hi = np.minimum(lo + 1, len(PALETTE) - 1)
-    frac = (pos - lo)[..., None]
+    frac = (pos - lo)[:, None]
     mixed = table[lo] * (1.0 - frac) + table[hi] * frac
     out: NDArray[np.uint8] = np.rint(mixed).astype(np.uint8)
     return out
