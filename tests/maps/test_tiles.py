@@ -139,11 +139,16 @@ def test_a_cached_tile_is_the_same_and_a_new_version_changes_it(small_site: Sett
 def test_the_world_view_is_made_after_an_ingest(small_site: Settings) -> None:
     portal = Portal.open(small_site)
     try:
-        # the ingest's hook made every tile with a point down to zoom 6: none is left to make
+        # the ingest's hook made every tile with a point down to zoom 6, as a vector tile and
+        # a grid PNG, with each zoom's colour scale: none is left to make
         assert precompute(portal) == 0
         tiles = list((small_site.data_dir / "tiles").rglob("*"))
         holding = {(z, *tile_of(lat, lon, z)[:2]) for z in range(7) for _, lat, lon in FIRST}
-        assert len([t for t in tiles if t.is_file()]) == len(holding)
+        assert len([t for t in tiles if t.is_file()]) == 2 * len(holding) + 7
+        first = maps.tile(portal, ANONYMOUS, None, None, 3, *tile_of(*FIRST[0][1:], 3)[:2],
+                          "png", "grid")
+        assert first.body.startswith(b"\x89PNG")
+        assert len([t for t in tiles if t.is_file()]) == 2 * len(holding) + 7  # from the cache
     finally:
         portal.close()
 

@@ -54,11 +54,16 @@ class Searcher:
         return aggregate.extent(self.indexes, views, query)
 
     def tile(
-        self, views: list[View], query: dict[str, Any], z: int, x: int, y: int
+        self, views: list[View], query: dict[str, Any], z: int, x: int, y: int, margin: int = 0
     ) -> tiles.TileData:
         """The matching records' points in Web Mercator tile ``z/x/y``: cells with counts, and
-        single records at high zoom."""
-        return tiles.tile(self.indexes, views, query, z, x, y)
+        single records at high zoom (cells only, ``margin`` pixels beyond the edges too, with
+        a margin)."""
+        return tiles.tile(self.indexes, views, query, z, x, y, margin)
+
+    def densest(self, views: list[View], query: dict[str, Any], z: int, square: int) -> int:
+        """The most matching records in one ``square``-pixel square at zoom ``z``."""
+        return tiles.densest(self.indexes, views, query, z, square)
 
     def pyramid(
         self, views: list[View], query: dict[str, Any], max_zoom: int

@@ -22,6 +22,7 @@ TILE = 256  # pixels a side
 MAX_LAT = 85.0511287798066  # Web Mercator's limit: points beyond it are on no tile
 POINTS_ZOOM = 12  # from this zoom on a tile answers single records, when few enough
 MAX_POINTS = 10_000  # more points than this in a tile: cells of one pixel instead
+MAX_MARGIN = 64  # widest margin a tile may read beyond its edges, in pixels
 
 
 @dataclass(frozen=True)
@@ -79,35 +80,44 @@ def _world_pixels(z: int) -> tuple[str, str]:
     return px, py
 
 
-def _pixels_sql(rows_sql: str, z: int, x: int, y: int) -> str:
-    """The rows' points inside tile z/x/y with their pixel (px, py) in the tile."""
+def _pixels_sql(rows_sql: str, z: int, x: int, y: int, margin: int = 0) -> str:
+    """The rows' points inside tile z/x/y, widened by ``margin`` pixels on every side, with
+    their pixel (px, py) in the tile (negative or past 255 in the margin)."""
     west, south, east, north = tile_bounds(z, x, y)
-    # a margin of a little more than a pixel so the bbox never drops a point the pixel
+    world = TILE * 2**z
+    # a little more than a pixel beyond the margin, so the bbox never drops a point the pixel
     # arithmetic keeps; the pixel test below is the exact one
-    pad = 360.0 / (TILE * 2**z) * 2
+    pad = 360.0 / world * (2 + margin)
     px, py = _world_pixels(z)
     return (
         f"SELECT * FROM (SELECT _res, _id, {px} - {x * TILE} AS px, {py} - {y * TILE} AS py "
-        f"FROM ({rows_sql}) WHERE _lat BETWEEN {max(south - pad, -MAX_LAT)!r} "
-        f"AND {min(north + pad, MAX_LAT)!r} "
+        f"FROM ({rows_sql}) WHERE _lat BETWEEN {max(south - 2 * pad, -MAX_LAT)!r} "
+        f"AND {min(north + 2 * pad, MAX_LAT)!r} "
         f"AND _lon BETWEEN {west - pad!r} AND {east + pad!r}"
-        f") WHERE px >= 0 AND px < {TILE} AND py >= 0 AND py < {TILE}"
+        f") WHERE px >= {-margin} AND px < {TILE + margin} "
+        f"AND py >= {-margin} AND py < {TILE + margin}"
     )
 
 
 def tile(
     indexes: IndexEngine, views: list[View], query: dict[str, Any], z: int, x: int, y: int,
+    margin: int = 0,
 ) -> TileData:
     """The matching records of ``views`` in tile ``z/x/y``: cells, and single records from
-    :data:`POINTS_ZOOM` on when the tile holds at most :data:`MAX_POINTS`."""
+    :data:`POINTS_ZOOM` on when the tile holds at most :data:`MAX_POINTS`. With a ``margin``
+    (pixels, at most :data:`MAX_MARGIN`), cells only, including those up to ``margin`` pixels
+    beyond the edges (for drawing that spills over them, such as a heatmap's blur)."""
+    if not 0 <= margin <= MAX_MARGIN:
+        raise ValueError(f"a tile's margin must be 0 to {MAX_MARGIN} pixels, not {margin}")
     cell = cell_size(z)
+    singles = z >= POINTS_ZOOM and not margin
     if not views:
-        return TileData(z, x, y, cell, [], [] if z >= POINTS_ZOOM else None)
-    pixels = _pixels_sql(matching_sql(views, query, ["_lat", "_lon"]), z, x, y)
+        return TileData(z, x, y, cell, [], [] if singles else None)
+    pixels = _pixels_sql(matching_sql(views, query, ["_lat", "_lon"]), z, x, y, margin)
     cur = indexes.cursor()
     try:
         points = None
-        if z >= POINTS_ZOOM:
+        if singles:
             rows = cur.execute(
                 f"SELECT px, py, _res, _id FROM ({pixels}) ORDER BY _res, _id "
                 f"LIMIT {MAX_POINTS + 1}"
@@ -121,8 +131,12 @@ def tile(
                 counted[key] = counted.get(key, 0) + 1
             cells = sorted((cx, cy, n) for (cx, cy), n in counted.items())
         else:
+            # shifted by MAX_MARGIN (a multiple of every cell size) so cells in a margin are
+            # floored like the rest, not truncated towards zero
+            shift = MAX_MARGIN
             found = cur.execute(
-                f"SELECT px // {cell} * {cell} AS cx, py // {cell} * {cell} AS cy, count(*) "
+                f"SELECT (px + {shift}) // {cell} * {cell} - {shift} AS cx, "
+                f"(py + {shift}) // {cell} * {cell} - {shift} AS cy, count(*) "
                 f"FROM ({pixels}) GROUP BY cx, cy ORDER BY cx, cy"
             ).fetchall()
             cells = [(int(cx), int(cy), int(n)) for cx, cy, n in found]
@@ -160,6 +174,28 @@ def in_box(
         for r in first
     ]
     return BoxRecords(count, records)
+
+
+def densest(
+    indexes: IndexEngine, views: list[View], query: dict[str, Any], z: int, square: int,
+) -> int:
+    """The most matching records in one ``square``-pixel square of the world at zoom ``z``
+    (squares aligned to the tiles): the top of the colour scale that every tile of the zoom
+    shares, so the tiles agree with each other and with their legend."""
+    if not views:
+        return 0
+    px, py = _world_pixels(z)
+    rows_sql = matching_sql(views, query, ["_lat", "_lon"])
+    cur = indexes.cursor()
+    try:
+        row = cur.execute(
+            f"SELECT max(n) FROM (SELECT count(*) AS n FROM ({rows_sql}) "
+            f"WHERE _lat BETWEEN {-MAX_LAT!r} AND {MAX_LAT!r} AND _lon BETWEEN -180.0 AND 180.0 "
+            f"GROUP BY {px} // {int(square)}, {py} // {int(square)})"
+        ).fetchone()
+    finally:
+        cur.close()
+    return int(row[0]) if row and row[0] is not None else 0
 
 
 def pyramid(

@@ -18,6 +18,7 @@ from holotype.services.context import Portal
 from holotype.services.identity import Identity
 from holotype.services.maps import cache, mvt, png
 from holotype.services.maps.keys import MapSearch, open_map
+from holotype.services.maps.legend import legend, ramp_of
 from holotype.services.maps.params import (
     FORMATS,
     STYLES,
@@ -27,6 +28,7 @@ from holotype.services.maps.params import (
     version_of,
     whole_number,
 )
+from holotype.services.maps.ramp import Ramp
 from holotype.services.record_view import record_title
 
 MEDIA_TYPES = {"mvt": mvt.MEDIA_TYPE, "png": "image/png"}
@@ -59,12 +61,20 @@ class BoxAnswer:
     version: int | None
 
 
-def render(data: TileData, fmt: str, style: str | None, scale: int) -> bytes:
-    """A tile's bytes in ``fmt``."""
+#: pixels beyond a raster tile's edges whose records it draws (a heatmap's blur and a dot's
+#: disc reach over the edge), so neighbouring tiles join without seams
+MARGINS = {"heatmap": png.HEATMAP_MARGIN, "points": png.POINT_MARGIN, "grid": 0}
+
+
+def render(data: TileData, fmt: str, style: str | None, scale: int,
+           ramp: Ramp | None = None) -> bytes:
+    """A tile's bytes in ``fmt``; a raster's cells drawn at their centres, coloured by
+    ``ramp`` (the zoom's shared scale)."""
     if fmt == "mvt":
         return mvt.encode(data)
-    cells = [(cx * scale, cy * scale, n) for cx, cy, n in data.cells]
-    return png.draw(cells, style or "grid", scale, None)
+    half = data.cell / 2
+    cells = [(cx + half, cy + half, n) for cx, cy, n in data.cells]
+    return png.draw(cells, style or "grid", scale, ramp)
 
 
 def tile_of(
@@ -79,8 +89,10 @@ def tile_of(
     body = cache.read(portal, key)
     if body is None:
         search = opened.search
-        data = portal.searcher.tile(search.views, search.query, z, x, y)
-        body = render(data, fmt, style, scale)
+        margin = MARGINS[style] if style else 0
+        data = portal.searcher.tile(search.views, search.query, z, x, y, margin)
+        ramp = ramp_of(portal, opened, z) if style in ("grid", "heatmap") else None
+        body = render(data, fmt, style, scale, ramp)
         cache.write(portal, key, body)
     return TileAnswer(body, MEDIA_TYPES[fmt], f'"{key}"')
 
@@ -126,6 +138,7 @@ __all__ = [
     "MapSearch",
     "TileAnswer",
     "bbox_of",
+    "legend",
     "open_map",
     "records_in",
     "tile",

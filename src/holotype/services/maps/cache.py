@@ -18,15 +18,21 @@ from holotype.query.normalise import query_hash
 from holotype.services.context import Portal
 from holotype.services.search import Search
 
-FORMAT = 1  # bump when what a tile holds changes, so old files are not served
+FORMAT = 2  # bump when what a tile holds changes, so old files are not served
+
+
+def key_of(search: Search, *what: str | int | None) -> str:
+    """The name of something made from ``search`` (a tile, a legend's scale), ``what`` saying
+    which: the query, each resource at its version, and ``what``, hashed."""
+    parts = [FORMAT, query_hash(search.query) if search.query else "",
+             sorted((v.rid, v.version) for v in search.views), *what]
+    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:40]
 
 
 def tile_key(search: Search, z: int, x: int, y: int, fmt: str, style: str | None,
              scale: int) -> str:
     """The name (and ETag) of a tile of ``search``."""
-    parts = [FORMAT, query_hash(search.query) if search.query else "",
-             sorted((v.rid, v.version) for v in search.views), z, x, y, fmt, style or "", scale]
-    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:40]
+    return key_of(search, z, x, y, fmt, style or "", scale)
 
 
 def _path(portal: Portal, key: str) -> Path:

@@ -17,22 +17,25 @@ from holotype.services.context import Portal
 from holotype.services.identity import ANONYMOUS
 from holotype.services.maps import cache, render
 from holotype.services.maps.keys import open_map
+from holotype.services.maps.legend import ramp_of
 
 log = logging.getLogger(__name__)
 MAX_ZOOM = 6
 SECONDS = 20.0  # at most this long after an ingest
-#: (format, style) of the tiles made after each ingest; the grid PNG joins once PNGs are drawn
-PRECOMPUTED: tuple[tuple[str, str | None], ...] = (("mvt", None),)
+#: (format, style) of the tiles made after each ingest: the vector tiles and the map view's
+#: first style (the heatmap and points read a margin beyond each tile, so are made when asked)
+PRECOMPUTED: tuple[tuple[str, str | None], ...] = (("mvt", None), ("png", "grid"))
 
 
 def precompute(portal: Portal, seconds: float = SECONDS, max_zoom: int = MAX_ZOOM) -> int:
     """Make the world view's tiles not cached yet, zoom 0 first; returns how many were made."""
     deadline = time.monotonic() + seconds
     try:
-        search = open_map(portal, ANONYMOUS, None, None).search
+        opened = open_map(portal, ANONYMOUS, None, None)
     except Unavailable as exc:  # another resource still being indexed: made when asked for
         log.info("world map tiles not made now: %s", exc.message)
         return 0
+    search = opened.search
     made = 0
     for data in portal.searcher.pyramid(search.views, {}, max_zoom):
         for fmt, style in PRECOMPUTED:
@@ -40,6 +43,7 @@ def precompute(portal: Portal, seconds: float = SECONDS, max_zoom: int = MAX_ZOO
                 return made
             key = cache.tile_key(search, data.z, data.x, data.y, fmt, style, 1)
             if cache.read(portal, key) is None:
-                cache.write(portal, key, render(data, fmt, style, 1))
+                ramp = ramp_of(portal, opened, data.z) if style else None
+                cache.write(portal, key, render(data, fmt, style, 1, ramp))
                 made += 1
     return made

@@ -1,5 +1,5 @@
 """Map tiles and the records under a click: ``/map/{z}/{x}/{y}.mvt``,
-``/map/{style}/{z}/{x}/{y}.png`` (and ``@2x``), ``/map/records.json``.
+``/map/{style}/{z}/{x}/{y}.png`` (and ``@2x``), ``/map/legend.json``, ``/map/records.json``.
 
 Every answer reads the search a short link (``key``) names at ``version`` through the maps
 service. Tiles carry an ``ETag`` (what they show: query, resource versions, tile) and answer 304
@@ -92,6 +92,19 @@ def create_router() -> APIRouter:
             return _error(Invalid(f"a tile is y.png or y@2x.png, not {y}.png", field="scale"))
         scale = 2 if suffix else 1
         return _guarded(lambda: _tile_response(request, z, x, row, "png", style, scale))
+
+    @router.get("/map/legend.json", include_in_schema=False)
+    def legend_json(request: Request) -> Response:
+        def answer() -> Response:
+            params = request.query_params
+            body = maps.legend(
+                _portal(request), identity_of(request), params.get("key"),
+                maps.version_of(params.get("version")), params.get("style"),
+                maps.whole_number(params.get("z"), "z", 0, 1 << 30),
+            )
+            return JSONResponse(body)
+
+        return _guarded(answer)
 
     @router.get("/map/records.json", include_in_schema=False)
     def records_json(request: Request) -> Response:
