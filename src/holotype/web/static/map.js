@@ -41,10 +41,16 @@
   var key = view.dataset.key, version = view.dataset.version;
   var mapEl = document.getElementById("search-map");
   var map = newMap(mapEl, {});
+  /* what the map shows, on the element (south,west,north,east and zoom): for scripts and tests */
+  map.on("moveend", function () {
+    var b = map.getBounds();
+    mapEl.dataset.shown = [b.getSouth(), b.getWest(), b.getNorth(), b.getEast()]
+      .map(function (x) { return round(x, 6); }).join(",");
+    mapEl.dataset.zoom = String(map.getZoom());
+  });
   var bounds = view.dataset.bounds ? JSON.parse(view.dataset.bounds) : null;
   if (bounds) map.fitBounds(bounds, { padding: [24, 24], maxZoom: 10 });
   else map.setView([20, 0], 2);
-  mapEl.dataset.fitted = "true";
 
   function query(extra) {
     var params = new URLSearchParams();
