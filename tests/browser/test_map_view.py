@@ -139,7 +139,7 @@ def test_clicking_the_map_lists_the_records_there(
     span = 16 * 360 / (256 * 2 ** int(attribute(page, "data-zoom") or 0))
     assert abs(east - west - span) < 1e-3 and south < north  # 8 pixels around the click
     # the same from the keyboard: the button lists the records in view
-    s, w, n, e = shown(page)
+    s, _, n, _ = shown(page)
     page.get_by_role("button", name="List the records in view").focus()
     page.keyboard.press("Enter")
     until(lambda: page.locator("#map-records li").count() == 2, "the records in view")
@@ -198,7 +198,7 @@ def test_drawing_a_polygon_adds_it_to_the_filters(
     assert added["and"][0] == kenya["and"][0]  # the drawing is added to the filters already set
     ((ring,),) = added["and"][1]["geo_custom_area"]
     assert len(ring) == 4 and ring[0] == ring[-1]
-    (lon0, lat0), (lon1, lat1), (lon2, lat2) = ring[:3]
+    (lon0, lat0), (lon1, lat1), (_, lat2) = ring[:3]
     assert lon1 > lon0 and abs(lat1 - lat0) < 1e-6 and lat2 < lat0  # east, then south
     assert "view=map" in page.url
     filters = page.get_by_role("region", name="Filters")
@@ -227,7 +227,8 @@ def test_drawing_a_circle_adds_a_geo_point_filter(browser: Any, live_server: str
     point = term["geo_point"]
     assert point["radius"] > 0 and point["radius_unit"] == "km"
     assert -90 <= point["latitude"] <= 90 and -180 <= point["longitude"] <= 180
-    assert re.search(r"within [\d.]+ km of", page.get_by_role("region", name="Filters").inner_text())
+    filters = page.get_by_role("region", name="Filters").inner_text()
+    assert re.search(r"within [\d.]+ km of", filters)
     watched.quiet()
     page.close()
 
