@@ -39,6 +39,12 @@ $(ASSETS): $(NODE)
 	mkdir -p src/holotype/web/static/vendor/swagger-ui
 	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js \
 		node_modules/swagger-ui-dist/swagger-ui.css src/holotype/web/static/vendor/swagger-ui/
+	mkdir -p src/holotype/web/static/vendor/leaflet src/holotype/web/static/vendor/leaflet-geoman
+	cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css \
+		node_modules/leaflet/dist/images src/holotype/web/static/vendor/leaflet/
+	cp node_modules/@geoman-io/leaflet-geoman-free/dist/leaflet-geoman.min.js \
+		node_modules/@geoman-io/leaflet-geoman-free/dist/leaflet-geoman.css \
+		src/holotype/web/static/vendor/leaflet-geoman/
 	touch $@
 
 assets: $(ASSETS)

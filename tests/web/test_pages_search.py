@@ -165,7 +165,7 @@ def test_hostile_values_are_escaped(web: TestClient, pages_site: PagesSite) -> N
 
 def test_unknown_preset_and_view_are_400(web: TestClient) -> None:
     assert web.get("/search.json?preset=nope").status_code == 400
-    assert web.get("/search.json?view=map").status_code == 400
+    assert web.get("/search.json?view=globe").status_code == 400
 
 
 DEEP = '{"and":' + '[{"and":' * 600 + "[]" + "}]" * 600 + "}"

@@ -82,10 +82,7 @@ class Evaluator:
         return _number(value)
 
     def _point(self, row: Row) -> tuple[float, float] | None:
-        lat, lon = _number(self._value(row, self.lat)), _number(self._value(row, self.lon))
-        if lat is None or lon is None or not (-90 <= lat <= 90 and -180 <= lon <= 180):
-            return None
-        return lat, lon
+        return point(self._value(row, self.lat), self._value(row, self.lon))
 
     def everywhere(self, words: list[str], row: Row) -> bool:
         """Every word is a token of one of the row's fields."""
@@ -180,6 +177,15 @@ def haversine(a: tuple[float, float], b: tuple[float, float]) -> float:
     half_dlon = math.sin((a[1] - b[1]) * k / 2)
     h = half_dlat * half_dlat + math.cos(a[0] * k) * math.cos(b[0] * k) * half_dlon * half_dlon
     return (2.0 * 6371008.8) * math.asin(min(1.0, math.sqrt(h)))
+
+
+def point(lat_text: str | None, lon_text: str | None) -> tuple[float, float] | None:
+    """(latitude, longitude) from a record's two values, or None unless both are numbers on
+    the globe."""
+    lat, lon = _number(lat_text), _number(lon_text)
+    if lat is None or lon is None or not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return None
+    return lat, lon
 
 
 def _number(value: str | None) -> float | None:

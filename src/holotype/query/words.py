@@ -36,6 +36,11 @@ def describe(node: Any, name: Callable[[str], str] = str) -> str:
         return inner
     if key == "not" and isinstance(body, list):
         return "not (" + " or ".join(describe(m, name) for m in body) + ")"
+    if key == "geo_custom_area" and isinstance(body, list):
+        outer = [p[0] for p in body if isinstance(p, list) and p and isinstance(p[0], list)]
+        corners = sum(max(len(ring) - 1, 0) for ring in outer)
+        return f"inside a drawn area ({len(outer)} polygon{'s' * (len(outer) != 1)}, " \
+               f"{corners} corners)"
     if not isinstance(body, dict):
         return json.dumps(node, ensure_ascii=False)
     names = " or ".join(name(str(f)) for f in body.get("fields") or []) or "any field"

@@ -15,7 +15,7 @@ from typing import Any
 from holotype.catalog.snapshots import DatasetInfo, ResourceInfo
 from holotype.errors import Invalid, NotFound
 from holotype.query.normalise import normalise, query_hash
-from holotype.search import Result, SearchRequest
+from holotype.search import Extent, Result, SearchRequest
 from holotype.services import catalogue, slugs
 from holotype.services.context import Portal
 from holotype.services.identity import Identity
@@ -94,6 +94,20 @@ def run(
         datasets = {r.id: catalogue.get_dataset(session, r.dataset_id) for r in resources}
     return Answer(result, resources, datasets, columns,
                   {v.rid: v.version for v in opened.views})
+
+
+def extent(
+    portal: Portal,
+    resources: list[ResourceInfo],
+    query: dict[str, Any],
+    version: int | None,
+    pins: Mapping[str, int] | None = None,
+) -> Extent:
+    """Where the search's records lie (the Map view fits the map to it): the same resources
+    and versions as :func:`run`."""
+    if not resources:
+        return Extent(0, 0, None)
+    return Search(portal, query, portal.searcher.views(resources, version, pins)).extent()
 
 
 EPOCH = date(1970, 1, 1)

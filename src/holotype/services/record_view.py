@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 from holotype.catalog.snapshots import DatasetInfo, OrganisationInfo, ResourceInfo
 from holotype.errors import NotFound
+from holotype.query.evaluate import point
 from holotype.services import catalogue
 from holotype.services.catalogue_view import publisher
 from holotype.services.context import Portal
@@ -55,6 +56,7 @@ class RecordPage:
     data: dict[str, str]
     history: list[RecordVersion]  # oldest first
     organisation: OrganisationInfo | None = None  # the dataset's publisher
+    point: tuple[float, float] | None = None  # (latitude, longitude): the record page's map
 
     @property
     def title(self) -> str:
@@ -153,6 +155,8 @@ def load_record(
     if shown is None or shown.data is None:
         when = "now" if version is None else "at that version"
         raise NotFound(f"record {record_id!r} does not exist {when}", field="record_id")
+    lat, lon = portal.settings.geo_fields
     return RecordPage(resource, dataset, record_id, shown.version, shown.until is None,
-                      shown.data, history, organisation)
+                      shown.data, history, organisation,
+                      point(shown.data.get(lat), shown.data.get(lon)))
 

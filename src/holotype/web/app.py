@@ -40,6 +40,8 @@ def create_app(settings: Settings) -> FastAPI:
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.globals["site_name"] = settings.site_name
     templates.env.globals["doi_minting"] = minting(settings)
+    templates.env.globals["map_config"] = {"tile_url": settings.map_tile_url,
+                                           "attribution": settings.map_attribution}
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -71,6 +71,8 @@ def record_data(page: RecordPage, base_url: str, labels: FieldLabels,
         "other_fields": [name for name, _ in page.others],
         "labels": labels.mapping([*page.data, *(k for h in page.history for k in h.changes)]),
         "images": page.images,
+        "point": ({"latitude": page.point[0], "longitude": page.point[1]}
+                  if page.point else None),
         "citation": formats.render(item, formats.DEFAULT),
         "cite": formats.every_format(item),
         "history": history,

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
+from holotype.catalog.snapshots import ResourceInfo
 from holotype.errors import Invalid
 from holotype.query.words import describe
 from holotype.services import portal_search, search
@@ -103,7 +104,10 @@ def search_data(
     ]
     after = answer.result.page.after
     members = search_url.top_members(state.filters)
+    shown = {"map": _map_data(portal, identity, state, resources, effective, version, pins)
+             } if state.view == "map" else {}
     return {
+        **shown,
         "query": query,
         "query_json": compact_json(query) if query else "",
         "preset": None if state.resource_ids else state.preset,
@@ -132,6 +136,20 @@ def search_data(
                      **({"version": version} if version else {})},
         },
     }
+
+
+def _map_data(
+    portal: Portal, identity: Identity, state: SearchState, resources: list[ResourceInfo],
+    query: dict[str, Any], version: int | None, pins: dict[str, int],
+) -> dict[str, Any]:
+    """The Map view's data: the results' extent, and the key its tiles, legend and
+    click-through are asked for by (the search's short link; sharing is idempotent)."""
+    where = portal_search.extent(portal, resources, query, version, pins)
+    ids = None if state.preset == "everything" and not state.resource_ids \
+        else [r.id for r in resources]
+    key = portal_search.share(portal, identity, query, ids, version) if resources else None
+    return {"key": key, "version": version, "bounds": where.bounds,
+            "with_point": where.with_point}
 
 
 def _facet_value(

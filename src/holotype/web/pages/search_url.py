@@ -20,7 +20,7 @@ from holotype.errors import Invalid
 from holotype.query.errors import QueryError
 from holotype.query.parse import parse as parse_json
 
-VIEWS = ("table", "list", "gallery")
+VIEWS = ("table", "list", "gallery", "map")
 DEFAULT_COLUMNS = ("country", "locality", "eventDate", "recordedBy", "typeStatus")
 DEFAULT_SIZE = 20
 MAX_SIZE = 100
