@@ -36,9 +36,6 @@ FIRST_SCREEN_ONLY = {"api-docs"}
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 FAILING = {"serious", "critical"}
 HAS_POINT = quote(json.dumps({"and": [{"exists": {"geo_field": True}}]}))
-# The record tiles of the Map view (/map/…) are another lane's routes: their failed loads aren't
-# the page's problems here.
-TILE_LOAD = re.compile(r"status of 404 \(Not Found\) \(https?://[^/]+/map/")
 KENYA = quote(json.dumps({"and": [{"string_equals": {"fields": ["country"], "value": "Kenya"}}]}))
 
 RUN_AXE = """async (tags) => {
@@ -208,7 +205,6 @@ def test_page_is_accessible_and_quiet(browser: Any, site: Site, axe_source: str,
     if visit.status == 404:  # the browser reports the page's own status as a failed load
         own = f"status of 404 (Not Found) ({page.url})"
         problems = [p for p in problems if not p.endswith(own)]
-    problems = [p for p in problems if not TILE_LOAD.search(p)]
     assert problems == [], f"{page.url} at {viewport} width:\n" + "\n".join(problems)
     page.close()
 

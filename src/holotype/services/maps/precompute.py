@@ -22,8 +22,8 @@ from holotype.services.maps.legend import ramp_of
 log = logging.getLogger(__name__)
 MAX_ZOOM = 6
 SECONDS = 20.0  # at most this long after an ingest
-#: (format, style) of the tiles made after each ingest: the vector tiles and the map view's
-#: first style (the heatmap and points read a margin beyond each tile, so are made when asked)
+#: (format, style) of the tiles made after each ingest: the vector tiles and the grid PNGs (the
+#: heatmap and points styles read a margin beyond each tile, so they are made when first asked)
 PRECOMPUTED: tuple[tuple[str, str | None], ...] = (("mvt", None), ("png", "grid"))
 
 

@@ -95,8 +95,9 @@
         var item = element("li");
         var swatch = element("span", "", { class: "swatch", "aria-hidden": "true" });
         swatch.style.backgroundColor = c.colour || c.color || "transparent";
-        var label = c.label || (c.max == null ? c.min + " or more" : c.min + "–" + c.max);
-        item.append(swatch, element("span", label + " records"));
+        var label = c.label || (c.max == null ? c.min + " or more" :
+          c.min === c.max ? String(c.min) : c.min + "–" + c.max);
+        item.append(swatch, element("span", label + (label === "1" ? " record" : " records")));
         list.appendChild(item);
       });
       legendBox.replaceChildren(element("p", data.title || "Records per cell"), list);
