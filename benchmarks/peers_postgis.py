@@ -82,7 +82,7 @@ def load(url: str, csv_path: Path) -> dict[str, Any]:
         con.execute("CREATE EXTENSION IF NOT EXISTS postgis")
         row = con.execute("SELECT postgis_full_version()").fetchone()
     built = load_postgres(url, csv_path, derived={"geom": _geometry_sql()},
-                          before_vacuum=_spatial_index)
+                          after_table=_spatial_index)
     return {**built, "postgis_version": str(row[0]) if row else ""}
 
 
