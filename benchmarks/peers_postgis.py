@@ -42,6 +42,7 @@ MAX_POINTS = 10_000
 WORLD = 20037508.342789244  # half the side of the Web Mercator square, metres
 MAX_LAT = 85.0511287798066
 RESOURCE = "reference"  # the one resource the peer holds, named in point features
+CONTROL = Path("/usr/share/postgresql/15/extension/postgis.control")  # as the Makefile checks
 _NUMBER = r"'^\s*[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?\s*$'"
 
 
@@ -78,6 +79,9 @@ def _spatial_index(con: psycopg.Connection[Any]) -> dict[str, float]:
 
 def load(url: str, csv_path: Path) -> dict[str, Any]:
     """The search peer's load with the geometry column, its GiST index and the CLUSTER."""
+    if not CONTROL.exists():
+        raise SystemExit(f"PostGIS is not installed ({CONTROL} is missing); `make bench-deps` "
+                         "installs Debian's postgresql-15-postgis-3")
     with psycopg.connect(url, autocommit=True) as con:
         con.execute("CREATE EXTENSION IF NOT EXISTS postgis")
         row = con.execute("SELECT postgis_full_version()").fetchone()
