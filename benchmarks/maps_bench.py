@@ -19,11 +19,13 @@ difference in what the engines draw shows in the JSON.
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import sys
 import time
 from contextlib import ExitStack, closing
+from pathlib import Path
 from typing import Any
 
 import mapbox_vector_tile
@@ -39,6 +41,7 @@ from benchmarks.search_queries import choose_words
 from benchmarks.store_phase import RESOURCE
 from holotype.config import load_settings
 from holotype.engine import connect, literal
+from holotype.query.tokens import token_list_sql
 from holotype.services.context import Portal
 from holotype.services.identity import ANONYMOUS
 from holotype.services.visible import visible_resources
@@ -63,24 +66,47 @@ def say(message: str) -> None:
     print(f"[maps {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
-def busiest_tiles(csv: Any, zooms: list[int]) -> dict[int, tuple[int, int, int]]:
-    """For each zoom, (x, y, records) of the tile holding the most records (untimed)."""
+Tiles = dict[tuple[int, str], tuple[int, int, int]]  # (zoom, word or "") -> (x, y, records)
+
+
+def busiest_tiles(csv: Path, zooms: list[int], words: list[str]) -> Tiles:
+    """For each zoom and word ("" for every record), (x, y, records) of the tile holding the most
+    records matching it (untimed, cached next to the data): a map is looked at where its
+    records are. A word matches a record holding it as a token in any field, as search does."""
+    cache = DATA / f"maps-tiles-{csv.stem}.json"
+    wanted = {"csv": csv.name, "size": csv.stat().st_size, "zooms": zooms, "words": words}
+    if cache.exists() and json.loads(cache.read_text()).get("key") == wanted:
+        saved = json.loads(cache.read_text())["tiles"]
+        return {(int(z), w): tuple(t) for z, w, t in saved}  # type: ignore[misc]
     con = connect(threads=2)
-    lat = "TRY_CAST(decimalLatitude AS DOUBLE)"
-    lon = "TRY_CAST(decimalLongitude AS DOUBLE)"
-    found = {}
+    lat, lon = "TRY_CAST(decimalLatitude AS DOUBLE)", "TRY_CAST(decimalLongitude AS DOUBLE)"
+    text = "concat_ws(' ', *COLUMNS(*))"
+    con.execute(
+        f"CREATE TEMP TABLE points AS SELECT {lat} AS lat, {lon} AS lon, "
+        f"list_intersect({token_list_sql(text)}, {literal(words)}) AS hits "
+        f"FROM read_csv({literal(csv)}, all_varchar = true) "
+        f"WHERE abs({lat}) <= {MAX_LAT} AND abs({lon}) <= 180")
+    con.execute("CREATE TEMP TABLE matched AS SELECT lat, lon, '' AS word FROM points "
+                "UNION ALL SELECT lat, lon, unnest(list_distinct(hits)) FROM points")
+    found: Tiles = {}
     for z in zooms:
         n = 2**z
-        row = con.execute(
-            f"SELECT least(floor(({lon} + 180) / 360 * {n}), {n - 1})::BIGINT AS x, "
-            f"floor((1 - ln(tan(radians({lat})) + 1 / cos(radians({lat}))) / pi()) / 2 * {n})"
-            f"::BIGINT AS y, count(*) AS c FROM read_csv({literal(csv)}, all_varchar = true) "
-            f"WHERE abs({lat}) <= {MAX_LAT} AND abs({lon}) <= 180 "
-            "GROUP BY x, y ORDER BY c DESC, x, y LIMIT 1").fetchone()
-        assert row is not None
-        found[z] = (int(row[0]), int(row[1]), int(row[2]))
+        rows = con.execute(
+            f"SELECT word, arg_max([x, y, c], c) FROM (SELECT word, "
+            f"least(floor((lon + 180) / 360 * {n}), {n - 1})::BIGINT AS x, "
+            f"floor((1 - ln(tan(radians(lat)) + 1 / cos(radians(lat))) / pi()) / 2 * {n})"
+            f"::BIGINT AS y, count(*) AS c FROM matched GROUP BY ALL) GROUP BY word").fetchall()
+        for word, (x, y, c) in rows:
+            found[(z, str(word))] = (int(x), int(y), int(c))
     con.close()
+    cache.write_text(json.dumps({"key": wanted, "tiles": [[z, w, t] for (z, w), t in
+                                                          sorted(found.items())]}) + "\n")
     return found
+
+
+def tile_of(tiles: Tiles, z: int, word: str | None) -> tuple[int, int, int]:
+    """The busiest tile of ``word`` at zoom ``z``; a word in no record there: every record's."""
+    return tiles.get((z, word or ""), tiles[(z, "")])
 
 
 def drawn(body: bytes) -> dict[str, int]:
@@ -104,13 +130,15 @@ def run(records: int = 2_000_000, repeats: int = 20, clients: int = 8, per_clien
     reference = reference_csv(records)
     revision = modified_csv(reference, 1)
     words = choose_words(revision, records, DATA / f"search-words-{records}.json")
-    chosen = {"none": [None], "common": [str(w["word"]) for w in words["common"]],
-              "rare": [str(w["word"]) for w in words["rare"]]}
-    tiles = busiest_tiles(revision, sorted({*ZOOMS.values(), *PAN_ZOOMS}))
-    say(f"tiles: {tiles}")
+    chosen: dict[str, list[str | None]] = {
+        "none": [None], "common": [str(w["word"]) for w in words["common"]],
+        "rare": [str(w["word"]) for w in words["rare"]]}
+    say("choosing each zoom's and word's busiest tile")
+    tiles = busiest_tiles(revision, sorted({*ZOOMS.values(), *PAN_ZOOMS}),
+                          [w for ws in chosen.values() for w in ws if w])
     result: dict[str, Any] = {"benchmark": "maps", "records": records, "repeats": repeats,
                               "warmup": WARMUP, "engines": list(engines), "words": chosen,
-                              "tiles": {str(z): t for z, t in tiles.items()}, "builds": {}}
+                              "tiles": {f"{z}:{w}": t for (z, w), t in tiles.items()}, "builds": {}}
     samples: dict[str, dict[str, list[float]]] = {e: {} for e in engines}
     answers: dict[str, dict[str, dict[str, int]]] = {e: {} for e in engines}
     with ExitStack() as stack:
@@ -130,11 +158,11 @@ def run(records: int = 2_000_000, repeats: int = 20, clients: int = 8, per_clien
             result["builds"]["postgis"]["cluster_bytes"] = cluster.data_bytes()
             postgis = stack.enter_context(closing(PostGISTiles(cluster.url)))
         for label, z in ZOOMS.items():
-            x, y, _ = tiles[z]
             for filt in FILTERS:
                 case = f"{label}_{filt}"
                 for rep in range(WARMUP + repeats):
                     i = rep % len(chosen[filt])
+                    x, y, _ = tile_of(tiles, z, chosen[filt][i])
                     order = engines if rep % 2 == 0 else tuple(reversed(engines))
                     for name in order:
                         if name == "holotype":
@@ -148,12 +176,12 @@ def run(records: int = 2_000_000, repeats: int = 20, clients: int = 8, per_clien
                         if rep >= WARMUP:
                             samples[name].setdefault(case, []).append(ms)
                         answers[name].setdefault(f"{case}:{chosen[filt][i] or ''}", drawn(body))
-                say(f"{case} ({z}/{x}/{y}): " + ", ".join(
+                say(f"{case} (z{z}): " + ", ".join(
                     f"{e} p50 {summary(samples[e][case])['p50_ms']:.1f} ms" for e in engines))
         if portal is not None:
             result["cache_dir_written"] = holotype.cache_seen(portal)
-            result["cached"] = _cached(portal, keys, tiles, repeats)
-            result["http_load"] = _pan_load(site, keys, tiles, clients, per_client)
+            result["cached"] = _cached(portal, keys, chosen, tiles, repeats)
+            result["http_load"] = _pan_load(site, keys, chosen, tiles, clients, per_client)
     if "holotype" in engines:
         result["versions"] = _versions(records, tiles, repeats)
     result.update(_report(samples, answers, result))
@@ -163,13 +191,13 @@ def run(records: int = 2_000_000, repeats: int = 20, clients: int = 8, per_clien
 
 
 def _cached(portal: Portal, keys: dict[str, list[str | None]],
-            tiles: dict[int, tuple[int, int, int]], repeats: int) -> dict[str, Any]:
+            chosen: dict[str, list[str | None]], tiles: Tiles, repeats: int) -> dict[str, Any]:
     say("Holotype, cached tiles")
     stats = {}
     for label, z in ZOOMS.items():
-        x, y, _ = tiles[z]
         for filt in FILTERS:
             key = keys[filt][0]
+            x, y, _ = tile_of(tiles, z, chosen[filt][0])
             holotype.tile(portal, key, None, z, x, y)  # made once, then served from the cache
             got = [_timed(holotype.tile, portal, key, None, z, x, y)[0]
                    for _ in range(WARMUP + repeats)][WARMUP:]
@@ -177,7 +205,7 @@ def _cached(portal: Portal, keys: dict[str, list[str | None]],
     return stats
 
 
-def _versions(records: int, tiles: dict[int, tuple[int, int, int]],
+def _versions(records: int, tiles: Tiles,
               repeats: int) -> dict[str, Any]:
     site, build = ensure_citation_site(records)
     say(f"Holotype, tiles {EXTRA_VERSIONS} versions back against now (citation site)")
@@ -188,7 +216,7 @@ def _versions(records: int, tiles: dict[int, tuple[int, int, int]],
         back = stamps[-1 - EXTRA_VERSIONS]
         out: dict[str, Any] = {"site": build, "versions": len(stamps), "back": back}
         for label, z in ZOOMS.items():
-            x, y, _ = tiles[z]
+            x, y, _ = tile_of(tiles, z, None)
             old, now = [], []
             for rep in range(WARMUP + repeats):
                 for version, into in ((back, old), (None, now))[:: 1 if rep % 2 else -1]:
@@ -203,14 +231,14 @@ def _versions(records: int, tiles: dict[int, tuple[int, int, int]],
     return out
 
 
-def pan_route(keys: dict[str, list[str | None]],
-              tiles: dict[int, tuple[int, int, int]]) -> list[tuple[str, dict[str, Any]]]:
+def pan_route(keys: dict[str, list[str | None]], chosen: dict[str, list[str | None]],
+              tiles: Tiles) -> list[tuple[str, dict[str, Any]]]:
     """Tile requests of a map panned east, two rows of tiles, at each pan zoom and filter."""
     route = []
     for filt in FILTERS:
         query = f"?key={keys[filt][0]}" if keys[filt][0] else ""
         for z in PAN_ZOOMS:
-            x0, y0, _ = tiles[z]
+            x0, y0, _ = tile_of(tiles, z, chosen[filt][0])
             n = 2**z
             for step in range(PAN_STEPS):
                 for dy in (0, 1):
@@ -219,10 +247,10 @@ def pan_route(keys: dict[str, list[str | None]],
     return route
 
 
-def _pan_load(site: Any, keys: dict[str, list[str | None]],
-              tiles: dict[int, tuple[int, int, int]], clients: int,
+def _pan_load(site: Path, keys: dict[str, list[str | None]],
+              chosen: dict[str, list[str | None]], tiles: Tiles, clients: int,
               per_client: int) -> dict[str, Any]:
-    route = pan_route(keys, tiles)
+    route = pan_route(keys, chosen, tiles)
     say(f"{clients} HTTP clients panning, {per_client} tiles each (cache emptied first)")
     holotype.clear_cache(site)
     with Server(site) as server:
