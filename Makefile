@@ -100,14 +100,20 @@ screenshots: $(STAMP) $(ASSETS) system-test-deps
 	HOLOTYPE_SCREENSHOTS_DIR=$(SCREENSHOTS_DIR) $(BIN)/python -m pytest -n 2 \
 		tests/browser/test_accessibility.py
 
-# The search benchmark compares with PostgreSQL full text on a throwaway cluster.
+# The search benchmark compares with PostgreSQL full text on a throwaway cluster, the maps
+# benchmark with PostGIS (Debian's package for PostgreSQL 15) in one.
+POSTGIS_CONTROL := /usr/share/postgresql/15/extension/postgis.control
 bench-deps:
-	@if [ ! -x $(PG_BIN)/initdb ]; then \
-		echo "Installing system packages: postgresql"; \
+	@missing=""; \
+	[ -x $(PG_BIN)/initdb ] || missing="$$missing postgresql"; \
+	[ -f $(POSTGIS_CONTROL) ] || missing="$$missing postgresql-15-postgis-3"; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing system packages:$$missing"; \
 		$(SUDO) apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql >/dev/null; \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
 	fi
 	@test -x $(PG_BIN)/initdb || { echo "PostgreSQL binaries missing in $(PG_BIN)"; exit 1; }
+	@test -f $(POSTGIS_CONTROL) || { echo "PostGIS missing ($(POSTGIS_CONTROL))"; exit 1; }
 
 bench: $(STAMP) bench-deps
 	$(BIN)/python -m benchmarks.run

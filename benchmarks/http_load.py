@@ -147,7 +147,10 @@ def load_test(
     max_seconds: float = 180.0,
 ) -> dict[str, Any]:
     """``clients`` threads, each sending up to ``per_client`` requests back to back (cycling
-    through ``requests`` from its own starting point) until ``max_seconds`` have passed."""
+    through ``requests`` from its own starting point) until ``max_seconds`` have passed.
+
+    A request is an action and its JSON body (POSTed to the action API), or ``("GET",
+    {"url": path})`` for a plain GET."""
     latencies: list[float] = []
     by_action: dict[str, list[float]] = {}
     errors: list[str] = []
@@ -165,9 +168,14 @@ def load_test(
                 began = time.perf_counter()
                 problem = None
                 try:
-                    response = http.post(f"/api/3/action/{action}", json=body)
-                    if response.status_code != 200 or not response.json().get("success"):
-                        problem = f"HTTP {response.status_code}: {response.text[:200]}"
+                    if action == "GET":  # a plain GET of body["url"] (map tiles), 200 = fine
+                        response = http.get(body["url"])
+                        if response.status_code != 200:
+                            problem = f"HTTP {response.status_code}: {response.text[:200]}"
+                    else:
+                        response = http.post(f"/api/3/action/{action}", json=body)
+                        if response.status_code != 200 or not response.json().get("success"):
+                            problem = f"HTTP {response.status_code}: {response.text[:200]}"
                 except httpx.HTTPError as exc:
                     problem = f"{type(exc).__name__}: {exc}"
                 elapsed = time.perf_counter() - began

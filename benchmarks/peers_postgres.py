@@ -13,6 +13,7 @@ text search configuration, ``english``), with a GIN index. Free text is CKAN's
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -48,8 +49,15 @@ class Cluster(pgcluster.Cluster):
         super().__init__(SETTINGS, "run `make bench`, which installs it")
 
 
-def load(url: str, csv_path: Path) -> dict[str, Any]:
-    """COPY the CSV in, derive ``_year`` and ``_full_text``, index, VACUUM ANALYZE."""
+def load(url: str, csv_path: Path, derived: dict[str, str] | None = None,
+         after_table: Callable[[psycopg.Connection[Any]], dict[str, float]] | None = None,
+         ) -> dict[str, Any]:
+    """COPY the CSV in, derive ``_year`` and ``_full_text``, index, VACUUM ANALYZE.
+
+    ``derived``: more columns (name: SQL expression over the CSV's text columns) made in the
+    same pass; ``after_table``: run on the new table before the GIN and id indexes are made
+    (so a CLUSTER there rebuilds no other index), given the connection, returning its timings.
+    """
     with csv_path.open(encoding="utf-8") as handle:
         columns = next(iter(handle)).strip().replace('"', "").split(",")
     names = ", ".join(_q(c) for c in columns)
@@ -71,10 +79,14 @@ def load(url: str, csv_path: Path) -> dict[str, Any]:
             f"CREATE TABLE records AS SELECT {names}, "
             f"CASE WHEN {year} ~ '^\\s*[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?\\s*$' "
             f"THEN {year}::double precision END AS _year, "
-            f"to_tsvector('{FTS_CONFIG}', {text}) AS _full_text FROM staging"
+            f"to_tsvector('{FTS_CONFIG}', {text}) AS _full_text"
+            + "".join(f", {expr} AS {_q(name)}" for name, expr in (derived or {}).items())
+            + " FROM staging"
         )
         con.execute("DROP TABLE staging")
         times["full_text_s"] = time.perf_counter() - mark
+        if after_table is not None:
+            times.update(after_table(con))
         mark = time.perf_counter()
         con.execute("CREATE INDEX records_full_text ON records USING gin (_full_text)")
         times["gin_index_s"] = time.perf_counter() - mark

@@ -9,7 +9,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from benchmarks import citation_bench, download_bench, pages_bench, search_bench, store_bench
+from benchmarks import (
+    citation_bench,
+    download_bench,
+    maps_bench,
+    pages_bench,
+    search_bench,
+    store_bench,
+)
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -17,7 +24,7 @@ RESULTS = Path(__file__).resolve().parent / "results"
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--only",
-                        choices=("store", "search", "pages", "download", "citation", "all"),
+                        choices=("store", "search", "pages", "download", "citation", "maps", "all"),
                         default="all",
                         help="which benchmark to run (default: all)")
     parser.add_argument("--records", type=int, default=2_000_000)
@@ -37,6 +44,13 @@ def main() -> None:
                         help="requests each concurrent client sends")
     parser.add_argument("--peers", default="sqlite,postgres",
                         help="peer engines to compare with: sqlite,postgres (or none)")
+    parser.add_argument("--map-repeats", type=int, default=20,
+                        help="timed tiles of each map case (after 2 warm-up tiles)")
+    parser.add_argument("--map-per-client", type=int, default=40,
+                        help="tiles each concurrent panning client asks for")
+    parser.add_argument("--maps-engines", default="holotype,postgis",
+                        help="what the maps benchmark measures: holotype,postgis (postgis alone "
+                        "works before the tile engine is merged)")
     args = parser.parse_args()
     if args.only in ("store", "all"):
         run_store(args)
@@ -48,6 +62,21 @@ def main() -> None:
         run_download(args)
     if args.only in ("citation", "all"):
         run_citation(args)
+    if args.only in ("maps", "all"):
+        run_maps(args)
+
+
+def run_maps(args: argparse.Namespace) -> None:
+    engines = tuple(e for e in args.maps_engines.split(",") if e)
+    unknown = set(engines) - set(maps_bench.ENGINES)
+    if unknown or not engines:
+        raise SystemExit(f"--maps-engines: unknown {', '.join(sorted(unknown)) or 'empty'}; "
+                         f"choose from {', '.join(maps_bench.ENGINES)}")
+    result = maps_bench.run(args.records, args.map_repeats, args.clients, args.map_per_client,
+                            engines)
+    out = _write("maps", result)
+    maps_bench.print_table(result)
+    print(f"({out.name})")
 
 
 def run_citation(args: argparse.Namespace) -> None:
