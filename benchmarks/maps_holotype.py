@@ -10,6 +10,9 @@ Cache bypass: finished tiles are cached on disk under ``<data_dir>/tiles`` (the 
 makes the tile from the search index, encodes it and writes it to the cache, as a first
 request does. :func:`cache_seen` tells whether the folder was written, so a moved cache is
 noticed rather than silently measured as "uncached".
+
+A filtered search's matches are kept in memory once found (the next tile of a map being panned
+reads them): :func:`forget_matches` drops them, for the first tile of a search.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import shutil
 from pathlib import Path
 from types import ModuleType
 
+from holotype.search import geo_match
 from holotype.services import portal_search
 from holotype.services.context import Portal
 from holotype.services.identity import ANONYMOUS
@@ -48,6 +52,13 @@ def tile(portal: Portal, key: str | None, version: int | None, z: int, x: int, y
     answer = engine().tile(portal, ANONYMOUS, key, version, z, x, y, "mvt")
     body: bytes = answer.body
     return body
+
+
+def forget_matches(portal: Portal, key: str | None, version: int | None) -> None:
+    """Forget which points the search ``key`` names matches (kept in memory for the next tile
+    of the same search), so the next tile is the search's first."""
+    views = engine().open_map(portal, ANONYMOUS, key, version).search.views
+    geo_match.forget(views)
 
 
 def cache_dir(data_dir: Path) -> Path:

@@ -29,12 +29,24 @@ from holotype.search.few import FEW, Placed
 from holotype.search.views import View
 
 CANDIDATES = 2 * FEW
+Found = list[tuple[View, int, dict[str, Any]]]  # (view, _rid, record)
 CHECKED = 250
 
 
 def matches(views_: list[View], query: dict[str, Any]) -> Placed | None:
     """Every (resource id, record) ``query`` matches, in (id, resource) order; None when this
     path does not apply."""
+    found = matched(views_, query)
+    if found is None:
+        return None
+    placed: Placed = [(view.rid, record) for view, _rid, record in found]
+    placed.sort(key=lambda entry: (entry[1]["_id"], entry[0]))
+    return placed
+
+
+def matched(views_: list[View], query: dict[str, Any]) -> Found | None:
+    """Every (view, ``_rid``, record) ``query`` matches, in no order; None when this path does
+    not apply."""
     words = set(tokenize(query["search"])) if "search" in query else set()
     filters = query.get("filters")
     if not words or (filters is not None and "geo_named_area" in set(kinds(filters))):
@@ -57,18 +69,17 @@ def matches(views_: list[View], query: dict[str, Any]) -> Placed | None:
         if total > limit:
             return None
         chosen.append((view, candidates, unlisted))
-    found: Placed = []
+    found: Found = []
     for view, candidates, unlisted in chosen:
         rows = view.attached.rows
         columns = view.attached.columns
         evaluator = Evaluator(columns, *rows.geo_fields, numbers=view.attached.numbers)
         found += [
-            (view.rid, record)
-            for _rid, record in rows.current(candidates, view.version)
+            (view, rid, record)
+            for rid, record in rows.current(candidates, view.version)
             if (not unlisted or _holds(record, columns, unlisted))
             and (filters is None or evaluator.member(filters, record))
         ]
-    found.sort(key=lambda entry: (entry[1]["_id"], entry[0]))
     return found
 
 

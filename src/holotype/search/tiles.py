@@ -1,11 +1,11 @@
 """Map tiles of a search: the matching records' points in one Web Mercator tile, counted per
 cell of a pixel grid (low zoom) or one by one (high zoom), and the records inside a bounding box.
 
-The rows are the search's own (:func:`views.matching_sql`, the one compiled filter), so a map
-always agrees with the search's counts. One query per tile reads every resource (UNION ALL): a
-bounding-box predicate on ``_lat``/``_lon`` first, then the Mercator pixel of each point,
-computed in DuckDB. A tile is 256 px square; pixel (0, 0) is its north-west corner, and a point
-belongs to the pixel whose half-open square holds it.
+The points are the search's own: those of the index's spatial index (:mod:`.geo_points`, one
+slice a tile) whose record versions the search's compiled filter matches (:mod:`.geo_match`),
+so a map always agrees with the search's counts. A tile is 256 px square; pixel (0, 0) is its
+north-west corner, and a point belongs to the pixel whose half-open square holds it. The
+records in a bounding box (a click) are read through the compiled filter in DuckDB.
 """
 
 from __future__ import annotations
@@ -14,12 +14,15 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+from numpy.typing import NDArray
+
 from holotype.engine import ident
 from holotype.index import IndexEngine
+from holotype.search import geo_match, geo_points
 from holotype.search.views import View, matching_sql
 
 TILE = 256  # pixels a side
-MAX_LAT = 85.0511287798066  # Web Mercator's limit: points beyond it are on no tile
 POINTS_ZOOM = 12  # from this zoom on a tile answers single records, when few enough
 MAX_POINTS = 10_000  # more points than this in a tile: cells of one pixel instead
 MAX_MARGIN = 64  # widest margin a tile may read beyond its edges, in pixels
@@ -67,36 +70,74 @@ def cell_size(z: int) -> int:
     return 8 if z < 4 else 4 if z < 8 else 2 if z < POINTS_ZOOM else 1
 
 
-def _world_pixels(z: int) -> tuple[str, str]:
-    """SQL of a point's pixel (x, y) in the whole world at zoom ``z``. The fraction of the
-    world is computed first and then scaled by a power of two (exact in floating point), so
-    the pixel at one zoom is the pixel at a deeper one shifted right: tiles and the pyramid of
-    :func:`pyramid` agree to the pixel."""
-    size = float(TILE * 2**z)
-    lat = "LEAST(GREATEST(_lat, -85.0511287798066), 85.0511287798066)"
-    px = f"CAST(floor((_lon + 180.0) / 360.0 * {size!r}) AS BIGINT)"
-    py = (f"CAST(floor((1.0 - ln(tan(radians({lat})) + 1.0 / cos(radians({lat}))) / pi()) "
-          f"/ 2.0 * {size!r}) AS BIGINT)")
-    return px, py
+@dataclass(frozen=True)
+class _Near:
+    """The matching points of a tile (and of its neighbours within a margin): per resource, the
+    points' pixel in the tile and their ``_rid``."""
+
+    px: NDArray[np.int64]
+    py: NDArray[np.int64]
+    res: list[tuple[str, NDArray[np.int64]]]  # (resource id, _rids), in the points' order
 
 
-def _pixels_sql(rows_sql: str, z: int, x: int, y: int, margin: int = 0) -> str:
-    """The rows' points inside tile z/x/y, widened by ``margin`` pixels on every side, with
-    their pixel (px, py) in the tile (negative or past 255 in the margin)."""
-    west, south, east, north = tile_bounds(z, x, y)
-    world = TILE * 2**z
-    # a little more than a pixel beyond the margin, so the bbox never drops a point the pixel
-    # arithmetic keeps; the pixel test below is the exact one
-    pad = 360.0 / world * (2 + margin)
-    px, py = _world_pixels(z)
-    return (
-        f"SELECT * FROM (SELECT _res, _id, {px} - {x * TILE} AS px, {py} - {y * TILE} AS py "
-        f"FROM ({rows_sql}) WHERE _lat BETWEEN {max(south - 2 * pad, -MAX_LAT)!r} "
-        f"AND {min(north + 2 * pad, MAX_LAT)!r} "
-        f"AND _lon BETWEEN {west - pad!r} AND {east + pad!r}"
-        f") WHERE px >= {-margin} AND px < {TILE + margin} "
-        f"AND py >= {-margin} AND py < {TILE + margin}"
-    )
+def _near(indexes: IndexEngine, views: list[View], query: dict[str, Any], z: int, x: int,
+          y: int, margin: int) -> _Near:
+    """The matching points in tile ``z/x/y`` and up to ``margin`` pixels beyond it (across the
+    antimeridian too), with their pixel in the tile."""
+    matched = geo_match.matching(indexes, views, query)
+    n = 2**z
+    around = [(0, 0)] if not margin else [(dx, dy) for dx in (-1, 0, 1) for dy in (-1, 0, 1)
+                                          if 0 <= y + dy < n and (n > 1 or dx == 0)]
+    xs: list[NDArray[np.int64]] = []
+    ys: list[NDArray[np.int64]] = []
+    res: list[tuple[str, NDArray[np.int64]]] = []
+    for view in views:
+        points = geo_points.points_of(indexes, view.attached)
+        for dx, dy in around:
+            part = geo_points.in_tile(points, z, (x + dx) % n, y + dy, view.version,
+                                      matched[view.rid])
+            wx, wy = geo_points.pixels(part, z)
+            px = (wx & np.uint64(TILE - 1)).astype(np.int64) + dx * TILE
+            py = (wy & np.uint64(TILE - 1)).astype(np.int64) + dy * TILE
+            keep = (px >= -margin) & (px < TILE + margin) & (py >= -margin) & (py < TILE + margin)
+            xs.append(px[keep])
+            ys.append(py[keep])
+            res.append((view.rid, part.rid[keep]))
+    empty = np.zeros(0, dtype=np.int64)
+    return _Near(np.concatenate(xs) if xs else empty, np.concatenate(ys) if ys else empty, res)
+
+
+def _counted(px: NDArray[np.int64], py: NDArray[np.int64],
+             cell: int) -> list[tuple[int, int, int]]:
+    """(x, y, count) of each occupied ``cell``-px square (floored, so a margin's cells too),
+    by x then y."""
+    if not len(px):
+        return []
+    shift = MAX_MARGIN  # a multiple of every cell size: floors cells in the margin alike
+    cx = (px + shift) // cell
+    cy = (py + shift) // cell
+    keys, counts = np.unique(cx * (1 << 20) + cy, return_counts=True)
+    return [(int(k >> 20) * cell - shift, int(k & ((1 << 20) - 1)) * cell - shift, int(c))
+            for k, c in zip(keys, counts, strict=True)]
+
+
+def _ids(indexes: IndexEngine, views: list[View], near: _Near) -> list[tuple[str, str]]:
+    """(resource id, record id) of each point of ``near``, in its order."""
+    attached = {view.rid: view.attached for view in views}
+    cur = indexes.cursor()
+    try:
+        out: list[tuple[str, str]] = []
+        for res, rids in near.res:
+            if not len(rids):
+                continue
+            found = dict(cur.execute(
+                f"SELECT _rid, _id FROM {attached[res].records} "
+                "WHERE _rid IN (SELECT unnest($rids))", {"rids": rids.tolist()}
+            ).fetchall())
+            out += [(res, str(found[int(r)])) for r in rids]
+    finally:
+        cur.close()
+    return out
 
 
 def tile(
@@ -113,36 +154,16 @@ def tile(
     singles = z >= POINTS_ZOOM and not margin
     if not views:
         return TileData(z, x, y, cell, [], [] if singles else None)
-    pixels = _pixels_sql(matching_sql(views, query, ["_lat", "_lon"]), z, x, y, margin)
-    cur = indexes.cursor()
-    try:
-        points = None
-        if singles:
-            rows = cur.execute(
-                f"SELECT px, py, _res, _id FROM ({pixels}) ORDER BY _res, _id "
-                f"LIMIT {MAX_POINTS + 1}"
-            ).fetchall()
-            if len(rows) <= MAX_POINTS:
-                points = [(int(px), int(py), str(r), str(i)) for px, py, r, i in rows]
-        if points is not None:
-            counted: dict[tuple[int, int], int] = {}
-            for px, py, _, _ in points:
-                key = (px // cell * cell, py // cell * cell)
-                counted[key] = counted.get(key, 0) + 1
-            cells = sorted((cx, cy, n) for (cx, cy), n in counted.items())
-        else:
-            # shifted by MAX_MARGIN (a multiple of every cell size) so cells in a margin are
-            # floored like the rest, not truncated towards zero
-            shift = MAX_MARGIN
-            found = cur.execute(
-                f"SELECT (px + {shift}) // {cell} * {cell} - {shift} AS cx, "
-                f"(py + {shift}) // {cell} * {cell} - {shift} AS cy, count(*) "
-                f"FROM ({pixels}) GROUP BY cx, cy ORDER BY cx, cy"
-            ).fetchall()
-            cells = [(int(cx), int(cy), int(n)) for cx, cy, n in found]
-    finally:
-        cur.close()
-    return TileData(z, x, y, cell, cells, points)
+    near = _near(indexes, views, query, z, x, y, margin)
+    points = None
+    if singles and len(near.px) <= MAX_POINTS:
+        ids = _ids(indexes, views, near)
+        points = sorted(
+            ((int(px), int(py), res, rid)
+             for px, py, (res, rid) in zip(near.px, near.py, ids, strict=True)),
+            key=lambda p: (p[2], p[3]),
+        )
+    return TileData(z, x, y, cell, _counted(near.px, near.py, cell), points)
 
 
 def in_box(
@@ -176,66 +197,55 @@ def in_box(
     return BoxRecords(count, records)
 
 
+def _world(indexes: IndexEngine, views: list[View], query: dict[str, Any],
+           z: int) -> tuple[NDArray[np.uint64], NDArray[np.uint64]]:
+    """The world pixel at zoom ``z`` of every matching point."""
+    matched = geo_match.matching(indexes, views, query)
+    xs, ys = [], []
+    for view in views:
+        points = geo_points.current(geo_points.points_of(indexes, view.attached), view.version,
+                                    matched[view.rid])
+        wx, wy = geo_points.pixels(points, z)
+        xs.append(wx)
+        ys.append(wy)
+    empty = np.zeros(0, dtype=np.uint64)
+    return (np.concatenate(xs) if xs else empty), (np.concatenate(ys) if ys else empty)
+
+
 def densest(
     indexes: IndexEngine, views: list[View], query: dict[str, Any], z: int, square: int,
 ) -> int:
     """The most matching records in one ``square``-pixel square of the world at zoom ``z``
     (squares aligned to the tiles): the top of the colour scale that every tile of the zoom
     shares, so the tiles agree with each other and with their legend."""
-    if not views:
+    wx, wy = _world(indexes, views, query, z)
+    if not len(wx):
         return 0
-    px, py = _world_pixels(z)
-    rows_sql = matching_sql(views, query, ["_lat", "_lon"])
-    cur = indexes.cursor()
-    try:
-        row = cur.execute(
-            f"SELECT max(n) FROM (SELECT count(*) AS n FROM ({rows_sql}) "
-            f"WHERE _lat BETWEEN {-MAX_LAT!r} AND {MAX_LAT!r} AND _lon BETWEEN -180.0 AND 180.0 "
-            f"GROUP BY {px} // {int(square)}, {py} // {int(square)})"
-        ).fetchone()
-    finally:
-        cur.close()
-    return int(row[0]) if row and row[0] is not None else 0
+    sq = np.uint64(square)
+    _, counts = np.unique((wx // sq) << np.uint64(32) | (wy // sq), return_counts=True)
+    return int(counts.max())
 
 
 def pyramid(
     indexes: IndexEngine, views: list[View], query: dict[str, Any], max_zoom: int,
 ) -> list[TileData]:
     """Every tile holding a matching point from zoom 0 to ``max_zoom`` (below
-    :data:`POINTS_ZOOM`), from one query: the points counted in the finest cells of
-    ``max_zoom``, which add up into the cells of every zoom above (each zoom's cell, in world
-    pixels, is a whole number of finest cells). The same cells as :func:`tile` gives."""
+    :data:`POINTS_ZOOM`), with the cells :func:`tile` gives, from one pass over the points."""
     if max_zoom >= POINTS_ZOOM:
         raise ValueError("a pyramid stops before the zoom of single records")
-    if not views:
-        return []
-    finest = cell_size(max_zoom)
-    px, py = _world_pixels(max_zoom)
-    rows_sql = matching_sql(views, query, ["_lat", "_lon"])
-    cur = indexes.cursor()
-    try:
-        found = cur.execute(
-            f"SELECT {px} // {finest} AS cx, {py} // {finest} AS cy, count(*) FROM ({rows_sql}) "
-            f"WHERE _lat BETWEEN {-MAX_LAT!r} AND {MAX_LAT!r} AND _lon BETWEEN -180.0 AND 180.0 "
-            "GROUP BY cx, cy"
-        ).fetchall()
-    finally:
-        cur.close()
-    size_max = TILE * 2**max_zoom
+    fine_x, fine_y = _world(indexes, views, query, max_zoom)
     tiles: list[TileData] = []
     for z in range(max_zoom + 1):
         cell = cell_size(z)
-        ratio = cell * 2 ** (max_zoom - z) // finest  # finest cells to one cell of zoom z
-        counted: dict[tuple[int, int, int, int], int] = {}
-        for cx, cy, n in found:
-            if not (0 <= cx * finest < size_max and 0 <= cy * finest < size_max):
-                continue  # lon 180 exactly: past the last pixel, on no tile (as in tile())
-            wx, wy = int(cx) // ratio * cell, int(cy) // ratio * cell  # world pixels at z
-            key = (wx // TILE, wy // TILE, wx % TILE, wy % TILE)
-            counted[key] = counted.get(key, 0) + int(n)
+        shift = np.uint64(max_zoom - z)
+        cx = (fine_x >> shift) // np.uint64(cell)
+        cy = (fine_y >> shift) // np.uint64(cell)
+        keys, counts = np.unique(cx << np.uint64(32) | cy, return_counts=True)
         by_tile: dict[tuple[int, int], list[tuple[int, int, int]]] = {}
-        for (tx, ty, cx_, cy_), n in counted.items():
-            by_tile.setdefault((tx, ty), []).append((cx_, cy_, n))
+        for key, n in zip(keys.tolist(), counts.tolist(), strict=True):
+            wx, wy = (key >> 32) * cell, (key & 0xFFFFFFFF) * cell  # world pixels at z
+            by_tile.setdefault((wx // TILE, wy // TILE), []).append(
+                (wx % TILE, wy % TILE, n))
         tiles += [TileData(z, tx, ty, cell, sorted(cells), None)
                   for (tx, ty), cells in sorted(by_tile.items())]
     return tiles

@@ -9,6 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 import mapbox_vector_tile
+import numpy as np
+import shapely
 
 from holotype.search import TileData
 
@@ -18,22 +20,29 @@ MEDIA_TYPE = "application/vnd.mapbox-vector-tile"
 _PER_PIXEL = EXTENT // 256
 
 
+def _points(pixels: list[tuple[int, int]], half: int) -> list[Any]:
+    """Shapely points at the tile coordinates of ``pixels`` plus ``half`` (made all at once:
+    the encoder reads a geometry object far faster than it parses text)."""
+    if not pixels:
+        return []
+    at = np.asarray(pixels, dtype=np.float64) * _PER_PIXEL + half
+    return list(shapely.points(at))
+
+
 def encode(data: TileData) -> bytes:
     """The MVT bytes of ``data`` (y grows downwards, as in the tile's pixels)."""
     features: list[dict[str, Any]]
     if data.points is not None:
-        half = _PER_PIXEL // 2
+        at = _points([(px, py) for px, py, _, _ in data.points], _PER_PIXEL // 2)
         features = [
-            {"geometry": f"POINT({px * _PER_PIXEL + half} {py * _PER_PIXEL + half})",
-             "properties": {"id": record, "resource": resource}}
-            for px, py, resource, record in data.points
+            {"geometry": point, "properties": {"id": record, "resource": resource}}
+            for point, (_, _, resource, record) in zip(at, data.points, strict=True)
         ]
     else:
-        half = data.cell * _PER_PIXEL // 2
+        at = _points([(cx, cy) for cx, cy, _ in data.cells], data.cell * _PER_PIXEL // 2)
         features = [
-            {"geometry": f"POINT({cx * _PER_PIXEL + half} {cy * _PER_PIXEL + half})",
-             "properties": {"count": count}}
-            for cx, cy, count in data.cells
+            {"geometry": point, "properties": {"count": count}}
+            for point, (_, _, count) in zip(at, data.cells, strict=True)
         ]
     body: bytes = mapbox_vector_tile.encode(
         [{"name": LAYER, "features": features}],
