@@ -164,3 +164,36 @@ def test_polygons_over_the_vertex_limit_are_refused(portal: Portal) -> None:
     assert "$.filters.and[0].geo_custom_area" in raised.value.message
     at_limit = [*ring[: limit - 1], [0.0, 0.0]]  # exactly the limit: allowed
     assert checked_query(portal, {"filters": {"and": [{"geo_custom_area": [[at_limit]]}]}})
+
+
+def test_the_pyramid_holds_the_cells_each_tile_gives(portal: Portal) -> None:
+    search = open_search(portal, ANONYMOUS, {}, None, None)
+    made = {(t.z, t.x, t.y): t.cells for t in portal.searcher.pyramid(search.views, {}, 6)}
+    for z in range(7):
+        for x in range(2**z):
+            for y in range(2**z):
+                asked = portal.searcher.tile(search.views, {}, z, x, y)
+                assert made.get((z, x, y), []) == asked.cells, (z, x, y)
+
+
+@pytest.mark.parametrize("query", [
+    {"filters": {"and": [{"string_equals": {"fields": ["country"], "value": "Kenya"}}]}},
+    {"search": "Pointus", "filters": {"and": [
+        {"string_equals": {"fields": ["catalogNumber"], "value": "C-pt-c"}}]}},
+], ids=["filters-in-duckdb", "posted-word-and-filter"])
+def test_a_filtered_tile_counts_what_the_search_finds_in_its_box(
+    portal: Portal, query: dict
+) -> None:
+    key = share(portal, ANONYMOUS, query, None, None)
+    total = open_search(portal, ANONYMOUS, query, None, None).extent().with_point
+    assert total >= 1
+    drawn = 0
+    for x in range(4):
+        for y in range(4):
+            west, south, east, north = tile_bounds(2, x, y)
+            box = bbox_area(west, south, east, north)["filters"]["and"]
+            both = {**query, "filters": {"and": [*query["filters"]["and"], *box]}}
+            expected = sum(open_search(portal, ANONYMOUS, both, None, None).count().values())
+            assert counted(mvt(portal, 2, x, y, key)) == expected, (x, y)
+            drawn += expected
+    assert drawn == total

@@ -82,3 +82,25 @@ def test_errors_are_not_kept(portal: Portal) -> None:
         catalogue.create_resource(session, "birds", slug="none", name="Now it exists")
     found = visible.visible_resources(portal, ANONYMOUS, ["birds/none"])
     assert [r.slug for r in found] == ["none"]
+
+
+def test_a_short_link_is_read_once_and_its_private_resources_hidden_at_once(
+    portal: Portal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from holotype.services import portal_search, slugs
+
+    rid = visible.visible_resources(portal, ANONYMOUS, None)[0].id
+    slug = portal_search.share(portal, ANONYMOUS, {"search": "owl"}, [rid], None)
+    reads: list[str] = []
+    real = slugs.resolve_slug
+    monkeypatch.setattr(slugs, "resolve_slug",
+                        lambda *a, **k: reads.append(a[1]) or real(*a, **k))
+    first = portal_search.restore(portal, ANONYMOUS, slug)
+    first.query["search"] = "changed by a caller"  # a caller's copy: what is kept is not
+    again = portal_search.restore(portal, ANONYMOUS, slug)
+    assert again.query == {"search": "owl"} and again.resource_ids == (rid,)
+    assert reads == [slug]
+    with portal.session() as session:
+        catalogue.update_dataset(session, "birds", visibility="private")
+    with pytest.raises(NotFound):
+        portal_search.restore(portal, ANONYMOUS, slug)

@@ -7,6 +7,7 @@ Searches run through the search engine (``portal.searcher``), the same compiled 
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -48,11 +49,15 @@ class Answer:
 
 def presets(portal: Portal) -> slugs.Presets:
     settings = portal.settings
-    with portal.session() as session:
-        return slugs.presets_from(
-            session, settings.specimen_resources, settings.indexlot_resources,
-            empty_query_hash=query_hash({}),
-        )
+
+    def compute() -> slugs.Presets:
+        with portal.session() as session:
+            return slugs.presets_from(
+                session, settings.specimen_resources, settings.indexlot_resources,
+                empty_query_hash=query_hash({}),
+            )
+
+    return portal.searchable_cache.answer(("presets",), compute)
 
 
 def preset_resource_ids(portal: Portal, preset: str) -> tuple[str, ...] | None:
@@ -145,8 +150,13 @@ def restore(portal: Portal, identity: Identity, slug: str) -> slugs.SlugInfo:
     an unknown one, and one that names some private resources names only the others: a short
     link never tells that a private resource exists."""
     found = presets(portal)
-    with portal.session() as session:
-        info = slugs.resolve_slug(session, slug, presets=found)
+
+    def resolve() -> slugs.SlugInfo:
+        with portal.session() as session:
+            return slugs.resolve_slug(session, slug, presets=found)
+
+    known = portal.searchable_cache.answer(("slug", slug), resolve)
+    info = replace(known, query=copy.deepcopy(known.query))  # the kept answer stays as it was
     if info.resource_ids is None or info.reserved:  # presets are the operator's, not a user's
         return info
     readable = {r.id for r in visible_resources(portal, identity, None)}

@@ -9,9 +9,9 @@ dataset as objects with everything they hold.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from contextlib import AbstractContextManager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
@@ -25,6 +25,8 @@ from holotype.services.identity import Identity
 
 if TYPE_CHECKING:
     from holotype.services.context import Portal
+
+T = TypeVar("T")
 
 
 def visible_resources(
@@ -111,37 +113,44 @@ def searchable(
 
 
 class SearchableCache:
-    """:func:`searchable` answers, kept until the catalogue changes (never across a commit,
-    so a dataset made private is invisible from the next search on). Without a change counter
-    (PostgreSQL) nothing is kept. Errors are not kept either."""
+    """Answers read from the catalogue (:func:`searchable`'s, and others through
+    :meth:`answer`), kept until the catalogue changes (never across a commit, so a dataset
+    made private is invisible from the next search on). Without a change counter (PostgreSQL)
+    nothing is kept. Errors are not kept either. What is kept must not be changed by callers."""
 
-    LIMIT = 1_000  # distinct requests kept; more and the cache starts afresh
+    LIMIT = 1_000  # distinct answers kept; more and the cache starts afresh
 
     def __init__(self, changes: ChangeCounter | None) -> None:
         self.changes = changes
         self._lock = threading.Lock()
         self._seen: int | None = None
-        self._answers: dict[tuple[str, ...], list[ResourceInfo]] = {}
+        self._answers: dict[tuple[Hashable, ...], Any] = {}
+
+    def answer(self, key: tuple[Hashable, ...], compute: Callable[[], T]) -> T:
+        """``compute()``, or what it gave before for ``key`` while the catalogue is unchanged."""
+        if self.changes is None:
+            return compute()
+        # Read the counter before the catalogue: an answer computed across a commit is kept
+        # under the older value, which the next call no longer matches.
+        version = self.changes.value()
+        with self._lock:
+            if version != self._seen or len(self._answers) >= self.LIMIT:
+                self._answers, self._seen = {}, version
+            found: T | None = self._answers.get(key)
+        if found is None:
+            found = compute()
+            with self._lock:
+                if self._seen == version:
+                    self._answers[key] = found
+        return found
 
     def get(
         self, session: Callable[[], AbstractContextManager[Session]], identity: Identity,
         refs: Sequence[str] | None,
     ) -> list[ResourceInfo]:
-        if self.changes is None:
+        def compute() -> tuple[ResourceInfo, ...]:
             with session() as opened:
-                return searchable(opened, identity, refs)
-        # Read the counter before the catalogue: an answer computed across a commit is kept
-        # under the older value, which the next call no longer matches.
-        version = self.changes.value()
-        key = (policy.scope(identity), *(refs or ()))
-        with self._lock:
-            if version != self._seen or len(self._answers) >= self.LIMIT:
-                self._answers, self._seen = {}, version
-            found = self._answers.get(key)
-        if found is None:
-            with session() as opened:
-                found = searchable(opened, identity, refs)
-            with self._lock:
-                if self._seen == version:
-                    self._answers[key] = found
-        return list(found)
+                return tuple(searchable(opened, identity, refs))
+
+        key = ("searchable", policy.scope(identity), *(refs or ()))
+        return list(self.answer(key, compute))
