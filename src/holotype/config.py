@@ -223,6 +223,8 @@ class Settings(BaseSettings):
                                  description="Attribution shown with the base map.")
     map_max_vertices: int = Field(default=1000, ge=3, le=100_000, description="Most vertices "
                                   "a drawn or queried polygon may have.")
+    map_cache_mb: int = Field(default=2048, ge=1, description="Most megabytes of finished map "
+                              "tiles kept on disk; the oldest are removed after each ingest.")
     doi_provider: Literal["none", "datacite"] = Field(
         default="none", description="Who mints DOIs: datacite (dataset and query DOIs through "
         "the DataCite REST API) or none (citable by their portal URL only).")

@@ -3,6 +3,7 @@ privacy rule, versions and the cache."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
@@ -13,6 +14,7 @@ from holotype.search import tile_bounds
 from holotype.services import maps
 from holotype.services.context import Portal
 from holotype.services.identity import ANONYMOUS, OPERATOR, Identity
+from holotype.services.maps import cache
 from holotype.services.maps.precompute import precompute
 from holotype.services.portal_search import share
 from holotype.services.records import ingest
@@ -197,3 +199,25 @@ def test_a_filtered_tile_counts_what_the_search_finds_in_its_box(
             assert counted(mvt(portal, 2, x, y, key)) == expected, (x, y)
             drawn += expected
     assert drawn == total
+
+
+def test_the_cache_is_kept_to_its_size_oldest_tiles_first(small_site: Settings) -> None:
+    portal = Portal.open(small_site)
+    try:
+        root = small_site.data_dir / "tiles"
+        files = sorted(p for p in root.glob("*/*") if p.is_file())
+        assert len(files) > 4
+        for age, path in enumerate(files):  # the first written longest ago
+            os.utime(path, (1_000_000 + age, 1_000_000 + age))
+        sizes = [p.stat().st_size for p in files]
+        total = sum(sizes)
+        assert cache.prune(portal, total) == 0  # at its size: nothing removed
+        cap = total - sizes[0] - sizes[1] + 1  # over by the two oldest, less a byte
+        removed = cache.prune(portal, cap)
+        left = sorted(p for p in root.glob("*/*") if p.is_file())
+        assert left == files[removed:]  # the oldest went, in order
+        assert sum(p.stat().st_size for p in left) < 0.9 * cap
+        # a removed tile is made again when asked for
+        assert counted(maps.tile(portal, ANONYMOUS, None, None, 0, 0, 0, "mvt").body) == 2
+    finally:
+        portal.close()

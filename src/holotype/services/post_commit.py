@@ -60,12 +60,12 @@ def update_map_tiles(
     portal: Portal, resource_id: str, version: int, progress: Progress | None
 ) -> None:
     """Make the unfiltered world map's tiles (zoom 0-6) at the new versions, within a time
-    bound (see :mod:`holotype.services.maps.precompute`)."""
+    bound, and keep the tile cache to its size (see :mod:`holotype.services.maps.precompute`)."""
     # imported here: the maps service reads short links (portal_search), which reach the
     # ingest (records), which imports this module
-    from holotype.services.maps.precompute import precompute
+    from holotype.services.maps.precompute import after_ingest
 
-    precompute(portal)
+    after_ingest(portal)
 
 
 MAP_TILES = PostCommitHook("map tiles", "making the world map's tiles", update_map_tiles)

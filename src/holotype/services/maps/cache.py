@@ -57,3 +57,28 @@ def write(portal: Portal, key: str, body: bytes) -> None:
     except BaseException:
         Path(name).unlink(missing_ok=True)
         raise
+
+
+def prune(portal: Portal, max_bytes: int) -> int:
+    """Remove the tiles written longest ago until the cache holds under 90% of ``max_bytes``
+    (nothing when it holds at most ``max_bytes``); returns how many files were removed. A tile
+    removed is made again when next asked for."""
+    root = portal.settings.data_dir / "tiles"
+    files = []
+    for path in root.glob("*/*"):
+        try:
+            stat = path.stat()
+        except FileNotFoundError:  # removed meanwhile (another prune)
+            continue
+        files.append((stat.st_mtime, stat.st_size, path))
+    total = sum(size for _, size, _ in files)
+    if total <= max_bytes:
+        return 0
+    removed = 0
+    for _, size, path in sorted(files, key=lambda f: f[0]):
+        if total < 0.9 * max_bytes:
+            break
+        path.unlink(missing_ok=True)
+        total -= size
+        removed += 1
+    return removed

@@ -27,6 +27,15 @@ SECONDS = 20.0  # at most this long after an ingest
 PRECOMPUTED: tuple[tuple[str, str | None], ...] = (("mvt", None), ("png", "grid"))
 
 
+def after_ingest(portal: Portal) -> None:
+    """The post-commit hook: the world view made, then the cache kept to its size."""
+    precompute(portal)
+    removed = cache.prune(portal, portal.settings.map_cache_mb * 1024 * 1024)
+    if removed:
+        log.info("map tile cache over %s MB: %s old tiles removed", portal.settings.map_cache_mb,
+                 removed)
+
+
 def precompute(portal: Portal, seconds: float = SECONDS, max_zoom: int = MAX_ZOOM) -> int:
     """Make the world view's tiles not cached yet, zoom 0 first; returns how many were made."""
     deadline = time.monotonic() + seconds
