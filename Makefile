@@ -92,13 +92,14 @@ layers: $(STAMP)
 test: $(STAMP) $(ASSETS) system-test-deps lint layers typecheck
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
-# Screenshots of every page type (tests/browser/test_accessibility.py) as JPEGs in a folder
+# Screenshots of every page type (tests/browser/test_accessibility.py) and of the maps being
+# used (tests/browser/test_map_view.py) as JPEGs in a folder
 # of docs/, e.g. `make screenshots SCREENSHOTS_DIR=docs/screenshots/issue-20/after`.
 screenshots: $(STAMP) $(ASSETS) system-test-deps
 	@test -n "$(SCREENSHOTS_DIR)" || \
 		{ echo "usage: make screenshots SCREENSHOTS_DIR=docs/screenshots/<name>"; exit 1; }
 	HOLOTYPE_SCREENSHOTS_DIR=$(SCREENSHOTS_DIR) $(BIN)/python -m pytest -n 2 \
-		tests/browser/test_accessibility.py
+		tests/browser/test_accessibility.py tests/browser/test_map_view.py
 
 # The search benchmark compares with PostgreSQL full text on a throwaway cluster, the maps
 # benchmark with PostGIS (Debian's package for PostgreSQL 15) in one.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -45,6 +46,13 @@ def shot() -> Iterator[object]:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
 
     def take(page: object, name: str) -> Path:
+        """The page's screenshot in test-artifacts, and as a JPEG in the folder
+        ``make screenshots`` names (HOLOTYPE_SCREENSHOTS_DIR), when it names one."""
+        folder = os.environ.get("HOLOTYPE_SCREENSHOTS_DIR")
+        if folder:
+            Path(folder).mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(Path(folder) / f"{name}.jpg"),  # type: ignore[attr-defined]
+                            type="jpeg", quality=50, full_page=True)
         path = ARTIFACTS / f"{name}.png"
         page.screenshot(path=str(path), full_page=True)  # type: ignore[attr-defined]
         return path

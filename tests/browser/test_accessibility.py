@@ -30,7 +30,8 @@ VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, 
 # first three at phone width too; Swagger UI's long page only down to the first screen.
 SHOTS = ("home", "search", "record", "datasets", "dataset", "search-filtered",
          "record-past-version", "report-error", "download-status", "api-docs", "not-found",
-         "dataset-cite-menu", "dataset-changelog", "cited-search", "how-to-cite")
+         "dataset-cite-menu", "dataset-changelog", "cited-search", "how-to-cite", "search-map",
+         "record-map")
 PHONE_SHOTS = SHOTS[:3]
 FIRST_SCREEN_ONLY = {"api-docs"}
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -93,6 +94,15 @@ def _cited_search(page: Any) -> None:
     page.locator("section.cite summary").click()
 
 
+def _grid_map(page: Any) -> None:
+    page.get_by_label("Grid of counts").check()
+    page.locator("#map-legend ul.legend li").first.wait_for()
+
+
+def _mini_map(page: Any) -> None:
+    page.locator("#record-map path.record-point").wait_for()
+
+
 def _swagger_rendered(page: Any) -> None:
     page.locator("#swagger-ui .opblock").first.wait_for()
 
@@ -108,8 +118,8 @@ VISITS = [
     Visit("search", "/search?q=forest"),
     Visit("search-filtered", "/search?q=forest&filters=" + KENYA),
     Visit("search-gallery", "/search?q=forest&view=gallery"),
-    Visit("search-map", "/search?q=forest&view=map"),
-    Visit("record-map", "{point_record}"),
+    Visit("search-map", "/search?q=forest&view=map", ready=_grid_map),
+    Visit("record-map", "{point_record}", ready=_mini_map),
     Visit("record", "{demo_record}"),
     Visit("record-past-version", "/record/{history}/occ-1?version={first}"),
     Visit("private-record", "/record/{secret}/sec-1", 404),
