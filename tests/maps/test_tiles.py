@@ -221,3 +221,19 @@ def test_the_cache_is_kept_to_its_size_oldest_tiles_first(small_site: Settings) 
         assert counted(maps.tile(portal, ANONYMOUS, None, None, 0, 0, 0, "mvt").body) == 2
     finally:
         portal.close()
+
+
+@pytest.mark.parametrize("query", [{"search": "Pointus"}, {"search": "pointus pt-b"},
+                                   {"search": "Pointus", "filters": {"and": [
+                                       {"exists": {"geo_field": True}}]}}],
+                         ids=["one-word", "two-words", "word-and-filter"])
+def test_a_word_search_maps_the_records_current_at_each_version(
+    portal: Portal, map_site: MapSite, query: dict
+) -> None:
+    key = share(portal, ANONYMOUS, query, None, None)
+    for version in (map_site.first, map_site.second):
+        expected = open_search(portal, ANONYMOUS, query, None, version).extent().with_point
+        assert counted(mvt(portal, 0, 0, 0, key, version)) == expected, version
+    then = open_search(portal, ANONYMOUS, query, None, map_site.first).extent().with_point
+    now = open_search(portal, ANONYMOUS, query, None, map_site.second).extent().with_point
+    assert then != now  # the versions differ, so the check above can tell them apart

@@ -2,7 +2,8 @@
 order (:mod:`.geo_points`), so a tile's matches are the run of them inside the tile's span.
 
 No query: every point (None). A query whose words are posted (:mod:`.posted`): the few records
-it matches, found without DuckDB. Otherwise the compiled filter, run once in DuckDB for the
+it matches, found without DuckDB (words alone: from the posting lists only, the points' own
+versions saying which are current). Otherwise the compiled filter, run once in DuckDB for the
 whole resource and kept in the index's memo (most recently used first, within a budget): a map
 asks for many tiles of one search, and every tile after the first reads the kept set.
 """
@@ -32,6 +33,12 @@ def matching(indexes: IndexEngine, views: list[View],
     matches at each view's version (None: every point)."""
     if not query:
         return {view.rid: None for view in views}
+    words = posted.listed(views, query)
+    if words is not None:  # the points' own versions say which are current
+        return {view.rid: geo_points.positions_of(
+                    geo_points.points_of(indexes, view.attached),
+                    np.fromiter(words[view.rid], dtype=np.int64, count=len(words[view.rid])))
+                for view in views}
     found = posted.matched(views, query)
     if found is not None:
         by_view: dict[str, list[int]] = {view.rid: [] for view in views}

@@ -44,6 +44,26 @@ def matches(views_: list[View], query: dict[str, Any]) -> Placed | None:
     return placed
 
 
+def listed(views_: list[View], query: dict[str, Any]) -> dict[str, frozenset[int]] | None:
+    """Per resource id, the ``_rid``s of every record version holding all the words of a query
+    that is words alone, each word posted: the matches at any version are those of them
+    current then (no record need be read). None when the query is not such a one."""
+    words = set(tokenize(query["search"])) if "search" in query else set()
+    if not words or set(query) - {"search"}:
+        return None
+    found: dict[str, frozenset[int]] = {}
+    for view in views_:
+        postings = view.attached.rows.postings(words)
+        if len(postings) < len(words):
+            found[view.rid] = frozenset()  # some word no record of this resource holds
+            continue
+        lists = [p.rids for p in postings.values()]
+        if any(rids is None for rids in lists):
+            return None
+        found[view.rid] = frozenset.intersection(*(rids for rids in lists if rids is not None))
+    return found
+
+
 def matched(views_: list[View], query: dict[str, Any]) -> Found | None:
     """Every (view, ``_rid``, record) ``query`` matches, in no order; None when this path does
     not apply."""
