@@ -10,8 +10,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from fastapi.testclient import TestClient
 
+from holotype.config import Settings
 from holotype.web.app import create_app
-from tests.maps.conftest import SECOND, MapSite, counted, decode, tile_of
+from tests.maps.conftest import FIRST, SECOND, MapSite, counted, decode, tile_of
 
 
 @pytest.fixture(scope="module")
@@ -34,9 +35,13 @@ def test_a_vector_tile_with_its_cache_headers(client: TestClient, map_site: MapS
     assert again.headers["etag"] == etag
     other = client.get("/map/0/0/0.mvt", headers={"If-None-Match": '"something-else"'})
     assert other.status_code == 200 and other.content == answer.content
-    pinned = client.get("/map/0/0/0.mvt", params={"version": map_site.first})
-    assert pinned.headers["cache-control"] == "public, max-age=31536000, immutable"
+    past = map_site.first - 3_600_000  # an hour before: a version no commit can still change
+    pinned = client.get("/map/0/0/0.mvt", params={"version": past})
+    assert pinned.headers["cache-control"] == "public, max-age=86400, immutable"
     assert pinned.headers["etag"] != etag
+    assert "Cookie" in pinned.headers["vary"]
+    future = client.get("/map/0/0/0.mvt", params={"version": 2**62})  # the latest data for now
+    assert future.headers["cache-control"] == "public, max-age=300"
 
 
 def test_a_shared_search_maps_through_its_key(client: TestClient) -> None:
@@ -108,3 +113,30 @@ def test_an_unknown_key_is_a_404(client: TestClient) -> None:
     answer = client.get("/map/0/0/0.mvt", params={"key": "nosuchslug"})
     assert answer.status_code == 404
     assert answer.json()["error"]["field"] == "key"
+
+
+def test_an_empty_preset_draws_nothing_not_everything(small_site: Settings) -> None:
+    # the small site has no demo datasets: the specimens and index lots presets read nothing
+    with TestClient(create_app(small_site)) as fresh:
+        assert counted(fresh.get("/map/0/0/0.mvt").content) == len(FIRST)
+        for preset in ("indexlots", "specimens"):
+            assert decode(fresh.get("/map/0/0/0.mvt", params={"key": preset}).content) == []
+            found = fresh.get("/map/records.json",
+                              params={"key": preset, "bbox": "-180,-90,180,90"})
+            assert found.json()["count"] == 0
+        page = fresh.get("/search", params={"preset": "indexlots", "view": "map"}).text
+        assert 'data-empty="true"' in page
+        everything = fresh.get("/search", params={"preset": "everything", "view": "map"}).text
+        assert 'data-empty="true"' not in everything
+
+
+def test_pinned_resources_are_drawn_at_their_own_version(
+    client: TestClient, map_site: MapSite
+) -> None:
+    pinned = {"pins": f"{map_site.points}@{map_site.first}"}
+    then = client.get("/map/0/0/0.mvt", params={"version": map_site.first}).content
+    assert counted(client.get("/map/0/0/0.mvt", params=pinned).content) == counted(then)
+    assert counted(client.get("/map/0/0/0.mvt").content) == counted(then) + len(SECOND) - 2
+    for bad in ("x", f"{map_site.points}@soon", "@5", "a b@5"):
+        answer = client.get("/map/0/0/0.mvt", params={"pins": bad})
+        assert answer.status_code == 400 and answer.json()["error"]["field"] == "pins", bad

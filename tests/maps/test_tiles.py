@@ -211,11 +211,15 @@ def test_the_cache_is_kept_to_its_size_oldest_tiles_first(small_site: Settings) 
             os.utime(path, (1_000_000 + age, 1_000_000 + age))
         sizes = [p.stat().st_size for p in files]
         total = sum(sizes)
+        writing = files[0].parent / ".tmp-being-written"  # a tile another request is writing
+        writing.write_bytes(b"x" * 10 * total)
+        os.utime(writing, (1, 1))
         assert cache.prune(portal, total) == 0  # at its size: nothing removed
         cap = total - sizes[0] - sizes[1] + 1  # over by the two oldest, less a byte
         removed = cache.prune(portal, cap)
-        left = sorted(p for p in root.glob("*/*") if p.is_file())
+        left = sorted(p for p in root.glob("*/*") if p.is_file() and p != writing)
         assert left == files[removed:]  # the oldest went, in order
+        assert writing.exists()  # never a tile being written
         assert sum(p.stat().st_size for p in left) < 0.9 * cap
         # a removed tile is made again when asked for
         assert counted(maps.tile(portal, ANONYMOUS, None, None, 0, 0, 0, "mvt").body) == 2

@@ -10,7 +10,7 @@ them reads the same resources through the same policy and the same compiled filt
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -60,11 +60,13 @@ def checked_query(portal: Portal, value: object, field: str = "query") -> dict[s
 
 
 def resource_views(
-    portal: Portal, identity: Identity, resource_ids: Sequence[str] | None, version: int | None
+    portal: Portal, identity: Identity, resource_ids: Sequence[str] | None, version: int | None,
+    pins: Mapping[str, int] | None = None,
 ) -> list[View]:
     """The record resources named that ``identity`` may see (all it may see when none are
-    named) as of ``version``."""
-    return portal.searcher.views(visible_resources(portal, identity, resource_ids), version)
+    named) as of ``version``, those in ``pins`` at their own version."""
+    return portal.searcher.views(visible_resources(portal, identity, resource_ids), version,
+                                 pins)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ they show (:mod:`.cache`); the unfiltered world view is made after each ingest
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +26,7 @@ from holotype.services.maps.params import (
     bbox_of,
     check_format,
     check_tile,
+    pins_of,
     version_of,
     whole_number,
 )
@@ -100,12 +102,15 @@ def tile_of(
 def tile(
     portal: Portal, identity: Identity, key: str | None, version: int | None, z: int, x: int,
     y: int, fmt: str, style: str | None = None, scale: int = 1,
+    pins: Mapping[str, int] | None = None,
 ) -> TileAnswer:
     """Tile ``z/x/y`` in ``fmt`` (``mvt`` or ``png`` with a ``style``) of the search ``key``
-    names at ``version``, over what ``identity`` may see."""
+    names at ``version`` (resources in ``pins`` at their own), over what ``identity`` may
+    see."""
     check_tile(z, x, y)
     check_format(fmt, style, scale)
-    return tile_of(portal, open_map(portal, identity, key, version), z, x, y, fmt, style, scale)
+    opened = open_map(portal, identity, key, version, pins)
+    return tile_of(portal, opened, z, x, y, fmt, style, scale)
 
 
 def box_query(query: dict[str, Any], bbox: tuple[float, float, float, float]) -> dict[str, Any]:
@@ -120,9 +125,11 @@ def box_query(query: dict[str, Any], bbox: tuple[float, float, float, float]) ->
 def records_in(
     portal: Portal, identity: Identity, key: str | None, version: int | None,
     bbox: tuple[float, float, float, float], size: int = 20,
+    pins: Mapping[str, int] | None = None,
 ) -> BoxAnswer:
-    """The records of the search ``key`` names at ``version`` with a point in ``bbox``."""
-    opened = open_map(portal, identity, key, version)
+    """The records of the search ``key`` names at ``version`` (resources in ``pins`` at their
+    own) with a point in ``bbox``."""
+    opened = open_map(portal, identity, key, version, pins)
     search = opened.search
     found = portal.searcher.in_box(search.views, search.query, bbox, size, TITLE_FIELDS)
     records = [BoxRecord(res, rid, record_title(data, rid)) for res, rid, data in found.records]
@@ -140,6 +147,7 @@ __all__ = [
     "bbox_of",
     "legend",
     "open_map",
+    "pins_of",
     "records_in",
     "tile",
     "tile_of",

@@ -66,6 +66,8 @@ def prune(portal: Portal, max_bytes: int) -> int:
     root = portal.settings.data_dir / "tiles"
     files = []
     for path in root.glob("*/*"):
+        if path.name.startswith(".tmp-"):  # a tile being written: not the cache's yet
+            continue
         try:
             stat = path.stat()
         except FileNotFoundError:  # removed meanwhile (another prune)

@@ -8,6 +8,7 @@ link's own; neither: the latest data.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from holotype.errors import Invalid, NotFound
@@ -30,12 +31,14 @@ class MapSearch:
 
 
 def open_map(
-    portal: Portal, identity: Identity, key: str | None, version: int | None
+    portal: Portal, identity: Identity, key: str | None, version: int | None,
+    pins: Mapping[str, int] | None = None,
 ) -> MapSearch:
-    """The search a map of ``key`` at ``version`` draws, over what ``identity`` may see."""
+    """The search a map of ``key`` at ``version`` draws, over what ``identity`` may see; a
+    resource in ``pins`` (what a citation pinned) at its own version."""
     if key is None or key == "":
-        return MapSearch(Search(portal, {}, resource_views(portal, identity, None, version)),
-                         None, version)
+        views = resource_views(portal, identity, None, version, pins)
+        return MapSearch(Search(portal, {}, views), None, version)
     if not _KEY.fullmatch(key):
         raise Invalid("key must be a short link's name (letters, digits, - and _)", field="key")
     try:
@@ -43,5 +46,7 @@ def open_map(
     except NotFound as exc:
         raise NotFound(f"there is no short link {key!r}", field="key") from exc
     at = version if version is not None else info.version
-    views = resource_views(portal, identity, info.resource_ids, at)
+    if info.resource_ids == ():  # a preset with no resources on this site: nothing, not all
+        return MapSearch(Search(portal, info.query, []), (), at)
+    views = resource_views(portal, identity, info.resource_ids, at, pins)
     return MapSearch(Search(portal, info.query, views), info.resource_ids, at)

@@ -9,6 +9,7 @@ search's own compiled filter, and cached with the tiles.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from holotype.errors import Invalid
@@ -41,7 +42,7 @@ def ramp_of(portal: Portal, opened: MapSearch, z: int) -> Ramp:
 
 def legend(
     portal: Portal, identity: Identity, key: str | None, version: int | None, style: str | None,
-    z: int,
+    z: int, pins: Mapping[str, int] | None = None,
 ) -> dict[str, Any]:
     """What the colours of ``style`` tiles at zoom ``z`` mean: ``{"style", "z", "title",
     "max_count", "classes": [{"min", "max", "colour"}, ...]}`` (no classes for points, whose
@@ -49,7 +50,7 @@ def legend(
     if style not in STYLES:
         raise Invalid(f"unknown style {style!r}; use one of {', '.join(STYLES)}", field="style")
     check_tile(z, 0, 0)
-    opened = open_map(portal, identity, key, version)
+    opened = open_map(portal, identity, key, version, pins)
     body: dict[str, Any] = {"style": style, "z": z, "title": TITLES[style]}
     if style == "points":
         return {**body, "max_count": None, "classes": [], "colour": png.POINT_COLOUR}

@@ -33,6 +33,21 @@ def version_of(text: str | None) -> int | None:
     return whole_number(text, "version")
 
 
+def pins_of(text: str | None) -> dict[str, int] | None:
+    """A ``pins`` parameter: ``<resource id>@<version>,...`` (resources a citation pinned at
+    versions of their own); None when absent or empty."""
+    if not text:
+        return None
+    pins: dict[str, int] = {}
+    for entry in text.split(","):
+        rid, at, version = entry.strip().rpartition("@")
+        if not at or not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", rid):
+            raise Invalid(f"pins must be <resource id>@<version>, comma-separated, not {entry!r}",
+                          field="pins")
+        pins[rid] = whole_number(version, "pins")
+    return pins
+
+
 def check_tile(z: int, x: int, y: int) -> None:
     """Zoom 0..22, and x and y inside the zoom's 2^z x 2^z tiles."""
     if not 0 <= z <= MAX_ZOOM:

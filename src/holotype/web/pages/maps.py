@@ -9,6 +9,7 @@ year. Bad parameters answer 400 as JSON naming the parameter.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -24,7 +25,9 @@ from holotype.web.pages.records import record_url
 from holotype.web.pages.search_url import SearchState
 
 LATEST_MAX_AGE = 300  # seconds a tile of the latest data may be kept
-VERSIONED_MAX_AGE = 31_536_000  # a tile at a version never changes
+VERSIONED_MAX_AGE = 86_400  # a tile at a past version never changes; a day bounds how long
+# shared caches keep it after its dataset is made private
+SETTLED_MS = 10_000  # a version this long past: no commit can still land before it
 
 
 def _portal(request: Request) -> Portal:
@@ -46,8 +49,11 @@ def _guarded(answer: Callable[[], Response]) -> Response:
 
 
 def _cache_control(request: Request, version: int | None) -> str:
+    """A tile of a version in the past never changes; the latest data (and a version still to
+    come, which is the latest data until then) may change at the next ingest."""
     scope = "public" if identity_of(request) == ANONYMOUS else "private"
-    if version is not None:
+    settled = time.time() * 1000 - SETTLED_MS
+    if version is not None and version < settled:
         return f"{scope}, max-age={VERSIONED_MAX_AGE}, immutable"
     return f"{scope}, max-age={LATEST_MAX_AGE}"
 
@@ -60,8 +66,10 @@ def _tile_response(request: Request, z: str, x: str, y: str, fmt: str, style: st
         _portal(request), identity_of(request), params.get("key"), version,
         maps.whole_number(z, "z", 0, 1 << 30), maps.whole_number(x, "x", 0, 1 << 62),
         maps.whole_number(y, "y", 0, 1 << 62), fmt, style, scale,
+        maps.pins_of(params.get("pins")),
     )
-    headers = {"ETag": answer.etag, "Cache-Control": _cache_control(request, version)}
+    headers = {"ETag": answer.etag, "Cache-Control": _cache_control(request, version),
+               "Vary": "Cookie, Authorization"}  # what is drawn depends on who asks
     wanted = request.headers.get("if-none-match", "")
     if answer.etag in (tag.strip() for tag in wanted.split(",")) or wanted.strip() == "*":
         return Response(status_code=304, headers=headers)
@@ -101,6 +109,7 @@ def create_router() -> APIRouter:
                 _portal(request), identity_of(request), params.get("key"),
                 maps.version_of(params.get("version")), params.get("style"),
                 maps.whole_number(params.get("z"), "z", 0, 1 << 30),
+                maps.pins_of(params.get("pins")),
             )
             return JSONResponse(body)
 
@@ -113,6 +122,7 @@ def create_router() -> APIRouter:
             found = maps.records_in(
                 _portal(request), identity_of(request), params.get("key"),
                 maps.version_of(params.get("version")), maps.bbox_of(params.get("bbox")),
+                pins=maps.pins_of(params.get("pins")),
             )
             body: dict[str, Any] = {
                 "count": found.count,

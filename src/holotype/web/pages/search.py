@@ -148,8 +148,9 @@ def _map_data(
     ids = None if state.preset == "everything" and not state.resource_ids \
         else [r.id for r in resources]
     key = portal_search.share(portal, identity, query, ids, version) if resources else None
-    return {"key": key, "version": version, "bounds": where.bounds,
-            "with_point": where.with_point}
+    shown_pins = ",".join(f"{rid}@{at}" for rid, at in sorted(pins.items()))
+    return {"key": key, "version": version, "pins": shown_pins, "empty": not resources,
+            "bounds": where.bounds, "with_point": where.with_point}
 
 
 def _facet_value(

@@ -38,7 +38,8 @@
   /* ---- the search's Map view ---- */
   var view = document.getElementById("map-view");
   if (!view) return;
-  var key = view.dataset.key, version = view.dataset.version;
+  var key = view.dataset.key, version = view.dataset.version, pins = view.dataset.pins;
+  var empty = view.dataset.empty === "true"; /* no resource searched: nothing to draw */
   var mapEl = document.getElementById("search-map");
   var map = newMap(mapEl, {});
   /* what the map shows, on the element (south,west,north,east and zoom): for scripts and tests */
@@ -56,6 +57,7 @@
     var params = new URLSearchParams();
     if (key) params.set("key", key);
     if (version) params.set("version", version);
+    if (pins) params.set("pins", pins);
     Object.keys(extra || {}).forEach(function (k) { params.set(k, extra[k]); });
     var text = params.toString();
     return text ? "?" + text : "";
@@ -74,6 +76,7 @@
   var tilesNote = document.getElementById("map-tiles-note");
   function showStyle() {
     if (records) map.removeLayer(records);
+    if (empty) return;
     records = L.tileLayer("/map/" + style + "/{z}/{x}/{y}{r}.png" + query(), { maxZoom: 19 });
     records.on("tileerror", function () { tilesNote.hidden = false; });
     records.addTo(map);
@@ -123,6 +126,10 @@
       .map(function (x) { return round(x, 6); }).join(",");
   }
   function listRecords(box) {
+    if (empty) {
+      recordsBox.replaceChildren(element("p", "This search reads no records, so none are here."));
+      return;
+    }
     recordsBox.replaceChildren(element("p", "Looking up the records here…", { class: "muted" }));
     getJSON("/map/records.json", { bbox: box }).then(function (data) {
       var n = data.count || 0;
