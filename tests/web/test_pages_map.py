@@ -86,3 +86,15 @@ def test_record_page_has_a_mini_map_only_with_a_point(web: TestClient) -> None:
 def test_a_drawn_area_reads_as_words_in_the_filters() -> None:
     ring = [[1.0, 2.0], [3.0, 2.0], [3.0, 4.0], [1.0, 2.0]]
     assert describe({"geo_custom_area": [[ring]]}) == "inside a drawn area (1 polygon, 3 corners)"
+
+
+def test_a_pinned_search_passes_its_pins_to_the_map(
+    web: TestClient, pages_site: PagesSite
+) -> None:
+    rid = pages_site.history_resource
+    pinned = web.get("/search.json", params={
+        "view": "map", "resource_ids": f"{rid}@{pages_site.first}"}).json()
+    assert pinned["map"]["pins"] == f"{rid}@{pages_site.first}"
+    # (that the tiles draw pins at their versions: tests/maps/test_routes.py, on points)
+    page = web.get("/search", params={"view": "map", "resource_ids": f"{rid}@{pages_site.first}"})
+    assert f'data-pins="{rid}@{pages_site.first}"' in page.text
