@@ -28,6 +28,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from holotype import config_checks as checks
+from holotype.config_media import MediaSettings
 
 ENV_PREFIX = "HOLOTYPE_"
 CONFIG_ENV = "HOLOTYPE_CONFIG"
@@ -44,7 +45,7 @@ def _secret(description: str, masked: bool = True) -> Any:
                  json_schema_extra={"secret": True, "masked": masked})
 
 
-class Settings(BaseSettings):
+class Settings(MediaSettings, BaseSettings):
     """Every setting of a Holotype site."""
 
     model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="forbid", frozen=True)

@@ -1,0 +1,25 @@
+"""The settings of images and media (part of :class:`holotype.config.Settings`, kept here so
+the settings module stays small): where media may come from, the image server's limits and
+its cache."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class MediaSettings(BaseModel):
+    media_allowed_hosts: list[str] = Field(
+        default_factory=list, description="Hosts media URLs may be fetched from (exact names, "
+        "or *.example.org for its subdomains). Empty (the default): none; addresses that are "
+        "private, loopback or link-local are refused whatever this says.")
+    media_max_mb: int = Field(default=512, ge=1, description="Largest media file fetched or "
+                              "added, in megabytes.")
+    image_max_pixels: int = Field(default=2_000_000_000, ge=1, description="Largest image "
+                                  "decoded (width x height): larger ones are refused as "
+                                  "decompression bombs.")
+    iiif_max_width: int = Field(default=10_000, ge=1, description="Widest image the IIIF image "
+                                "server returns (maxWidth in info.json).")
+    iiif_max_area: int = Field(default=50_000_000, ge=1, description="Most pixels in one IIIF "
+                               "image answer (maxArea in info.json).")
+    image_cache_mb: int = Field(default=20_480, ge=1, description="Most megabytes of converted "
+                                "(pyramidal) images kept; the least recently used go first.")
