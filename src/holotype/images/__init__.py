@@ -13,17 +13,5 @@ from holotype.images.pyramid import make_pyramid
 from holotype.images.render import render
 from holotype.images.request import FORMATS, QUALITIES, IIIFRequest, parse_request
 
-__all__ = [
-           "FORMATS",
-           "QUALITIES",
-           "IIIFError",
-           "IIIFRequest",
-           "ImageError",
-           "ImageInfo",
-           "info_json",
-           "make_pyramid",
-           "parse_request",
-           "probe",
-           "render",
-           "scale_factors",
-]
+__all__ = ["FORMATS", "QUALITIES", "IIIFError", "IIIFRequest", "ImageError", "ImageInfo",
+           "info_json", "make_pyramid", "parse_request", "probe", "render", "scale_factors"]
