@@ -174,9 +174,14 @@ def _width_height(text: str, body: str, rw: int, rh: int, up: bool) -> tuple[int
 
 def _fit(rw: int, rh: int, scale: float, limits: _Limits) -> tuple[int, int]:
     """``rw`` x ``rh`` at ``scale``, at least one pixel, never rounded over the limits."""
+    def over(w: int, h: int) -> bool:
+        return w > limits.width or h > limits.height or w * h > limits.area
+
     w, h = max(1, _round(rw * scale)), max(1, _round(rh * scale))
-    while w > 1 and h > 1 and (w > limits.width or h > limits.height or w * h > limits.area):
-        scale *= 0.999
+    if over(w, h):
+        w, h = max(1, math.floor(rw * scale)), max(1, math.floor(rh * scale))
+    while over(w, h) and w > 1 and h > 1:  # a pixel less on the longer side at a time
+        scale *= 1 - 1 / max(rw * scale, rh * scale)
         w, h = max(1, math.floor(rw * scale)), max(1, math.floor(rh * scale))
     return w, h
 
