@@ -78,14 +78,16 @@ def open_image(path: Path, *, sequential: bool = True) -> pyvips.Image:
     try:
         return pyvips.Operation.call(loader, str(path), access=access, fail_on="error")
     except pyvips.Error as error:
-        raise ImageError(f"{path.name}: not a readable image ({reason(error)}).") from error
+        raise ImageError(f"{path.name}: not a readable image ({reason(error, path)}).") from error
 
 
-def reason(error: pyvips.Error) -> str:
-    """libvips' own words for a failure, first line only, without the file's full path."""
-    detail = (error.detail or error.message or "").strip().splitlines()
-    text = detail[-1] if detail else "unknown error"
-    return text.strip()[:300]
+def reason(error: pyvips.Error, path: Path | None = None) -> str:
+    """libvips' own words for a failure (its last line), without the file's folder."""
+    lines = (error.detail or "").strip().splitlines()
+    text = lines[-1].strip() if lines else "its header is invalid"
+    if path is not None:
+        text = text.replace(str(path), path.name)
+    return text[:300]
 
 
 def probe(path: Path, max_pixels: int) -> ImageInfo:

@@ -32,7 +32,8 @@ def make_pyramid(src: Path, dst: Path, max_pixels: int) -> ImageInfo:
     try:
         image = _normalised(image, found)
     except pyvips.Error as error:
-        raise ImageError(f"{src.name}: cannot convert its colours ({reason(error)}).") from error
+        raise ImageError(f"{src.name}: cannot convert its colours "
+                         f"({reason(error, src)}).") from error
     dst.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{dst.name}.", suffix=".tmp", dir=dst.parent)
     os.close(handle)
@@ -41,7 +42,7 @@ def make_pyramid(src: Path, dst: Path, max_pixels: int) -> ImageInfo:
         os.replace(temporary, dst)
     except pyvips.Error as error:
         raise ImageError(f"{src.name}: the image is truncated or corrupt "
-                         f"({reason(error)}).") from error
+                         f"({reason(error, src)}).") from error
     finally:
         if os.path.exists(temporary):
             os.unlink(temporary)
@@ -77,7 +78,10 @@ def _normalised(image: pyvips.Image, found: ImageInfo) -> pyvips.Image:
 def _save(image: pyvips.Image, path: Path) -> None:
     alpha = bool(image.hasalpha())
     big = image.width * image.height * image.bands >= _BIGTIFF_BYTES
-    common = {"tile": True, "pyramid": True, "tile_width": TILE, "tile_height": TILE,
+    # An image that fits in one tile is one page of strips: libvips refuses to read back a
+    # tile more than four times the image's size (e.g. 512 px tiles on a 100 px image).
+    tiled = image.width > TILE or image.height > TILE
+    common = {"tile": tiled, "pyramid": tiled, "tile_width": TILE, "tile_height": TILE,
               "bigtiff": big, "keep": 0, "region_shrink": "mean"}
     if alpha:
         # JPEG-in-TIFF has no alpha: lossless deflate keeps transparency exact.

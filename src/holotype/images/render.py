@@ -27,7 +27,7 @@ def render(pyramid: Path, request: IIIFRequest) -> bytes:
         return _encoded(image, request)
     except pyvips.Error as error:
         raise ImageError(f"{pyramid.name}: cannot render {request.canonical} "
-                         f"({reason(error)}).") from error
+                         f"({reason(error, pyramid)}).") from error
 
 
 def _scaled_region(pyramid: Path, request: IIIFRequest) -> pyvips.Image:
