@@ -155,7 +155,8 @@ def test_qualities_and_formats(quality_format: str, quality: str, fmt: str,
     (("full", "^1600,", "0", "default.jpg"), "size", "maxWidth"),
     (("full", "^1500,1000", "0", "default.jpg"), "size", "maxArea"),
     (("full", "^pct:1000000", "0", "default.jpg"), "size", "maxWidth"),
-    (("full", "^99999999999999999999,", "0", "default.jpg"), "size", "maxWidth"),
+    (("full", "^99999999999,", "0", "default.jpg"), "size", "maxWidth"),
+    (("full", "^99999999999999999999,", "0", "default.jpg"), "size", "larger than any image"),
     (("full", "pct:", "0", "default.jpg"), "size", "pct:n"),
     (("full", "^^max", "0", "default.jpg"), "size", "not one of max"),
     # Rotation: malformed or out of range.
@@ -179,6 +180,24 @@ def test_refusals(segments: tuple[str, str, str, str], parameter: str, words: st
     assert caught.value.status == 400
     assert caught.value.parameter == parameter == caught.value.field
     assert words in caught.value.message
+
+
+@pytest.mark.parametrize("segments", [
+    ("pct:" + "9" * 400 + ",0,10,10", "max", "0", "default.jpg"),
+    ("0,0," + "9" * 400 + ",10", "max", "0", "default.jpg"),
+    ("full", "^pct:" + "9" * 400, "0", "default.jpg"),
+    ("full", "^" + "9" * 400 + ",", "0", "default.jpg"),
+    ("full", "^," + "9" * 400, "0", "default.jpg"),
+    ("full", "^!" + "9" * 400 + ",10", "0", "default.jpg"),
+    ("full", "max", "9" * 400, "default.jpg"),
+    ("full", "max", "0", "q" * 400 + ".jpg"),
+])
+def test_huge_numbers_and_long_segments_are_400_with_short_messages(
+        segments: tuple[str, str, str, str]) -> None:
+    with pytest.raises(IIIFError) as caught:
+        parse(*segments)
+    assert caught.value.status == 400
+    assert len(caught.value.message) < 200
 
 
 def test_iiif_error_is_an_invalid_with_its_own_status() -> None:

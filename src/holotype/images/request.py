@@ -17,6 +17,7 @@ FORMATS = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp",
 _INT = re.compile(r"\d+")
 # Floating point values "MUST consist only of decimal digits and '.'" (section 4.7).
 _FLOAT = re.compile(r"\d+(\.\d*)?|\.\d+")
+_LARGEST = 1e12  # no number in a request may exceed this: pixels, percentages or degrees
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,7 @@ def _region(text: str, width: int, height: int) -> tuple[int, int, int, int, boo
     if text.startswith("pct:"):
         values = _numbers(text, text[4:], 4, _FLOAT, "region", "pct:x,y,w,h with percentages")
         if values[2] == 0 or values[3] == 0:
-            raise IIIFError(400, f"region {text!r} has a zero width or height.", "region")
+            raise IIIFError(400, f"region {_q(text)} has a zero width or height.", "region")
         x, y = _round(values[0] * width / 100), _round(values[1] * height / 100)
         w = max(1, _round(values[2] * width / 100))
         h = max(1, _round(values[3] * height / 100))
@@ -111,9 +112,9 @@ def _region(text: str, width: int, height: int) -> tuple[int, int, int, int, boo
         x, y, w, h = (int(v) for v in _numbers(
             text, text, 4, _INT, "region", "full, square, x,y,w,h or pct:x,y,w,h"))
         if w == 0 or h == 0:
-            raise IIIFError(400, f"region {text!r} has a zero width or height.", "region")
+            raise IIIFError(400, f"region {_q(text)} has a zero width or height.", "region")
     if x >= width or y >= height:
-        raise IIIFError(400, f"region {text!r} is entirely outside the image "
+        raise IIIFError(400, f"region {_q(text)} is entirely outside the image "
                         f"({width} x {height}).", "region")
     w, h = min(w, width - x), min(h, height - y)
     return x, y, w, h, (x, y, w, h) == (0, 0, width, height)
@@ -131,7 +132,7 @@ def _size(text: str, rw: int, rh: int, limits: _Limits) -> tuple[int, int, str]:
     elif body.startswith("pct:"):
         (n,) = _numbers(text, body[4:], 1, _FLOAT, "size", "pct:n with a percentage")
         if n > 100 and not up:
-            raise IIIFError(400, f"size {text!r} is more than 100% without ^ (upscaling must "
+            raise IIIFError(400, f"size {_q(text)} is more than 100% without ^ (upscaling must "
                             "be asked for with ^pct:n).", "size")
         w, h = _round(rw * n / 100), _round(rh * n / 100)
     elif body.startswith("!"):
@@ -140,17 +141,17 @@ def _size(text: str, rw: int, rh: int, limits: _Limits) -> tuple[int, int, str]:
         if fit > 1 and not up:
             # The best fit in the box would be larger than the region: an upscale, which
             # needs ^ (section 4.2; the official validator's size_noup test asks for 400).
-            raise IIIFError(400, f"size {text!r} would enlarge the region ({rw} x {rh}); "
+            raise IIIFError(400, f"size {_q(text)} would enlarge the region ({rw} x {rh}); "
                             "ask with ^!w,h to upscale.", "size")
         w, h = _fit(rw, rh, min(fit, limits.scale(rw, rh)), limits)
         w, h = min(w, bw), min(h, bh)
     else:
         w, h = _width_height(text, body, rw, rh, up)
     if w < 1 or h < 1:
-        raise IIIFError(400, f"size {text!r} makes an image of {w} x {h}, less than a pixel "
+        raise IIIFError(400, f"size {_q(text)} makes an image of {w} x {h}, less than a pixel "
                         f"(the region is {rw} x {rh}).", "size")
     if not up and (w > rw or h > rh):
-        raise IIIFError(400, f"size {text!r} ({w} x {h}) is larger than the region "
+        raise IIIFError(400, f"size {_q(text)} ({w} x {h}) is larger than the region "
                         f"({rw} x {rh}); ask with ^ to upscale.", "size")
     limits.check(w, h)
     if not keyword and (w, h) == _fit(rw, rh, min(1.0, limits.scale(rw, rh)), limits):
@@ -161,14 +162,13 @@ def _size(text: str, rw: int, rh: int, limits: _Limits) -> tuple[int, int, str]:
 def _width_height(text: str, body: str, rw: int, rh: int, up: bool) -> tuple[int, int]:
     match = re.fullmatch(r"(\d*),(\d*)", body)
     if match is None or not (match[1] or match[2]):
-        raise IIIFError(400, f"size {text!r} is not one of max, w,, ,h, pct:n, w,h or !w,h "
+        raise IIIFError(400, f"size {_q(text)} is not one of max, w,, ,h, pct:n, w,h or !w,h "
                         "(each optionally after ^).", "size")
+    w, h = (int(_bounded(float(v), text, "size")) if v else 0 for v in (match[1], match[2]))
     if match[1] and match[2]:
-        return int(match[1]), int(match[2])
+        return w, h
     if match[1]:
-        w = int(match[1])
         return w, _round(rh * w / rw)
-    h = int(match[2])
     return _round(rw * h / rh), h
 
 
@@ -190,24 +190,24 @@ def _rotation(text: str) -> tuple[bool, float]:
     mirror = text.startswith("!")
     body = text[1:] if mirror else text
     if not _FLOAT.fullmatch(body):
-        raise IIIFError(400, f"rotation {text!r} is not a number of degrees from 0 to 360, "
+        raise IIIFError(400, f"rotation {_q(text)} is not a number of degrees from 0 to 360, "
                         "optionally after ! to mirror.", "rotation")
     degrees = float(body)
     if degrees > 360:
-        raise IIIFError(400, f"rotation {text!r} is more than 360 degrees.", "rotation")
+        raise IIIFError(400, f"rotation {_q(text)} is more than 360 degrees.", "rotation")
     return mirror, 0.0 if degrees == 360 else degrees
 
 
 def _quality_format(text: str) -> tuple[str, str]:
     quality, dot, fmt = text.rpartition(".")
     if not dot:
-        raise IIIFError(400, f"{text!r} needs a quality and a format, as in default.jpg.",
+        raise IIIFError(400, f"{_q(text)} needs a quality and a format, as in default.jpg.",
                         "format")
     if quality not in QUALITIES:
-        raise IIIFError(400, f"quality {quality!r} is not one of {', '.join(QUALITIES)}.",
+        raise IIIFError(400, f"quality {_q(quality)} is not one of {', '.join(QUALITIES)}.",
                         "quality")
     if fmt not in FORMATS:
-        raise IIIFError(400, f"format {fmt!r} is not one of {', '.join(FORMATS)}.", "format")
+        raise IIIFError(400, f"format {_q(fmt)} is not one of {', '.join(FORMATS)}.", "format")
     return quality, fmt
 
 
@@ -215,8 +215,21 @@ def _numbers(shown: str, text: str, count: int, pattern: re.Pattern[str], parame
              expected: str) -> list[float]:
     parts = text.split(",")
     if len(parts) != count or not all(pattern.fullmatch(part) for part in parts):
-        raise IIIFError(400, f"{parameter} {shown!r} is not {expected}.", parameter)
-    return [float(part) for part in parts]
+        raise IIIFError(400, f"{parameter} {_q(shown)} is not {expected}.", parameter)
+    return [_bounded(float(part), shown, parameter) for part in parts]
+
+
+def _bounded(value: float, shown: str, parameter: str) -> float:
+    """``value``, refused when too large for any image (it could overflow the arithmetic)."""
+    if value > _LARGEST:
+        raise IIIFError(400, f"{parameter} {_q(shown)} has a number larger than any image.",
+                        parameter)
+    return value
+
+
+def _q(text: str) -> str:
+    """``text`` quoted for a message, cut short: a URL segment can be very long."""
+    return repr(text if len(text) <= 40 else text[:40] + "...")
 
 
 def _round(value: float) -> int:
