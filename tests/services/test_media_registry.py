@@ -12,11 +12,16 @@ import pytest
 
 from holotype.catalog.models import Visibility
 from holotype.config import load_settings
-from holotype.media.refs import media_id
+from holotype.media.refs import media_id, record_media
 from holotype.services import catalogue
 from holotype.services.context import Portal
 from holotype.services.identity import ANONYMOUS, OPERATOR
-from holotype.services.media.registry import media_of, register_media, visible_source
+from holotype.services.media.registry import (
+    _sources,
+    media_of,
+    register_media,
+    visible_source,
+)
 from holotype.services.post_commit import (
     DATASET_DOI,
     MAP_TILES,
@@ -24,7 +29,7 @@ from holotype.services.post_commit import (
     POST_COMMIT_HOOKS,
     SEARCH_INDEX,
 )
-from holotype.services.records import ingest
+from holotype.services.records import delete_resource, ingest
 
 A = "https://images.example.org/a.jpg"
 B = "https://images.example.org/b.jpg"
@@ -32,8 +37,9 @@ C = "stored:" + "c" * 64 + ".png"
 
 
 @pytest.fixture
-def portal(tmp_path: Path) -> Iterator[Portal]:
-    opened = Portal.open(load_settings(data_dir=tmp_path / "site"))
+def portal(tmp_path: Path, catalogue_url: str) -> Iterator[Portal]:
+    """On SQLite and on PostgreSQL (the registry writes with each one's own bulk insert)."""
+    opened = Portal.open(load_settings(data_dir=tmp_path / "site", database_url=catalogue_url))
     with opened.session() as session:
         catalogue.create_dataset(session, slug="open", title="Open", licence="CC0-1.0")
         catalogue.create_resource(session, "open", slug="rows", name="Rows")
@@ -96,20 +102,47 @@ def test_versions_committed_without_hooks_are_registered_later(
     assert register_media(portal, first.resource.id) == 0  # nothing new to read
 
 
+@pytest.mark.parametrize("row", [
+    (None, A), (None, f"{A} | {B}"), (None, f" {A}"), (None, f"{A};{B}"), (None, f"{A}, {B}"),
+    (None, "ftp://x/a.jpg"), (None, C), ("", A), (json.dumps([{"identifier": B}]), A),
+    ("not json", A), (None, "https://x/a,b.jpg"),
+])
+def test_the_quick_reading_agrees_with_record_media(row: tuple[str | None, str | None]) -> None:
+    expected = [(ref.id, ref.source) for ref in record_media(
+        {"Multimedia": row[0], "associatedMedia": row[1]})]
+    assert _sources(row) == expected
+
+
+def test_a_deleted_resource_takes_its_uses_along(portal: Portal, tmp_path: Path) -> None:
+    outcome = ingest(portal, OPERATOR, "open/rows", _jsonl(
+        tmp_path / "a.jsonl", [{"occurrenceID": "1", "associatedMedia": A}]))
+    assert visible_source(portal, ANONYMOUS, media_id(A)) == A
+    delete_resource(portal, OPERATOR, "open/rows")
+    assert list(media_of(portal, outcome.resource.id)) == []
+    assert visible_source(portal, OPERATOR, media_id(A)) is None
+
+
 @pytest.mark.slow
 def test_two_million_records_each_with_its_own_image_register_within_a_minute(
-    portal: Portal, tmp_path: Path
+    tmp_path: Path,
 ) -> None:
     import duckdb
 
-    csv = tmp_path / "big.csv"
-    duckdb.sql(
-        "COPY (SELECT i::VARCHAR AS occurrenceID, 'x' || i AS other, "
-        "'https://images.example.org/' || i || '.jpg' AS associatedMedia "
-        f"FROM range(2000000) t(i)) TO '{csv}'"
-    )
-    outcome = ingest(portal, OPERATOR, "open/rows", csv, index=False)
-    started = time.perf_counter()
-    assert register_media(portal, outcome.resource.id) == 2_000_000
-    assert time.perf_counter() - started < 60
-    assert len(list(media_of(portal, outcome.resource.id))) == 2_000_000
+    portal = Portal.open(load_settings(data_dir=tmp_path / "site"))  # SQLite, the default
+    with portal.session() as session:
+        catalogue.create_dataset(session, slug="open", title="Open", licence="CC0-1.0")
+        catalogue.create_resource(session, "open", slug="rows", name="Rows")
+    try:
+        csv = tmp_path / "big.csv"
+        duckdb.sql(
+            "COPY (SELECT i::VARCHAR AS occurrenceID, 'x' || i AS other, "
+            "'https://images.example.org/' || i || '.jpg' AS associatedMedia "
+            f"FROM range(2000000) t(i)) TO '{csv}'"
+        )
+        outcome = ingest(portal, OPERATOR, "open/rows", csv, index=False)
+        started = time.perf_counter()
+        assert register_media(portal, outcome.resource.id) == 2_000_000
+        assert time.perf_counter() - started < 60
+        assert len(list(media_of(portal, outcome.resource.id))) == 2_000_000
+    finally:
+        portal.close()
