@@ -17,6 +17,7 @@ from holotype.cli.catalogue import dataset_app, resource_app
 from holotype.cli.common import Cli, CliError, esc, listening_url, when
 from holotype.cli.dois import doi_app
 from holotype.cli.ingest import ingest
+from holotype.cli.media import media_app
 from holotype.config import ConfigError
 from holotype.config_report import masked_url
 from holotype.errors import ServiceError
@@ -30,6 +31,7 @@ app.add_typer(dataset_app, name="dataset")
 app.add_typer(resource_app, name="resource")
 app.add_typer(config_app, name="config")
 app.add_typer(doi_app, name="doi")
+app.add_typer(media_app, name="media")
 
 ConfigOption = Annotated[
     Path | None, typer.Option("--config", "-c", help="TOML settings file (or HOLOTYPE_CONFIG).")

@@ -17,6 +17,7 @@ import duckdb
 
 from holotype.ingest.delimited import Dialect, stage_delimited
 from holotype.ingest.dwca_join import Part, Plan, build_staged_table, plan_fields
+from holotype.ingest.dwca_media import store_archive_media
 from holotype.ingest.dwca_meta import META_NAME, ArchiveMeta, FileSpec, parse_meta
 from holotype.ingest.dwca_simple import no_archive_error, simple_member, stage_simple
 from holotype.ingest.dwca_terms import short_name
@@ -85,6 +86,7 @@ class _Archive:
     members: dict[str, zipfile.ZipInfo]
     max_fields: int
     strict: bool
+    data_dir: Path | None = None  # where media inside the archive are stored (None: not)
 
     def member(self, location: str) -> zipfile.ZipInfo | None:
         """The member at ``location`` (relative to meta.xml), matched exactly or ignoring case."""
@@ -112,8 +114,11 @@ def stage_dwca(
     *,
     display_name: str,
     limits: Limits,
+    data_dir: Path | None = None,
 ) -> StagedSource:
-    """Read a Darwin Core Archive into the staging Parquet file ``out``."""
+    """Read a Darwin Core Archive into the staging Parquet file ``out``; media files its
+    multimedia extension names inside it are stored under ``data_dir`` (see
+    :mod:`holotype.ingest.dwca_media`)."""
     scratch = work_dir / "dwca"
     with open_zip(path, display_name) as archive:
         check_members(archive, limits, display_name)
@@ -134,7 +139,7 @@ def stage_dwca(
         budget = ExtractBudget(limits.max_uncompressed_bytes)
         state = _Archive(
             con, archive, base, scratch, display_name, budget, [], members, limits.max_fields,
-            limits.strict_archives,
+            limits.strict_archives, data_dir,
         )
         try:
             return _stage(state, meta, out)
@@ -151,6 +156,11 @@ def _stage(state: _Archive, meta: ArchiveMeta, out: Path) -> StagedSource:
         _stage_part(state, spec, f"extension{number}", allow_empty=True)
         for number, spec in enumerate(meta.extensions, start=1)
     ]
+    if state.data_dir is not None:
+        for extension in extensions:
+            state.warnings.extend(store_archive_media(
+                state.con, extension, state.zip, state.member, state.data_dir, state.work_dir,
+                state.budget, state.display_name))
     result = build_staged_table(state.con, plan, core, extensions, out, state.display_name)
     state.warnings.extend(result.warnings)
     return StagedSource(
@@ -285,7 +295,8 @@ def _encoding(state: _Archive, spec: FileSpec, data: Path, location: str) -> str
 
 def _stage_file(staging: Staging) -> StagedSource:
     return stage_dwca(staging.con, staging.path, staging.work_dir, staging.out,
-                      display_name=staging.display_name, limits=staging.limits)
+                      display_name=staging.display_name, limits=staging.limits,
+                      data_dir=staging.data_dir)
 
 
 # Its files are zips: which a zip holds (a workbook or an archive) is sniffed by ``read``.

@@ -109,8 +109,10 @@ def stage_file(
     display_name: str,
     fmt: str | None = None,
     limits: Limits,
+    data_dir: Path | None = None,
 ) -> StagedSource:
-    """Stage one uploaded file into ``work_dir / "staged.parquet"``.
+    """Stage one uploaded file into ``work_dir / "staged.parquet"``; media files it carries (a
+    Darwin Core Archive's images) are stored under ``data_dir`` when given.
 
     ``display_name`` is the name the user knows the file by; errors use it. A file without
     records is refused, whatever its format. Every failure is an IngestError naming the file
@@ -129,7 +131,8 @@ def stage_file(
     out = work_dir / STAGED_NAME
     try:
         reader = readers.reader_for(kind)
-        staged = reader.stage(Staging(con, path, work_dir, out, kind, display_name, limits))
+        staged = reader.stage(
+            Staging(con, path, work_dir, out, kind, display_name, limits, data_dir))
         if not staged.rows:
             raise IngestError(NO_RECORDS, file=display_name)
         return staged

@@ -31,6 +31,7 @@ class Staging:
     format: str
     display_name: str  # the name the user knows the file by (errors use it)
     limits: Limits
+    data_dir: Path | None = None  # the site's data directory, for media files a file carries
 
 
 Stage = Callable[[Staging], StagedSource]

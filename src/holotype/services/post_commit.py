@@ -3,7 +3,8 @@
 A hook runs once a version is committed (its manifest saved: the version is durable and readers
 see it) and brings something derived from the store up to that version. The hooks are declared
 once, here, in the order they run (:data:`POST_COMMIT_HOOKS`): the search index first, then
-the dataset's DOI metadata (its version and Updated date), then the world map's tiles;
+the dataset's DOI metadata (its version and Updated date), then the media registry, then the
+world map's tiles;
 statistics are to follow as a further hook, never on a read path.
 
 A hook that fails fails the ingest that ran it, after the commit: the new version stays
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 
 from holotype.services.citations.dataset_dois import reconcile_resource_dataset
 from holotype.services.context import Portal
+from holotype.services.media.registry import register_media
 from holotype.store import Progress
 
 #: ``(portal, resource id, committed version, progress)``
@@ -44,7 +46,6 @@ def update_search_index(
 SEARCH_INDEX = PostCommitHook("search index", "updating the search index", update_search_index)
 
 
-
 def update_dataset_doi(
     portal: Portal, resource_id: str, version: int, progress: Progress | None
 ) -> None:
@@ -55,6 +56,18 @@ def update_dataset_doi(
 
 DATASET_DOI = PostCommitHook("dataset DOI", "updating the dataset's DOI metadata",
                              update_dataset_doi)
+
+
+def update_media_registry(
+    portal: Portal, resource_id: str, version: int, progress: Progress | None
+) -> None:
+    """Register the media the new version's records name, with the resource naming them (what
+    :func:`holotype.services.media.originals.original_for` lets readers see)."""
+    register_media(portal, resource_id, version)
+
+
+MEDIA = PostCommitHook("media registry", "registering the records' media", update_media_registry)
+
 
 def update_map_tiles(
     portal: Portal, resource_id: str, version: int, progress: Progress | None
@@ -71,7 +84,7 @@ def update_map_tiles(
 MAP_TILES = PostCommitHook("map tiles", "making the world map's tiles", update_map_tiles)
 
 #: Every post-commit hook, in the order they run.
-POST_COMMIT_HOOKS: tuple[PostCommitHook, ...] = (SEARCH_INDEX, DATASET_DOI, MAP_TILES)
+POST_COMMIT_HOOKS: tuple[PostCommitHook, ...] = (SEARCH_INDEX, DATASET_DOI, MEDIA, MAP_TILES)
 
 
 def run_post_commit_hooks(

@@ -214,7 +214,8 @@ def _commit_file(
     with work_dir(portal.work_dir) as work:
         con = portal.duckdb()
         say("reading the file")
-        staged = stage_file(con, path, work, display_name=name, fmt=fmt, limits=portal.limits)
+        staged = stage_file(con, path, work, display_name=name, fmt=fmt, limits=portal.limits,
+                            data_dir=portal.settings.data_dir)
         source = Source(name, staged.format, source.sha256, size, "")
         result = store.commit(
             staged,

@@ -7,13 +7,14 @@ connection (clients are passed in, never global). See docs/storage-model.md for 
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
 from holotype.locking import Busy, writer_lock
+from holotype.store import columns as column_reads
 from holotype.store import commit as committing
 from holotype.store import field_changes
 from holotype.store import history as record_history
@@ -125,6 +126,22 @@ class ResourceStore:
                                                 version)
             self._counted.put(self.root, version.segment, found)
         return found
+
+    def written_values(
+        self, versions: list[Version], fields: list[str],
+        con: duckdb.DuckDBPyConnection | None = None,
+    ) -> Iterator[tuple[str | None, ...]]:
+        """The distinct values of ``fields`` in the records ``versions`` wrote (see
+        :mod:`holotype.store.columns`)."""
+        return column_reads.written_values(con or self._connect(), self.root, versions, fields)
+
+    def matching_records(
+        self, field: str, values: list[str], fields: list[str],
+        con: duckdb.DuckDBPyConnection | None = None,
+    ) -> list[tuple[str | None, ...]]:
+        """``(field, *fields)`` of the latest records whose ``field`` is one of ``values``."""
+        return column_reads.matching_records(con or self._connect(), self.root, self.manifest(),
+                                             field, values, fields)
 
     def original(self, version: int | None = None) -> Path | None:
         """The file as uploaded for ``version`` (default: latest), if one was kept."""

@@ -1,0 +1,51 @@
+"""The file behind a medium, for those who may see it.
+
+A medium is visible to an identity when some resource whose records name it is readable to it
+(the registry, :mod:`holotype.services.media.registry`, asks the one policy); any other medium
+is not found, in the very words of an unknown one, so a private medium's existence never leaks.
+A stored medium is its file under ``<data_dir>/media/stored``; a web one is fetched once, by
+the rules of :mod:`holotype.media.fetch`, into ``<data_dir>/media/fetched/<media id>`` and
+served from there afterwards.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from holotype.errors import NotFound, Unavailable
+from holotype.media.fetch import fetch
+from holotype.media.stored import stored_path
+from holotype.services.context import Portal
+from holotype.services.identity import Identity
+from holotype.services.media.registry import visible_source
+
+_MEDIA_ID = re.compile(r"^[0-9a-f]{32}$")
+
+
+def fetched_dir(data_dir: Path) -> Path:
+    """Where fetched copies of web media are kept."""
+    return data_dir / "media" / "fetched"
+
+
+def original_for(portal: Portal, identity: Identity, media_id: str) -> Path:
+    """The local file of medium ``media_id``, if ``identity`` may see it (NotFound otherwise);
+    a web medium is fetched first if no copy is kept yet. Raises Invalid for a web address the
+    settings do not allow and Unavailable when its host does not deliver or a stored file is
+    missing."""
+    source = visible_source(portal, identity, media_id) if _MEDIA_ID.fullmatch(media_id) else None
+    if source is None:
+        raise NotFound(f"there is no medium {media_id!r}", field="media_id")
+    data_dir = portal.settings.data_dir
+    stored = stored_path(data_dir, source)
+    if stored is not None:
+        if not stored.is_file():
+            raise Unavailable(f"the stored file of medium {media_id} is missing from "
+                              f"{stored.parent}", field="media_id")
+        return stored
+    copy = fetched_dir(data_dir) / media_id
+    if copy.is_file():
+        return copy
+    settings = portal.settings
+    return fetch(source, copy, allowed_hosts=settings.media_allowed_hosts,
+                 max_bytes=settings.media_max_mb * 1024 * 1024)
