@@ -1,0 +1,1 @@
+"""IIIF: the Image API over the portal's media (:mod:`.images`)."""

@@ -1,0 +1,103 @@
+"""The IIIF Image API 3.0 over the portal's media: who may see an image, its pyramid, its
+information document and any region, size, rotation, quality and format of it.
+
+A medium's file comes from the media registry, through the one policy
+(:func:`holotype.services.media.originals.original_for`: not found for those who may not see
+it). It is converted once into a pyramidal TIFF (:func:`holotype.images.make_pyramid`) kept in
+``<data_dir>/iiif``, named by the medium and its file's size and modification time, so a
+changed file gets a new pyramid (libvips caches opened files by name) and an old one is never
+read. The folder is kept to ``image_cache_mb``: after each conversion the pyramids used
+longest ago are removed (a use marks a pyramid at most once a minute).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from holotype.images import ImageInfo, info_json, make_pyramid, parse_request, probe, render
+from holotype.services.context import Portal
+from holotype.services.identity import Identity
+from holotype.services.media.originals import original_for
+
+FOLDER = "iiif"
+TOUCH_SECONDS = 60.0  # a pyramid's use is recorded (its mtime) at most this often
+EXTRA_FEATURES = ["canonicalLinkHeader", "profileLinkHeader"]
+
+
+@dataclass(frozen=True)
+class ImageAnswer:
+    body: bytes
+    media_type: str
+    canonical: str  # the request's canonical form: <region>/<size>/<rotation>/<quality>.<fmt>
+    etag: str  # quoted
+
+
+def _pyramid(portal: Portal, media_id: str, original: Path) -> tuple[Path, ImageInfo]:
+    """The pyramid of ``original`` (made now if it is not yet) and what it holds."""
+    settings = portal.settings
+    stat = original.stat()
+    tag = hashlib.sha256(f"{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()[:12]
+    path = settings.data_dir / FOLDER / media_id[:2] / f"{media_id}-{tag}.tif"
+    if path.is_file():
+        if time.time() - path.stat().st_mtime > TOUCH_SECONDS:
+            os.utime(path)
+        return path, probe(path, settings.image_max_pixels)
+    info = make_pyramid(original, path, settings.image_max_pixels)
+    prune(portal, settings.image_cache_mb * 1024 * 1024, keep=path)
+    return path, info
+
+
+def prune(portal: Portal, max_bytes: int, keep: Path | None = None) -> int:
+    """Remove the pyramids used longest ago until the folder holds under 90% of ``max_bytes``
+    (nothing when it holds at most that); never ``keep`` nor a file being written. Returns
+    how many were removed: they are made again when next asked for."""
+    found = []
+    for path in (portal.settings.data_dir / FOLDER).glob("*/*.tif"):
+        if path == keep:
+            continue
+        try:
+            stat = path.stat()
+        except FileNotFoundError:
+            continue
+        found.append((stat.st_mtime, stat.st_size, path))
+    total = sum(size for _, size, _ in found) + (keep.stat().st_size if keep else 0)
+    if total <= max_bytes:
+        return 0
+    removed = 0
+    for _, size, path in sorted(found, key=lambda f: f[0]):
+        if total < 0.9 * max_bytes:
+            break
+        path.unlink(missing_ok=True)
+        total -= size
+        removed += 1
+    return removed
+
+
+def info(portal: Portal, identity: Identity, media_id: str, base_url: str) -> dict[str, Any]:
+    """The image information document (``info.json``) of medium ``media_id``, whose Image API
+    address is ``base_url`` (``…/iiif/3/<media id>``)."""
+    _, found = _pyramid(portal, media_id, original_for(portal, identity, media_id))
+    settings = portal.settings
+    return info_json(base_url, found.width, found.height, settings.iiif_max_width,
+                     settings.iiif_max_area, color=found.bands - int(found.has_alpha) > 1,
+                     extra_features=EXTRA_FEATURES)
+
+
+def image(
+    portal: Portal, identity: Identity, media_id: str, region: str, size: str, rotation: str,
+    quality_format: str,
+) -> ImageAnswer:
+    """The image answering a IIIF request for medium ``media_id``; IIIFError (400) naming the
+    parameter for a request the specification refuses."""
+    path, found = _pyramid(portal, media_id, original_for(portal, identity, media_id))
+    settings = portal.settings
+    request = parse_request(region, size, rotation, quality_format, found.width, found.height,
+                            settings.iiif_max_width, settings.iiif_max_area)
+    body = render(path, request)
+    etag = hashlib.sha256(f"{path.name}/{request.canonical}".encode()).hexdigest()[:32]
+    return ImageAnswer(body, request.media_type, request.canonical, f'"{etag}"')

@@ -1,0 +1,186 @@
+"""The portal's IIIF Image API (/iiif/3/…) over HTTP, on media ingested as records' fields:
+information documents, images and their headers, the privacy rule, bad input, the pyramid
+cache, and the official validator at level 2 against the real routes."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import pyvips
+from fastapi.testclient import TestClient
+
+from holotype.config import Settings, load_settings
+from holotype.media.refs import media_id
+from holotype.media.stored import store_file
+from holotype.services import catalogue
+from holotype.services.context import Portal
+from holotype.services.identity import OPERATOR
+from holotype.services.iiif import images
+from holotype.services.records import ingest
+from holotype.web.app import create_app
+from tests.fixtures.site import LiveServer
+
+VALIDATOR_IMAGE = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "iiif" / (
+    "67352ccc-d1b0-11e1-89ae-279075081939.png")
+VALIDATOR = Path(sys.executable).parent / "iiif-validate.py"
+
+
+@dataclass(frozen=True)
+class ImageSite:
+    settings: Settings
+    public: str  # media ids
+    private: str
+    validator: str
+
+
+def _gradient(path: Path, width: int, height: int) -> Path:
+    x = pyvips.Image.xyz(width, height)
+    image = (x[0] * 255 / width).bandjoin([x[1] * 255 / height, x[0] * 0 + 128]).cast("uchar")
+    image.write_to_file(str(path))
+    return path
+
+
+def _dataset(portal: Portal, slug: str, visibility: str, folder: Path, sources: list[str]) -> None:
+    with portal.session() as session:
+        catalogue.create_dataset(session, slug=slug, title=slug, licence="CC0-1.0",
+                                 visibility=visibility)
+        catalogue.create_resource(session, slug, slug="records", name="Records",
+                                  id_field="occurrenceID")
+    csv = folder / f"{slug}.csv"
+    csv.write_text("occurrenceID,catalogNumber,associatedMedia\n" + "".join(
+        f"{slug}-{i},C-{i},{source}\n" for i, source in enumerate(sources)))
+    ingest(portal, OPERATOR, f"{slug}/records", csv)
+
+
+@pytest.fixture(scope="module")
+def image_site(tmp_path_factory: pytest.TempPathFactory) -> ImageSite:
+    folder = tmp_path_factory.mktemp("iiif-site")
+    settings = load_settings(data_dir=folder / "site", rate_limit_per_minute=0,
+                             map_tile_url="")
+    portal = Portal.open(settings)
+    try:
+        data = settings.data_dir
+        public = store_file(data, _gradient(folder / "open.png", 1200, 800))
+        private = store_file(data, _gradient(folder / "closed.png", 300, 200))
+        validator = store_file(data, VALIDATOR_IMAGE)
+        _dataset(portal, "open", "public", folder, [public, validator])
+        _dataset(portal, "closed", "private", folder, [private])
+    finally:
+        portal.close()
+    return ImageSite(settings, media_id(public), media_id(private), media_id(validator))
+
+
+@pytest.fixture(scope="module")
+def client(image_site: ImageSite) -> Iterator[TestClient]:
+    with TestClient(create_app(image_site.settings)) as test_client:
+        yield test_client
+
+
+def test_info_json_describes_the_image(client: TestClient, image_site: ImageSite) -> None:
+    answer = client.get(f"/iiif/3/{image_site.public}/info.json",
+                        headers={"Origin": "https://viewer.example.org"})
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].startswith("application/ld+json")
+    assert 'profile="http://iiif.io/api/image/3/context.json"' in answer.headers["content-type"]
+    assert answer.headers["access-control-allow-origin"] == "*"
+    assert "level2.json" in answer.headers["link"]
+    body = answer.json()
+    assert body["id"].endswith(f"/iiif/3/{image_site.public}")
+    assert (body["type"], body["protocol"], body["profile"]) == (
+        "ImageService3", "http://iiif.io/api/image", "level2")
+    assert (body["width"], body["height"]) == (1200, 800)
+    assert body["maxWidth"] == image_site.settings.iiif_max_width
+    base = client.get(f"/iiif/3/{image_site.public}", follow_redirects=False)
+    assert base.status_code == 303
+    assert base.headers["location"] == f"/iiif/3/{image_site.public}/info.json"
+
+
+def test_an_image_is_the_region_and_size_asked_for(
+    client: TestClient, image_site: ImageSite
+) -> None:
+    answer = client.get(f"/iiif/3/{image_site.public}/600,0,600,400/300,/0/default.png")
+    assert answer.status_code == 200 and answer.headers["content-type"] == "image/png"
+    image = pyvips.Image.new_from_buffer(answer.content, "")
+    assert (image.width, image.height) == (300, 200)
+    # the gradient's red rises left to right: the right half starts at about half
+    assert 120 <= image.getpoint(0, 100)[0] <= 135 and image.getpoint(299, 100)[0] >= 250
+    canonical = f"/iiif/3/{image_site.public}/600,0,600,400/300,200/0/default.png"
+    assert f'<http://testserver{canonical}>;rel="canonical"' in answer.headers["link"]
+    again = client.get(f"/iiif/3/{image_site.public}/600,0,600,400/300,/0/default.png",
+                       headers={"If-None-Match": answer.headers["etag"]})
+    assert again.status_code == 304
+    gray = client.get(f"/iiif/3/{image_site.public}/full/!100,100/90/gray.jpg")
+    turned = pyvips.Image.new_from_buffer(gray.content, "")
+    assert (turned.width, turned.height, turned.bands) == (67, 100, 1)
+
+
+def test_private_and_unknown_images_are_not_found(
+    client: TestClient, image_site: ImageSite
+) -> None:
+    for path in (f"/iiif/3/{image_site.private}/info.json",
+                 f"/iiif/3/{image_site.private}/full/max/0/default.jpg",
+                 "/iiif/3/" + "0" * 32 + "/info.json", "/iiif/3/not-an-id/info.json"):
+        answer = client.get(path)
+        assert answer.status_code == 404, path
+        assert "error" in answer.json()
+    assert client.get(f"/iiif/3/{image_site.private}/info.json").json() == \
+        client.get("/iiif/3/" + "0" * 32 + "/info.json").json() | {
+            "error": {"message": f"there is no medium {image_site.private!r}",
+                      "field": "media_id"}}
+
+
+@pytest.mark.parametrize(("region", "size", "rotation", "quality"), [
+    ("5000,5000,10,10", "max", "0", "default.jpg"), ("full", "0,", "0", "default.jpg"),
+    ("full", "max", "45x", "default.jpg"), ("full", "max", "0", "sepia.jpg"),
+    ("full", "max", "0", "default.bmp"), ("full", "99999,", "0", "default.jpg"),
+    ("pct:0,0,0,0", "max", "0", "default.jpg")])
+def test_bad_requests_are_400_naming_the_parameter(
+    client: TestClient, image_site: ImageSite, region: str, size: str, rotation: str,
+    quality: str,
+) -> None:
+    answer = client.get(f"/iiif/3/{image_site.public}/{region}/{size}/{rotation}/{quality}")
+    assert answer.status_code == 400, answer.text
+    assert answer.json()["error"]["message"]
+
+
+def test_pyramids_are_made_once_and_kept_to_the_cache_size(
+    image_site: ImageSite, client: TestClient
+) -> None:
+    client.get(f"/iiif/3/{image_site.public}/info.json")
+    folder = image_site.settings.data_dir / "iiif"
+    made = sorted(folder.glob("*/*.tif"))
+    assert any(p.name.startswith(image_site.public) for p in made)
+    client.get(f"/iiif/3/{image_site.public}/full/max/0/default.jpg")
+    assert sorted(folder.glob("*/*.tif")) == made  # read, not made again
+    portal = Portal.open(image_site.settings)
+    try:
+        assert images.prune(portal, 10 ** 12) == 0
+        assert images.prune(portal, 1) == len(made)  # over any size: all go
+        assert list(folder.glob("*/*.tif")) == []
+    finally:
+        portal.close()
+    assert client.get(f"/iiif/3/{image_site.public}/info.json").status_code == 200  # remade
+
+
+@pytest.fixture(scope="module")
+def live(image_site: ImageSite) -> Iterator[str]:
+    with LiveServer(image_site.settings) as server:
+        yield f"127.0.0.1:{server.port}"
+
+
+def test_the_official_validator_passes_level_2(live: str, image_site: ImageSite) -> None:
+    done = subprocess.run(
+        [sys.executable, str(VALIDATOR), "--server", live, "--prefix", "iiif/3",
+         "--identifier", image_site.validator, "--version", "3.0", "--level", "2"],
+        capture_output=True, text=True, timeout=600, check=False)
+    report = done.stdout + done.stderr
+    assert done.returncode == 0, report
+    summary = re.search(r"Done \((\d+) tests, (\d+) failures\)", report)
+    assert summary is not None, report
+    assert int(summary[1]) >= 33 and summary[2] == "0", report
