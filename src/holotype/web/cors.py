@@ -1,11 +1,12 @@
 """Cross-origin access to the read API: pages on other sites may call it from a browser.
 
-The records are public, so by default (``cors_origins = ["*"]``) any site's scripts may call
-the API's read actions, their help and the OpenAPI document with ``GET`` or ``POST``, as
-CKAN's API allows. The actions that create something (a download request, a short link) and
-the portal's own pages and forms stay same-origin: a browser on another site gets no CORS
-headers for them, so it may neither read their answers nor send them JSON. No credentials
-are ever allowed: identity does not ride on cookies.
+IIIF manifests, collections and images (``/iiif/``) are read the same way by IIIF viewers on
+other sites. The records are public, so by default (``cors_origins = ["*"]``) any site's
+scripts may call the API's read actions, their help and the OpenAPI document with ``GET`` or
+``POST``, as CKAN's API allows. The actions that create something (a download request, a
+short link) and the portal's own pages and forms stay same-origin: a browser on another site
+gets no CORS headers for them, so it may neither read their answers nor send them JSON. No
+credentials are ever allowed: identity does not ride on cookies.
 """
 
 from __future__ import annotations
@@ -34,9 +35,12 @@ EXPOSED_HEADERS = "Retry-After"  # so a client over the rate limit can read how 
 PREFLIGHT_MAX_AGE = "600"
 
 
+IIIF_PREFIX = "/iiif/"  # IIIF manifests, collections and images: read by viewers anywhere
+
+
 def is_cross_origin_path(path: str) -> bool:
-    """A read action (or its help), or the OpenAPI document."""
-    if path == "/api/openapi.json":
+    """A read action (or its help), the OpenAPI document, or a IIIF document or image."""
+    if path == "/api/openapi.json" or path.startswith(IIIF_PREFIX):
         return True
     for prefix in ACTION_PREFIXES:
         if path.startswith(prefix):

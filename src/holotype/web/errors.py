@@ -20,6 +20,7 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from holotype.errors import ServiceError
+from holotype.web.cors import IIIF_PREFIX
 from holotype.web.pages.render import wants_json
 
 log = logging.getLogger(__name__)
@@ -82,8 +83,9 @@ def error_response(
     *,
     as_json: bool = False,
 ) -> Response:
-    """``exc`` as a page, or as JSON when ``as_json`` or the request asks for JSON."""
-    if as_json or wants_json(request):
+    """``exc`` as a page, or as JSON when ``as_json`` or the request asks for JSON (IIIF
+    documents' errors are always JSON: viewers read them, not people)."""
+    if as_json or wants_json(request) or request.url.path.startswith(IIIF_PREFIX):
         return JSONResponse({"error": {"message": exc.message, "field": exc.field}},
                             status_code=exc.status)
     return error_page(templates, request, exc.status, exc.message, field=exc.field)
@@ -113,9 +115,9 @@ def error_page(
 def http_error_response(
     templates: Jinja2Templates, request: Request, status: int, message: str
 ) -> Response:
-    """Starlette's own errors (no such page, method not allowed): JSON under /api/ or when
-    asked for, the error page otherwise."""
-    if wants_json(request) or request.url.path.startswith("/api/"):
+    """Starlette's own errors (no such page, method not allowed): JSON under /api/ and /iiif/
+    or when asked for, the error page otherwise."""
+    if wants_json(request) or request.url.path.startswith(("/api/", IIIF_PREFIX)):
         return JSONResponse({"error": {"message": message}}, status_code=status)
     return error_page(templates, request, status, HTTP_MESSAGES.get(status, message))
 

@@ -1,7 +1,8 @@
 """The portal's web pages: a second client of the same services as the API.
 
 Each page family is one module (home, datasets, search, records, media, how_to_cite); every
-page answers HTML or its JSON twin through ``render``. ``maps`` answers map tiles and map data.
+page answers HTML or its JSON twin through ``render``. ``maps`` answers map tiles and map data;
+``iiif`` the IIIF manifests and collections.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from holotype.web.pages import (
     datasets,
     home,
     how_to_cite,
+    iiif,
     maps,
     media,
     records,
@@ -30,4 +32,5 @@ def create_pages_router(templates: Jinja2Templates) -> APIRouter:
         router.include_router(module.create_router(templates))
     router.include_router(media.create_router())
     router.include_router(maps.create_router())
+    router.include_router(iiif.create_router())
     return router
