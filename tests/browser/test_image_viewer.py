@@ -14,6 +14,7 @@ from urllib.parse import quote
 import pytest
 
 from tests.browser.fake_image_server import FakeImageServer
+from tests.browser.test_accessibility import AXE, FAILING, RUN_AXE, WCAG, _readable
 from tests.browser.test_content_security_policy import WATCH
 from tests.fixtures.iiif_site import ALLOWED_HOST, IIIFSite, add_iiif_datasets
 from tests.fixtures.site import LiveServer, make_site
@@ -43,6 +44,13 @@ def _page(browser: Any) -> tuple[Any, list[str]]:
     return page, problems
 
 
+def _accessible(page: Any) -> None:
+    """axe-core's WCAG 2 A/AA rules find nothing serious on the page as it is now."""
+    page.evaluate(AXE.read_text() + "\n;undefined")
+    failing = [v for v in page.evaluate(RUN_AXE, WCAG) if v["impact"] in FAILING]
+    assert not failing, _readable(failing)
+
+
 def _record(url: str, site: IIIFSite, record: str) -> str:
     return f"{url}/record/{site.resource}/{quote(record, safe='')}"
 
@@ -66,6 +74,7 @@ def test_a_drawer_zooms_and_its_hotspots_lead_to_the_specimens(
     # the first hotspot is 300 of the canvas's 1000 wide; the whole image fits the box
     assert 0.2 < before["width"] / viewer["width"] < 0.4
     shot(page, "viewer-drawer-hotspots")
+    _accessible(page)
 
     page.locator("#deep-zoom .openseadragon-canvas").first.focus()
     asked = len(tiles)
@@ -110,6 +119,7 @@ def test_a_record_with_several_images_has_a_strip_full_screen_and_a_iiif_link(
     assert link.get_attribute("href") == f"{manifest}?manifest={quote(manifest, safe='')}"
     assert page.request.get(manifest).json()["type"] == "Manifest"
     shot(page, "viewer-image-strip")
+    _accessible(page)
 
     page.locator('#deep-zoom div[title="Toggle full page"]').click()
     page.wait_for_function("() => document.querySelector('#deep-zoom .openseadragon-container')"
@@ -135,6 +145,7 @@ def test_the_gallery_shows_lazy_iiif_thumbnails_and_pages_on(
     page.wait_for_function("img => img.complete && img.naturalWidth > 0",
                            arg=first.element_handle())
     shot(page, "gallery-iiif-thumbnails")
+    _accessible(page)
     seen = set()
     pages = 0
     while True:

@@ -194,3 +194,40 @@ def test_a_dataset_is_a_collection_of_its_records_manifests(
     assert _text(pages[0].label) == "Imaged specimens"
     assert _dump(pages[0])["homepage"][0]["id"] == f"{BASE}/dataset/imaged"
     assert _dump(pages[-1])["partOf"][0]["id"] == f"{BASE}/iiif/manifest/dataset/imaged"
+
+
+def test_the_gallery_links_its_iiif_collection_and_thumbnails(
+        iiif_web: TestClient, iiif_site: IIIFSite) -> None:
+    page = iiif_web.get(f"/search.json?resource_ids={iiif_site.resource}&view=gallery&size=5")
+    data = page.json()
+    collection = Collection(**_get(iiif_web, data["iiif_collection"]))
+    assert len([i for i in collection.items if _dump(i)["type"] == "Manifest"]) >= 4
+    drawer = next(r for r in data["records"] if r["id"] == "drawer-7")
+    assert drawer["iiif"] == [{"id": DRAWER_MEDIA, "width": 300, "height": 300,
+                               "src": f"/iiif/3/{DRAWER_MEDIA}/full/!300,300/0/default.jpg"}]
+    html = iiif_web.get(f"/search?resource_ids={iiif_site.resource}&view=gallery&size=5").text
+    assert f'src="/iiif/3/{DRAWER_MEDIA}/full/!300,300/0/default.jpg"' in html
+    assert 'loading="lazy" width="300" height="300"' in html
+    table = iiif_web.get(f"/search.json?resource_ids={iiif_site.resource}").json()
+    assert table["iiif_collection"] is None
+
+
+def test_a_record_page_has_the_viewer_its_strip_hotspots_and_iiif_link(
+        iiif_web: TestClient, iiif_site: IIIFSite) -> None:
+    manifest = f"/iiif/manifest/record/{iiif_site.resource}/drawer-7"
+    html = iiif_web.get(f"/record/{iiif_site.resource}/drawer-7").text
+    assert f'data-manifest="{manifest}"' in html
+    assert '<script src="/static/vendor/openseadragon/openseadragon.min.js" defer>' in html
+    assert '<script src="/static/viewer.js" defer>' in html
+    link = f"{BASE}{manifest}?manifest={quote(BASE + manifest, safe='')}"
+    assert f'class="iiif-badge" href="{link}"' in html
+    assert '<a href="/object/pin%202%2Fb">pin 2/b</a>' in html  # the hotspots, as links too
+    assert "viewer-strip" not in html  # one image: no strip
+    strip = iiif_web.get(f"/record/{iiif_site.resource}/pin-1").text
+    assert strip.count('<button type="button" data-index=') == 2
+    assert "Other images" in strip and "elsewhere.example.net/sheet-2.jpg" in strip
+    data = iiif_web.get(f"/record/{iiif_site.resource}/pin-1.json").json()["iiif"]
+    assert [i["id"] for i in data["images"]] == [SPECIMEN_MEDIA, media_id(REMOTE_OK)]
+    assert data["images"][0]["info"] == f"/iiif/3/{SPECIMEN_MEDIA}/info.json"
+    plain = iiif_web.get(f"/record/{iiif_site.resource}/plain-1").text
+    assert "iiif-viewer" not in plain and "viewer.js" not in plain

@@ -140,6 +140,8 @@ def search_data(
         "fields": answer.columns,
         "labels": labels.mapping([*answer.columns, *columns, *FACETS]),
         "url": state.url(),
+        "iiif_collection": ("/iiif/collection/search?" + urlencode(state.params(view="gallery"))
+                            if state.view == "gallery" else None),
         "api": {
             "action": "vds_multi_query",
             "url": f"{base_url}/api/3/action/vds_multi_query",
