@@ -19,18 +19,17 @@ from dataclasses import dataclass
 
 from iiif_prezi3 import Collection, CollectionRef, Homepage, ManifestRef
 
-from holotype.media.refs import MediaRef
 from holotype.services.iiif.manifests import en, manifest_path, thumbnail
 
 
 @dataclass(frozen=True)
 class Entry:
-    """One record of a page, with the images the portal serves."""
+    """One record of a page, with the ids of the images the portal serves."""
 
     resource: str
     record_id: str
     title: str
-    images: Sequence[MediaRef]
+    images: Sequence[str]
 
 
 @dataclass(frozen=True)
@@ -56,7 +55,7 @@ def page_collection(base: str, label: str, entries: Sequence[Entry], links: Page
         collection.add_item(ManifestRef(
             id=base + manifest_path(entry.resource, entry.record_id) + query,
             type="Manifest", label=en(entry.title),
-            thumbnail=[thumbnail(base, entry.images[0].id)]))
+            thumbnail=[thumbnail(base, entry.images[0])]))
     if links.next is not None:
         collection.add_item(CollectionRef(id=base + links.next, type="Collection",
                                           label=en("Next page")))

@@ -13,6 +13,7 @@ manifest carries the record's title, a summary, the main fields as ``metadata``,
 
 from __future__ import annotations
 
+from html import escape
 from urllib.parse import quote
 
 from iiif_prezi3 import (
@@ -49,6 +50,11 @@ JSON_LD = 'application/ld+json;profile="http://iiif.io/api/presentation/3/contex
 
 
 def en(text: str) -> dict[str, list[str]]:
+    """``text`` as an English language map, always read as plain text: Presentation 3 reads a
+    value that starts with ``<`` and ends with ``>`` as HTML, so such a value (published data
+    may hold anything) is given as HTML whose text is the value, escaped."""
+    if text.startswith("<") and text.endswith(">"):
+        text = f"<span>{escape(text)}</span>"
     return {"en": [text]}
 
 

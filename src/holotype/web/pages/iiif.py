@@ -20,7 +20,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from iiif_prezi3 import Collection, Manifest
 
-from holotype.media.refs import MediaRef
 from holotype.services import catalogue_view
 from holotype.services.context import Portal
 from holotype.services.identity import ANONYMOUS
@@ -59,7 +58,7 @@ def answer(request: Request, document: Manifest | Collection, versioned: bool) -
 def entries(data: dict[str, Any]) -> list[Entry]:
     """The page's records with the images the portal serves (from ``search_data``)."""
     return [Entry(r["resource"], str(r["id"]), r["title"],
-                  [MediaRef(t["id"], "") for t in r["iiif"]]) for r in data["records"]]
+                  [t["id"] for t in r["iiif"]]) for r in data["records"]]
 
 
 def create_router() -> APIRouter:
