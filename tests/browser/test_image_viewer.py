@@ -142,8 +142,11 @@ def test_the_gallery_shows_lazy_iiif_thumbnails_and_pages_on(
     assert first.get_attribute("loading") == "lazy"
     assert first.get_attribute("src").endswith("/full/!300,300/0/default.jpg")
     assert first.get_attribute("width") and first.get_attribute("height")
-    page.wait_for_function("img => img.complete && img.naturalWidth > 0",
-                           arg=first.element_handle())
+    for n in range(4):  # the first row, in view, loads
+        page.wait_for_function("img => img.complete && img.naturalWidth > 0",
+                               arg=thumbs.nth(n).element_handle())
+    assert page.locator("a.iiif-badge").get_attribute("href").startswith(
+        "/iiif/collection/search?")
     shot(page, "gallery-iiif-thumbnails")
     _accessible(page)
     seen = set()
@@ -160,3 +163,48 @@ def test_the_gallery_shows_lazy_iiif_thumbnails_and_pages_on(
     assert pages == 3 and len(seen) == 28  # every record with an image field, once
     assert page.evaluate("window.__violations") == [] and problems == []
     page.close()
+
+
+def test_a_finger_moves_the_drawer_on_a_phone(
+        browser: Any, iiif_live: tuple[str, IIIFSite], shot: Any) -> None:
+    url, site = iiif_live
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True,
+                                  is_mobile=True, device_scale_factor=2)
+    page = context.new_page()
+    page.add_init_script(WATCH)
+    page.goto(_record(url, site, "drawer-7"))
+    page.wait_for_selector('#iiif-viewer[data-opened="0"]')
+    spot = page.locator("#deep-zoom a.hotspot").first
+    page.wait_for_function("() => document.querySelector('#deep-zoom a.hotspot')"
+                           ".getBoundingClientRect().width > 10")
+    page.wait_for_timeout(500)
+    before = spot.bounding_box()
+    box = page.locator("#deep-zoom").bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    cdp = context.new_cdp_session(page)
+
+    def touch(kind: str, points: list[tuple[float, float]]) -> None:
+        cdp.send("Input.dispatchTouchEvent", {
+            "type": kind, "touchPoints": [{"x": px, "y": py, "id": n}
+                                          for n, (px, py) in enumerate(points)]})
+
+    touch("touchStart", [(x, y)])
+    for step in range(1, 11):  # a finger drags the image 80 pixels to the left
+        touch("touchMove", [(x - 8 * step, y)])
+        page.wait_for_timeout(30)
+    touch("touchEnd", [])
+    page.wait_for_function(
+        "x => document.querySelector('#deep-zoom a.hotspot').getBoundingClientRect().x < x",
+        arg=before["x"] - 40)
+
+    touch("touchStart", [(x - 40, y), (x + 40, y)])  # two fingers spread apart: zoom in
+    for step in range(1, 11):
+        touch("touchMove", [(x - 40 - 8 * step, y), (x + 40 + 8 * step, y)])
+        page.wait_for_timeout(30)
+    touch("touchEnd", [])
+    page.wait_for_function(
+        "w => document.querySelector('#deep-zoom a.hotspot').getBoundingClientRect().width > w",
+        arg=before["width"] * 1.5)
+    shot(page, "viewer-drawer-phone")
+    assert page.evaluate("window.__violations") == []
+    context.close()
