@@ -45,6 +45,10 @@ $(ASSETS): $(NODE)
 	cp node_modules/@geoman-io/leaflet-geoman-free/dist/leaflet-geoman.min.js \
 		node_modules/@geoman-io/leaflet-geoman-free/dist/leaflet-geoman.css \
 		src/holotype/web/static/vendor/leaflet-geoman/
+	mkdir -p src/holotype/web/static/vendor/openseadragon
+	cp -r node_modules/openseadragon/build/openseadragon/openseadragon.min.js \
+		node_modules/openseadragon/build/openseadragon/images \
+		src/holotype/web/static/vendor/openseadragon/
 	touch $@
 
 assets: $(ASSETS)

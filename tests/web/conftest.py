@@ -8,6 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from holotype.web.app import create_app
+from tests.fixtures.iiif_site import ALLOWED_HOST, IIIFSite, add_iiif_datasets
 from tests.fixtures.pages_site import (
     HOSTILE,
     OddSite,
@@ -44,4 +45,19 @@ def odd_site(tmp_path_factory: pytest.TempPathFactory) -> OddSite:
 @pytest.fixture(scope="session")
 def odd_web(odd_site: OddSite) -> Iterator[TestClient]:
     with TestClient(create_app(odd_site.settings)) as test_client:
+        yield test_client
+
+
+@pytest.fixture(scope="session")
+def iiif_site(tmp_path_factory: pytest.TempPathFactory) -> IIIFSite:
+    """Records with images the portal serves, a drawer with hotspots, a private dataset."""
+    folder = tmp_path_factory.mktemp("iiif-site")
+    settings = make_site(folder / "site", records=20, rate_limit_per_minute=0,
+                         media_allowed_hosts=[ALLOWED_HOST])
+    return add_iiif_datasets(settings, folder)
+
+
+@pytest.fixture(scope="session")
+def iiif_web(iiif_site: IIIFSite) -> Iterator[TestClient]:
+    with TestClient(create_app(iiif_site.settings)) as test_client:
         yield test_client

@@ -2,7 +2,7 @@
 
 Each page family is one module (home, datasets, search, records, media, how_to_cite); every
 page answers HTML or its JSON twin through ``render``. ``maps`` answers map tiles and map data;
-``iiif_images`` the IIIF Image API.
+``iiif`` the IIIF manifests and collections, ``iiif_images`` the IIIF Image API.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from holotype.web.pages import (
     datasets,
     home,
     how_to_cite,
+    iiif,
     iiif_images,
     maps,
     media,
@@ -32,5 +33,6 @@ def create_pages_router(templates: Jinja2Templates) -> APIRouter:
         router.include_router(module.create_router(templates))
     router.include_router(media.create_router())
     router.include_router(maps.create_router())
+    router.include_router(iiif.create_router())
     router.include_router(iiif_images.create_router())
     return router

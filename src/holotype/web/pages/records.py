@@ -21,6 +21,8 @@ from holotype.field_labels import FieldLabels
 from holotype.services.citations import formats
 from holotype.services.citations.items import record_item
 from holotype.services.context import Portal
+from holotype.services.iiif.served import dimensions_for
+from holotype.services.iiif.viewer import record_viewer
 from holotype.services.objects import find_object
 from holotype.services.record_view import RecordPage, load_record, object_path
 from holotype.web.identity import identity_of
@@ -105,7 +107,9 @@ def create_router(templates: Jinja2Templates) -> APIRouter:
         answer = None if as_json else negotiated(request, item)
         if answer is not None:
             return answer
-        data = record_data(page, base, _portal(request).field_labels, item)
+        portal = _portal(request)
+        data = record_data(page, base, portal.field_labels, item)
+        data["iiif"] = record_viewer(page, portal, dimensions_for(portal), base)
         json_url = record_url(page.resource.id, page.record_id + ".json",
                               None if page.latest else page.version)
         context = {"page": page, "base_url": base, "json_url": json_url,

@@ -16,10 +16,18 @@ from fastapi.templating import Jinja2Templates
 
 from holotype.catalog.snapshots import ResourceInfo
 from holotype.errors import Invalid
+from holotype.media.refs import MEDIA_FIELDS, record_media
 from holotype.query.words import describe
 from holotype.services import portal_search, search
 from holotype.services.context import Portal
 from holotype.services.identity import Identity
+from holotype.services.iiif.served import (
+    GALLERY_BOX,
+    dimensions_for,
+    fitted,
+    served_images,
+    thumbnail_url,
+)
 from holotype.services.portal_search import PRESETS
 from holotype.services.record_view import IMAGE_FIELDS, image_urls, record_title
 from holotype.services.search import SearchRequest
@@ -32,7 +40,7 @@ from holotype.web.pages.search_url import OPS, SearchState
 FACETS = ("country", "family", "typeStatus", "institutionCode")
 TITLE_FIELDS = ("scientificName", "catalogNumber", "occurrenceID", "country", "locality",
                 "eventDate", "typeStatus")
-HAS_IMAGE = {"exists": {"fields": list(IMAGE_FIELDS)}}
+HAS_IMAGE = {"exists": {"fields": list(dict.fromkeys([*IMAGE_FIELDS, *MEDIA_FIELDS]))}}
 
 
 def _portal(request: Request) -> Portal:
@@ -75,7 +83,7 @@ def search_data(
     if state.view == "gallery":
         members = [m for m in (query.get("filters"), HAS_IMAGE) if m]
         effective = {**query, "filters": {"and": members}}
-    columns = list(dict.fromkeys([*TITLE_FIELDS, *state.cols, *IMAGE_FIELDS]))
+    columns = list(dict.fromkeys([*TITLE_FIELDS, *state.cols, *IMAGE_FIELDS, *MEDIA_FIELDS]))
     request = SearchRequest(effective, size=state.size, after=state.after, fields=columns,
                       facets=FACETS)
     named = dict(state.pins)  # by the resource as the URL names it: its id or dataset/slug
@@ -83,6 +91,7 @@ def search_data(
             for ref in (r.id, f"{r.dataset_slug}/{r.slug}") if ref in named}
     answer = portal_search.run(portal, resources, effective, version, request, pins)
     labels = portal.field_labels
+    dimensions = dimensions_for(portal)
     records = []
     for entry in answer.result.page.records:
         data = entry["data"]
@@ -93,6 +102,8 @@ def search_data(
             "title": record_title(data, str(data["_id"])),
             "url": record_url(rid, str(data["_id"]), version),
             "images": image_urls(data),
+            "iiif": [_thumbnail(ref.id, dimensions(ref.id))
+                     for ref in served_images(record_media(data), portal)],
             "data": {k: v for k, v in data.items() if k != "_id"},
         })
     counts = [
@@ -129,6 +140,8 @@ def search_data(
         "fields": answer.columns,
         "labels": labels.mapping([*answer.columns, *columns, *FACETS]),
         "url": state.url(),
+        "iiif_collection": ("/iiif/collection/search?" + urlencode(state.params(view="gallery"))
+                            if state.view == "gallery" else None),
         "api": {
             "action": "vds_multi_query",
             "url": f"{base_url}/api/3/action/vds_multi_query",
@@ -136,6 +149,13 @@ def search_data(
                      **({"version": version} if version else {})},
         },
     }
+
+
+def _thumbnail(media_id: str, size: tuple[int, int] | None) -> dict[str, Any]:
+    """A gallery thumbnail from the portal's image server (its size, when known)."""
+    width, height = fitted(size, GALLERY_BOX)
+    return {"id": media_id, "src": thumbnail_url("", media_id, GALLERY_BOX),
+            "width": width, "height": height}
 
 
 def _map_data(
