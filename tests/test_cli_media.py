@@ -127,3 +127,14 @@ def test_the_command_line_error(site: Path, tmp_path: Path) -> None:
     )
     assert done.returncode == 1
     assert "error:" in done.stderr and "NHMUK-2.jpg: not a readable image" in done.stderr
+
+
+def test_a_field_the_records_lack_is_refused(site: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "images"
+    folder.mkdir()
+    _image(folder / "NHMUK-1.jpg")
+    result = run(site, "media", "add", "dd/rr", str(folder), "--match", "barcode")
+    assert isinstance(result.exception, Invalid)
+    assert "have no field 'barcode'" in str(result.exception)
+    nothing = ok(run(site, "media", "add", "dd/rr", str(folder), "--match", "scientificName"))
+    assert "no image file's name is a record's scientificName" in nothing

@@ -31,11 +31,11 @@ META = f"""<?xml version="1.0" encoding="UTF-8"?>
   <field index="0" term="{DWC}occurrenceID"/>
   <field index="1" term="{DWC}catalogNumber"/>
 </core>
-<extension rowType="http://rs.gbif.org/terms/1.0/Multimedia" fieldsTerminatedBy="\\t"
+<extension rowType="{{row_type}}" fieldsTerminatedBy="\\t"
            ignoreHeaderLines="1">
   <files><location>multimedia.txt</location></files>
   <coreid index="0"/>
-  <field index="1" term="{DC}identifier"/>
+  <field index="1" term="{{source_term}}"/>
   <field index="2" term="{DC}format"/>
   <field index="3" term="{DC}title"/>
   <field index="4" term="{DC}license"/>
@@ -53,38 +53,48 @@ def portal(tmp_path: Path) -> Iterator[Portal]:
     opened.close()
 
 
-def _archive(path: Path, image: bytes) -> Path:
+GBIF = ("http://rs.gbif.org/terms/1.0/Multimedia", f"{DC}identifier")
+AUDUBON = ("http://rs.tdwg.org/ac/terms/Multimedia", "http://rs.tdwg.org/ac/terms/accessURI")
+
+
+def _archive(path: Path, image: bytes, terms: tuple[str, str] = GBIF) -> Path:
     media = [
         "id\tidentifier\tformat\ttitle\tlicense",
         "o1\timages/a.jpg\timage/jpeg\tDorsal\tCC-BY-4.0",
         "o1\thttps://images.example.org/b.jpg\timage/jpeg\tVentral\tCC0-1.0",
         "o2\timages/A.jpg\timage/jpeg\tAgain\tCC0-1.0",  # the same file: matched ignoring case
         "o3\timages/missing.jpg\timage/jpeg\tGone\tCC0-1.0",
+        "o3\t../../outside.jpg\timage/jpeg\tEscaping\tCC0-1.0",
     ]
     with zipfile.ZipFile(path, "w") as zipped:
-        zipped.writestr("meta.xml", META)
+        zipped.writestr("meta.xml", META.replace("{row_type}", terms[0])
+                        .replace("{source_term}", terms[1]))
         zipped.writestr("occurrence.txt", "id\tcatalogNumber\no1\tN1\no2\tN2\no3\tN3\n")
         zipped.writestr("multimedia.txt", "\n".join(media) + "\n")
         zipped.writestr("images/a.jpg", image)
     return path
 
 
+@pytest.mark.parametrize("terms", [GBIF, AUDUBON], ids=["gbif", "audubon"])
 def test_files_inside_the_archive_are_stored_and_named_by_their_content(
-    portal: Portal, tmp_path: Path
+    portal: Portal, tmp_path: Path, terms: tuple[str, str]
 ) -> None:
     image = pyvips.Image.black(8, 8).jpegsave_buffer()
-    outcome = ingest(portal, OPERATOR, "museum/specimens", _archive(tmp_path / "a.zip", image))
+    archive = _archive(tmp_path / "a.zip", image, terms)
+    outcome = ingest(portal, OPERATOR, "museum/specimens", archive)
     warnings = " ".join(outcome.result.warnings)
     assert "'images/missing.jpg'" in warnings and "not in the archive" in warnings
+    assert "'../../outside.jpg'" in warnings
     store = portal.store.resource(outcome.resource.id)
     first = store.get("o1")
     assert first is not None
     rows = json.loads(first["Multimedia"])
     stored = f"stored:{hashlib.sha256(image).hexdigest()}.jpg"
-    assert [row["identifier"] for row in rows] == [stored, "https://images.example.org/b.jpg"]
+    key = "identifier" if terms == GBIF else "accessURI"
+    assert [row[key] for row in rows] == [stored, "https://images.example.org/b.jpg"]
     assert rows[0]["title"] == "Dorsal" and rows[0]["license"] == "CC-BY-4.0"
     second = store.get("o2")
-    assert second is not None and json.loads(second["Multimedia"])[0]["identifier"] == stored
+    assert second is not None and json.loads(second["Multimedia"])[0][key] == stored
     third = store.get("o3")
     assert third is not None and record_media(third) == []  # kept as it was, not an image
     assert original_for(portal, ANONYMOUS, media_id(stored)).read_bytes() == image

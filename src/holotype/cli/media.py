@@ -41,8 +41,10 @@ def media_add(
     if result is not None and result.version is not None:
         cli.out.print(f"Version {result.version} ({when(result.version)}): {outcome.added:,} "
                       f"images added to {result.changed:,} records.")
-    else:
+    elif files:
         cli.out.print(f"No change: the {files:,} matching images were there already.")
+    else:
+        cli.out.print(f"No change: no image file's name is a record's {esc(match)}.")
     if outcome.unmatched_files:
         names = ", ".join(outcome.unmatched_files[:SHOWN])
         more = "" if len(outcome.unmatched_files) <= SHOWN else ", ..."

@@ -73,6 +73,9 @@ def add_images(
         raise Invalid(f"the records of {resource!r} have ids generated from their content, so "
                       "images cannot be attached to them (they would change every id)",
                       field="resource")
+    if match.casefold() not in {column.casefold() for column in store.manifest().columns}:
+        raise Invalid(f"the records of {resource!r} have no field {match!r} to match file "
+                      "names with", field="match")
     images, others = image_files(folder)
     outcome = AddOutcome(other_files=[p.name for p in others])
     say("checking the images")
