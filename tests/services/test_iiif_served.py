@@ -37,5 +37,5 @@ def test_served_media() -> None:
 
 def test_fitted_sizes() -> None:
     assert fitted((4000, 3000), 300) == (300, 225)
-    assert fitted((100, 50), 300) == (100, 50)  # never enlarged
+    assert fitted((100, 50), 300) == (300, 150)  # enlarged to the box, as ^!300,300 is
     assert fitted(None, 300) == (300, 300)

@@ -70,7 +70,7 @@ def test_a_record_manifest_has_one_canvas_per_served_image(
     assert "B. Imager" in _text(manifest.items[0].requiredStatement.value)
     assert _dump(manifest)["homepage"][0]["id"] == page
     assert _dump(manifest)["thumbnail"][0]["id"] == \
-        f"{BASE}/iiif/3/{SPECIMEN_MEDIA}/full/!400,400/0/default.jpg"
+        f"{BASE}/iiif/3/{SPECIMEN_MEDIA}/full/^!400,400/0/default.jpg"
     assert "Imaged specimens" in _text(manifest.requiredStatement.value)
 
 
@@ -176,7 +176,7 @@ def test_a_search_collection_pages_through_every_imaged_record(
     assert _dump(pages[0])["homepage"][0]["id"].startswith(f"{BASE}/search?")
     thumbs = [_dump(item)["thumbnail"][0]["id"] for item in pages[0].items
               if _dump(item)["type"] == "Manifest"]
-    assert all(t.endswith("/full/!400,400/0/default.jpg") for t in thumbs)
+    assert all(t.endswith("/full/^!400,400/0/default.jpg") for t in thumbs)
 
 
 def test_a_search_collection_follows_the_search(iiif_web: TestClient,
@@ -204,9 +204,9 @@ def test_the_gallery_links_its_iiif_collection_and_thumbnails(
     assert len([i for i in collection.items if _dump(i)["type"] == "Manifest"]) >= 4
     drawer = next(r for r in data["records"] if r["id"] == "drawer-7")
     assert drawer["iiif"] == [{"id": DRAWER_MEDIA, "width": 300, "height": 300,
-                               "src": f"/iiif/3/{DRAWER_MEDIA}/full/!300,300/0/default.jpg"}]
+                               "src": f"/iiif/3/{DRAWER_MEDIA}/full/^!300,300/0/default.jpg"}]
     html = iiif_web.get(f"/search?resource_ids={iiif_site.resource}&view=gallery&size=5").text
-    assert f'src="/iiif/3/{DRAWER_MEDIA}/full/!300,300/0/default.jpg"' in html
+    assert f'src="/iiif/3/{DRAWER_MEDIA}/full/^!300,300/0/default.jpg"' in html
     assert 'loading="lazy" width="300" height="300"' in html
     table = iiif_web.get(f"/search.json?resource_ids={iiif_site.resource}").json()
     assert table["iiif_collection"] is None

@@ -14,15 +14,26 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from holotype.images import ImageInfo, info_json, make_pyramid, parse_request, probe, render
+from holotype.images import (
+    ImageError,
+    ImageInfo,
+    info_json,
+    make_pyramid,
+    parse_request,
+    probe,
+    render,
+)
+from holotype.media.stored import stored_path
 from holotype.services.context import Portal
 from holotype.services.identity import Identity
-from holotype.services.media.originals import original_for
+from holotype.services.media.originals import fetched_dir, original_for
+from holotype.services.media.registry import visible_source
 
 FOLDER = "iiif"
 TOUCH_SECONDS = 60.0  # a pyramid's use is recorded (its mtime) at most this often
@@ -76,6 +87,27 @@ def prune(portal: Portal, max_bytes: int, keep: Path | None = None) -> int:
         total -= size
         removed += 1
     return removed
+
+
+def known_size(portal: Portal, identity: Identity, media_id: str) -> tuple[int, int] | None:
+    """The size of medium ``media_id`` as shown (EXIF orientation applied) when ``identity``
+    may see it and its file is here: its pyramid's, or its stored or fetched file's header.
+    None otherwise: nothing is converted or fetched here."""
+    if not re.fullmatch(r"[0-9a-f]{32}", media_id):
+        return None
+    settings = portal.settings
+    made = sorted((settings.data_dir / FOLDER / media_id[:2]).glob(f"{media_id}-*.tif"))
+    source = visible_source(portal, identity, media_id)
+    if source is None:
+        return None
+    original = stored_path(settings.data_dir, source) or fetched_dir(settings.data_dir) / media_id
+    for path in [*made, original]:
+        try:
+            found = probe(path, settings.image_max_pixels)
+        except (ImageError, OSError):
+            continue
+        return found.width, found.height
+    return None
 
 
 def info(portal: Portal, identity: Identity, media_id: str, base_url: str) -> dict[str, Any]:

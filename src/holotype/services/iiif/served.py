@@ -16,35 +16,28 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from urllib.parse import urlsplit
 
+from holotype.media.fetch import host_allowed
 from holotype.media.refs import MediaRef
 from holotype.services.context import Portal
+from holotype.services.identity import Identity
+from holotype.services.iiif import images
 
 Dimensions = Callable[[str], "tuple[int, int] | None"]
 DEFAULT_SIZE = (1000, 1000)  # a canvas's size when the image's own is not known yet
 IMAGE_API = "/iiif/3/"
-THUMBNAIL_BOX = 400  # manifests' thumbnails: /full/!400,400/
-GALLERY_BOX = 300  # the search gallery's: /full/!300,300/
+THUMBNAIL_BOX = 400  # manifests' thumbnails: /full/^!400,400/
+GALLERY_BOX = 300  # the search gallery's: /full/^!300,300/
 
 
 def unknown_dimensions(_media_id: str) -> tuple[int, int] | None:
     return None
 
 
-def dimensions_for(portal: Portal) -> Dimensions:
-    """How big the portal's images are. Until the image server's ``probe`` is wired in here,
-    no size is known and canvases use :data:`DEFAULT_SIZE`."""
-    return unknown_dimensions
-
-
-def host_allowed(host: str, allowed: Sequence[str]) -> bool:
-    host = host.lower().rstrip(".")
-    for entry in (a.lower().rstrip(".") for a in allowed):
-        if entry.startswith("*."):
-            if host.endswith(entry[1:]) and host != entry[2:]:
-                return True
-        elif host == entry:
-            return True
-    return False
+def dimensions_for(portal: Portal, identity: Identity) -> Dimensions:
+    """How big the portal's images are, for ``identity``: read from the file's header when the
+    portal holds it (a stored file, or a web image fetched before), else None and canvases use
+    :data:`DEFAULT_SIZE` (building a manifest never converts or fetches an image)."""
+    return lambda media_id: images.known_size(portal, identity, media_id)
 
 
 def served(ref: MediaRef, allowed_hosts: Sequence[str]) -> bool:
@@ -67,14 +60,15 @@ def image_service(base: str, media_id: str) -> str:
 
 
 def thumbnail_url(base: str, media_id: str, box: int = THUMBNAIL_BOX) -> str:
-    return f"{image_service(base, media_id)}/full/!{box},{box}/0/default.jpg"
+    # ^!: fitted to the box, enlarged when smaller (plain !w,h may not enlarge: a 400 then)
+    return f"{image_service(base, media_id)}/full/^!{box},{box}/0/default.jpg"
 
 
 def fitted(size: tuple[int, int] | None, box: int) -> tuple[int, int]:
-    """The size of an image of ``size`` scaled to fit a ``box``-pixel square (``!box,box``
-    never enlarges); a square box when the size is unknown."""
+    """The size of an image of ``size`` fitted to a ``box``-pixel square, as ``^!box,box``
+    answers it (enlarged when smaller); a square box when the size is unknown."""
     if size is None:
         return box, box
     width, height = size
-    scale = min(1.0, box / max(width, height, 1))
+    scale = box / max(width, height, 1)
     return max(1, round(width * scale)), max(1, round(height * scale))

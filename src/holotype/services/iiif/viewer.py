@@ -22,7 +22,7 @@ from holotype.services.iiif.served import (
 )
 from holotype.services.record_view import RecordPage, object_path
 
-STRIP_BOX = 120  # the thumbnail strip's images: /full/!120,120/
+STRIP_BOX = 120  # the thumbnail strip's images: /full/^!120,120/
 
 
 def record_viewer(page: RecordPage, portal: Portal, dimensions: Dimensions,

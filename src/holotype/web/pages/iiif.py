@@ -69,8 +69,9 @@ def create_router() -> APIRouter:
     def record(request: Request, resource_id: str, record_id: str) -> Response:
         portal = _portal(request)
         version = parse_version(request.query_params.get("version"))
-        manifest = record_manifest(portal, identity_of(request), resource_id, record_id,
-                                   version, base_url(request), dimensions_for(portal))
+        identity = identity_of(request)
+        manifest = record_manifest(portal, identity, resource_id, record_id, version,
+                                   base_url(request), dimensions_for(portal, identity))
         return answer(request, manifest, version is not None)
 
     @router.get("/iiif/collection/search", include_in_schema=False)

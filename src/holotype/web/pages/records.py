@@ -109,7 +109,8 @@ def create_router(templates: Jinja2Templates) -> APIRouter:
             return answer
         portal = _portal(request)
         data = record_data(page, base, portal.field_labels, item)
-        data["iiif"] = record_viewer(page, portal, dimensions_for(portal), base)
+        sizes = dimensions_for(portal, identity_of(request))
+        data["iiif"] = record_viewer(page, portal, sizes, base)
         json_url = record_url(page.resource.id, page.record_id + ".json",
                               None if page.latest else page.version)
         context = {"page": page, "base_url": base, "json_url": json_url,

@@ -91,7 +91,7 @@ def search_data(
             for ref in (r.id, f"{r.dataset_slug}/{r.slug}") if ref in named}
     answer = portal_search.run(portal, resources, effective, version, request, pins)
     labels = portal.field_labels
-    dimensions = dimensions_for(portal)
+    dimensions = dimensions_for(portal, identity)
     records = []
     for entry in answer.result.page.records:
         data = entry["data"]
