@@ -197,3 +197,28 @@ def test_demo_media_are_the_same_from_the_same_seed(tmp_path: Path) -> None:
                         sorted(p.name for p in stored_dir(tmp_path / name).iterdir())))
     assert outputs[0] == outputs[1]
     assert len(outputs[0][2]) >= 3 + 2  # photographs and the two drawers
+
+
+def test_a_drawer_drawn_before_is_not_drawn_again_unless_its_file_is_gone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from holotype.demo.generator import generate_table
+    from holotype.services import demo_media
+
+    media = DemoMedia(tmp_path, photos=0, drawer_scale=0.02, seed=42)
+    media.extend(generate_table(3_000, seed=42))
+    first = media.write_drawers(tmp_path / "first.csv").read_text()
+    drawn: list[str] = []
+    real = demo_media.draw_drawer
+
+    def counting(path: Path, title: str, *args: Any) -> Any:
+        drawn.append(title)
+        return real(path, title, *args)
+
+    monkeypatch.setattr(demo_media, "draw_drawer", counting)
+    assert media.write_drawers(tmp_path / "again.csv").read_text() == first
+    assert drawn == []
+    for file in stored_dir(tmp_path).glob("*.tif"):
+        file.unlink()
+    assert media.write_drawers(tmp_path / "redrawn.csv").read_text() == first
+    assert len(drawn) == 2 and len(list(stored_dir(tmp_path).glob("*.tif"))) == 2

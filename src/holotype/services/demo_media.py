@@ -25,12 +25,13 @@ import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 
 from holotype.demo.drawer import PER_TRAY, TRAYS, Tray, draw_drawer
 from holotype.demo.photos import specimen_photo
-from holotype.media.refs import stored_source
+from holotype.media.refs import stored_name, stored_source
 
 DRAWERS = 2
 RESOURCE = "specimen-drawers"  # after "records" (resources are listed by slug)
@@ -39,6 +40,7 @@ CREATOR = "Holotype demo generator"
 RIGHTS_HOLDER = "Demo Natural History Museum"
 LICENCE = "https://creativecommons.org/licenses/by/4.0/"
 VIEWS = ("dorsal", "lateral")
+DRAWING = 1  # the drawing's version: a change of holotype.demo.drawer's output raises it
 DRAWER_COLUMNS = ("drawerID", "title", "department", "cabinet", "specimenCount",
                   "Multimedia", "drawerHotspots")
 
@@ -143,16 +145,34 @@ class DemoMedia:
             for number in range(1, DRAWERS + 1):
                 mine = trays[(number - 1) * TRAYS:number * TRAYS]
                 title = f"Drawer {number:03d} · Entomology, Insecta"
-                with tempfile.TemporaryDirectory(dir=folder, prefix=".drawer-") as tmp:
-                    image = Path(tmp) / "drawer.tif"
-                    hotspots = draw_drawer(image, title, mine, self.seed + number,
-                                           self.drawer_scale)
-                    source = store_file(folder, image, "tif")
+                source, hotspots = self._drawer(title, mine, self.seed + number)
                 writer.writerow((
                     f"DRAWER-{number:03d}", title, "Entomology", f"Cabinet 12, drawer {number}",
                     str(len(hotspots)),
                     json.dumps([_medium(source, "image/tiff", f"{title}, whole drawer")],
                                separators=(",", ":")),
-                    json.dumps([h.as_json() for h in hotspots], separators=(",", ":")),
+                    json.dumps(hotspots, separators=(",", ":")),
                 ))
         return csv_path
+
+    def _drawer(self, title: str, trays: list[Tray], seed: int) -> tuple[str, list[Any]]:
+        """The drawer's stored source and hotspots: drawn, or, when the same drawer was drawn
+        before and its file is still there, as noted then (a drawer takes seconds to draw)."""
+        key = hashlib.sha256(json.dumps(
+            [DRAWING, title, [[t.species, t.records, t.labels] for t in trays], seed,
+             self.drawer_scale]).encode("utf-8")).hexdigest()
+        note = self.data_dir / "media" / "demo-drawers" / f"{key}.json"
+        folder = stored_dir(self.data_dir)
+        if note.exists():
+            known = json.loads(note.read_text())
+            name = stored_name(known["source"])
+            if name is not None and (folder / name).exists():
+                return str(known["source"]), list(known["hotspots"])
+        with tempfile.TemporaryDirectory(dir=folder, prefix=".drawer-") as tmp:
+            image = Path(tmp) / "drawer.tif"
+            hotspots = [h.as_json() for h in draw_drawer(image, title, trays, seed,
+                                                         self.drawer_scale)]
+            source = store_file(folder, image, "tif")
+        note.parent.mkdir(parents=True, exist_ok=True)
+        note.write_text(json.dumps({"source": source, "hotspots": hotspots}))
+        return source, hotspots
