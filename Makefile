@@ -106,12 +106,16 @@ screenshots: $(STAMP) $(ASSETS) system-test-deps
 		tests/browser/test_accessibility.py tests/browser/test_map_view.py
 
 # The search benchmark compares with PostgreSQL full text on a throwaway cluster, the maps
-# benchmark with PostGIS (Debian's package for PostgreSQL 15) in one.
+# benchmark with PostGIS (Debian's package for PostgreSQL 15) in one, the images benchmark with
+# Debian's IIPImage server (a FastCGI program) behind lighttpd.
 POSTGIS_CONTROL := /usr/share/postgresql/15/extension/postgis.control
+IIPSRV := /usr/lib/iipimage-server/iipsrv.fcgi
 bench-deps:
 	@missing=""; \
 	[ -x $(PG_BIN)/initdb ] || missing="$$missing postgresql"; \
 	[ -f $(POSTGIS_CONTROL) ] || missing="$$missing postgresql-15-postgis-3"; \
+	[ -x $(IIPSRV) ] || missing="$$missing iipimage-server"; \
+	command -v lighttpd >/dev/null || [ -x /usr/sbin/lighttpd ] || missing="$$missing lighttpd"; \
 	if [ -n "$$missing" ]; then \
 		echo "Installing system packages:$$missing"; \
 		$(SUDO) apt-get update -qq && \
@@ -119,6 +123,8 @@ bench-deps:
 	fi
 	@test -x $(PG_BIN)/initdb || { echo "PostgreSQL binaries missing in $(PG_BIN)"; exit 1; }
 	@test -f $(POSTGIS_CONTROL) || { echo "PostGIS missing ($(POSTGIS_CONTROL))"; exit 1; }
+	@test -x $(IIPSRV) || { echo "iipimage-server missing ($(IIPSRV))"; exit 1; }
+	@test -x /usr/sbin/lighttpd || { echo "lighttpd missing (/usr/sbin/lighttpd)"; exit 1; }
 
 bench: $(STAMP) bench-deps
 	$(BIN)/python -m benchmarks.run

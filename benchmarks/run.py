@@ -12,6 +12,7 @@ from typing import Any
 from benchmarks import (
     citation_bench,
     download_bench,
+    images_bench,
     maps_bench,
     pages_bench,
     search_bench,
@@ -24,7 +25,8 @@ RESULTS = Path(__file__).resolve().parent / "results"
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--only",
-                        choices=("store", "search", "pages", "download", "citation", "maps", "all"),
+                        choices=("store", "search", "pages", "download", "citation", "maps",
+                                 "images", "all"),
                         default="all",
                         help="which benchmark to run (default: all)")
     parser.add_argument("--records", type=int, default=2_000_000)
@@ -51,6 +53,15 @@ def main() -> None:
     parser.add_argument("--maps-engines", default="holotype,postgis",
                         help="what the maps benchmark measures: holotype,postgis (postgis alone "
                         "works before the tile engine is merged)")
+    parser.add_argument("--images-engines", default="holotype,iipsrv",
+                        help="what the images benchmark measures: holotype,iipsrv (iipsrv alone "
+                        "works before the IIIF image server is merged)")
+    parser.add_argument("--image-photos", type=int, default=2,
+                        help="100-megapixel photographs in the images benchmark's set")
+    parser.add_argument("--image-repeats", type=int, default=5,
+                        help="timed rounds of the images benchmark's tiles and thumbnails")
+    parser.add_argument("--gallery-per-client", type=int, default=48,
+                        help="thumbnails each concurrent gallery client asks for")
     args = parser.parse_args()
     if args.only in ("store", "all"):
         run_store(args)
@@ -64,6 +75,21 @@ def main() -> None:
         run_citation(args)
     if args.only in ("maps", "all"):
         run_maps(args)
+    if args.only in ("images", "all"):
+        run_images(args)
+
+
+def run_images(args: argparse.Namespace) -> None:
+    engines = tuple(e for e in args.images_engines.split(",") if e)
+    unknown = set(engines) - set(images_bench.ENGINES)
+    if unknown or not engines:
+        raise SystemExit(f"--images-engines: unknown {', '.join(sorted(unknown)) or 'empty'}; "
+                         f"choose from {', '.join(images_bench.ENGINES)}")
+    result = images_bench.run(args.image_photos, args.image_repeats, args.clients,
+                              args.gallery_per_client, engines)
+    out = _write("images", result)
+    images_bench.print_table(result)
+    print(f"({out.name})")
 
 
 def run_maps(args: argparse.Namespace) -> None:

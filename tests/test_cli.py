@@ -13,12 +13,14 @@ from pathlib import Path
 
 import pytest
 
+from tests.fixtures.demo_media import TEST_DEMO_MEDIA
+
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 
 
 def environment(data_dir: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("HOLOTYPE_")}
-    env.update(HOLOTYPE_DATA_DIR=str(data_dir), COLUMNS="200")
+    env.update(HOLOTYPE_DATA_DIR=str(data_dir), COLUMNS="200", **TEST_DEMO_MEDIA)
     env.update(extra)
     return env
 
@@ -113,8 +115,12 @@ def test_config_check_reports_bad_values(tmp_path: Path) -> None:
 def test_demo_loads_and_is_idempotent(tmp_path: Path) -> None:
     out = ok(holotype(tmp_path, "demo", "--records", "3000"))
     assert "demo-specimens/records: 3,000 records" in out
+    assert "demo-specimens/specimen-drawers: 2 records" in out
     assert "already loaded" in ok(holotype(tmp_path, "demo", "--if-empty"))
-    assert "(unchanged)" in ok(holotype(tmp_path, "demo", "--records", "3000"))
+    again = ok(holotype(tmp_path, "demo", "--records", "3000"))
+    # the photographs and drawers are drawn again, byte for byte
+    assert "demo-specimens/records: 3,000 records (unchanged)" in again
+    assert "demo-specimens/specimen-drawers: 2 records (unchanged)" in again
 
 
 def failed(result: subprocess.CompletedProcess[str]) -> str:

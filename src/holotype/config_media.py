@@ -23,3 +23,8 @@ class MediaSettings(BaseModel):
                                "image answer (maxArea in info.json).")
     image_cache_mb: int = Field(default=20_480, ge=1, description="Most megabytes of converted "
                                 "(pyramidal) images kept; the least recently used go first.")
+    demo_photos: int = Field(default=120, ge=0, description="Insect records of the demo that "
+                             "`holotype demo` gives generated photographs (one or two each).")
+    demo_drawer_scale: float = Field(default=1.0, gt=0, le=1, description="Size of the demo's "
+                                     "drawer photographs relative to full size (20,480 x "
+                                     "15,360 pixels); smaller draws faster.")

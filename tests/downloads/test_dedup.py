@@ -77,7 +77,8 @@ def test_every_download_served_is_recorded(portal: Portal) -> None:
         seconds = [e.seconds for e in events]
     total = downloads.status(portal, ANONYMOUS, first)["total"]
     assert len(rows) == 3
-    assert rows[0][:4] == (first, "csv", total, False) and len(rows[0][4]) == 4
+    # every public resource: the demo's three record resources, its drawers, the media survey
+    assert rows[0][:4] == (first, "csv", total, False) and len(rows[0][4]) == 5
     assert rows[1][:4] == (first, "csv", total, True)
     assert rows[2][:4] == (second, "parquet", 3, False)
     assert seconds[0] > 0 and seconds[2] > 0

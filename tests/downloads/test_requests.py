@@ -118,7 +118,7 @@ def test_private_datasets_are_never_downloaded_with_everything(client: TestClien
     download_id = response.json()["result"]["download_id"]
     status = client.get(f"/status/download/{download_id}.json").json()
     assert site.private_id not in {r["id"] for r in status["resources"]}
-    assert len(status["resources"]) == 4
+    assert len(status["resources"]) == 5  # the demo's 3 record resources, its drawers, media
 
 
 def test_xlsx_over_the_sheet_row_limit_is_refused_before_work_starts(

@@ -76,6 +76,7 @@ def test_the_index_command_builds_what_is_missing(unindexed: Settings) -> None:
     env = {"HOLOTYPE_DATA_DIR": str(unindexed.data_dir)}
     first = runner.invoke(app, ["index"], env=env)
     assert first.exit_code == 0, first.output
-    assert "Indexed 3 resources." in first.output  # the demo's three record resources
+    # the demo's three record resources and its drawers
+    assert "Indexed 4 resources." in first.output
     again = runner.invoke(app, ["index"], env=env)
     assert "Every resource is indexed." in again.output

@@ -281,7 +281,8 @@ def test_slugs_create_resolve_and_presets(client: TestClient, specimens: str) ->
     specimens_preset = call(client, "vds_slug_resolve", slug="specimens")
     assert specimens_preset["reserved"] and specimens_preset["resource_ids"] == [specimens]
     assert call(client, "vds_slug_resolve", slug="everything")["resource_ids"] is None
-    assert len(call(client, "vds_slug_resolve", slug="collections")["resource_ids"]) == 2
+    # the collection datasets' resources: specimens, their drawers, index lots
+    assert len(call(client, "vds_slug_resolve", slug="collections")["resource_ids"]) == 3
     fail(client, "vds_slug_resolve", 404, slug="no-such-slug")
 
 

@@ -39,9 +39,10 @@ def test_home_lists_demo_datasets_with_counts(tmp_path: Path) -> None:
         assert "<script>alert(1)</script>" not in page.text
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
         twin = client.get("/index.json").json()
-        assert twin["records"] == 2_000 + 200 + 40 + 1
+        drawers = 2  # the demo specimens' drawer photographs, a resource of their own
+        assert twin["records"] == 2_000 + drawers + 200 + 40 + 1
         by_slug = {d["slug"]: d for d in twin["datasets"]}
-        assert by_slug["demo-specimens"]["records"] == 2_000
+        assert by_slug["demo-specimens"]["records"] == 2_000 + drawers
         assert by_slug["xss"]["title"] == "<script>alert(1)</script>"
         negotiated = client.get("/", headers={"Accept": "application/json"})
         assert negotiated.json() == twin

@@ -17,6 +17,7 @@ Generation is vectorised (numpy + Arrow) so two million records take seconds.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -205,16 +206,19 @@ def _locality(rng: np.random.Generator, n: int) -> pa.Array:
 
 def write_csv(
     path: Path, n: int, seed: int = 42, batch: int = 250_000, areas_dir: Path | None = None,
-    kind: str = "specimens",
+    kind: str = "specimens", extend: Callable[[pa.Table], pa.Table] | None = None,
 ) -> Path:
     """Write ``n`` records of ``kind`` (specimens or indexlots) to a CSV file in batches
-    (bounded memory for millions of rows)."""
+    (bounded memory for millions of rows); ``extend`` may add columns to each batch (the same
+    ones every time)."""
     from holotype.demo.indexlots import generate_indexlots
 
     def make(count: int, first: int) -> pa.Table:
         if kind == "indexlots":
-            return generate_indexlots(count, seed=seed, start=first)
-        return generate_table(count, seed=seed, start=first, areas_dir=areas_dir)
+            table = generate_indexlots(count, seed=seed, start=first)
+        else:
+            table = generate_table(count, seed=seed, start=first, areas_dir=areas_dir)
+        return extend(table) if extend is not None else table
 
     path.parent.mkdir(parents=True, exist_ok=True)
     writer: pacsv.CSVWriter | None = None

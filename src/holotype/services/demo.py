@@ -9,7 +9,7 @@ from pathlib import Path
 from holotype.demo.generator import write_csv
 from holotype.errors import NotFound
 from holotype.query import AreasMissing
-from holotype.services import catalogue, policy
+from holotype.services import catalogue, demo_media, policy
 from holotype.services.context import Portal
 from holotype.services.identity import Identity
 from holotype.services.records import IngestOutcome, ingest
@@ -71,13 +71,17 @@ DATASETS = (
 )
 
 
+#: The resource of the demo's drawers (:mod:`holotype.services.demo_media`).
+DRAWERS = f"{DATASETS[0].slug}/{demo_media.RESOURCE}"
+
+
 def has_demo(portal: Portal) -> bool:
     """Whether every demo dataset exists and holds records (an interrupted load does not)."""
     with portal.session() as session:
         try:
             resources = [
                 catalogue.get_resource(session, f"{spec.slug}/records") for spec in DATASETS
-            ]
+            ] + [catalogue.get_resource(session, DRAWERS)]
         except NotFound:
             return False
     return all(portal.store.resource(r.id).resolve() is not None for r in resources)
@@ -96,12 +100,15 @@ def boundaries(portal: Portal) -> Path | None:
 def load_demo(
     portal: Portal, identity: Identity, records: int, progress: DemoProgress | None = None
 ) -> list[IngestOutcome]:
-    """Create (or refresh) the demo datasets with ``records`` specimen records in all."""
+    """Create (or refresh) the demo datasets with ``records`` specimen records in all, the
+    first dataset with photographs of some specimens and a resource of drawer photographs."""
     policy.require_manage(identity)
     say = progress or (lambda _step, _done, _total: None)
     areas_dir = boundaries(portal)
     counts = [max(1, int(records * spec.share)) for spec in DATASETS]
     total, done = 2 * sum(counts), 0
+    media = demo_media.DemoMedia(portal.settings.data_dir, portal.settings.demo_photos,
+                                 portal.settings.demo_drawer_scale, DATASETS[0].seed)
     with portal.write_session() as session:
         try:
             catalogue.get_organisation(session, ORGANISATION)
@@ -133,10 +140,20 @@ def load_demo(
                 catalogue.create_resource(
                     session, spec.slug, slug="records", name="Records", id_field="occurrenceID"
                 )
+            if spec is DATASETS[0]:  # also in a demo loaded before there were drawers
+                try:
+                    catalogue.get_resource(session, DRAWERS)
+                except NotFound:
+                    catalogue.create_resource(
+                        session, spec.slug, slug=demo_media.RESOURCE, name="Drawers",
+                        description="Photographs of whole insect drawers; each specimen in "
+                        "them links to its record.", id_field=demo_media.ID_FIELD,
+                    )
         with work_dir(portal.work_dir) as folder:  # the store keeps its own copy of the file
             say(f"{ref}: generating {count:,} records", done, total)
             path = write_csv(folder / f"{spec.slug}.csv", count, seed=spec.seed,
-                             areas_dir=areas_dir, kind=spec.kind)
+                             areas_dir=areas_dir, kind=spec.kind,
+                             extend=media.extend if spec is DATASETS[0] else None)
             done += count
             say(f"{ref}: ingesting", done, total)
             outcomes.append(ingest(
@@ -144,8 +161,20 @@ def load_demo(
                 progress=_steps_of(say, ref, done, total),
             ))
             done += count
+        if spec is DATASETS[0]:
+            outcomes.append(_load_drawers(portal, identity, media, say, done, total))
     say("done", total, total)
     return outcomes
+
+
+def _load_drawers(portal: Portal, identity: Identity, media: demo_media.DemoMedia,
+                  say: DemoProgress, done: int, total: int) -> IngestOutcome:
+    with work_dir(portal.work_dir) as folder:
+        say(f"{DRAWERS}: drawing {demo_media.DRAWERS} drawers", done, total)
+        path = media.write_drawers(folder / "drawers.csv")
+        say(f"{DRAWERS}: ingesting", done, total)
+        return ingest(portal, identity, DRAWERS, path, mode="replace",
+                      progress=_steps_of(say, DRAWERS, done, total))
 
 
 def _steps_of(say: DemoProgress, ref: str, done: int, total: int) -> Callable[[str], None]:
