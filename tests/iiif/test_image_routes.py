@@ -184,3 +184,22 @@ def test_the_official_validator_passes_level_2(live: str, image_site: ImageSite)
     summary = re.search(r"Done \((\d+) tests, (\d+) failures\)", report)
     assert summary is not None, report
     assert int(summary[1]) >= 33 and summary[2] == "0", report
+
+
+def test_an_image_made_private_is_not_found_at_once(tmp_path: Path) -> None:
+    settings = load_settings(data_dir=tmp_path / "site", rate_limit_per_minute=0, map_tile_url="")
+    portal = Portal.open(settings)
+    try:
+        source = store_file(settings.data_dir, _gradient(tmp_path / "x.png", 64, 48))
+        _dataset(portal, "soon", "public", tmp_path, [source])
+        with TestClient(create_app(settings)) as fresh:
+            path = f"/iiif/3/{media_id(source)}/full/max/0/default.png"
+            first = fresh.get(path)
+            assert first.status_code == 200
+            assert fresh.get(path).content == first.content  # kept, the same bytes
+            with portal.session() as session:
+                catalogue.update_dataset(session, "soon", visibility="private")
+            assert fresh.get(path).status_code == 404  # kept answers never outlive the policy
+            assert fresh.get(f"/iiif/3/{media_id(source)}/info.json").status_code == 404
+    finally:
+        portal.close()

@@ -17,6 +17,7 @@ from holotype.catalog.db import make_engine, make_session_factory, upgrade
 from holotype.config import Settings
 from holotype.engine import connect
 from holotype.field_labels import FieldLabels
+from holotype.images.kept import Kept
 from holotype.index import FORMAT as INDEX_FORMAT
 from holotype.index import (
     LOCK,
@@ -50,6 +51,9 @@ def duckdb_factory(settings: Settings) -> Callable[[], duckdb.DuckDBPyConnection
     return make
 
 
+KEPT_IMAGE_BYTES = 256 * 1024 * 1024  # finished IIIF answers kept in memory per process
+
+
 @dataclass
 class Portal:
     """The catalogue, the record store and the limits of one Holotype site."""
@@ -63,6 +67,7 @@ class Portal:
     _areas: AreaCatalogue | None = field(default=None, repr=False)
     _searchable: SearchableCache | None = field(default=None, repr=False)
     _labels: FieldLabels | None = field(default=None, repr=False)
+    _kept_images: Kept | None = field(default=None, repr=False)
 
     @classmethod
     def open(cls, settings: Settings, *, migrate: bool = True) -> Portal:
@@ -74,6 +79,13 @@ class Portal:
         store = RecordStore(settings.store_dir, duckdb_factory(settings))
         return cls(settings, engine, make_session_factory(engine),
                    make_session_factory(engine, write=True), store)
+
+    @property
+    def kept_images(self) -> Kept:
+        """This process's finished IIIF answers (see :mod:`holotype.images.kept`)."""
+        if self._kept_images is None:
+            self._kept_images = Kept(KEPT_IMAGE_BYTES)
+        return self._kept_images
 
     @property
     def limits(self) -> Limits:

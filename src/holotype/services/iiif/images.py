@@ -57,7 +57,13 @@ def _pyramid(portal: Portal, media_id: str, original: Path) -> tuple[Path, Image
     if path.is_file():
         if time.time() - path.stat().st_mtime > TOUCH_SECONDS:
             os.utime(path)
-        return path, probe(path, settings.image_max_pixels)
+        kept = portal.kept_images
+        found = kept.get(("info", path))
+        if found is None:
+            found = probe(path, settings.image_max_pixels)
+            kept.put(("info", path), found, 256)
+        known: ImageInfo = found
+        return path, known
     info = make_pyramid(original, path, settings.image_max_pixels)
     prune(portal, settings.image_cache_mb * 1024 * 1024, keep=path)
     return path, info
@@ -130,6 +136,10 @@ def image(
     settings = portal.settings
     request = parse_request(region, size, rotation, quality_format, found.width, found.height,
                             settings.iiif_max_width, settings.iiif_max_area)
-    body = render(path, request)
+    key = ("image", path.name, request.canonical)
+    body = portal.kept_images.get(key)
+    if body is None:
+        body = render(path, request)
+        portal.kept_images.put(key, body, len(body))
     etag = hashlib.sha256(f"{path.name}/{request.canonical}".encode()).hexdigest()[:32]
     return ImageAnswer(body, request.media_type, request.canonical, f'"{etag}"')

@@ -92,8 +92,13 @@ def visible_source(portal: Portal, identity: Identity, media_id: str) -> str | N
         .where(Medium.id == media_id, policy.readable_datasets(identity))
         .limit(1)
     )
-    with portal.session() as session:
-        return session.execute(query).scalar_one_or_none()
+    def read() -> str | None:
+        with portal.session() as session:
+            found: str | None = session.execute(query).scalar_one_or_none()
+            return found
+
+    # kept until the catalogue changes, as which resources are visible is
+    return portal.searchable_cache.answer(("medium", policy.scope(identity), media_id), read)
 
 
 def media_of(portal: Portal, resource_id: str) -> Iterable[str]:
