@@ -30,6 +30,7 @@ from holotype.images import (
     render,
 )
 from holotype.media.stored import stored_path
+from holotype.services import disk_cache
 from holotype.services.context import Portal
 from holotype.services.identity import Identity
 from holotype.services.media.originals import fetched_dir, original_for
@@ -71,28 +72,10 @@ def _pyramid(portal: Portal, media_id: str, original: Path) -> tuple[Path, Image
 
 def prune(portal: Portal, max_bytes: int, keep: Path | None = None) -> int:
     """Remove the pyramids used longest ago until the folder holds under 90% of ``max_bytes``
-    (nothing when it holds at most that); never ``keep`` nor a file being written. Returns
-    how many were removed: they are made again when next asked for."""
-    found = []
-    for path in (portal.settings.data_dir / FOLDER).glob("*/*.tif"):
-        if path == keep:
-            continue
-        try:
-            stat = path.stat()
-        except FileNotFoundError:
-            continue
-        found.append((stat.st_mtime, stat.st_size, path))
-    total = sum(size for _, size, _ in found) + (keep.stat().st_size if keep else 0)
-    if total <= max_bytes:
-        return 0
-    removed = 0
-    for _, size, path in sorted(found, key=lambda f: f[0]):
-        if total < 0.9 * max_bytes:
-            break
-        path.unlink(missing_ok=True)
-        total -= size
-        removed += 1
-    return removed
+    (nothing when it holds at most that); never ``keep``. Returns how many were removed: they
+    are made again when next asked for."""
+    folder = portal.settings.data_dir / FOLDER
+    return disk_cache.prune(folder.glob("*/*.tif"), max_bytes, keep)
 
 
 def known_size(portal: Portal, identity: Identity, media_id: str) -> tuple[int, int] | None:

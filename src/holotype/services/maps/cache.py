@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 
 from holotype.query.normalise import query_hash
+from holotype.services import disk_cache
 from holotype.services.context import Portal
 from holotype.services.search import Search
 
@@ -62,25 +63,7 @@ def write(portal: Portal, key: str, body: bytes) -> None:
 def prune(portal: Portal, max_bytes: int) -> int:
     """Remove the tiles written longest ago until the cache holds under 90% of ``max_bytes``
     (nothing when it holds at most ``max_bytes``); returns how many files were removed. A tile
-    removed is made again when next asked for."""
+    removed is made again when next asked for; a tile being written is never touched."""
     root = portal.settings.data_dir / "tiles"
-    files = []
-    for path in root.glob("*/*"):
-        if path.name.startswith(".tmp-"):  # a tile being written: not the cache's yet
-            continue
-        try:
-            stat = path.stat()
-        except FileNotFoundError:  # removed meanwhile (another prune)
-            continue
-        files.append((stat.st_mtime, stat.st_size, path))
-    total = sum(size for _, size, _ in files)
-    if total <= max_bytes:
-        return 0
-    removed = 0
-    for _, size, path in sorted(files, key=lambda f: f[0]):
-        if total < 0.9 * max_bytes:
-            break
-        path.unlink(missing_ok=True)
-        total -= size
-        removed += 1
-    return removed
+    return disk_cache.prune((p for p in root.glob("*/*") if not p.name.startswith(".tmp-")),
+                            max_bytes)
