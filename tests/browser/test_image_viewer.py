@@ -92,6 +92,12 @@ def test_a_drawer_zooms_and_its_hotspots_lead_to_the_specimens(
     spots.first.click()
     page.wait_for_url("**/record/**/pin-1")
     assert page.locator("h1").inner_text() == "Carabus nitens (PIN-1)"
+    # and back: the specimen's page shows its region of the drawer, from the image server
+    crop = page.locator("section.in-drawer img")
+    crop.scroll_into_view_if_needed()
+    page.wait_for_function("() => document.querySelector('section.in-drawer img').naturalWidth")
+    assert "/100,200,300,400/" in (crop.get_attribute("src") or "")
+    shot(page, "record-in-drawer")
     assert page.evaluate("window.__violations") == [] and problems == []
     page.close()
 

@@ -231,3 +231,17 @@ def test_a_record_page_has_the_viewer_its_strip_hotspots_and_iiif_link(
     assert data["images"][0]["info"] == f"/iiif/3/{SPECIMEN_MEDIA}/info.json"
     plain = iiif_web.get(f"/record/{iiif_site.resource}/plain-1").text
     assert "iiif-viewer" not in plain and "viewer.js" not in plain
+
+
+def test_a_specimen_page_shows_its_region_of_the_drawer_it_is_pinned_in(
+        iiif_web: TestClient, iiif_site: IIIFSite) -> None:
+    page = iiif_web.get(f"/record/{iiif_site.resource}/pin-1.json").json()
+    (drawer,) = page["drawers"]
+    assert drawer["url"] == f"/record/{iiif_site.resource}/drawer-7"
+    assert drawer["xywh"] == "100,200,300,400"  # the drawer's hotspot for pin-1
+    assert drawer["crop"] == f"/iiif/3/{DRAWER_MEDIA}/100,200,300,400/^!300,300/0/default.jpg"
+    html = iiif_web.get(f"/record/{iiif_site.resource}/pin-1").text
+    assert "In a drawer" in html and f'src="{drawer["crop"]}"' in html
+    # a record no drawer names has none; nor has the drawer itself
+    assert iiif_web.get(f"/record/{iiif_site.resource}/plain-1.json").json()["drawers"] == []
+    assert iiif_web.get(f"/record/{iiif_site.resource}/drawer-7.json").json()["drawers"] == []

@@ -21,6 +21,7 @@ from holotype.field_labels import FieldLabels
 from holotype.services.citations import formats
 from holotype.services.citations.items import record_item
 from holotype.services.context import Portal
+from holotype.services.iiif.drawer_crops import drawer_crops
 from holotype.services.iiif.served import dimensions_for
 from holotype.services.iiif.viewer import record_viewer
 from holotype.services.objects import find_object
@@ -111,6 +112,13 @@ def create_router(templates: Jinja2Templates) -> APIRouter:
         data = record_data(page, base, portal.field_labels, item)
         sizes = dimensions_for(portal, identity_of(request))
         data["iiif"] = record_viewer(page, portal, sizes, base)
+        data["drawers"] = [
+            {"url": record_url(c.resource, c.record, None if page.latest else page.version),
+             "title": c.title, "xywh": c.xywh,
+             "crop": f"/iiif/3/{c.media_id}/{c.xywh}/^!300,300/0/default.jpg"}
+            for c in drawer_crops(portal, identity_of(request), page.data.get("occurrenceID"),
+                                  None if page.latest else page.version)
+        ]
         json_url = record_url(page.resource.id, page.record_id + ".json",
                               None if page.latest else page.version)
         context = {"page": page, "base_url": base, "json_url": json_url,
