@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ipaddress
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -27,6 +28,17 @@ class _Handler(BaseHTTPRequestHandler):
             self._redirect("http://other.example.org/a.jpg")
         elif self.path == "/loop":
             self._redirect("/loop")
+        elif self.path == "/drip":  # a byte at a time, slowly: the deadline must still hold
+            self.send_response(200)
+            self.send_header("Content-Length", "100")
+            self.end_headers()
+            for _ in range(100):
+                try:
+                    self.wfile.write(b"x")
+                    self.wfile.flush()
+                except OSError:
+                    return
+                time.sleep(0.25)
         elif self.path == "/lying":  # says it is small, sends more
             self.send_response(200)
             self.end_headers()
@@ -150,3 +162,13 @@ def test_private_addresses_are_refused_even_when_listed(server: str, tmp_path: P
         fetch(f"http://{host}:{port}/a.jpg", tmp_path / "c", allowed_hosts=[listed],
               max_bytes=10**6, timeout=2)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_slow_server_cannot_outlast_the_deadline(server: str, tmp_path: Path) -> None:
+    began = time.monotonic()
+    with pytest.raises(Unavailable, match="too long"):
+        fetch(f"http://{server}/drip", tmp_path / "copy", allowed_hosts=["127.0.0.1"],
+              max_bytes=1000, address_allowed=_loopback_too, timeout=1.0,
+              deadline=1.0)
+    assert time.monotonic() - began < 3.0  # not the 25 s the whole file takes
+    assert not (tmp_path / "copy").exists()

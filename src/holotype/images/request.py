@@ -14,9 +14,9 @@ from holotype.images.errors import IIIFError
 QUALITIES = ("default", "color", "gray", "bitonal")
 FORMATS = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp",
            "tif": "image/tiff", "gif": "image/gif"}
-_INT = re.compile(r"\d+")
+_INT = re.compile(r"[0-9]+")
 # Floating point values "MUST consist only of decimal digits and '.'" (section 4.7).
-_FLOAT = re.compile(r"\d+(\.\d*)?|\.\d+")
+_FLOAT = re.compile(r"[0-9]+(\.[0-9]*)?|\.[0-9]+")
 _LARGEST = 1e12  # no number in a request may exceed this: pixels, percentages or degrees
 
 
@@ -160,7 +160,7 @@ def _size(text: str, rw: int, rh: int, limits: _Limits) -> tuple[int, int, str]:
 
 
 def _width_height(text: str, body: str, rw: int, rh: int, up: bool) -> tuple[int, int]:
-    match = re.fullmatch(r"(\d*),(\d*)", body)
+    match = re.fullmatch(r"([0-9]*),([0-9]*)", body)
     if match is None or not (match[1] or match[2]):
         raise IIIFError(400, f"size {_q(text)} is not one of max, w,, ,h, pct:n, w,h or !w,h "
                         "(each optionally after ^).", "size")

@@ -196,7 +196,9 @@ def _save(
     try:
         received = 0
         with os.fdopen(handle, "wb") as out:
-            while chunk := response.read(CHUNK):
+            # read1: at most one socket read a chunk, so the deadline below is checked
+            # however slowly the server sends (read() waits for the whole chunk)
+            while chunk := response.read1(CHUNK):
                 received += len(chunk)
                 if received > max_bytes:
                     raise too_big

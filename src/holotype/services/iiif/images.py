@@ -55,7 +55,7 @@ def _pyramid(portal: Portal, media_id: str, original: Path) -> tuple[Path, Image
     stat = original.stat()
     tag = hashlib.sha256(f"{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()[:12]
     path = settings.data_dir / FOLDER / media_id[:2] / f"{media_id}-{tag}.tif"
-    if path.is_file():
+    try:
         if time.time() - path.stat().st_mtime > TOUCH_SECONDS:
             os.utime(path)
         kept = portal.kept_images
@@ -65,6 +65,8 @@ def _pyramid(portal: Portal, media_id: str, original: Path) -> tuple[Path, Image
             kept.put(("info", path), found, 256)
         known: ImageInfo = found
         return path, known
+    except (FileNotFoundError, ImageError):
+        pass  # not made yet, or pruned meanwhile by another request: made (again) now
     info = make_pyramid(original, path, settings.image_max_pixels)
     prune(portal, settings.image_cache_mb * 1024 * 1024, keep=path)
     return path, info
@@ -72,10 +74,20 @@ def _pyramid(portal: Portal, media_id: str, original: Path) -> tuple[Path, Image
 
 def prune(portal: Portal, max_bytes: int, keep: Path | None = None) -> int:
     """Remove the pyramids used longest ago until the folder holds under 90% of ``max_bytes``
-    (nothing when it holds at most that); never ``keep``. Returns how many were removed: they
-    are made again when next asked for."""
+    (nothing when it holds at most that); never ``keep``, nor one used in the last
+    :data:`TOUCH_SECONDS` (another request may be reading it). Returns how many were removed:
+    they are made again when next asked for."""
     folder = portal.settings.data_dir / FOLDER
-    return disk_cache.prune(folder.glob("*/*.tif"), max_bytes, keep)
+    recent = time.time() - TOUCH_SECONDS
+    return disk_cache.prune((p for p in folder.glob("*/*.tif") if _older(p, recent)), max_bytes,
+                            keep)
+
+
+def _older(path: Path, than: float) -> bool:
+    try:
+        return path.stat().st_mtime < than
+    except FileNotFoundError:
+        return False
 
 
 def known_size(portal: Portal, identity: Identity, media_id: str) -> tuple[int, int] | None:

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from holotype.errors import Invalid
+from holotype.images import ImageError, probe
 from holotype.media.files import candidates as value_candidates
 from holotype.media.files import image_files, image_format, image_problem, record_value
 from holotype.media.refs import record_media
@@ -126,13 +127,25 @@ def add_images(
     return outcome
 
 
+def _unservable(path: Path, max_pixels: int) -> str | None:
+    """Why the image server could not serve the file (None when it can): the same check as
+    it makes (:func:`holotype.images.probe`), so no file is added that it would refuse."""
+    problem = image_problem(path)
+    if problem is None:
+        try:
+            probe(path, max_pixels)
+        except ImageError as exc:
+            return exc.message
+    return problem
+
+
 def _check(portal: Portal, images: list[Path]) -> None:
     limit = portal.settings.media_max_mb * 1024 * 1024
     problems: list[str] = []
     for path in images:
         size = path.stat().st_size
         problem = (f"{size:,} bytes, over the limit of {limit:,} (media_max_mb)"
-                   if size > limit else image_problem(path))
+                   if size > limit else _unservable(path, portal.settings.image_max_pixels))
         if problem:
             problems.append(f"{path.name}: {problem}")
     if problems:

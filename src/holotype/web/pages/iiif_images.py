@@ -15,6 +15,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from holotype.services.context import Portal
+from holotype.services.identity import ANONYMOUS
 from holotype.services.iiif import images
 from holotype.web.identity import identity_of
 from holotype.web.pages.render import base_url
@@ -22,7 +23,8 @@ from holotype.web.pages.render import base_url
 PREFIX = "/iiif/3"
 INFO_TYPE = 'application/ld+json;profile="http://iiif.io/api/image/3/context.json"'
 PROFILE_LINK = '<http://iiif.io/api/image/3/level2.json>;rel="profile"'
-MAX_AGE = 86_400  # an image's pixels change only with its file, which renames its pyramid
+MAX_AGE = 3_600  # an image's pixels change only with its file; an hour bounds how long
+# browsers and shared caches keep one after its dataset is made private
 
 
 def _portal(request: Request) -> Portal:
@@ -31,7 +33,7 @@ def _portal(request: Request) -> Portal:
 
 
 def _headers(request: Request) -> dict[str, str]:
-    scope = "public" if not request.headers.get("authorization") else "private"
+    scope = "public" if identity_of(request) == ANONYMOUS else "private"
     return {"Cache-Control": f"{scope}, max-age={MAX_AGE}", "Vary": "Cookie, Authorization"}
 
 
