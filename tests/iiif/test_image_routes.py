@@ -5,6 +5,8 @@ cache, and the official validator at level 2 against the real routes."""
 from __future__ import annotations
 
 import os
+import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,8 +20,9 @@ from holotype.media.refs import media_id
 from holotype.media.stored import store_file
 from holotype.services import catalogue
 from holotype.services.context import Portal
-from holotype.services.identity import OPERATOR
+from holotype.services.identity import ANONYMOUS, OPERATOR
 from holotype.services.iiif import images
+from holotype.services.media.originals import fetched_dir, prune_fetched
 from holotype.services.records import ingest
 from holotype.web.app import create_app
 from tests.fixtures.iiif_validator import assert_level_2
@@ -194,5 +197,70 @@ def test_an_image_made_private_is_not_found_at_once(tmp_path: Path) -> None:
                 catalogue.update_dataset(session, "soon", visibility="private")
             assert fresh.get(path).status_code == 404  # kept answers never outlive the policy
             assert fresh.get(f"/iiif/3/{media_id(source)}/info.json").status_code == 404
+    finally:
+        portal.close()
+
+
+def test_a_new_image_asked_for_at_once_is_converted_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = load_settings(data_dir=tmp_path / "site", rate_limit_per_minute=0, map_tile_url="")
+    portal = Portal.open(settings)
+    try:
+        source = store_file(settings.data_dir, _gradient(tmp_path / "x.png", 640, 480))
+        _dataset(portal, "once", "public", tmp_path, [source])
+        made: list[Path] = []
+        real = images.make_pyramid
+
+        def slow(original: Path, path: Path, max_pixels: int) -> object:
+            made.append(path)
+            time.sleep(0.5)  # long enough for the other requests to arrive meanwhile
+            return real(original, path, max_pixels)
+
+        monkeypatch.setattr(images, "make_pyramid", slow)
+        answers: list[int] = []
+        threads = [threading.Thread(target=lambda: answers.append(images.image(
+            portal, ANONYMOUS, media_id(source), "full", "64,", "0", "default.png").body[:4]
+            == b"\x89PNG")) for _ in range(3)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert answers == [True, True, True]
+        assert len(made) == 1
+    finally:
+        portal.close()
+
+
+def test_a_matching_etag_is_answered_without_rendering(
+    client: TestClient, image_site: ImageSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = f"/iiif/3/{image_site.public}/0,0,100,100/50,/0/default.png"
+    etag = client.get(path).headers["etag"]
+
+    def refuse(*_args: object) -> bytes:
+        raise AssertionError("rendered")
+
+    monkeypatch.setattr(images, "render", refuse)
+    answer = client.get(path, headers={"If-None-Match": f'"other", {etag}'})
+    assert answer.status_code == 304 and answer.headers["etag"] == etag
+
+
+def test_fetched_copies_are_kept_to_the_cache_size(tmp_path: Path) -> None:
+    settings = load_settings(data_dir=tmp_path / "site", image_cache_mb=1)
+    portal = Portal.open(settings)
+    try:
+        folder = fetched_dir(settings.data_dir)
+        folder.mkdir(parents=True)
+        copies = []
+        for n in range(3):  # 1.2 MB in all, over the 1 MB budget
+            copy = folder / f"{n:032x}"
+            copy.write_bytes(b"x" * 400 * 1024)
+            os.utime(copy, (1_000_000 + n, 1_000_000 + n))
+            copies.append(copy)
+        (folder / ".fetching-abc").write_bytes(b"x" * 512 * 1024)  # being fetched
+        assert prune_fetched(portal, keep=copies[0]) == 1
+        assert [c.exists() for c in copies] == [True, False, True]  # the oldest but the kept
+        assert (folder / ".fetching-abc").exists()
     finally:
         portal.close()

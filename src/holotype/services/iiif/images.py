@@ -12,6 +12,7 @@ longest ago are removed (a use marks a pyramid at most once a minute).
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import re
@@ -47,6 +48,7 @@ class ImageAnswer:
     media_type: str
     canonical: str  # the request's canonical form: <region>/<size>/<rotation>/<quality>.<fmt>
     etag: str  # quoted
+    modified: bool = True  # False: the asker's copy (If-None-Match) is this one; no body
 
 
 def _pyramid(portal: Portal, media_id: str, original: Path) -> tuple[Path, ImageInfo]:
@@ -67,9 +69,23 @@ def _pyramid(portal: Portal, media_id: str, original: Path) -> tuple[Path, Image
         return path, known
     except (FileNotFoundError, ImageError):
         pass  # not made yet, or pruned meanwhile by another request: made (again) now
-    info = make_pyramid(original, path, settings.image_max_pixels)
+    info = _convert(original, path, settings.image_max_pixels)
     prune(portal, settings.image_cache_mb * 1024 * 1024, keep=path)
     return path, info
+
+
+def _convert(original: Path, path: Path, max_pixels: int) -> ImageInfo:
+    """Make the pyramid ``path`` of ``original`` under a lock file, so requests (in any
+    process) asking for a new image at once convert it once: the others wait, then read it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_suffix(".lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            if path.is_file():
+                return probe(path, max_pixels)  # made while this request waited
+            return make_pyramid(original, path, max_pixels)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def prune(portal: Portal, max_bytes: int, keep: Path | None = None) -> int:
@@ -123,18 +139,22 @@ def info(portal: Portal, identity: Identity, media_id: str, base_url: str) -> di
 
 def image(
     portal: Portal, identity: Identity, media_id: str, region: str, size: str, rotation: str,
-    quality_format: str,
+    quality_format: str, if_none_match: str = "",
 ) -> ImageAnswer:
     """The image answering a IIIF request for medium ``media_id``; IIIFError (400) naming the
-    parameter for a request the specification refuses."""
+    parameter for a request the specification refuses. When ``if_none_match`` (the header)
+    names the answer's ETag, the answer has no body and ``modified`` is False: nothing is
+    rendered."""
     path, found = _pyramid(portal, media_id, original_for(portal, identity, media_id))
     settings = portal.settings
     request = parse_request(region, size, rotation, quality_format, found.width, found.height,
                             settings.iiif_max_width, settings.iiif_max_area)
+    etag = '"' + hashlib.sha256(f"{path.name}/{request.canonical}".encode()).hexdigest()[:32] + '"'
+    if etag in (tag.strip() for tag in if_none_match.split(",")):
+        return ImageAnswer(b"", request.media_type, request.canonical, etag, modified=False)
     key = ("image", path.name, request.canonical)
     body = portal.kept_images.get(key)
     if body is None:
         body = render(path, request)
         portal.kept_images.put(key, body, len(body))
-    etag = hashlib.sha256(f"{path.name}/{request.canonical}".encode()).hexdigest()[:32]
-    return ImageAnswer(body, request.media_type, request.canonical, f'"{etag}"')
+    return ImageAnswer(body, request.media_type, request.canonical, etag)

@@ -16,6 +16,7 @@ from pathlib import Path
 from holotype.errors import NotFound, Unavailable
 from holotype.media.fetch import fetch
 from holotype.media.stored import stored_path
+from holotype.services import disk_cache
 from holotype.services.context import Portal
 from holotype.services.identity import Identity
 from holotype.services.media.registry import visible_source
@@ -47,5 +48,16 @@ def original_for(portal: Portal, identity: Identity, media_id: str) -> Path:
     if copy.is_file():
         return copy
     settings = portal.settings
-    return fetch(source, copy, allowed_hosts=settings.media_allowed_hosts,
-                 max_bytes=settings.media_max_mb * 1024 * 1024)
+    fetched = fetch(source, copy, allowed_hosts=settings.media_allowed_hosts,
+                    max_bytes=settings.media_max_mb * 1024 * 1024)
+    prune_fetched(portal, keep=fetched)
+    return fetched
+
+
+def prune_fetched(portal: Portal, keep: Path | None = None) -> int:
+    """Keep the fetched copies of web media to ``image_cache_mb``, the longest unused going
+    first (never ``keep``, nor a file being fetched); a removed copy is fetched again when
+    next needed. Returns how many were removed."""
+    folder = fetched_dir(portal.settings.data_dir)
+    copies = (p for p in folder.glob("*") if not p.name.startswith("."))
+    return disk_cache.prune(copies, portal.settings.image_cache_mb * 1024 * 1024, keep)

@@ -58,11 +58,11 @@ def create_router() -> APIRouter:
     def image(request: Request, media_id: str, region: str, size: str, rotation: str,
               quality_format: str) -> Response:
         answer = images.image(_portal(request), identity_of(request), media_id, region, size,
-                              rotation, quality_format)
+                              rotation, quality_format, request.headers.get("if-none-match", ""))
         canonical = f"{base_url(request)}{PREFIX}/{media_id}/{answer.canonical}"
         headers = {**_headers(request), "ETag": answer.etag,
                    "Link": f'<{canonical}>;rel="canonical",{PROFILE_LINK}'}
-        if answer.etag in request.headers.get("if-none-match", ""):
+        if not answer.modified:
             return Response(status_code=304, headers=headers)
         return Response(answer.body, media_type=answer.media_type, headers=headers)
 
