@@ -207,3 +207,14 @@ def test_iiif_error_is_an_invalid_with_its_own_status() -> None:
     assert (error.status, error.parameter, error.errors) == (
         501, "size", {"size": ["not implemented here"]})
     assert IIIFError(400, "bad", "region").status == 400
+
+
+def test_a_turned_answer_stays_within_max_area() -> None:
+    # 1000 x 1000 fits a maxArea of 1,000,000; turned by 45 degrees its box is ~1415 x 1415
+    assert parse_request("full", "1000,1000", "90", "default.jpg", 1000, 1000, 2000,
+                         1_000_000).rotation == 90
+    with pytest.raises(IIIFError) as raised:
+        parse_request("full", "1000,1000", "45", "default.jpg", 1000, 1000, 2000, 1_000_000)
+    assert raised.value.parameter == "rotation" and "maxArea" in raised.value.message
+    assert parse_request("full", "500,500", "45", "default.jpg", 1000, 1000, 2000,
+                         1_000_000).rotation == 45

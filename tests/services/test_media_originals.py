@@ -16,7 +16,7 @@ from holotype.media.stored import store_file
 from holotype.services import catalogue
 from holotype.services.context import Portal
 from holotype.services.identity import ANONYMOUS, OPERATOR
-from holotype.services.media.originals import original_for
+from holotype.services.media.originals import fetched_dir, original_for
 from holotype.services.records import ingest
 
 
@@ -87,3 +87,20 @@ def test_an_unlisted_host_is_refused(portal: Portal, tmp_path: Path) -> None:
     key = _add(portal, tmp_path, "open/rows", "https://images.example.org/a.jpg")
     with pytest.raises(Invalid, match=r"images\.example\.org is not allowed"):
         original_for(portal, ANONYMOUS, key)
+
+
+def test_a_fetched_copy_is_not_served_once_its_host_is_no_longer_allowed(
+    portal: Portal, tmp_path: Path
+) -> None:
+    key = _add(portal, tmp_path, "open/rows", "https://images.example.org/x.jpg")
+    copy = fetched_dir(portal.settings.data_dir) / key  # as if fetched while allowed
+    copy.parent.mkdir(parents=True)
+    copy.write_bytes(b"\xff\xd8\xff fetched")
+    allowed = Portal.open(load_settings(data_dir=portal.settings.data_dir,
+                                        media_allowed_hosts=["images.example.org"]))
+    try:
+        assert original_for(allowed, ANONYMOUS, key) == copy
+    finally:
+        allowed.close()
+    with pytest.raises(Invalid, match=r"images\.example\.org is not allowed"):
+        original_for(portal, ANONYMOUS, key)  # this portal does not list that host

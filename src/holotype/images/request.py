@@ -69,6 +69,7 @@ def parse_request(region: str, size: str, rotation: str, quality_format: str, wi
     x, y, w, h, full = _region(region, width, height)
     out_w, out_h, keyword = _size(size, w, h, limits)
     mirror, degrees = _rotation(rotation)
+    _check_turned(out_w, out_h, degrees, limits)
     quality, fmt = _quality_format(quality_format)
     return IIIFRequest(x=x, y=y, w=w, h=h, width=out_w, height=out_h, mirror=mirror,
                        rotation=degrees, quality=quality, format=fmt,
@@ -184,6 +185,20 @@ def _fit(rw: int, rh: int, scale: float, limits: _Limits) -> tuple[int, int]:
         scale *= 1 - 1 / max(rw * scale, rh * scale)
         w, h = max(1, math.floor(rw * scale)), max(1, math.floor(rh * scale))
     return w, h
+
+
+def _check_turned(w: int, h: int, degrees: float, limits: _Limits) -> None:
+    """An answer turned by other than a right angle is its bounding box: that must stay within
+    maxArea too (a right angle only swaps the sides)."""
+    if degrees % 90 == 0:
+        return
+    rad = math.radians(degrees)
+    bw = math.ceil(abs(w * math.cos(rad)) + abs(h * math.sin(rad)))
+    bh = math.ceil(abs(w * math.sin(rad)) + abs(h * math.cos(rad)))
+    if bw * bh > limits.area:
+        raise IIIFError(400, f"{w} x {h} turned by {_number(degrees)} degrees is {bw} x {bh}, "
+                        f"{bw * bh:,} pixels, more than the {limits.area:,} served at once "
+                        "(maxArea); ask for a smaller size.", "rotation")
 
 
 def _rotation(text: str) -> tuple[bool, float]:

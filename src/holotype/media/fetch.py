@@ -76,14 +76,14 @@ def fetch(
     """Download ``url`` to ``target`` by the rules above; ``target`` once it is complete.
     (``address_allowed`` is for the tests' server on the loopback address.)"""
     started = time.monotonic()
-    origin = _origin(url, allowed_hosts)
+    origin = allowed_origin(url, allowed_hosts)
     for _hop in range(REDIRECTS + 1):
         response, connection = _request(url, origin, address_allowed, timeout)
         try:
             if response.status in (301, 302, 303, 307, 308):
                 location = response.getheader("Location") or ""
                 url = urljoin(url, location)
-                if _origin(url, allowed_hosts, where="redirect") != origin:
+                if allowed_origin(url, allowed_hosts, where="redirect") != origin:
                     raise Invalid(f"{_shown(origin)} redirects to another host ({location}); "
                                   "media are fetched only from the host the record names",
                                   field="source")
@@ -104,7 +104,9 @@ def _shown(origin: Origin) -> str:
     return origin[1]
 
 
-def _origin(url: str, allowed_hosts: Sequence[str], where: str = "source") -> Origin:
+def allowed_origin(url: str, allowed_hosts: Sequence[str], where: str = "source") -> Origin:
+    """(scheme, host, port) of ``url`` when it may be fetched by the settings; Invalid saying
+    why not otherwise (no network is used)."""
     try:
         parts = urlsplit(url)
         port = parts.port

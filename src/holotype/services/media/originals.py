@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 
 from holotype.errors import NotFound, Unavailable
-from holotype.media.fetch import fetch
+from holotype.media.fetch import allowed_origin, fetch
 from holotype.media.stored import stored_path
 from holotype.services import disk_cache
 from holotype.services.context import Portal
@@ -44,10 +44,11 @@ def original_for(portal: Portal, identity: Identity, media_id: str) -> Path:
             raise Unavailable(f"the stored file of medium {media_id} is missing from "
                               f"{stored.parent}", field="media_id")
         return stored
+    settings = portal.settings
+    allowed_origin(source, settings.media_allowed_hosts)  # still allowed, even if fetched once
     copy = fetched_dir(data_dir) / media_id
     if copy.is_file():
         return copy
-    settings = portal.settings
     fetched = fetch(source, copy, allowed_hosts=settings.media_allowed_hosts,
                     max_bytes=settings.media_max_mb * 1024 * 1024)
     prune_fetched(portal, keep=fetched)
