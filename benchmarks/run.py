@@ -79,12 +79,18 @@ def main() -> None:
         run_images(args)
 
 
-def run_images(args: argparse.Namespace) -> None:
-    engines = tuple(e for e in args.images_engines.split(",") if e)
-    unknown = set(engines) - set(images_bench.ENGINES)
+def engines_of(text: str, known: tuple[str, ...], flag: str) -> tuple[str, ...]:
+    """The engines a comma-separated ``flag`` names, each one of ``known``; else SystemExit."""
+    engines = tuple(e for e in text.split(",") if e)
+    unknown = set(engines) - set(known)
     if unknown or not engines:
-        raise SystemExit(f"--images-engines: unknown {', '.join(sorted(unknown)) or 'empty'}; "
-                         f"choose from {', '.join(images_bench.ENGINES)}")
+        raise SystemExit(f"{flag}: unknown {', '.join(sorted(unknown)) or 'empty'}; "
+                         f"choose from {', '.join(known)}")
+    return engines
+
+
+def run_images(args: argparse.Namespace) -> None:
+    engines = engines_of(args.images_engines, images_bench.ENGINES, "--images-engines")
     result = images_bench.run(args.image_photos, args.image_repeats, args.clients,
                               args.gallery_per_client, engines)
     out = _write("images", result)
@@ -93,11 +99,7 @@ def run_images(args: argparse.Namespace) -> None:
 
 
 def run_maps(args: argparse.Namespace) -> None:
-    engines = tuple(e for e in args.maps_engines.split(",") if e)
-    unknown = set(engines) - set(maps_bench.ENGINES)
-    if unknown or not engines:
-        raise SystemExit(f"--maps-engines: unknown {', '.join(sorted(unknown)) or 'empty'}; "
-                         f"choose from {', '.join(maps_bench.ENGINES)}")
+    engines = engines_of(args.maps_engines, maps_bench.ENGINES, "--maps-engines")
     result = maps_bench.run(args.records, args.map_repeats, args.clients, args.map_per_client,
                             engines)
     out = _write("maps", result)

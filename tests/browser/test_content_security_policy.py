@@ -14,8 +14,10 @@ document.addEventListener("securitypolicyviolation", function (e) {
 """
 
 
-def _watched(browser: Any) -> tuple[Any, list[str]]:
-    page = browser.new_page(viewport=DESKTOP)
+def watched(browser: Any, viewport: dict[str, int] = DESKTOP) -> tuple[Any, list[str]]:
+    """A new page that records CSP violations (``window.__violations``), uncaught errors and
+    the console's policy messages."""
+    page = browser.new_page(viewport=viewport)
     page.add_init_script(WATCH)
     problems: list[str] = []
     page.on("pageerror", lambda exc: problems.append(f"error: {exc}"))
@@ -29,7 +31,7 @@ def _violations(page: Any) -> list[str]:
 
 
 def test_api_docs_run_under_the_policy(browser: Any, live_server: str, shot: Any) -> None:
-    page, problems = _watched(browser)
+    page, problems = watched(browser)
     response = page.goto(live_server + "/api/docs")
     assert "script-src 'self'" in response.headers["content-security-policy"]
     operation = page.locator('[id$="-status_show_get"]')
@@ -46,7 +48,7 @@ def test_api_docs_run_under_the_policy(browser: Any, live_server: str, shot: Any
 
 def test_search_page_and_filter_builder_run_under_the_policy(
         browser: Any, live_server: str) -> None:
-    page, problems = _watched(browser)
+    page, problems = watched(browser)
     page.goto(live_server + "/search?q=forest")
     page.locator(".builder > summary").click()
     page.get_by_role("button", name="Add condition").click()  # the builder's script runs
@@ -65,7 +67,7 @@ def test_search_page_and_filter_builder_run_under_the_policy(
 
 
 def test_an_injected_inline_script_does_not_run(browser: Any, live_server: str) -> None:
-    page, _problems = _watched(browser)
+    page, _problems = watched(browser)
     page.goto(live_server + "/search?q=forest")
     page.evaluate("""() => {
       const s = document.createElement("script");

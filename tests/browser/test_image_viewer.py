@@ -12,7 +12,7 @@ from urllib.parse import quote
 import pytest
 
 from tests.browser.test_accessibility import AXE, FAILING, RUN_AXE, WCAG, _readable
-from tests.browser.test_content_security_policy import WATCH
+from tests.browser.test_content_security_policy import WATCH, watched
 from tests.fixtures.iiif_site import IIIFSite, add_iiif_datasets
 from tests.fixtures.site import LiveServer, make_site
 
@@ -30,13 +30,7 @@ def iiif_live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, I
 
 
 def _page(browser: Any) -> tuple[Any, list[str]]:
-    page = browser.new_page(viewport=DESKTOP)
-    page.add_init_script(WATCH)
-    problems: list[str] = []
-    page.on("pageerror", lambda exc: problems.append(f"error: {exc}"))
-    page.on("console", lambda msg: problems.append(f"console: {msg.text}")
-            if "Content Security Policy" in msg.text else None)
-    return page, problems
+    return watched(browser, DESKTOP)
 
 
 def _accessible(page: Any) -> None:

@@ -8,28 +8,22 @@ from pathlib import Path
 
 import pytest
 
-from holotype.catalog.models import Visibility
 from holotype.config import load_settings
 from holotype.errors import Invalid, NotFound, Unavailable
 from holotype.media.refs import media_id
 from holotype.media.stored import store_file
-from holotype.services import catalogue
 from holotype.services.context import Portal
 from holotype.services.identity import ANONYMOUS, OPERATOR
 from holotype.services.media.originals import fetched_dir, original_for
 from holotype.services.records import ingest
+from tests.fixtures.media_datasets import open_and_shut
 
 
 @pytest.fixture
 def portal(tmp_path: Path) -> Iterator[Portal]:
     opened = Portal.open(load_settings(
         data_dir=tmp_path / "site", media_allowed_hosts=["localhost", "127.0.0.1", "10.0.0.1"]))
-    with opened.session() as session:
-        catalogue.create_dataset(session, slug="open", title="Open", licence="CC0-1.0")
-        catalogue.create_resource(session, "open", slug="rows", name="Rows")
-        catalogue.create_dataset(session, slug="shut", title="Shut", licence="CC0-1.0",
-                                 visibility=Visibility.PRIVATE.value)
-        catalogue.create_resource(session, "shut", slug="rows", name="Rows")
+    open_and_shut(opened)
     yield opened
     opened.close()
 

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from holotype.catalog.models import Visibility
 from holotype.config import load_settings
 from holotype.media.refs import media_id, record_media
 from holotype.services import catalogue
@@ -30,6 +29,7 @@ from holotype.services.post_commit import (
     SEARCH_INDEX,
 )
 from holotype.services.records import delete_resource, ingest
+from tests.fixtures.media_datasets import open_and_shut
 
 A = "https://images.example.org/a.jpg"
 B = "https://images.example.org/b.jpg"
@@ -40,12 +40,7 @@ C = "stored:" + "c" * 64 + ".png"
 def portal(tmp_path: Path, catalogue_url: str) -> Iterator[Portal]:
     """On SQLite and on PostgreSQL (the registry writes with each one's own bulk insert)."""
     opened = Portal.open(load_settings(data_dir=tmp_path / "site", database_url=catalogue_url))
-    with opened.session() as session:
-        catalogue.create_dataset(session, slug="open", title="Open", licence="CC0-1.0")
-        catalogue.create_resource(session, "open", slug="rows", name="Rows")
-        catalogue.create_dataset(session, slug="shut", title="Shut", licence="CC0-1.0",
-                                 visibility=Visibility.PRIVATE.value)
-        catalogue.create_resource(session, "shut", slug="rows", name="Rows")
+    open_and_shut(opened)
     yield opened
     opened.close()
 

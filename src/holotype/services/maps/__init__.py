@@ -79,26 +79,6 @@ def render(data: TileData, fmt: str, style: str | None, scale: int,
     return png.draw(cells, style or "grid", scale, ramp)
 
 
-def tile_of(
-    portal: Portal, opened: MapSearch, z: int, x: int, y: int, fmt: str,
-    style: str | None = None, scale: int = 1,
-) -> TileAnswer:
-    """A tile of an opened map search, from the cache when it was made before."""
-    check_tile(z, x, y)
-    check_format(fmt, style, scale)
-    style = style if fmt == "png" else None
-    key = cache.tile_key(opened.search, z, x, y, fmt, style, scale)
-    body = cache.read(portal, key)
-    if body is None:
-        search = opened.search
-        margin = MARGINS[style] if style else 0
-        data = portal.searcher.tile(search.views, search.query, z, x, y, margin)
-        ramp = ramp_of(portal, opened, z) if style in ("grid", "heatmap") else None
-        body = render(data, fmt, style, scale, ramp)
-        cache.write(portal, key, body)
-    return TileAnswer(body, MEDIA_TYPES[fmt], f'"{key}"')
-
-
 def tile(
     portal: Portal, identity: Identity, key: str | None, version: int | None, z: int, x: int,
     y: int, fmt: str, style: str | None = None, scale: int = 1,
@@ -106,11 +86,21 @@ def tile(
 ) -> TileAnswer:
     """Tile ``z/x/y`` in ``fmt`` (``mvt`` or ``png`` with a ``style``) of the search ``key``
     names at ``version`` (resources in ``pins`` at their own), over what ``identity`` may
-    see."""
+    see; from the cache when it was made before."""
     check_tile(z, x, y)
     check_format(fmt, style, scale)
     opened = open_map(portal, identity, key, version, pins)
-    return tile_of(portal, opened, z, x, y, fmt, style, scale)
+    style = style if fmt == "png" else None
+    name = cache.tile_key(opened.search, z, x, y, fmt, style, scale)
+    body = cache.read(portal, name)
+    if body is None:
+        search = opened.search
+        margin = MARGINS[style] if style else 0
+        data = portal.searcher.tile(search.views, search.query, z, x, y, margin)
+        ramp = ramp_of(portal, opened, z) if style in ("grid", "heatmap") else None
+        body = render(data, fmt, style, scale, ramp)
+        cache.write(portal, name, body)
+    return TileAnswer(body, MEDIA_TYPES[fmt], f'"{name}"')
 
 
 def box_query(query: dict[str, Any], bbox: tuple[float, float, float, float]) -> dict[str, Any]:
@@ -150,7 +140,6 @@ __all__ = [
     "pins_of",
     "records_in",
     "tile",
-    "tile_of",
     "version_of",
     "whole_number",
 ]
