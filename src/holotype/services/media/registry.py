@@ -84,15 +84,16 @@ def _sources(row: tuple[str | None, ...]) -> list[tuple[str, str]]:
 def visible_source(portal: Portal, identity: Identity, media_id: str) -> str | None:
     """The source of the medium ``media_id`` if some resource ``identity`` may read names it;
     None otherwise (for a private medium as for an unknown one)."""
-    query = (
-        select(Medium.source)
-        .join(MediumUse, MediumUse.media_id == Medium.id)
-        .join(Resource, Resource.id == MediumUse.resource_id)
-        .join(Dataset, Dataset.id == Resource.dataset_id)
-        .where(Medium.id == media_id, policy.readable_datasets(identity))
-        .limit(1)
-    )
-    def read() -> str | None:
+
+    def read() -> str | None:  # the statement is built only when the cache has no answer
+        query = (
+            select(Medium.source)
+            .join(MediumUse, MediumUse.media_id == Medium.id)
+            .join(Resource, Resource.id == MediumUse.resource_id)
+            .join(Dataset, Dataset.id == Resource.dataset_id)
+            .where(Medium.id == media_id, policy.readable_datasets(identity))
+            .limit(1)
+        )
         with portal.session() as session:
             found: str | None = session.execute(query).scalar_one_or_none()
             return found
