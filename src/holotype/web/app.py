@@ -29,8 +29,8 @@ from holotype.web.errors import error_page, error_response, http_error_response
 from holotype.web.favicon import create_favicon_router
 from holotype.web.head import HeadAsGet
 from holotype.web.openapi import openapi_document
-from holotype.web.pages import create_pages_router
-from holotype.web.ratelimit import RateLimiter, is_download_request, middleware
+from holotype.web.pages import create_pages_router, create_tiles_router
+from holotype.web.ratelimit import RateLimit, RateLimiter, is_download_request
 from holotype.web.security import SECURITY_HEADERS, SecurityHeaders
 
 HERE = Path(__file__).parent
@@ -62,12 +62,13 @@ def create_app(settings: Settings) -> FastAPI:
         openapi_url=None,
     )
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.include_router(create_tiles_router())
     app.include_router(create_router())
     app.include_router(create_favicon_router())
     app.include_router(create_download_router(templates, settings))
     app.include_router(create_pages_router(templates))
     if settings.rate_limit_per_minute:
-        app.middleware("http")(middleware(RateLimiter(settings.rate_limit_per_minute)))
+        app.add_middleware(RateLimit, limiter=RateLimiter(settings.rate_limit_per_minute))
     if settings.download_requests_per_hour:
 
         def busy_page(request: Request, message: str, headers: dict[str, str]) -> Response:
@@ -76,9 +77,9 @@ def create_app(settings: Settings) -> FastAPI:
                               "you have asked for many downloads in a short time; please wait "
                               f"{seconds} seconds before asking for another", headers=headers)
 
-        app.middleware("http")(middleware(
-            RateLimiter(settings.download_requests_per_hour, window=3600.0),
-            applies=is_download_request, what="download requests", page=busy_page))
+        app.add_middleware(RateLimit,
+                           limiter=RateLimiter(settings.download_requests_per_hour, window=3600.0),
+                           applies=is_download_request, what="download requests", page=busy_page)
 
     @app.get("/api/openapi.json", include_in_schema=False)
     async def openapi() -> JSONResponse:

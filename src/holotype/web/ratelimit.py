@@ -17,10 +17,11 @@ import ipaddress
 import math
 import threading
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 MAX_CLIENTS = 100_000
 
@@ -55,7 +56,6 @@ class RateLimiter:
         return wait
 
 
-Next = Callable[[Request], Awaitable[Response]]
 Page = Callable[[Request, str, dict[str, str]], Response]  # (request, message, headers)
 DOWNLOAD_ACTIONS = ("/api/3/action/vds_download_queue", "/api/action/vds_download_queue")
 
@@ -84,27 +84,34 @@ def is_download_request(request: Request) -> bool:
     return path in DOWNLOAD_ACTIONS or (path == "/download" and request.method == "POST")
 
 
-def middleware(
-    limiter: RateLimiter, applies: Callable[[Request], bool] = is_api,
-    what: str = "requests", page: Page | None = None,
-) -> Callable[[Request, Next], Awaitable[Response]]:
-    """Answers 429 with Retry-After to a client over ``limiter`` for the requests ``applies``
-    to: in the API's JSON envelope, or as the HTML ``page`` outside the API."""
+class RateLimit:
+    """ASGI middleware: answers 429 with Retry-After to a client over ``limiter`` for the
+    requests ``applies`` to: in the API's JSON envelope, or as the HTML ``page`` outside the
+    API. A plain ASGI layer: every request passes through it, so it adds no task or copy."""
 
-    async def limit(request: Request, call_next: Next) -> Response:
-        if applies(request):
-            wait = limiter.take(client_key(request))
-            if wait > 0:
-                seconds = max(1, math.ceil(wait))
-                message = f"too many {what}; try again in {seconds} s"
-                headers = {"Retry-After": str(seconds)}
-                if page is not None and not is_api(request):
-                    return page(request, message, headers)
-                return JSONResponse(
-                    {"success": False, "error": {"__type": "Rate Limit Error",
-                                                 "message": message}},
-                    status_code=429, headers=headers,
-                )
-        return await call_next(request)
+    def __init__(self, app: ASGIApp, limiter: RateLimiter,
+                 applies: Callable[[Request], bool] = is_api, what: str = "requests",
+                 page: Page | None = None) -> None:
+        self.app, self.limiter, self.applies, self.what, self.page = (
+            app, limiter, applies, what, page)
 
-    return limit
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            request = Request(scope, receive)
+            if self.applies(request):
+                wait = self.limiter.take(client_key(request))
+                if wait > 0:
+                    await self._busy(request, wait)(scope, receive, send)
+                    return
+        await self.app(scope, receive, send)
+
+    def _busy(self, request: Request, wait: float) -> Response:
+        seconds = max(1, math.ceil(wait))
+        message = f"too many {self.what}; try again in {seconds} s"
+        headers = {"Retry-After": str(seconds)}
+        if self.page is not None and not is_api(request):
+            return self.page(request, message, headers)
+        return JSONResponse(
+            {"success": False, "error": {"__type": "Rate Limit Error", "message": message}},
+            status_code=429, headers=headers,
+        )

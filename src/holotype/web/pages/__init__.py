@@ -32,7 +32,14 @@ def create_pages_router(templates: Jinja2Templates) -> APIRouter:
     for module in (home, datasets, search, records, citations, how_to_cite):
         router.include_router(module.create_router(templates))
     router.include_router(media.create_router())
-    router.include_router(maps.create_router())
     router.include_router(iiif.create_router())
+    return router
+
+
+def create_tiles_router() -> APIRouter:
+    """Map tiles and IIIF images: a page asks for dozens of them at a time, so the app
+    matches their routes before every other route's."""
+    router = APIRouter()
     router.include_router(iiif_images.create_router())
+    router.include_router(maps.create_router())
     return router
