@@ -70,3 +70,13 @@ def test_malformed_multimedia_is_ignored_not_an_error() -> None:
     assert record_media({"Multimedia": "not json"}) == []
     assert record_media({"Multimedia": "[1, \"x\", null]"}) == []
     assert record_media({}) == []
+
+
+def test_a_stored_file_wins_over_a_web_page_in_the_same_row() -> None:
+    # An Audubon row whose identifier is the image's web page and whose accessURI is the file
+    # the archive carried: the file is the medium. Without a stored file, the first address.
+    row = {"identifier": "https://museum.example.org/media/7", "accessURI": f"stored:{SHA}.jpg"}
+    assert [r.source for r in record_media({"Multimedia": [row]})] == [f"stored:{SHA}.jpg"]
+    row = {"identifier": "urn:uuid:7", "accessURI": "https://img.example.org/7.jpg"}
+    assert [r.source for r in record_media({"Multimedia": [row]})] == [
+        "https://img.example.org/7.jpg"]

@@ -101,3 +101,29 @@ def test_files_inside_the_archive_are_stored_and_named_by_their_content(
     # One file, named twice (once in other letter case): stored once.
     files = sorted((portal.settings.data_dir / "media" / "stored").iterdir())
     assert [f.name for f in files] == [stored.removeprefix("stored:")]
+
+
+def test_a_file_named_by_access_uri_beside_a_web_identifier_is_stored(
+    portal: Portal, tmp_path: Path
+) -> None:
+    image = pyvips.Image.black(8, 8).jpegsave_buffer()
+    meta = META.replace("{row_type}", AUDUBON[0]).replace("{source_term}", f"{DC}identifier") \
+        .replace('<field index="2" term', f'<field index="5" term="{AUDUBON[1]}"/>\n'
+                 '  <field index="2" term', 1)
+    archive = tmp_path / "both.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.writestr("meta.xml", meta)
+        zipped.writestr("occurrence.txt", "id\tcatalogNumber\no1\tN1\n")
+        zipped.writestr("multimedia.txt", "id\tidentifier\tformat\ttitle\tlicense\taccessURI\n"
+                        "o1\thttps://museum.example.org/media/1\timage/jpeg\tDorsal\tCC0-1.0"
+                        "\timages/a.jpg\n")
+        zipped.writestr("images/a.jpg", image)
+    outcome = ingest(portal, OPERATOR, "museum/specimens", archive)
+    record = portal.store.resource(outcome.resource.id).get("o1")
+    assert record is not None
+    stored = f"stored:{hashlib.sha256(image).hexdigest()}.jpg"
+    (row,) = json.loads(record["Multimedia"])
+    assert (row["identifier"], row["accessURI"]) == ("https://museum.example.org/media/1", stored)
+    (ref,) = record_media(record)
+    assert ref.source == stored and ref.title == "Dorsal"
+    assert original_for(portal, ANONYMOUS, ref.id).read_bytes() == image

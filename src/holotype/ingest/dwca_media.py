@@ -29,14 +29,14 @@ SHOWN = 5  # missing files named in a warning
 Member = Callable[[str], zipfile.ZipInfo | None]
 
 
-def _source_column(part: Part) -> str | None:
+def _source_columns(part: Part) -> list[str]:
+    """The staged columns of the extension's address terms (``identifier`` and
+    ``accessURI`` may both be there, either one naming the file)."""
     if part.name.casefold() != "multimedia":
-        return None
-    for spec in part.spec.fields:
-        if short_name(spec.term) in SOURCE_TERMS and spec.index is not None \
-                and spec.index < len(part.columns):
-            return part.columns[spec.index]
-    return None
+        return []
+    return [part.columns[spec.index] for spec in part.spec.fields
+            if short_name(spec.term) in SOURCE_TERMS and spec.index is not None
+            and spec.index < len(part.columns)]
 
 
 def _inside(value: str) -> bool:
@@ -49,17 +49,17 @@ def store_archive_media(
     data_dir: Path, work_dir: Path, budget: ExtractBudget, display_name: str,
 ) -> list[str]:
     """Store the files a staged multimedia extension names inside the archive and rewrite its
-    identifiers to their stored sources; the warnings (files not in the archive)."""
-    column = _source_column(part)
-    if column is None or not part.files:
+    address columns to their stored sources; the warnings (files not in the archive)."""
+    columns = _source_columns(part)
+    if not columns or not part.files:
         return []
     files = ", ".join(literal(str(path)) for path in part.files)
-    values = [str(row[0]) for row in con.execute(
+    values = sorted({str(row[0]) for column in columns for row in con.execute(
         f"SELECT DISTINCT trim({ident(column)}) FROM read_parquet([{files}]) "
-        f"WHERE {ident(column)} IS NOT NULL").fetchall()]
+        f"WHERE {ident(column)} IS NOT NULL").fetchall()})
     mapping: dict[str, str] = {}
     missing: list[str] = []
-    for value in sorted(v for v in values if _inside(v)):
+    for value in (v for v in values if _inside(v)):
         try:
             info = member(value)
         except IngestError:
@@ -74,7 +74,7 @@ def store_archive_media(
             for leftover in work_dir.glob("medium*"):
                 leftover.unlink(missing_ok=True)
     if mapping:
-        _rewrite(con, part, column, mapping)
+        _rewrite(con, part, columns, mapping)
     if not missing:
         return []
     named = ", ".join(repr(name) for name in missing[:SHOWN])
@@ -91,20 +91,20 @@ def _renamed(copy: Path, value: str) -> Path:
     return target
 
 
-def _rewrite(con: duckdb.DuckDBPyConnection, part: Part, column: str,
+def _rewrite(con: duckdb.DuckDBPyConnection, part: Part, columns: list[str],
              mapping: dict[str, str]) -> None:
-    """Each staged file of the extension again, with stored sources for archive paths, in the
-    same row order."""
+    """Each staged file of the extension again, with stored sources for archive paths in each
+    address column, in the same row order."""
     con.execute("CREATE OR REPLACE TEMP TABLE __archive_media (path VARCHAR, source VARCHAR)")
     con.executemany("INSERT INTO __archive_media VALUES (?, ?)", list(mapping.items()))
-    name = ident(column)
+    replaced = ", ".join(
+        f"coalesce((SELECT m.source FROM __archive_media AS m WHERE m.path = trim(p.{ident(c)})),"
+        f" p.{ident(c)}) AS {ident(c)}" for c in columns)
     for path in part.files:
         rewritten = path.with_name(path.stem + "-media.parquet")
         con.execute(
-            f"COPY (SELECT p.* EXCLUDE (file_row_number) REPLACE "
-            f"(coalesce(m.source, p.{name}) AS {name}) "
+            f"COPY (SELECT p.* EXCLUDE (file_row_number) REPLACE ({replaced}) "
             f"FROM read_parquet({literal(str(path))}, file_row_number = true) AS p "
-            f"LEFT JOIN __archive_media AS m ON trim(p.{name}) = m.path "
             f"ORDER BY p.file_row_number) TO {literal(str(rewritten))} (FORMAT parquet)"
         )
         rewritten.replace(path)

@@ -110,8 +110,12 @@ def _extension_rows(value: Any) -> list[Mapping[str, Any]]:
 def _from_row(row: Mapping[str, Any]) -> MediaRef | None:
     found = {ours: next((_text(row[t]) for t in terms if _text(row.get(t))), None)
              for ours, terms in _TERMS.items()}
-    source = found["source"]
-    if not source or not _usable(source):
+    # A file the archive carried (stored) before a web address, e.g. an identifier that is a
+    # web page beside an accessURI that is a file; else the first usable address.
+    sources = [text for term in _TERMS["source"] if (text := _text(row.get(term)))]
+    usable = [s for s in sources if _usable(s)]
+    source = next((s for s in usable if s.startswith(STORED)), usable[0] if usable else None)
+    if source is None:
         return None
     kind = (found["type"] or "").lower()
     fmt = found["format"]
