@@ -4,7 +4,8 @@ each drawer image, for the specimen's record page.
 A drawer names its specimens by occurrenceID in ``drawerHotspots`` (:mod:`.hotspots`), and
 that field is searchable, so the drawers holding a specimen are a search for its occurrenceID
 among records that have hotspots, through the same policy and compiled filter as any search
-(a private drawer is never shown); each found drawer's hotspots are then read for the ones
+(a private drawer is never shown): every word of the
+occurrenceID in the hotspots field. Each found drawer's hotspots are then read for the ones
 that name this specimen exactly.
 """
 
@@ -22,6 +23,7 @@ from holotype.services.record_view import record_title
 from holotype.services.search import open_search
 
 MOST = 5  # drawers shown for one specimen
+READ = 50  # drawers read to find them
 COLUMNS = ["scientificName", "catalogNumber", "title", "Multimedia", "associatedMedia", FIELD]
 
 
@@ -40,12 +42,17 @@ def drawer_crops(portal: Portal, identity: Identity, occurrence_id: str | None,
     ``version``: at most :data:`MOST`, each with its region of the drawer image."""
     if not occurrence_id or not occurrence_id.strip():
         return []
-    query = {"search": occurrence_id, "filters": {"and": [{"exists": {"fields": [FIELD]}}]}}
+    # Every word of the id in the hotspots field: a drawer naming a specimen whose id shares
+    # only some words (NHMUK 1 and NHMUK 2) may still match, so more are read than shown.
+    query = {"filters": {"and": [{"string_contains": {"fields": [FIELD],
+                                                      "value": occurrence_id}}]}}
     found = open_search(portal, identity, query, None, version).page(
-        SearchRequest(query=query, size=MOST, fields=COLUMNS))
-    crops = []
+        SearchRequest(query=query, size=READ, fields=COLUMNS))
+    crops: list[DrawerCrop] = []
     allowed = portal.settings.media_allowed_hosts
     for entry in found.records:
+        if len(crops) == MOST:
+            break
         data = entry["data"]
         images = [ref for ref in record_media(data) if served(ref, allowed)]
         spots = [s for s in hotspots(data) if s.record == occurrence_id]
