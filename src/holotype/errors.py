@@ -53,6 +53,12 @@ class Forbidden(ServiceError):
     status = 403
 
 
+class SignInRequired(Forbidden):
+    """The request must be made by someone signed in (or with a valid API token): a page
+    sends the visitor to sign in; the API answers 401."""
+
+    status = 401
+
 class NotFound(ServiceError):
     """The thing asked for does not exist (or is not visible to the caller)."""
 

@@ -48,6 +48,8 @@ class DatasetInfo:
     """The organisation's slug."""
     owner: str | None
     """The owner's username."""
+    organisation_id: str | None
+    owner_id: str | None
     creators: tuple[CreatorInfo, ...]
     keywords: tuple[str, ...]
     created: datetime
@@ -104,6 +106,8 @@ def dataset_info(dataset: Dataset) -> DatasetInfo:
         doi=dataset.doi,
         organisation=dataset.organisation.slug if dataset.organisation else None,
         owner=dataset.owner.username if dataset.owner else None,
+        organisation_id=dataset.organisation_id,
+        owner_id=dataset.owner_id,
         creators=tuple(
             CreatorInfo(name=c.name, orcid=c.orcid, affiliation=c.affiliation)
             for c in sorted(dataset.creators, key=lambda c: c.position)

@@ -1,6 +1,7 @@
 """Who is asking, read from a request: the one place the web layer decides it.
 
-Everyone is anonymous until accounts arrive; sign-in sessions and API tokens will be read here.
+The identity is resolved once per request by the sign-in layer, which puts it in the
+request's state (a session cookie or an API token); without one, the request is anonymous.
 """
 
 from __future__ import annotations
@@ -12,5 +13,5 @@ from holotype.services.identity import ANONYMOUS, Identity
 
 def identity_of(request: Request) -> Identity:
     """The identity a request acts as."""
-    del request  # no sign-in yet
-    return ANONYMOUS
+    found = getattr(request.state, "identity", None)
+    return found if isinstance(found, Identity) else ANONYMOUS
