@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-
 from typing import Any, ClassVar
 
 from sqlalchemy import BigInteger, Boolean, Float, ForeignKey, Index, String, Text
