@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from holotype.catalog.image_jobs import ImageJob, ImageJobStatus
 from holotype.errors import Preparing
 from holotype.images import ImageError, probe
+from holotype.media.refs import STORED
 from holotype.media.stored import stored_path
 from holotype.services.context import Portal
 from holotype.services.iiif.pyramid_files import file_tag, pyramid_path
@@ -79,7 +80,8 @@ def enqueue(portal: Portal, media_id: str, tag: str, pixels: int) -> bool:
             if job.status == ImageJobStatus.RUNNING.value or (
                     job.tag == tag and job.status != ImageJobStatus.DONE.value):
                 return False
-            job.tag, job.pixels, job.status, job.attempts = tag, pixels, "queued", 0
+            job.tag, job.pixels, job.attempts = tag, pixels, 0
+            job.status = ImageJobStatus.QUEUED.value
             job.reason = job.worker = job.lease_until = job.started = job.finished = None
             return True
     except IntegrityError:  # another request queued it meanwhile
@@ -94,6 +96,8 @@ def queue_stored(portal: Portal, media: Iterable[tuple[str, str]]) -> int:
     settings = portal.settings
     queued = 0
     for key, source in media:
+        if not source.startswith(STORED):  # millions of web addresses cost nothing here
+            continue
         path = stored_path(settings.data_dir, source)
         if path is None:
             continue
