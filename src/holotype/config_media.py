@@ -17,6 +17,14 @@ class MediaSettings(BaseModel):
     image_max_pixels: int = Field(default=2_000_000_000, ge=1, description="Largest image "
                                   "decoded (width x height): larger ones are refused as "
                                   "decompression bombs.")
+    image_background_pixels: int = Field(
+        default=200_000_000, ge=1, description="Images with more pixels than this (width x "
+        "height) are converted for the image server by a background worker (queued after "
+        "ingest, or when first asked for) instead of within the request; until then the "
+        "image server answers 503 with Retry-After and the viewer says the image is being "
+        "prepared.")
+    image_workers: int = Field(default=1, ge=0, description="Image conversion worker threads "
+                               "`holotype serve` runs; 0: none (run `holotype worker`).")
     iiif_max_width: int = Field(default=10_000, ge=1, description="Widest image the IIIF image "
                                 "server returns (maxWidth in info.json).")
     iiif_max_area: int = Field(default=50_000_000, ge=1, description="Most pixels in one IIIF "

@@ -72,6 +72,18 @@ class Conflict(ServiceError):
 
 
 class Unavailable(ServiceError):
-    """Not possible yet, e.g. a resource whose records are still being indexed."""
+    """Not possible yet, e.g. a resource whose records are still being indexed.
+    ``retry_after``: the seconds after which asking again may succeed, when known."""
 
     status = 503
+
+    def __init__(
+        self, message: str, *, field: str | None = None, retry_after: int | None = None
+    ) -> None:
+        super().__init__(message, field=field)
+        self.retry_after = retry_after
+
+
+class Preparing(Unavailable):
+    """What was asked for is being made in the background (e.g. a large image's pyramid):
+    ask again after ``retry_after`` seconds."""

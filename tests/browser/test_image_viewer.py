@@ -11,10 +11,13 @@ from urllib.parse import quote
 
 import pytest
 
+from holotype.config import load_settings
+from holotype.services.context import Portal
+from holotype.services.iiif import converter
 from tests.browser.test_accessibility import AXE, FAILING, RUN_AXE, WCAG, _readable
 from tests.browser.test_content_security_policy import WATCH, watched
 from tests.fixtures.iiif_site import IIIFSite, add_iiif_datasets
-from tests.fixtures.site import LiveServer, make_site
+from tests.fixtures.site import AREAS, LiveServer, make_site
 
 DESKTOP = {"width": 1280, "height": 900}
 
@@ -204,3 +207,36 @@ def test_a_finger_moves_the_drawer_on_a_phone(
     shot(page, "viewer-drawer-phone")
     assert page.evaluate("window.__violations") == []
     context.close()
+
+
+@pytest.fixture(scope="module")
+def preparing_live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, IIIFSite]]:
+    """A portal whose drawer image (1000 x 800) is over image_background_pixels, with no
+    conversion workers of its own: the test runs one when it wants the image made."""
+    folder = tmp_path_factory.mktemp("iiif-preparing")
+    settings = load_settings(data_dir=folder / "site", geo_areas_dir=AREAS, map_tile_url="",
+                             rate_limit_per_minute=0, image_background_pixels=500_000,
+                             image_workers=0)
+    site = add_iiif_datasets(settings, folder, files=True)
+    with LiveServer(site.settings) as server:
+        yield server.url, site
+
+
+def test_a_large_image_is_announced_as_prepared_then_shown(
+        browser: Any, preparing_live: tuple[str, IIIFSite], shot: Any) -> None:
+    url, site = preparing_live
+    page, problems = _page(browser)
+    page.goto(_record(url, site, "drawer-7"))
+    page.wait_for_selector('#iiif-viewer[data-opened="preparing"]')
+    assert page.locator("#viewer-status").inner_text() == (
+        "This image is being prepared; it will appear shortly.")
+    shot(page, "viewer-image-being-prepared")
+    portal = Portal.open(site.settings)
+    try:  # a worker (as holotype worker runs) makes the queued pyramid
+        worker = converter.make_worker(portal)
+        assert worker.run_once()
+    finally:
+        portal.close()
+    page.wait_for_selector('#iiif-viewer[data-opened="0"]', timeout=10_000)  # asked again
+    assert "2 specimens are outlined" in page.locator("#viewer-status").inner_text()
+    assert page.evaluate("window.__violations") == [] and problems == []

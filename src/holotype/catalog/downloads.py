@@ -9,16 +9,17 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Any, ClassVar
 
-from sqlalchemy import BigInteger, Boolean, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, Float, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from holotype.catalog.base import CHOICE_MAX, ID_LENGTH, Base, new_id, one_of
+from holotype.catalog.base import ID_LENGTH, Base, new_id, one_of
+from holotype.catalog.jobs import LeasedJob
 from holotype.catalog.timestamps import UTCDateTime, utcnow
 
 KEY_LENGTH = 64
 FORMAT_MAX = 16
-WORKER_MAX = 200
 FILE_NAME_MAX = 255
 
 
@@ -33,7 +34,7 @@ class JobStatus(StrEnum):
 RUNNING = (JobStatus.GENERATING.value, JobStatus.ZIPPING.value)
 
 
-class DownloadJob(Base):
+class DownloadJob(LeasedJob, Base):
     """One requested download: what was asked, where it stands, and the file once made.
 
     ``key`` is a SHA-256 of everything that determines the file (query hash, resources and
@@ -43,6 +44,13 @@ class DownloadJob(Base):
     """
 
     __tablename__ = "download_jobs"
+    job_name: ClassVar[str] = "download"
+    claimed_status: ClassVar[str] = JobStatus.GENERATING.value
+    running_statuses: ClassVar[tuple[str, ...]] = RUNNING
+    done_status: ClassVar[str] = JobStatus.COMPLETE.value
+    reset_on_claim: ClassVar[dict[str, Any]] = {"written": 0}
+    gave_up_advice: ClassVar[str] = ". Please request the download again later"
+
     __table_args__ = (
         one_of("status", JobStatus),
         Index(None, "status", "created"),
@@ -50,7 +58,6 @@ class DownloadJob(Base):
     )
 
     id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True, default=new_id)
-    status: Mapped[str] = mapped_column(String(CHOICE_MAX), default=JobStatus.QUEUED.value)
     request: Mapped[str] = mapped_column(Text)
     key: Mapped[str] = mapped_column(String(KEY_LENGTH))
     records_key: Mapped[str] = mapped_column(String(KEY_LENGTH))
@@ -59,14 +66,7 @@ class DownloadJob(Base):
     written: Mapped[int] = mapped_column(BigInteger, default=0)
     file_name: Mapped[str | None] = mapped_column(String(FILE_NAME_MAX))
     file_size: Mapped[int | None] = mapped_column(BigInteger)
-    reason: Mapped[str | None] = mapped_column(Text)
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    worker: Mapped[str | None] = mapped_column(String(WORKER_MAX))
-    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     notified: Mapped[str | None] = mapped_column(Text)
-    created: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    started: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    finished: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class DownloadEvent(Base):

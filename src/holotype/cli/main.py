@@ -88,20 +88,30 @@ def worker(
     ctx: typer.Context,
     poll: Annotated[float, typer.Option(help="Seconds between looks at an empty queue.")] = 1.0,
 ) -> None:
-    """Run a download worker until stopped (Ctrl-C or SIGTERM); run several to scale out."""
+    """Run a download worker and an image conversion worker until stopped (Ctrl-C or SIGTERM);
+    run several to scale out."""
     import signal
     import threading
 
     from holotype.services.downloads import run_until
+    from holotype.services.iiif import converter
 
     cli = Cli.of(ctx)
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_args: stop.set())
     with cli.portal() as p:
-        cli.err.print(f"Download worker {os.getpid()} waiting for jobs (Ctrl-C stops it).")
-        run_until(p, stop, poll)
-    cli.err.print("Download worker stopped.")
+        images = threading.Thread(target=converter.run_until, args=(p, stop, poll),
+                                  name="image-conversion-worker")
+        images.start()
+        cli.err.print(f"Download worker {os.getpid()} waiting for jobs, and an image "
+                      "conversion worker (Ctrl-C stops them).")
+        try:
+            run_until(p, stop, poll)
+        finally:
+            stop.set()
+            images.join()
+    cli.err.print("Download worker stopped. Image conversion worker stopped.")
 
 
 @app.command()

@@ -1,4 +1,5 @@
-"""Durable background work: the download queue in the catalogue and the workers that drain it.
+"""Durable background work: the job queues in the catalogue (downloads, image conversions)
+and the workers that drain them.
 
 Other packages use the names below (and the ``queue`` and ``notify`` modules as a whole).
 """

@@ -2,7 +2,8 @@
 
 A worker is a loop (:meth:`Worker.run`) that any process can run: threads inside
 ``holotype serve`` (:func:`start_threads`) or a ``holotype worker`` process. The work itself
-is a handler passed in, so this module knows nothing about what a download contains.
+is a handler passed in, so this module knows nothing about what a job makes; the job table
+(downloads by default, or the image conversions) is the worker's ``table``.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from holotype.catalog.downloads import DownloadJob
 from holotype.jobs import queue
-from holotype.jobs.queue import Claim
+from holotype.jobs.queue import Claim, Table
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +57,8 @@ class Heartbeat:
                     self._lost = True
                     return
             except Exception:  # a database hiccup: try again at the next beat
-                log.exception("heartbeat of download %s failed", self.claim.job_id)
+                log.exception("heartbeat of %s %s failed", self.claim.table.job_name,
+                              self.claim.job_id)
 
     def check(self) -> None:
         """Raise :class:`Lost` if the job is no longer this worker's."""
@@ -86,30 +89,32 @@ class Worker:
     name: str = field(default_factory=worker_name)
     # told (job id, reason) of every job this worker marks failed, e.g. to notify its owner
     on_failed: Callable[[str, str], None] | None = None
+    table: Table = DownloadJob
 
     def run_once(self) -> bool:
         """Requeue jobs of dead workers, then run one queued job; False when none was queued."""
         gave_up: list[tuple[str, str]] = []
-        queue.requeue_expired(self.sessions, self.max_attempts, failed=gave_up)
+        queue.requeue_expired(self.sessions, self.max_attempts, failed=gave_up, table=self.table)
         for job_id, reason in gave_up:
             self._failed(job_id, reason)
-        claim = queue.claim_next(self.sessions, self.name, self.lease_seconds)
+        claim = queue.claim_next(self.sessions, self.name, self.lease_seconds, table=self.table)
         if claim is None:
             return False
+        what = self.table.job_name
         with Heartbeat(self.sessions, claim, self.lease_seconds) as beat:
             try:
                 self.handler(claim, beat)
             except Lost:
-                log.warning("download %s was taken from worker %s", claim.job_id, self.name)
+                log.warning("%s %s was taken from worker %s", what, claim.job_id, self.name)
             except Exception as exc:
                 message = getattr(exc, "message", None)  # a user-safe reason (ServiceError)
                 if message is None:  # details (paths, internals) go to the log, not the public
-                    log.exception("download %s failed", claim.job_id)  # status page
+                    log.exception("%s %s failed", what, claim.job_id)  # status page
                     message = ("something went wrong on the portal while making the file; "
                                "please try again later, and if it fails again tell the "
-                               f"portal's operators, quoting download {claim.job_id}")
+                               f"portal's operators, quoting {what} {claim.job_id}")
                 else:
-                    log.warning("download %s failed: %s", claim.job_id, message)
+                    log.warning("%s %s failed: %s", what, claim.job_id, message)
                 if queue.fail(self.sessions, claim, str(message)):
                     self._failed(claim.job_id, str(message))
         return True
@@ -128,7 +133,8 @@ class Worker:
             try:
                 busy = self.run_once()
             except Exception:  # the catalogue is unreachable for a moment: wait and retry
-                log.exception("download worker %s could not reach the queue", self.name)
+                log.exception("%s worker %s could not reach the queue", self.table.job_name,
+                              self.name)
                 busy = False
             if not busy:
                 stop.wait(self.poll_seconds)
@@ -150,7 +156,8 @@ class WorkerThreads:
 def start_threads(workers: list[Worker]) -> WorkerThreads:
     stop = threading.Event()
     threads = [threading.Thread(target=w.run, args=(stop,), daemon=True,
-                                name=f"download-worker-{i}") for i, w in enumerate(workers)]
+                                name=f"{w.table.job_name.replace(' ', '-')}-worker-{i}")
+               for i, w in enumerate(workers)]
     for thread in threads:
         thread.start()
     return WorkerThreads(stop, threads)

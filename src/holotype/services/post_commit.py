@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from holotype.services.citations.dataset_dois import reconcile_resource_dataset
 from holotype.services.context import Portal
+from holotype.services.iiif.conversions import queue_stored
 from holotype.services.media.registry import register_media
 from holotype.store import Progress
 
@@ -62,8 +63,11 @@ def update_media_registry(
     portal: Portal, resource_id: str, version: int, progress: Progress | None
 ) -> None:
     """Register the media the new version's records name, with the resource naming them (what
-    :func:`holotype.services.media.originals.original_for` lets readers see)."""
-    register_media(portal, resource_id, version)
+    :func:`holotype.services.media.originals.original_for` lets readers see), and queue the
+    conversion of the large stored images among them (a header read each), so they are ready
+    before anyone asks."""
+    register_media(portal, resource_id, version,
+                   then=lambda pairs: queue_stored(portal, pairs))
 
 
 MEDIA = PostCommitHook("media registry", "registering the records' media", update_media_registry)

@@ -21,6 +21,7 @@ from holotype.errors import ServiceError
 from holotype.services.citations import doi_sync
 from holotype.services.citations.dois import minting
 from holotype.services.context import Portal
+from holotype.services.iiif import converter
 from holotype.services.indexing import Indexer
 from holotype.web.api import create_router
 from holotype.web.cors import CrossOrigin
@@ -49,9 +50,12 @@ def create_app(settings: Settings) -> FastAPI:
         templates.env.globals["field_labels"] = app.state.portal.field_labels
         indexer = Indexer(app.state.portal).start()
         doi_sender = doi_sync.start_in_process(app.state.portal)  # None without DOIs
+        converters = converter.start_in_process(app.state.portal)  # None: image_workers = 0
         try:
             yield
         finally:
+            if converters is not None:
+                converters.stop(timeout=30)
             if doi_sender is not None:
                 doi_sender.stop()
             indexer.close()

@@ -84,11 +84,15 @@ def error_response(
     as_json: bool = False,
 ) -> Response:
     """``exc`` as a page, or as JSON when ``as_json`` or the request asks for JSON (IIIF
-    documents' errors are always JSON: viewers read them, not people)."""
+    documents' errors are always JSON: viewers read them, not people). An error saying when to
+    ask again (``retry_after``, e.g. an image being prepared) has a ``Retry-After`` header."""
+    retry_after = getattr(exc, "retry_after", None)
+    headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
     if as_json or wants_json(request) or request.url.path.startswith(IIIF_PREFIX):
         return JSONResponse({"error": {"message": exc.message, "field": exc.field}},
-                            status_code=exc.status)
-    return error_page(templates, request, exc.status, exc.message, field=exc.field)
+                            status_code=exc.status, headers=headers)
+    return error_page(templates, request, exc.status, exc.message, field=exc.field,
+                      headers=headers)
 
 
 def error_page(

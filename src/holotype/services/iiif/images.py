@@ -4,10 +4,11 @@ information document and any region, size, rotation, quality and format of it.
 A medium's file comes from the media registry, through the one policy
 (:func:`holotype.services.media.originals.original_for`: not found for those who may not see
 it). It is converted once into a pyramidal TIFF (:func:`holotype.images.make_pyramid`) kept in
-``<data_dir>/iiif``, named by the medium and its file's size and modification time, so a
-changed file gets a new pyramid (libvips caches opened files by name) and an old one is never
-read. The folder is kept to ``image_cache_mb``: after each conversion the pyramids used
-longest ago are removed (a use marks a pyramid at most once a minute).
+``<data_dir>/iiif`` (:mod:`holotype.services.iiif.pyramid_files`): within the request that
+first needs it, or, for an image over ``image_background_pixels``, by a background worker while
+requests are told it is being prepared (:mod:`holotype.services.iiif.conversions`).
+The folder is kept to ``image_cache_mb``: after each conversion the pyramids used longest
+ago are removed (a use marks a pyramid at most once a minute).
 """
 
 from __future__ import annotations
@@ -30,14 +31,14 @@ from holotype.images import (
     probe,
     render,
 )
-from holotype.media.stored import stored_path
 from holotype.services import disk_cache
 from holotype.services.context import Portal
 from holotype.services.identity import Identity
-from holotype.services.media.originals import fetched_dir, original_for
+from holotype.services.iiif import conversions
+from holotype.services.iiif.pyramid_files import FOLDER, file_tag, pyramid_path
+from holotype.services.media.originals import local_file, original_for
 from holotype.services.media.registry import visible_source
 
-FOLDER = "iiif"
 TOUCH_SECONDS = 60.0  # a pyramid's use is recorded (its mtime) at most this often
 EXTRA_FEATURES = ["canonicalLinkHeader", "profileLinkHeader"]
 
@@ -52,11 +53,11 @@ class ImageAnswer:
 
 
 def _pyramid(portal: Portal, media_id: str, original: Path) -> tuple[Path, ImageInfo]:
-    """The pyramid of ``original`` (made now if it is not yet) and what it holds."""
+    """The pyramid of ``original`` (made now if it is not yet, and not too large to make
+    within a request: Preparing then) and what it holds."""
     settings = portal.settings
-    stat = original.stat()
-    tag = hashlib.sha256(f"{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()[:12]
-    path = settings.data_dir / FOLDER / media_id[:2] / f"{media_id}-{tag}.tif"
+    tag = file_tag(original)
+    path = pyramid_path(settings.data_dir, media_id, tag)
     try:
         if time.time() - path.stat().st_mtime > TOUCH_SECONDS:
             os.utime(path)
@@ -69,9 +70,17 @@ def _pyramid(portal: Portal, media_id: str, original: Path) -> tuple[Path, Image
         return path, known
     except (FileNotFoundError, ImageError):
         pass  # not made yet, or pruned meanwhile by another request: made (again) now
+    conversions.background(portal, media_id, original, tag)  # raises for a worker's image
+    return path, make(portal, original, path)
+
+
+def make(portal: Portal, original: Path, path: Path) -> ImageInfo:
+    """Make the pyramid ``path`` of ``original`` (once, whoever asks at the same time) and keep
+    the folder to ``image_cache_mb``."""
+    settings = portal.settings
     info = _convert(original, path, settings.image_max_pixels)
     prune(portal, settings.image_cache_mb * 1024 * 1024, keep=path)
-    return path, info
+    return info
 
 
 def _convert(original: Path, path: Path, max_pixels: int) -> ImageInfo:
@@ -117,7 +126,7 @@ def known_size(portal: Portal, identity: Identity, media_id: str) -> tuple[int, 
     source = visible_source(portal, identity, media_id)
     if source is None:
         return None
-    original = stored_path(settings.data_dir, source) or fetched_dir(settings.data_dir) / media_id
+    original = local_file(settings.data_dir, media_id, source)
     for path in [*made, original]:
         try:
             found = probe(path, settings.image_max_pixels)

@@ -29,6 +29,12 @@ def fetched_dir(data_dir: Path) -> Path:
     return data_dir / "media" / "fetched"
 
 
+def local_file(data_dir: Path, media_id: str, source: str) -> Path:
+    """Where the file of medium ``media_id`` (from ``source``) is, or would be, kept here: the
+    stored file, or the fetched copy of a web medium (which may not be fetched yet)."""
+    return stored_path(data_dir, source) or fetched_dir(data_dir) / media_id
+
+
 def original_for(portal: Portal, identity: Identity, media_id: str) -> Path:
     """The local file of medium ``media_id``, if ``identity`` may see it (NotFound otherwise);
     a web medium is fetched first if no copy is kept yet. Raises Invalid for a web address the

@@ -14,7 +14,7 @@ when a resource whose dataset it may read names it; otherwise it does not exist 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from sqlalchemy import select
 
@@ -34,9 +34,12 @@ _SEPARATORS = re.compile(r"[|;,\s]")
 def register_media(
     portal: Portal, resource_id: str, version: int | None = None,
     progress: Progress | None = None,
+    then: Callable[[Sequence[tuple[str, str]]], object] | None = None,
 ) -> int:
     """Register the media named by the resource's records up to ``version`` (default: the
-    latest) that are not registered yet; how many distinct media the versions read name."""
+    latest) that are not registered yet; how many distinct media the versions read name.
+    ``then`` is given their ``(media id, source)`` pairs once they are registered (e.g. to
+    queue their images' conversions)."""
     store = portal.store.resource(resource_id)
     manifest = store.manifest()
     target = manifest.resolve(version)
@@ -62,6 +65,8 @@ def register_media(
     for start in range(0, len(pairs), TRANSACTION):
         with portal.write_session() as session:
             add_media(session, resource_id, pairs[start:start + TRANSACTION])
+    if then is not None:
+        then(pairs)
     with portal.write_session() as session:
         if scanned is None or target.version > scanned:
             session.merge(MediaScan(resource_id=resource_id, version=target.version))

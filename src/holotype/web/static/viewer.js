@@ -2,7 +2,9 @@
  * each canvas's image service (its info.json), a thumbnail strip to change image, and a
  * drawer's hotspots (the manifest's "linking" annotations) as outlines that lead to the
  * specimens' records. OpenSeadragon gives full screen, keyboard (arrows, + and -, 0) and
- * touch (drag, pinch) navigation. */
+ * touch (drag, pinch) navigation. A large image the portal is still converting (info.json
+ * answers 503 with Retry-After) is announced as being prepared and asked for again after the
+ * time given, a bounded number of times, then opened. */
 (function () {
   "use strict";
   var OSD = window.OpenSeadragon;
@@ -12,6 +14,8 @@
   var buttons = Array.prototype.slice.call(box.querySelectorAll(".viewer-strip button"));
   var canvases = [];
   var current = 0;
+  var MAX_WAITS = 60;  // asks for an image being prepared before giving up
+  var waiting = null;  // the timer of the next ask, while an image is being prepared
 
   function say(text) { status.textContent = text; }
 
@@ -103,17 +107,41 @@
       (canvas.spots.length ? ". " + canvas.spots.length + " specimens are outlined; " +
         "choose one to open its record." : "."));
   });
-  viewer.addHandler("open-failed", function () {
+  viewer.addHandler("open-failed", failed);
+
+  function failed() {
     box.dataset.opened = "failed";
     say("This image could not be loaded just now. Try again later.");
-  });
+  }
+
+  /* Opens the image once its info.json is there; while the portal prepares it (503), says so
+   * and asks again after Retry-After seconds. */
+  function load(index, waits) {
+    fetch(canvases[index].info, { headers: { Accept: "application/ld+json" } })
+      .then(function (response) {
+        if (index !== current) return;  // another image was chosen meanwhile
+        if (response.status === 503 && waits < MAX_WAITS) {
+          var seconds = parseInt(response.headers.get("Retry-After") || "", 10);
+          box.dataset.opened = "preparing";
+          say("This image is being prepared; it will appear shortly.");
+          waiting = window.setTimeout(function () { load(index, waits + 1); },
+            1000 * Math.min(Math.max(seconds || 2, 1), 60));
+        } else if (response.ok) {
+          viewer.open(canvases[index].info);
+        } else {
+          failed();
+        }
+      })
+      .catch(function () { if (index === current) failed(); });
+  }
 
   function show(index) {
     current = index;
+    window.clearTimeout(waiting);
     buttons.forEach(function (button, i) {
       button.setAttribute("aria-pressed", i === index ? "true" : "false");
     });
-    viewer.open(canvases[index].info);
+    load(index, 0);
   }
 
   buttons.forEach(function (button) {
