@@ -28,8 +28,8 @@ def record_event(
                           seconds=seconds)
     session.add(event)
     session.flush()  # the event's id
-    datasets = dict(session.execute(
-        select(Resource.id, Resource.dataset_id).where(Resource.id.in_(list(counts)))).tuples().all())
+    named = select(Resource.id, Resource.dataset_id).where(Resource.id.in_(list(counts)))
+    datasets = dict(session.execute(named).tuples().all())
     session.add_all(DownloadEventResource(event_id=event.id, resource_id=rid,
                                           dataset_id=datasets[rid], records=n)
                     for rid, n in sorted(counts.items()) if rid in datasets)

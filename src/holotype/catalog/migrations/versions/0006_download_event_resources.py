@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -45,7 +46,9 @@ def upgrade() -> None:
 
 def _backfill(connection: sa.Connection) -> None:
     """Rows for the events served before this table existed, a batch of events at a time."""
-    datasets = dict(connection.execute(sa.text("SELECT id, dataset_id FROM resources")).all())
+    datasets: dict[str, str] = {
+        str(rid): str(dataset)
+        for rid, dataset in connection.execute(sa.text("SELECT id, dataset_id FROM resources"))}
     page = sa.text("SELECT e.id, e.resource_ids, j.request FROM download_events e "
                    "JOIN download_jobs j ON j.id = e.job_id WHERE e.id > :after "
                    "ORDER BY e.id LIMIT :size")
@@ -59,8 +62,7 @@ def _backfill(connection: sa.Connection) -> None:
         after = events[-1][0]
 
 
-def _rows(event: sa.Row[tuple[int, str, str]], datasets: dict[str, str]
-          ) -> list[dict[str, object]]:
+def _rows(event: Sequence[Any], datasets: dict[str, str]) -> list[dict[str, object]]:
     event_id, resource_ids, request = event
     named = set(json.loads(resource_ids))
     rows: list[dict[str, object]] = []
