@@ -82,30 +82,30 @@ class DownloadRollup:
         created: Any = e.created
         if session.get_bind().dialect.name == "postgresql":  # months in UTC, as on SQLite
             created = func.timezone("UTC", e.created)
-        per_event = (
-            select(e.id, extract("year", created).label("year"),
-                   extract("month", created).label("month"), e.format,
-                   func.aggregate_strings(r.resource_id, ",").label("rset"))
-            .join(r, r.event_id == e.id).where(e.id > after, e.id <= top).group_by(e.id)
-            .subquery())
+        # An event's resource_ids is the sorted JSON list of its resources: the cell's key
+        # needs no per-event grouping. The key's ids are then those that gave records.
+        year, month = extract("year", created), extract("month", created)
         grouped = (
-            select(per_event.c.year, per_event.c.month, per_event.c.format, per_event.c.rset,
-                   r.resource_id, func.count(), func.sum(r.records))
-            .join(r, r.event_id == per_event.c.id)
-            .group_by(per_event.c.year, per_event.c.month, per_event.c.format,
-                      per_event.c.rset, r.resource_id))
-        events: dict[tuple[Key, str], int] = {}
-        records: dict[Key, dict[str, int]] = {}
-        for year, month, fmt, rset, rid, count, total in session.execute(grouped):
-            key = (int(year), int(month), str(fmt), tuple(sorted(str(rset).split(","))))
-            events[(key, str(rset))] = int(count)  # equal for every resource of the group
-            got = records.setdefault(key, {})
-            got[str(rid)] = got.get(str(rid), 0) + int(total)
+            select(year, month, e.format,
+                   e.resource_ids, r.resource_id, func.count(), func.sum(r.records))
+            .join(r, r.event_id == e.id).where(e.id > after, e.id <= top)
+            .group_by(year, month, e.format, e.resource_ids, r.resource_id))
+        events: dict[tuple[int, int, str, str], int] = {}
+        records: dict[tuple[int, int, str, str], dict[str, int]] = {}
+        for y, m, fmt, rset, rid, count, total in session.execute(grouped):
+            group = (int(y), int(m), str(fmt), str(rset))
+            events[group] = int(count)  # equal for every resource of the group
+            records.setdefault(group, {})[str(rid)] = int(total)
         counts: dict[Key, int] = {}
-        for (key, _rset), n in events.items():
-            counts[key] = counts.get(key, 0) + n
+        gave: dict[Key, dict[str, int]] = {}
+        for group, by_resource in records.items():
+            key = (*group[:3], tuple(sorted(by_resource)))
+            counts[key] = counts.get(key, 0) + events[group]
+            into = gave.setdefault(key, {})
+            for rid, n in by_resource.items():
+                into[rid] = into.get(rid, 0) + n
         for key, n in counts.items():
             old = self._cells.get(key)
-            new = tuple(records[key].get(rid, 0) for rid in key[3])
+            new = tuple(gave[key][rid] for rid in key[3])
             self._cells[key] = Cell(n, new) if old is None else Cell(
                 old.events + n, tuple(a + b for a, b in zip(old.records, new, strict=True)))
