@@ -10,6 +10,11 @@ removed once written, and a catalogue whose highest id went down was replaced: i
 up afresh. The roll-up is exact: a scope counts an event once if any of its resources is in
 the scope, with only those resources' records.
 
+Measured with 1,000,000 events (2.2M resource rows) on a busy machine: the first read in a
+process takes about 6-9 s (one join and group over every event), a warm figure about 0.3 ms,
+and a read after one new event about 17 ms. A process that serves the usage figures should
+read them once when it starts.
+
 Answers computed from the cells are kept too (:meth:`DownloadRollup.answer`) until the next
 event is written, so a warm figure is a dictionary look-up.
 
