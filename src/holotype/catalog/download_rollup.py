@@ -1,0 +1,116 @@
+"""Downloads served, rolled up in memory by month, format and the resources each gave.
+
+Counting a million download events by month and dataset on every request would read them all;
+instead this process keeps one cell per ``(year, month, format, resources of the event)``:
+how many events, and the records each resource gave. It is refreshed incrementally: every
+read asks the catalogue for the highest event id (one look at the primary key) and rolls up
+only the events above the highest it has seen, grouped in the catalogue (so a first read of a
+million events returns a few thousand rows, not a million). Events are never changed or
+removed once written, and a catalogue whose highest id went down was replaced: it is rolled
+up afresh. The roll-up is exact: a scope counts an event once if any of its resources is in
+the scope, with only those resources' records.
+
+Measured with 1,000,000 events (2.2M resource rows) on a busy machine: the first read in a
+process takes about 6-9 s (one join and group over every event), a warm figure about 0.3 ms,
+and a read after one new event about 17 ms. A process that serves the usage figures should
+read them once when it starts.
+
+Answers computed from the cells are kept too (:meth:`DownloadRollup.answer`) until the next
+event is written, so a warm figure is a dictionary look-up.
+
+On PostgreSQL, an event written by a transaction that commits after one with a higher id was
+already read would be missed by this process until it restarts; SQLite (the default) writes
+one transaction at a time, in id order.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from sqlalchemy import extract, func, select
+from sqlalchemy.orm import Session
+
+from holotype.catalog.downloads import DownloadEvent, DownloadEventResource
+
+T = TypeVar("T")
+Key = tuple[int, int, str, tuple[str, ...]]  # year, month, format, the event's resource ids
+
+
+@dataclass(frozen=True)
+class Cell:
+    events: int
+    records: tuple[int, ...]  # by the key's resource ids, in order
+
+
+class DownloadRollup:
+    """This process's roll-up of the download events of one catalogue (see the module)."""
+
+    ANSWERS = 1_000  # answers kept; more and they start afresh
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._seen = 0  # the highest event id rolled up
+        self._cells: dict[Key, Cell] = {}
+        self._answers: dict[tuple[Hashable, ...], Any] = {}
+
+    def cells(self, session: Session) -> tuple[int, dict[Key, Cell]]:
+        """The highest event id and the cells up to it (a copy the caller may keep)."""
+        top = int(session.scalar(select(func.max(DownloadEvent.id))) or 0)
+        with self._lock:
+            if top < self._seen:  # another catalogue, or events removed: start afresh
+                self._seen, self._cells, self._answers = 0, {}, {}
+            if top > self._seen:
+                self._add(session, self._seen, top)
+                self._seen, self._answers = top, {}
+            return top, dict(self._cells)
+
+    def answer(self, seen: int, key: tuple[Hashable, ...], compute: Callable[[], T]) -> T:
+        """``compute()``, or what it gave before for ``key`` while no event was added since
+        ``seen`` (the id :meth:`cells` returned)."""
+        with self._lock:
+            if len(self._answers) >= self.ANSWERS:
+                self._answers = {}
+            if seen == self._seen and key in self._answers:
+                found: T = self._answers[key]
+                return found
+        found = compute()
+        with self._lock:
+            if seen == self._seen:
+                self._answers[key] = found
+        return found
+
+    def _add(self, session: Session, after: int, top: int) -> None:
+        e, r = DownloadEvent, DownloadEventResource
+        created: Any = e.created
+        if session.get_bind().dialect.name == "postgresql":  # months in UTC, as on SQLite
+            created = func.timezone("UTC", e.created)
+        # An event's resource_ids is the sorted JSON list of its resources: the cell's key
+        # needs no per-event grouping. The key's ids are then those that gave records.
+        year, month = extract("year", created), extract("month", created)
+        grouped = (
+            select(year, month, e.format,
+                   e.resource_ids, r.resource_id, func.count(), func.sum(r.records))
+            .join(r, r.event_id == e.id).where(e.id > after, e.id <= top)
+            .group_by(year, month, e.format, e.resource_ids, r.resource_id))
+        events: dict[tuple[int, int, str, str], int] = {}
+        records: dict[tuple[int, int, str, str], dict[str, int]] = {}
+        for y, m, fmt, rset, rid, count, total in session.execute(grouped):
+            group = (int(y), int(m), str(fmt), str(rset))
+            events[group] = int(count)  # equal for every resource of the group
+            records.setdefault(group, {})[str(rid)] = int(total)
+        counts: dict[Key, int] = {}
+        gave: dict[Key, dict[str, int]] = {}
+        for group, by_resource in records.items():
+            key = (*group[:3], tuple(sorted(by_resource)))
+            counts[key] = counts.get(key, 0) + events[group]
+            into = gave.setdefault(key, {})
+            for rid, n in by_resource.items():
+                into[rid] = into.get(rid, 0) + n
+        for key, n in counts.items():
+            old = self._cells.get(key)
+            new = tuple(gave[key][rid] for rid in key[3])
+            self._cells[key] = Cell(n, new) if old is None else Cell(
+                old.events + n, tuple(a + b for a, b in zip(old.records, new, strict=True)))
