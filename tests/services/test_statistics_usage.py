@@ -194,7 +194,7 @@ def test_the_migration_back_fills_events_from_their_jobs(portal: Portal) -> None
     with portal.session() as session:
         written = session.execute(select_all).all()
     assert written
-    downgrade(portal.engine, "0005")
+    downgrade(portal.engine, "0006")
     upgrade(portal.engine)
     with portal.session() as session:
         assert session.execute(select_all).all() == written

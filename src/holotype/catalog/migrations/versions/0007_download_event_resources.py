@@ -1,8 +1,8 @@
 """Download usage by resource: download_event_resources (the records each resource gave to
 each download served), back-filled from the jobs' pinned requests.
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-06
 
 The back-fill reads every event's job request (its ``resources`` pins hold each resource's
@@ -20,8 +20,8 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0006"
-down_revision: str | None = "0005"
+revision: str = "0007"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
