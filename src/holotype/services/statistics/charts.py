@@ -23,9 +23,10 @@ WIDTH = 560
 SHAPES = ("circle", "square", "triangle-up", "diamond", "cross", "triangle-down")
 DASHES = ([1, 0], [6, 3], [2, 2], [8, 3, 2, 3], [1, 3], [10, 2])
 NUMERIC = ("integer", "number")
+Link = str | dict[str, str] | None  # a row's search, or a search per column of the row
 
 
-def spec(table: Table, chart: Chart, links: Sequence[str | None] | None = None, *,
+def spec(table: Table, chart: Chart, links: Sequence[Link] | None = None, *,
          atlas: dict[str, Any] | None = None, atlas_url: str | None = None) -> dict[str, Any]:
     """The Vega-Lite spec drawing ``table`` as ``chart``. ``links`` are the rows' searches,
     in row order. A choropleth needs the world atlas (TopoJSON): ``atlas`` to know its
@@ -53,10 +54,15 @@ def spec(table: Table, chart: Chart, links: Sequence[str | None] | None = None, 
     return {**base, "data": {"values": values}, **_bars(label, counts[0], len(values))}
 
 
-def _values(table: Table, links: Sequence[str | None] | None) -> list[dict[str, Any]]:
-    rows = [{k: v for k, v in row.items() if k != "filters"} for row in table.rows]
+def _values(table: Table, links: Sequence[Link] | None) -> list[dict[str, Any]]:
+    """The rows' columns (nothing else a row carries), each with its ``link``, or a
+    ``link_<column>`` per column when a row's cells link to searches of their own."""
+    names = [c.name for c in table.columns]
+    rows = [{n: row.get(n) for n in names} for row in table.rows]
     for row, link in zip(rows, links or (), strict=False):
-        if link:
+        if isinstance(link, dict):
+            row.update({f"link_{k}": v for k, v in link.items()})
+        elif link:
             row["link"] = link
     return rows
 
@@ -174,9 +180,10 @@ def _shares(table: Table, label: Column, counts: Sequence[Column]) -> dict[str, 
         {"fold": [c.name for c in measures], "as": ["column", "value"]},
         {"calculate": _label_expr(measures), "as": "measure"},
         {"calculate": f"datum[{_js(total.name)}] > 0 ? datum.value / "
-                      f"datum[{_js(total.name)}] : 0", "as": "share"}], "layer": [
-        {"mark": {"type": "rect", "stroke": "#fff"},
-         "encoding": {"y": y, "x": x, "color": {
+                      f"datum[{_js(total.name)}] : 0", "as": "share"},
+        {"calculate": "datum['link_' + datum.column]", "as": "link"}], "layer": [
+        {"mark": {"type": "rect", "stroke": "#fff", "cursor": "pointer"},
+         "encoding": {"y": y, "x": x, **_href(), "color": {
              "field": "share", "type": "quantitative", "title": "Share",
              "scale": {"domain": [0, 1], "scheme": "blues"}, "legend": {"format": ".0%"}},
              "tooltip": [y, {"field": "measure", "title": "Measure"},
