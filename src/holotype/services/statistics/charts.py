@@ -227,9 +227,10 @@ def _map(table: Table, values: list[dict[str, Any]], label: Column, count: Colum
     fmt = {"type": "topojson", "feature": "countries"}
     geo = {"url": atlas_url, "format": fmt} if atlas_url else {"values": atlas, "format": fmt}
     return {"height": 300, "projection": {"type": "equalEarth"}, "layer": [
-        {"data": {"sphere": True}, "mark": {"type": "geoshape", "fill": "#eef3f7", "aria": False}},
-        {"data": geo, "mark": {"type": "geoshape", "fill": "#fafafa", "stroke": "#999", "aria": False,
-                               "strokeWidth": 0.4}},  # every country, those without records
+        {"data": {"sphere": True},
+         "mark": {"type": "geoshape", "fill": "#eef3f7", "aria": False}},
+        {"data": geo, "mark": {"type": "geoshape", "fill": "#fafafa", "stroke": "#999",
+                               "strokeWidth": 0.4, "aria": False}},  # every country
         {"data": geo, "transform": [
             {"lookup": "properties.name", "from": {
                 "data": {"values": list(merged.values())}, "key": "atlas",

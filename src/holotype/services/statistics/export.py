@@ -8,29 +8,36 @@ import io
 from collections.abc import Sequence
 from typing import Any
 
+from holotype.services.statistics.charts import Link
 from holotype.services.statistics.model import Table
 
 SEARCH_COLUMN = "search"
 
 
-def to_csv(table: Table, links: Sequence[str | None] | None = None) -> str:
+def to_csv(table: Table, links: Sequence[Link] | None = None) -> str:
     """``table`` as CSV: a header of column names, then the rows; ``links`` (the rows'
-    searches, in order) as a last column when given; records in values not listed as a last
-    row ``(others)`` when there are any."""
+    searches, in order) as a last column ``search`` when given, or a column
+    ``search_<column>`` per column where a row's cells have searches of their own; records in
+    values not listed as a last row ``(others)`` when there are any."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     names = [c.name for c in table.columns]
-    writer.writerow(names + ([SEARCH_COLUMN] if links is not None else []))
+    own = next((list(link) for link in links or () if isinstance(link, dict)), None)
+    extra = ([] if links is None else [f"{SEARCH_COLUMN}_{k}" for k in own] if own
+             else [SEARCH_COLUMN])
+    writer.writerow(names + extra)
     for i, row in enumerate(table.rows):
         cells = ["" if row.get(n) is None else row.get(n) for n in names]
-        if links is not None:
-            cells.append((links[i] if i < len(links) else None) or "")
+        link = links[i] if links is not None and i < len(links) else None
+        if own:
+            cells += [link.get(k, "") if isinstance(link, dict) else "" for k in own]
+        elif links is not None:
+            cells.append(link if isinstance(link, str) else "")
         writer.writerow(cells)
     if table.others:
         counts = [c.name for c in table.columns if c.type in ("integer", "number")]
         writer.writerow(["(others)" if i == 0 else (table.others if n == counts[0] else "")
-                         for i, n in enumerate(names)]
-                        + ([""] if links is not None else []))
+                         for i, n in enumerate(names)] + [""] * len(extra))
     return out.getvalue()
 
 

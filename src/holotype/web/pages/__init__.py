@@ -1,9 +1,9 @@
 """The portal's web pages: a second client of the same services as the API.
 
 Each page family is one module (home, datasets, search, records, media, how_to_cite,
-statistics); every
-page answers HTML or its JSON twin through ``render``. ``maps`` answers map tiles and map data;
-``iiif`` the IIIF manifests and collections, ``iiif_images`` the IIIF Image API.
+statistics); every page answers HTML or its JSON twin through ``render``. ``maps`` answers
+map tiles and map data; ``iiif`` the IIIF manifests and collections, ``iiif_images`` the IIIF
+Image API.
 """
 
 from __future__ import annotations
