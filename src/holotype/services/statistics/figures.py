@@ -80,8 +80,13 @@ def checked_params(found: Figure, values: Mapping[str, str | int | None]) -> Par
     params = Params(granularity=checked_granularity(text.get("granularity")),
                     since=text.get("since"), until=text.get("until"), by=text.get("by"),
                     field=text.get("field"), limit=limit)
-    if params.since or params.until:
-        period_range(params, params.since or params.until or "")
+    if params.since:
+        period_range(params, params.since)
+    elif params.until:  # checked as the range's only end: a fault is until's
+        try:
+            period_range(params, params.until)
+        except Invalid as fault:
+            raise fault.at("until") from None
     return params
 
 
