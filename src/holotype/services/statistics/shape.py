@@ -9,7 +9,7 @@ linked by ``not exists``. So every row's count is the search count of its ``filt
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -50,28 +50,44 @@ def _n(n: int) -> str:
     return f"{n:,}"
 
 
-def combined_values(
-    portal: Portal, views: Sequence[View], field: str
-) -> tuple[dict[str | None, int], dict[str | None, str | None]]:
-    """Records by lower-cased value of ``field`` over ``views`` (None: empty), and each value's
-    commonest spelling (that of the resource holding most of it)."""
+@dataclass(frozen=True)
+class Combined:
+    """Records by lower-cased value over several resources (None: empty), each value's
+    commonest spelling, and the records in values a resource with very many did not list."""
+
+    total: dict[str | None, int]
+    spelling: dict[str | None, str | None]
+    unlisted: int
+
+    @property
+    def records(self) -> int:
+        return sum(self.total.values()) + self.unlisted
+
+
+def combined_values(portal: Portal, views: Sequence[View], field: str) -> Combined:
+    """``field``'s counts summed over ``views``; a value's spelling is that of the resource
+    holding most of it. Values a resource did not list (past its cut) are counted now for the
+    commonest values, so every value shown is counted exactly."""
     per = counts.values(portal, views, field)
     total: dict[str | None, int] = {}
     best: dict[str | None, tuple[int, str | None]] = {}
+    unlisted = 0
     for found in per.values():
+        unlisted += int(found.get("rest", 0))
         for key, spelling, n in found["values"]:
             total[key] = total.get(key, 0) + n
             if key not in best or n > best[key][0]:
                 best[key] = (n, spelling)
     cut = [v for v in views if per[v.rid]["cut"]]
-    if cut:  # some values of a resource with very many were not kept: count the top ones now
+    if cut:
         top = sorted((k for k in total if k is not None), key=lambda k: -total[k])[:MAX_LIMIT]
         for view in cut:
             kept = {c[0] for c in per[view.rid]["values"]}
             missing = [k for k in top if k not in kept]
             for key, n in counts.exact(portal, [view], field, missing).items():
                 total[key] = total.get(key, 0) + n
-    return total, {k: s for k, (_n, s) in best.items()}
+                unlisted -= n
+    return Combined(total, {k: s for k, (_n, s) in best.items()}, unlisted)
 
 
 def _limit(params: Params) -> int:
@@ -86,14 +102,15 @@ def field_counts(portal: Portal, scope: Scope, field: str, limit: int, figure: s
     views = views_of(portal, scope)
     if known and not any(field in v.columns for v in views):
         raise Invalid(f"no records here have a field {field!r}", field="field")
-    total, spelling = combined_values(portal, views, field)
+    combined = combined_values(portal, views, field)
+    total, spelling = combined.total, combined.spelling
     given = sorted((k for k in total if k is not None), key=lambda k: (-total[k], k))
     shown = given[:limit]
     rows = [_row(field, spelling.get(k) or k, total[k]) for k in shown]
     empty = total.get(None, 0)
     if empty:
         rows.append(_row(field, None, empty))
-    records = sum(total.values())
+    records = combined.records
     others = records - sum(r["records"] for r in rows)
     title = title or f"Records by {field}"
     if given:
@@ -142,7 +159,7 @@ def countries(portal: Portal, scope: Scope, params: Params) -> Table:
         given = [r for r in table.rows if r["value"] is not None]
         if not given:
             return table
-        total, _ = combined_values(portal, views_of(portal, scope), "country")
+        total = combined_values(portal, views_of(portal, scope), "country").total
         n_countries = sum(1 for k in total if k is not None)
         top = given[0]
         text = (f"{_n(table.total or 0)} records from {_n(n_countries)} countries; most from "
@@ -208,7 +225,8 @@ def years(portal: Portal, scope: Scope, params: Params) -> Table:
 
 def _years(portal: Portal, scope: Scope, first: int | None, last: int | None) -> Table:
     views = views_of(portal, scope)
-    total, spelling = combined_values(portal, views, "year")
+    combined = combined_values(portal, views, "year")
+    total, spelling = combined.total, combined.spelling
     latest = datetime.now(UTC).year + 1
     by_year: dict[int, tuple[str, int]] = {}
     for key, n in total.items():
@@ -225,7 +243,7 @@ def _years(portal: Portal, scope: Scope, first: int | None, last: int | None) ->
             value, n = by_year.get(year, (str(year), 0))
             rows.append({"year": str(year), "records": n,
                          "filters": {"and": [term("year", value)]}})
-    records = sum(total.values())
+    records = combined.records
     dated = sum(int(r["records"]) for r in rows)
     if rows:
         top = max(rows, key=lambda r: int(r["records"]))
