@@ -50,6 +50,11 @@ def _n(n: int) -> str:
     return f"{n:,}"
 
 
+def _of(n: int, word: str, plural: str | None = None) -> str:
+    """``n`` and ``word``, plural unless one: "1 value", "2,000 values"."""
+    return f"{n:,} {word if n == 1 else plural or word + 's'}"
+
+
 @dataclass(frozen=True)
 class Combined:
     """Records by lower-cased value over several resources (None: empty), each value's
@@ -115,10 +120,11 @@ def field_counts(portal: Portal, scope: Scope, field: str, limit: int, figure: s
     title = title or f"Records by {field}"
     if given:
         top = rows[0]
-        text = (f"{_n(records)} records with {_n(len(given))} values of {field}; the commonest "
+        text = (f"{_of(records, 'record')} with {_of(len(given), 'value')} of {field}; the "
+                f"commonest "
                 f"is {top['label']} ({_n(top['records'])})")
     else:
-        text = f"{_n(records)} records, none with a value of {field}"
+        text = f"{_of(records, 'record')}, none with a value of {field}"
     if empty:
         text += f"; {_n(empty)} do not give it"
     return Table(figure, title, text + ".",
@@ -162,7 +168,8 @@ def countries(portal: Portal, scope: Scope, params: Params) -> Table:
         total = combined_values(portal, views_of(portal, scope), "country").total
         n_countries = sum(1 for k in total if k is not None)
         top = given[0]
-        text = (f"{_n(table.total or 0)} records from {_n(n_countries)} countries; most from "
+        text = (f"{_of(table.total or 0, 'record')} from {_of(n_countries, 'country', 'countries')}"
+                "; most from "
                 f"{top['label']} ({_n(top['records'])})")
         empty = total.get(None, 0)
         if empty:
@@ -201,9 +208,9 @@ def _taxonomy(portal: Portal, scope: Scope, limit: int) -> Table:
         rows.append(row)
     records = sum(total.values())
     kingdoms = {p[0] for p in total if p[0] is not None}
-    orders = {p for p in total if p[2] is not None}
-    text = (f"{_n(records)} records in {_n(len(kingdoms))} kingdoms and {_n(len(orders))} "
-            "orders")
+    orders = {p[2] for p in total if p[2] is not None}
+    text = (f"{_of(records, 'record')} in {_of(len(kingdoms), 'kingdom')} and "
+            f"{_of(len(orders), 'order')}")
     if rows and rows[0]["order"] is not None:
         top = rows[0]
         text += f"; the commonest order is {top['order']} ({_n(top['records'])})"
