@@ -8,7 +8,7 @@ linked by ``not exists``. So every row's count is the search count of its ``filt
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -121,8 +121,7 @@ def field_counts(portal: Portal, scope: Scope, field: str, limit: int, figure: s
     if given:
         top = rows[0]
         text = (f"{_of(records, 'record')} with {_of(len(given), 'value')} of {field}; the "
-                f"commonest "
-                f"is {top['label']} ({_n(top['records'])})")
+                f"commonest is {top['label']} ({_n(top['records'])})")
     else:
         text = f"{_of(records, 'record')}, none with a value of {field}"
     if empty:
@@ -143,10 +142,14 @@ def field_figure(portal: Portal, scope: Scope, params: Params) -> Table:
         raise Invalid("name a field to count records by", field="field")
     name = params.field
     return cache.figure(portal, "field", scope, params,
-                 lambda: field_counts(portal, scope, name, _limit(params)))
+                        lambda: field_counts(portal, scope, name, _limit(params)))
 
 
-def _named(figure: str, field: str, title: str) -> Any:
+Compute = Callable[[Portal, Scope, Params], Table]
+
+
+def _named(figure: str, field: str, title: str) -> Compute:
+    """The figure counting records by ``field`` (one no resource holds: all "not given")."""
     def compute(portal: Portal, scope: Scope, params: Params) -> Table:
         def make() -> Table:
             return field_counts(portal, scope, field, _limit(params), figure, title,
@@ -160,17 +163,16 @@ def _named(figure: str, field: str, title: str) -> Any:
 def countries(portal: Portal, scope: Scope, params: Params) -> Table:
     """Records by country, with the country count and the commonest in the text."""
     def make() -> Table:
-        table: Table = _named("countries", "country", "Records by country")(portal, scope,
-                                                                            params)
+        table = _named("countries", "country", "Records by country")(portal, scope, params)
         given = [r for r in table.rows if r["value"] is not None]
         if not given:
             return table
         total = combined_values(portal, views_of(portal, scope), "country").total
         n_countries = sum(1 for k in total if k is not None)
         top = given[0]
-        text = (f"{_of(table.total or 0, 'record')} from {_of(n_countries, 'country', 'countries')}"
-                "; most from "
-                f"{top['label']} ({_n(top['records'])})")
+        places = _of(n_countries, "country", "countries")
+        text = (f"{_of(table.total or 0, 'record')} from {places}; most from {top['label']} "
+                f"({_n(top['records'])})")
         empty = total.get(None, 0)
         if empty:
             text += f"; {_n(empty)} do not give a country"
