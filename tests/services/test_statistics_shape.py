@@ -19,10 +19,11 @@ from holotype.services.identity import ANONYMOUS, OPERATOR
 from holotype.services.post_commit import POST_COMMIT_HOOKS, STATISTICS
 from holotype.services.records import ingest
 from holotype.services.search import Search, checked_query
-from holotype.services.statistics import cache
+from holotype.services.statistics import cache, counts
 from holotype.services.statistics.completeness import FIGURES as COMPLETENESS
 from holotype.services.statistics.completeness import MEASURES
 from holotype.services.statistics.model import Params, Scope, Table, scope
+from holotype.services.statistics.refresh import refresh
 from holotype.services.statistics.shape import FIGURES as SHAPE
 from holotype.services.statistics.shape import views_of
 from tests.services.two_resources import open_site, write
@@ -217,5 +218,41 @@ def test_a_new_version_is_counted_anew_and_warm_figures_are_kept(
         assert [(r["value"], r["records"]) for r in after.rows] == [("Chile", 30)]
         assert after.versions == {rid: second.result.version}
         assert not any(stats_dir.glob(f"*/{version}-*.json")), "older counts dropped"
+    finally:
+        opened.close()
+
+
+def test_values_past_a_resources_cut_are_counted_exactly_when_shown(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(counts, "CUT", 2)  # each resource lists only its 2 commonest values
+    opened = open_site(tmp_path / "site")
+    try:
+        ingest(opened, OPERATOR, "ds/res-a", write(tmp_path / "a.csv", records(5, range(0, 120))))
+        ingest(opened, OPERATOR, "ds/res-b", write(tmp_path / "b.csv", records(6, range(0, 90))))
+        public = scope(opened, ANONYMOUS)
+        kept = [cache.stored(opened, v.rid, v.version, "values:country")
+                for v in views_of(opened, public)]
+        assert all(k is not None and k["cut"] and len(k["values"]) == 2 for k in kept)
+        table = figure(opened, public, "countries", limit=4)
+        assert table.total == 210 == sum(r["records"] for r in table.rows) + table.others
+        assert table.others > 0
+        for row in table.rows:
+            assert searched(opened, public, row["filters"]) == row["records"], row
+    finally:
+        opened.close()
+
+
+def test_the_hook_counts_within_its_time_and_not_before_the_index(tmp_path: Path) -> None:
+    opened = open_site(tmp_path / "site")
+    try:
+        done = ingest(opened, OPERATOR, "ds/res-a",
+                      write(tmp_path / "a.csv", records(1, range(0, 10))), hooks=())
+        rid, version = done.resource.id, done.result.version
+        assert refresh(opened, rid, version) == 0  # not indexed yet: counted when asked
+        opened.build_index(rid, version)
+        assert refresh(opened, rid, version, seconds=0) == 0
+        assert refresh(opened, rid, version) == 3
+        assert cache.stored(opened, rid, version, "values:country") is not None
     finally:
         opened.close()

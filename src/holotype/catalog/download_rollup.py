@@ -96,7 +96,7 @@ class DownloadRollup:
                       per_event.c.rset, r.resource_id))
         events: dict[tuple[Key, str], int] = {}
         records: dict[Key, dict[str, int]] = {}
-        for year, month, fmt, rset, rid, count, total in session.execute(grouped).tuples():
+        for year, month, fmt, rset, rid, count, total in session.execute(grouped):
             key = (int(year), int(month), str(fmt), tuple(sorted(str(rset).split(","))))
             events[(key, str(rset))] = int(count)  # equal for every resource of the group
             got = records.setdefault(key, {})

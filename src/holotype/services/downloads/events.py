@@ -29,7 +29,7 @@ def record_event(
     session.add(event)
     session.flush()  # the event's id
     named = select(Resource.id, Resource.dataset_id).where(Resource.id.in_(list(counts)))
-    datasets = dict(session.execute(named).tuples().all())
+    datasets = dict(session.execute(named).all())
     session.add_all(DownloadEventResource(event_id=event.id, resource_id=rid,
                                           dataset_id=datasets[rid], records=n)
                     for rid, n in sorted(counts.items()) if rid in datasets)

@@ -20,7 +20,8 @@ from holotype.services.statistics import cache
 
 #: distinct values kept per resource and field; past it the rest are counted when shown
 CUT = 10_000
-Values = dict[str, Any]  # {"values": [[key, spelling, n], ...] most first, "cut": bool}
+#: {"values": [[key, spelling, n], ...] most first, "cut": bool, "rest": records not listed}
+Values = dict[str, Any]
 
 
 def _values_what(field: str) -> str:
@@ -32,7 +33,8 @@ def count_values(portal: Portal, view: View, fields: Sequence[str]) -> dict[str,
     found = portal.searcher.value_counts([view], {}, fields)[view.rid]
     result = {}
     for name, counts in found.items():
-        value = {"values": [list(c) for c in counts[:CUT]], "cut": len(counts) > CUT}
+        value = {"values": [list(c) for c in counts[:CUT]], "cut": len(counts) > CUT,
+                 "rest": sum(c[2] for c in counts[CUT:])}
         cache.keep(portal, view.rid, view.version, _values_what(name), value)
         result[name] = value
     return result

@@ -8,8 +8,8 @@ linked by ``not exists``. So every row's count is the search count of its ``filt
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -50,28 +50,49 @@ def _n(n: int) -> str:
     return f"{n:,}"
 
 
-def combined_values(
-    portal: Portal, views: Sequence[View], field: str
-) -> tuple[dict[str | None, int], dict[str | None, str | None]]:
-    """Records by lower-cased value of ``field`` over ``views`` (None: empty), and each value's
-    commonest spelling (that of the resource holding most of it)."""
+def _of(n: int, word: str, plural: str | None = None) -> str:
+    """``n`` and ``word``, plural unless one: "1 value", "2,000 values"."""
+    return f"{n:,} {word if n == 1 else plural or word + 's'}"
+
+
+@dataclass(frozen=True)
+class Combined:
+    """Records by lower-cased value over several resources (None: empty), each value's
+    commonest spelling, and the records in values a resource with very many did not list."""
+
+    total: dict[str | None, int]
+    spelling: dict[str | None, str | None]
+    unlisted: int
+
+    @property
+    def records(self) -> int:
+        return sum(self.total.values()) + self.unlisted
+
+
+def combined_values(portal: Portal, views: Sequence[View], field: str) -> Combined:
+    """``field``'s counts summed over ``views``; a value's spelling is that of the resource
+    holding most of it. Values a resource did not list (past its cut) are counted now for the
+    commonest values, so every value shown is counted exactly."""
     per = counts.values(portal, views, field)
     total: dict[str | None, int] = {}
     best: dict[str | None, tuple[int, str | None]] = {}
+    unlisted = 0
     for found in per.values():
+        unlisted += int(found.get("rest", 0))
         for key, spelling, n in found["values"]:
             total[key] = total.get(key, 0) + n
             if key not in best or n > best[key][0]:
                 best[key] = (n, spelling)
     cut = [v for v in views if per[v.rid]["cut"]]
-    if cut:  # some values of a resource with very many were not kept: count the top ones now
+    if cut:
         top = sorted((k for k in total if k is not None), key=lambda k: -total[k])[:MAX_LIMIT]
         for view in cut:
             kept = {c[0] for c in per[view.rid]["values"]}
             missing = [k for k in top if k not in kept]
             for key, n in counts.exact(portal, [view], field, missing).items():
                 total[key] = total.get(key, 0) + n
-    return total, {k: s for k, (_n, s) in best.items()}
+                unlisted -= n
+    return Combined(total, {k: s for k, (_n, s) in best.items()}, unlisted)
 
 
 def _limit(params: Params) -> int:
@@ -86,22 +107,23 @@ def field_counts(portal: Portal, scope: Scope, field: str, limit: int, figure: s
     views = views_of(portal, scope)
     if known and not any(field in v.columns for v in views):
         raise Invalid(f"no records here have a field {field!r}", field="field")
-    total, spelling = combined_values(portal, views, field)
+    combined = combined_values(portal, views, field)
+    total, spelling = combined.total, combined.spelling
     given = sorted((k for k in total if k is not None), key=lambda k: (-total[k], k))
     shown = given[:limit]
     rows = [_row(field, spelling.get(k) or k, total[k]) for k in shown]
     empty = total.get(None, 0)
     if empty:
         rows.append(_row(field, None, empty))
-    records = sum(total.values())
+    records = combined.records
     others = records - sum(r["records"] for r in rows)
     title = title or f"Records by {field}"
     if given:
         top = rows[0]
-        text = (f"{_n(records)} records with {_n(len(given))} values of {field}; the commonest "
-                f"is {top['label']} ({_n(top['records'])})")
+        text = (f"{_of(records, 'record')} with {_of(len(given), 'value')} of {field}; the "
+                f"commonest is {top['label']} ({_n(top['records'])})")
     else:
-        text = f"{_n(records)} records, none with a value of {field}"
+        text = f"{_of(records, 'record')}, none with a value of {field}"
     if empty:
         text += f"; {_n(empty)} do not give it"
     return Table(figure, title, text + ".",
@@ -120,10 +142,14 @@ def field_figure(portal: Portal, scope: Scope, params: Params) -> Table:
         raise Invalid("name a field to count records by", field="field")
     name = params.field
     return cache.figure(portal, "field", scope, params,
-                 lambda: field_counts(portal, scope, name, _limit(params)))
+                        lambda: field_counts(portal, scope, name, _limit(params)))
 
 
-def _named(figure: str, field: str, title: str) -> Any:
+Compute = Callable[[Portal, Scope, Params], Table]
+
+
+def _named(figure: str, field: str, title: str) -> Compute:
+    """The figure counting records by ``field`` (one no resource holds: all "not given")."""
     def compute(portal: Portal, scope: Scope, params: Params) -> Table:
         def make() -> Table:
             return field_counts(portal, scope, field, _limit(params), figure, title,
@@ -137,16 +163,16 @@ def _named(figure: str, field: str, title: str) -> Any:
 def countries(portal: Portal, scope: Scope, params: Params) -> Table:
     """Records by country, with the country count and the commonest in the text."""
     def make() -> Table:
-        table: Table = _named("countries", "country", "Records by country")(portal, scope,
-                                                                            params)
+        table = _named("countries", "country", "Records by country")(portal, scope, params)
         given = [r for r in table.rows if r["value"] is not None]
         if not given:
             return table
-        total, _ = combined_values(portal, views_of(portal, scope), "country")
+        total = combined_values(portal, views_of(portal, scope), "country").total
         n_countries = sum(1 for k in total if k is not None)
         top = given[0]
-        text = (f"{_n(table.total or 0)} records from {_n(n_countries)} countries; most from "
-                f"{top['label']} ({_n(top['records'])})")
+        places = _of(n_countries, "country", "countries")
+        text = (f"{_of(table.total or 0, 'record')} from {places}; most from {top['label']} "
+                f"({_n(top['records'])})")
         empty = total.get(None, 0)
         if empty:
             text += f"; {_n(empty)} do not give a country"
@@ -184,9 +210,9 @@ def _taxonomy(portal: Portal, scope: Scope, limit: int) -> Table:
         rows.append(row)
     records = sum(total.values())
     kingdoms = {p[0] for p in total if p[0] is not None}
-    orders = {p for p in total if p[2] is not None}
-    text = (f"{_n(records)} records in {_n(len(kingdoms))} kingdoms and {_n(len(orders))} "
-            "orders")
+    orders = {p[2] for p in total if p[2] is not None}
+    text = (f"{_of(records, 'record')} in {_of(len(kingdoms), 'kingdom')} and "
+            f"{_of(len(orders), 'order')}")
     if rows and rows[0]["order"] is not None:
         top = rows[0]
         text += f"; the commonest order is {top['order']} ({_n(top['records'])})"
@@ -208,7 +234,8 @@ def years(portal: Portal, scope: Scope, params: Params) -> Table:
 
 def _years(portal: Portal, scope: Scope, first: int | None, last: int | None) -> Table:
     views = views_of(portal, scope)
-    total, spelling = combined_values(portal, views, "year")
+    combined = combined_values(portal, views, "year")
+    total, spelling = combined.total, combined.spelling
     latest = datetime.now(UTC).year + 1
     by_year: dict[int, tuple[str, int]] = {}
     for key, n in total.items():
@@ -225,7 +252,7 @@ def _years(portal: Portal, scope: Scope, first: int | None, last: int | None) ->
             value, n = by_year.get(year, (str(year), 0))
             rows.append({"year": str(year), "records": n,
                          "filters": {"and": [term("year", value)]}})
-    records = sum(total.values())
+    records = combined.records
     dated = sum(int(r["records"]) for r in rows)
     if rows:
         top = max(rows, key=lambda r: int(r["records"]))

@@ -62,7 +62,7 @@ def _datasets(portal: Portal, scope: Scope) -> Datasets:
         with portal.session() as session:
             rows = session.execute(select(Dataset.id, Dataset.slug, Dataset.title,
                                           Dataset.category).where(Dataset.id.in_(ids)))
-            return {i: (s, t, c) for i, s, t, c in rows.tuples()}
+            return {i: (s, t, c) for i, s, t, c in rows}
 
     found: Datasets = portal.searchable_cache.answer(
         ("statistics-datasets", *ids), compute)
