@@ -12,6 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from fastapi.testclient import TestClient
+from markupsafe import escape
 
 from tests.fixtures.pages_site import OddSite
 
@@ -38,7 +39,7 @@ def test_statistics_page_and_its_twin(web: TestClient) -> None:
         assert figure["spec"]["description"] == figure["description"]
         assert figure["spec"]["$schema"].startswith("https://vega.github.io/schema/vega-lite/v6")
         assert figure["links"]["csv"] == f"/statistics/{figure['figure']}.csv"
-        assert figure["description"] in page.text
+        assert str(escape(figure["description"])) in page.text
     assert "<script>" not in page.text  # no inline script: the CSP forbids it
 
 
