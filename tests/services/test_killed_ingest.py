@@ -117,6 +117,10 @@ def leftovers(portal: Portal, resource_id: str) -> list[str]:
         expected.update(store.root / p for p in (version.segment, version.ends) if p)
         if version.source is not None and version.source.path:
             expected.add(store.root / version.source.path)
+    # the statistics' counts of a committed version, named by it
+    committed = {str(v.version) for v in store.versions()}
+    expected.update(p for p in (data / "stats" / resource_id).glob("*.json")
+                    if p.name.split("-", 1)[0] in committed)
     index = portal.index_dir / resource_id
     expected.add(index / "lock")
     for version in indexed_versions(index):

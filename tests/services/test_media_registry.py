@@ -26,6 +26,7 @@ from holotype.services.post_commit import (
     MEDIA,
     POST_COMMIT_HOOKS,
     SEARCH_INDEX,
+    STATISTICS,
 )
 from holotype.services.records import delete_resource, ingest
 from tests.fixtures.media_datasets import open_and_shut
@@ -50,7 +51,7 @@ def _jsonl(path: Path, rows: list[dict[str, str]]) -> Path:
 
 
 def test_media_runs_after_the_doi_metadata_and_before_the_map_tiles() -> None:
-    assert POST_COMMIT_HOOKS == (SEARCH_INDEX, DATASET_DOI, MEDIA, MAP_TILES)
+    assert POST_COMMIT_HOOKS == (SEARCH_INDEX, DATASET_DOI, MEDIA, MAP_TILES, STATISTICS)
 
 
 def test_every_medium_of_a_version_is_registered_with_its_resource(

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import duckdb
 from sqlalchemy import Engine
@@ -69,6 +70,9 @@ class Portal:
     _searchable: SearchableCache | None = field(default=None, repr=False)
     _labels: FieldLabels | None = field(default=None, repr=False)
     _kept_images: Kept | None = field(default=None, repr=False)
+    # answers derived from versioned data, keyed by the versions they read (never stale), by
+    # what keeps them (e.g. "statistics")
+    memo: dict[str, Any] = field(default_factory=dict, repr=False)
     _downloads: DownloadRollup | None = field(default=None, repr=False)
 
     @classmethod

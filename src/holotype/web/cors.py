@@ -24,7 +24,8 @@ READ_ACTIONS = frozenset({
     "vds_data_get", "vds_download_status", "vds_multi_autocomplete_field",
     "vds_multi_autocomplete_value", "vds_multi_count", "vds_multi_fields", "vds_multi_hash",
     "vds_multi_query", "vds_multi_stats", "vds_slug_resolve", "vds_version_record",
-    "vds_version_resource", "vds_version_round", "query_doi_show",
+    "vds_version_resource", "vds_version_round", "query_doi_show", "statistics_figure",
+    "statistics_list",
 })
 SAME_ORIGIN_ACTIONS = frozenset({"vds_download_queue", "vds_slug_create",
                                  "query_doi_create"})  # they create
