@@ -49,6 +49,20 @@ $(ASSETS): $(NODE)
 	cp -r node_modules/openseadragon/build/openseadragon/openseadragon.min.js \
 		node_modules/openseadragon/build/openseadragon/images \
 		src/holotype/web/static/vendor/openseadragon/
+	mkdir -p src/holotype/web/static/vendor/vega src/holotype/web/static/vendor/world-atlas
+	cp node_modules/vega/build/vega.min.js node_modules/vega-lite/build/vega-lite.min.js \
+		node_modules/vega-embed/build/vega-embed.min.js src/holotype/web/static/vendor/vega/
+	cp node_modules/world-atlas/countries-110m.json src/holotype/web/static/vendor/world-atlas/
+	# vega-interpreter ships only as an ES module importing vega-util, which the vega bundle
+	# already holds: read its names from the global `vega` instead, and hang the interpreter
+	# there (statistics.js embeds with it, as the CSP forbids eval's `new Function`).
+	{ echo '(function () {'; \
+	  sed -e "s#^import { \(.*\) } from 'vega-util';#const { \1 } = vega;#" \
+	      -e "s#^export { expression as expressionInterpreter };#vega.expressionInterpreter = expression;#" \
+	      -e '/sourceMappingURL/d' node_modules/vega-interpreter/build/vega-interpreter.js; \
+	  echo '})();'; } > src/holotype/web/static/vendor/vega/vega-interpreter.js
+	@! grep -nE "^(import|export) " src/holotype/web/static/vendor/vega/vega-interpreter.js || \
+		{ echo "vega-interpreter's module lines changed: adapt the Makefile's rewrite"; exit 1; }
 	touch $@
 
 assets: $(ASSETS)

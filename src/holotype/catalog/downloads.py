@@ -86,3 +86,18 @@ class DownloadEvent(Base):
     reused: Mapped[bool] = mapped_column(Boolean, default=False)
     seconds: Mapped[float] = mapped_column(Float, default=0.0)
     created: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class DownloadEventResource(Base):
+    """The records one resource gave to one download served: what the statistics count by
+    dataset, category and format without reading any job's request. ``dataset_id`` is the
+    resource's dataset when the download was served (no foreign keys beyond the event: the
+    statistics of a download outlive a resource removed later)."""
+
+    __tablename__ = "download_event_resources"
+
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("download_events.id", ondelete="CASCADE"), primary_key=True)
+    resource_id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
+    dataset_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    records: Mapped[int] = mapped_column(BigInteger)

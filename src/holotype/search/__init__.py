@@ -9,15 +9,18 @@ from holotype.search.aggregate import Extent, FieldSummary, field_names, field_t
 from holotype.search.engine import Searcher
 from holotype.search.results import Facet, Page, Result, SearchRequest
 from holotype.search.rowsets import RecordSet, fields_of, present_fields
+from holotype.search.stats import Count, PathCount
 from holotype.search.tiles import BoxRecords, TileData, tile_bounds
 from holotype.search.views import View
 
 __all__ = [
     "BoxRecords",
+    "Count",
     "Extent",
     "Facet",
     "FieldSummary",
     "Page",
+    "PathCount",
     "RecordSet",
     "Result",
     "SearchRequest",

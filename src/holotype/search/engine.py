@@ -18,7 +18,7 @@ import duckdb
 
 from holotype.catalog.snapshots import ResourceInfo
 from holotype.index import IndexEngine
-from holotype.search import aggregate, export, lookup, results, rowsets, tiles
+from holotype.search import aggregate, export, lookup, results, rowsets, stats, tiles
 from holotype.search.views import View, open_views
 from holotype.store import RecordStore, RecordVersion
 
@@ -87,6 +87,24 @@ class Searcher:
         self, views: list[View], query: dict[str, Any], field: str, prefix: str, size: int
     ) -> list[tuple[str, int]]:
         return aggregate.autocomplete_values(self.indexes, views, query, field, prefix, size)
+
+    def value_counts(
+        self, views: list[View], query: dict[str, Any], fields: Sequence[str]
+    ) -> dict[str, dict[str, list[stats.Count]]]:
+        """Per resource, per field, the matching records by lower-cased value (NULL apart)."""
+        return stats.value_counts(self.indexes, views, query, fields)
+
+    def path_counts(
+        self, views: list[View], query: dict[str, Any], fields: Sequence[str]
+    ) -> dict[str, list[stats.PathCount]]:
+        """Per resource, the matching records by the lower-cased values of ``fields`` together."""
+        return stats.path_counts(self.indexes, views, query, fields)
+
+    def condition_counts(
+        self, views: list[View], queries: Mapping[str, dict[str, Any]]
+    ) -> dict[str, dict[str, int]]:
+        """Per resource, the records matching each of ``queries``, from one pass."""
+        return stats.condition_counts(self.indexes, views, queries)
 
     def record_set(
         self, views: list[View], query: dict[str, Any], key: str, directory: Path

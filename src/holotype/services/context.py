@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import duckdb
 from sqlalchemy import Engine
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from holotype.catalog.changes import change_counter
 from holotype.catalog.db import make_engine, make_session_factory, upgrade
+from holotype.catalog.download_rollup import DownloadRollup
 from holotype.config import Settings
 from holotype.engine import connect
 from holotype.field_labels import FieldLabels
@@ -68,6 +70,10 @@ class Portal:
     _searchable: SearchableCache | None = field(default=None, repr=False)
     _labels: FieldLabels | None = field(default=None, repr=False)
     _kept_images: Kept | None = field(default=None, repr=False)
+    # answers derived from versioned data, keyed by the versions they read (never stale), by
+    # what keeps them (e.g. "statistics")
+    memo: dict[str, Any] = field(default_factory=dict, repr=False)
+    _downloads: DownloadRollup | None = field(default=None, repr=False)
 
     @classmethod
     def open(cls, settings: Settings, *, migrate: bool = True) -> Portal:
@@ -86,6 +92,14 @@ class Portal:
         if self._kept_images is None:
             self._kept_images = Kept(KEPT_IMAGE_BYTES)
         return self._kept_images
+
+    @property
+    def download_rollup(self) -> DownloadRollup:
+        """This process's roll-up of the downloads served (see
+        :mod:`holotype.catalog.download_rollup`)."""
+        if self._downloads is None:
+            self._downloads = DownloadRollup()
+        return self._downloads
 
     @property
     def limits(self) -> Limits:

@@ -42,7 +42,12 @@ def scope(identity: Identity) -> str:
     return "all" if sees_private(identity) else "public"
 
 
+def may_manage(identity: Identity) -> bool:
+    """Whether ``identity`` maintains the datasets (changes them, sees how they are used)."""
+    return identity.kind == Kind.OPERATOR
+
+
 def require_manage(identity: Identity) -> None:
     """Refuse a change to the catalogue or the records unless ``identity`` may make it."""
-    if identity.kind != Kind.OPERATOR:
+    if not may_manage(identity):
         raise Forbidden("only the site's operator may change datasets and their records")

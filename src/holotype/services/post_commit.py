@@ -4,8 +4,7 @@ A hook runs once a version is committed (its manifest saved: the version is dura
 see it) and brings something derived from the store up to that version. The hooks are declared
 once, here, in the order they run (:data:`POST_COMMIT_HOOKS`): the search index first, then
 the dataset's DOI metadata (its version and Updated date), then the media registry, then the
-world map's tiles;
-statistics are to follow as a further hook, never on a read path.
+world map's tiles, then the statistics' counts of the new version (never on a read path).
 
 A hook that fails fails the ingest that ran it, after the commit: the new version stays
 committed, the error reaches the caller, and the hooks after it do not run. What a hook makes is
@@ -83,8 +82,25 @@ def update_map_tiles(
 
 MAP_TILES = PostCommitHook("map tiles", "making the world map's tiles", update_map_tiles)
 
+
+def update_statistics(
+    portal: Portal, resource_id: str, version: int, progress: Progress | None
+) -> None:
+    """Count the new version of the resource for the statistics figures, within a time bound
+    (see :mod:`holotype.services.statistics.refresh`); the other resources' counts are kept."""
+    # imported here, like the maps: the statistics read the search service and the policy
+    from holotype.services.statistics.refresh import refresh
+
+    refresh(portal, resource_id, version)
+
+
+STATISTICS = PostCommitHook("statistics", "counting the records for the statistics",
+                            update_statistics)
+
 #: Every post-commit hook, in the order they run.
-POST_COMMIT_HOOKS: tuple[PostCommitHook, ...] = (SEARCH_INDEX, DATASET_DOI, MEDIA, MAP_TILES)
+POST_COMMIT_HOOKS: tuple[PostCommitHook, ...] = (
+    SEARCH_INDEX, DATASET_DOI, MEDIA, MAP_TILES, STATISTICS,
+)
 
 
 def run_post_commit_hooks(

@@ -21,7 +21,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from holotype.catalog.downloads import RUNNING, DownloadEvent, DownloadJob, JobStatus
+from holotype.catalog.downloads import RUNNING, DownloadJob, JobStatus
 from holotype.catalog.snapshots import ResourceInfo
 from holotype.catalog.timestamps import utcnow
 from holotype.config import Settings
@@ -39,6 +39,7 @@ from holotype.services.citations.query_citations import (
     records_key,
 )
 from holotype.services.context import Portal
+from holotype.services.downloads.events import record_event
 from holotype.services.downloads.formats import FORMATS
 from holotype.services.downloads.request import DownloadRequest, QueryPart
 from holotype.services.identity import Identity
@@ -149,9 +150,7 @@ def queue_download(portal: Portal, identity: Identity, request: DownloadRequest)
         earlier = _earlier(portal, session, key, request)
         if earlier is not None:
             if earlier.status == JobStatus.COMPLETE.value:
-                session.add(DownloadEvent(job_id=earlier.id, format=earlier.format,
-                                          records=earlier.total, reused=True,
-                                          resource_ids=json.dumps(sorted(counts))))
+                record_event(session, earlier.id, earlier.format, counts, reused=True)
             return Queued(earlier.id, earlier.status, True)
         job = DownloadJob(request=json.dumps(stored, ensure_ascii=True), key=key,
                           records_key=same_records, format=request.file.format, total=total,

@@ -17,13 +17,14 @@ from typing import Any
 
 import duckdb
 
-from holotype.catalog.downloads import DownloadEvent, DownloadJob, JobStatus
+from holotype.catalog.downloads import DownloadJob, JobStatus
 from holotype.catalog.timestamps import utcnow
 from holotype.jobs import Claim, Heartbeat, Lost, queue
 from holotype.search import View
 from holotype.search.rowsets import RecordSet, present_fields
 from holotype.services import catalogue
 from holotype.services.context import Portal
+from holotype.services.downloads.events import record_event
 from holotype.services.downloads.formats import FORMATS, About, Output, Split
 from holotype.services.downloads.members import Part
 from holotype.services.downloads.notify import notify_ready
@@ -89,7 +90,6 @@ def run_download(portal: Portal, claim: Claim, beat: Heartbeat) -> None:
         request = json.loads(job.request)
         records_key, fmt, total = job.records_key, job.format, job.total
     pins = request["resources"]
-    names = {p["id"]: f"{p['dataset']}/{p['slug']}" for p in pins}
     beat.progress()  # still this worker's (raises Lost if not) before clearing what is left
     _clear_leftovers(portal, claim.job_id)
     work = settings.downloads_dir / "work" / f"{claim.job_id}-{claim.attempt}"
@@ -116,9 +116,8 @@ def run_download(portal: Portal, claim: Claim, beat: Heartbeat) -> None:
         shutil.rmtree(work, ignore_errors=True)
     seconds = time.monotonic() - began
     with portal.write_session() as session:
-        session.add(DownloadEvent(job_id=claim.job_id, format=fmt, records=total,
-                                  resource_ids=json.dumps(sorted(names)), reused=False,
-                                  seconds=seconds))
+        record_event(session, claim.job_id, fmt, {p["id"]: p["count"] for p in pins},
+                     reused=False, seconds=seconds)
     notify_ready(portal, claim.job_id, request, total, fmt, final.name)
 
 

@@ -12,12 +12,14 @@ from holotype.web.actions import (
     downloads,
     multi,
     slugs,
+    statistics,
     versions,
 )
 from holotype.web.actions.registry import Action
 
 ACTIONS: dict[str, Action[Any]] = {
     action.name: action
-    for module in (changelog, ckan, datastore, downloads, multi, slugs, versions, citations)
+    for module in (changelog, ckan, datastore, downloads, multi, slugs, versions, citations,
+                   statistics)
     for action in module.ACTIONS
 }

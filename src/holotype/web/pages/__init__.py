@@ -1,6 +1,7 @@
 """The portal's web pages: a second client of the same services as the API.
 
-Each page family is one module (home, datasets, search, records, media, how_to_cite); every
+Each page family is one module (home, datasets, search, records, media, how_to_cite,
+statistics); every
 page answers HTML or its JSON twin through ``render``. ``maps`` answers map tiles and map data;
 ``iiif`` the IIIF manifests and collections, ``iiif_images`` the IIIF Image API.
 """
@@ -22,6 +23,7 @@ from holotype.web.pages import (
     records,
     render,
     search,
+    statistics,
 )
 
 
@@ -29,7 +31,7 @@ def create_pages_router(templates: Jinja2Templates) -> APIRouter:
     """Every page route, rendering with ``templates``."""
     render.install(templates.env)
     router = APIRouter()
-    for module in (home, datasets, search, records, citations, how_to_cite):
+    for module in (home, datasets, search, records, citations, how_to_cite, statistics):
         router.include_router(module.create_router(templates))
     router.include_router(media.create_router())
     router.include_router(iiif.create_router())
