@@ -75,6 +75,14 @@ def optional_pages() -> dict[str, str]:
             "home_dataset_json": f"/statistics.json?dataset={PANEL}"}
 
 
+def figure_pages() -> dict[str, str]:
+    """Each figure's JSON (timed warm), and the downloads by format and by dataset."""
+    urls = {f"figure:{f}": f"/statistics/{f}.json" for f in FIGURES}
+    for by in ("format", "dataset", "category"):
+        urls[f"figure:downloads-by-{by}"] = f"/statistics/downloads-over-time.json?by={by}"
+    return urls
+
+
 def recompute(site: Path, records: int, note: Path) -> dict[str, Any]:
     """Re-ingest the revision that is not current (2, or back to 1); see the module docstring."""
     reference = reference_csv(records)
@@ -187,8 +195,7 @@ def run(records: int = 2_000_000, repeats: int = 20, events: int = 1_000_000) ->
             checked(url, http.get(url))
         extra, refused = answering(http, optional_pages())
         urls.update(extra)
-        figures, missing = answering(http, {f"figure:{f}": f"/statistics/{f}.json"
-                                            for f in FIGURES})
+        figures, missing = answering(http, figure_pages())
         refused.update(missing)
     say(f"cold: {len(urls)} pages x {repeats} fresh servers")
     cold_samples = cold(site, urls, repeats)

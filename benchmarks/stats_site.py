@@ -117,7 +117,10 @@ def ensure_stats_site(reference: Path, revision: Path, records: int,
     seeded = saved.get("events", {})
     if seeded.get("events") != events or not seeded.get("complete"):
         say(f"seeding {events:,} download events")
-        saved["events"] = phase("events", str(site), str(events))
+        done = phase("events", str(site), str(events))
+        # a catalogue migrated since gets its per-event resources now; keep the first timing
+        saved["events"] = ({**seeded, "complete": done["complete"], "resumed": done}
+                           if seeded.get("events") == events else done)
         note.write_text(json.dumps(saved, indent=1) + "\n")
     return site, saved
 
