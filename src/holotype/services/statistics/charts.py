@@ -23,6 +23,7 @@ WIDTH = 560
 SHAPES = ("circle", "square", "triangle-up", "diamond", "cross", "triangle-down")
 DASHES = ([1, 0], [6, 3], [2, 2], [8, 3, 2, 3], [1, 3], [10, 2])
 NUMERIC = ("integer", "number")
+BARS = 30  # bars drawn at most; the figure's table lists every row
 Link = str | dict[str, str] | None  # a row's search, or a search per column of the row
 
 
@@ -78,7 +79,7 @@ def _bars(label: Column, count: Column, n: int) -> dict[str, Any]:
         return _columns(label, count)
     y = {"field": label.name, "type": "nominal", "title": label.label, "sort": "-x"}
     x = {"field": count.name, "type": "quantitative", "title": count.label}
-    return {"height": {"step": 18} if n else 60, "layer": [
+    return {"height": {"step": 18} if n else 60, "transform": _top(count), "layer": [
         {"mark": {"type": "bar", "color": "#2b6a8f", "cursor": "pointer"},
          "encoding": {"y": y, "x": x, **_href(), "tooltip": [
              {"field": label.name, "title": label.label},
@@ -86,6 +87,13 @@ def _bars(label: Column, count: Column, n: int) -> dict[str, Any]:
         {"mark": {"type": "text", "align": "left", "dx": 3, "color": "#222"},
          "encoding": {"y": y, "x": x, "text": {"field": count.name, "format": ","}}},
     ]}
+
+
+def _top(count: Column) -> list[dict[str, Any]]:
+    """Only the :data:`BARS` largest rows are drawn (the table lists them all)."""
+    return [{"window": [{"op": "row_number", "as": "rank"}],
+             "sort": [{"field": count.name, "order": "descending"}]},
+            {"filter": f"datum.rank <= {BARS}"}]
 
 
 def _columns(label: Column, count: Column) -> dict[str, Any]:
@@ -158,8 +166,11 @@ def _hierarchy(table: Table, count: Column) -> dict[str, Any]:
     y = {"field": "path", "type": "nominal", "title": " › ".join(c.label for c in levels),
          "sort": "-x"}
     x = {"field": count.name, "type": "quantitative", "title": count.label}
-    outer = {"field": levels[0].name, "type": "nominal", "title": levels[0].label}
-    return {"height": {"step": 18}, "transform": [{"calculate": path, "as": "path"}], "layer": [
+    outer = {"field": "outer", "type": "nominal", "title": levels[0].label}
+    return {"height": {"step": 18}, "transform": [
+        {"calculate": path, "as": "path"},
+        {"calculate": f"datum[{_js(levels[0].name)}] || '(none)'", "as": "outer"},
+        *_top(count)], "layer": [
         {"mark": {"type": "bar", "cursor": "pointer"},
          "encoding": {"y": y, "x": x, "color": outer, **_href(),
                       "tooltip": [{"field": "path", "title": y["title"]},
@@ -216,18 +227,17 @@ def _map(table: Table, values: list[dict[str, Any]], label: Column, count: Colum
     fmt = {"type": "topojson", "feature": "countries"}
     geo = {"url": atlas_url, "format": fmt} if atlas_url else {"values": atlas, "format": fmt}
     return {"height": 300, "projection": {"type": "equalEarth"}, "layer": [
-        {"data": {"sphere": True}, "mark": {"type": "geoshape", "fill": "#eef3f7"}},
+        {"data": {"sphere": True}, "mark": {"type": "geoshape", "fill": "#eef3f7", "aria": False}},
+        {"data": geo, "mark": {"type": "geoshape", "fill": "#fafafa", "stroke": "#999", "aria": False,
+                               "strokeWidth": 0.4}},  # every country, those without records
         {"data": geo, "transform": [
             {"lookup": "properties.name", "from": {
                 "data": {"values": list(merged.values())}, "key": "atlas",
                 "fields": [label.name, count.name, "link"]}}],
          "mark": {"type": "geoshape", "stroke": "#777", "strokeWidth": 0.4, "cursor": "pointer"},
          "encoding": {
-             "color": {"condition": {"test": f"datum[{_js(count.name)}] > 0",
-                                     "field": count.name, "type": "quantitative",
-                                     "title": count.label,
-                                     "scale": {"scheme": "blues", "type": "log"}},
-                       "value": "#fafafa"},
+             "color": {"field": count.name, "type": "quantitative", "title": count.label,
+                       "scale": {"scheme": "blues", "type": "log"}},
              **_href(),
              "tooltip": [{"field": "properties.name", "title": "Country"},
                          {"field": count.name, "title": count.label, "format": ","}]}},

@@ -26,10 +26,12 @@ from holotype.services.dataset_view import (
     list_datasets,
 )
 from holotype.services.identity import Identity
+from holotype.services.statistics.figures import FIGURES
 from holotype.web.actions.changelog import version_json
 from holotype.web.identity import identity_of
 from holotype.web.pages.cite import cite_context, negotiated
 from holotype.web.pages.render import base_url, render, split_json, wants_json
+from holotype.web.pages.statistics import figures_data
 
 FACET_LABELS = {"organisation": "Organisation", "category": "Category", "licence": "Licence",
                 "keyword": "Keywords"}
@@ -132,9 +134,12 @@ def create_router(templates: Jinja2Templates) -> APIRouter:
         answer = None if as_json else negotiated(request, item)
         if answer is not None:
             return answer
-        context = {"cite_menu": cite_context(request, item)}
-        return render(request, templates, "dataset.html", context,
-                      dataset_data(_portal(request), page, base, item),
+        context = {"cite_menu": cite_context(request, item),
+                   "usage_figures": [f.id for f in FIGURES if f.maintainers_only]}
+        data = dataset_data(_portal(request), page, base, item)
+        data["statistics"] = figures_data(_portal(request), identity_of(request),
+                                          page.dataset.slug)
+        return render(request, templates, "dataset.html", context, data,
                       as_json=as_json or None)
 
     @router.get("/dataset/{slug}/resource/{resource}", include_in_schema=False)

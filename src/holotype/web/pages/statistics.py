@@ -44,7 +44,8 @@ def figures_data(portal: Portal, identity: Identity, dataset: str | None) -> lis
     """Every figure offered to ``identity`` (a dataset's panel: those per dataset), computed
     with its default parameters."""
     return [figure_json(f, figure(portal, identity, f.id, dataset, {}), dataset)
-            for f in offered(identity, dataset is not None)]
+            for f in offered(identity, dataset is not None)
+            if "field" not in f.params]  # a figure by any field waits for its field
 
 
 def _query(params: Mapping[str, str]) -> dict[str, str]:

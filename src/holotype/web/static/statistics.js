@@ -35,6 +35,10 @@
       renderer: "svg", actions: false, defaultStyle: false, tooltip: false,
       ast: true, expr: vega.expressionInterpreter
     }).then(function () {
+      var svg = target.querySelector("svg");
+      if (svg && spec.description) {
+        svg.setAttribute("aria-label", spec.title + ": " + spec.description);
+      }
       figure.classList.add("stat-drawn");
       tableToggle(figure);
     }).catch(function (error) {
