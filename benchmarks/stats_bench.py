@@ -204,8 +204,9 @@ def run(records: int = 2_000_000, repeats: int = 20, events: int = 1_000_000) ->
         say(f"warm: {len(urls) + len(figures)} pages x {repeats}")
         warm_samples = warm(http, {**urls, **figures}, repeats)
         private = privacy(http, site)
-    result_cold = {name: {"url": urls[name], **summary(s)} for name, s in cold_samples.items()}
-    result_warm = {name: {"url": {**urls, **figures}[name], **summary(s)}
+    result_cold = {name: {"url": urls[name], **summary(s), "samples_ms": s}
+                   for name, s in cold_samples.items()}
+    result_warm = {name: {"url": {**urls, **figures}[name], **summary(s), "samples_ms": s}
                    for name, s in warm_samples.items()}
     measured = {
         "cold_home_p50_ms": result_cold["home"]["p50_ms"],
