@@ -16,6 +16,7 @@ from benchmarks import (
     maps_bench,
     pages_bench,
     search_bench,
+    stats_bench,
     store_bench,
 )
 
@@ -26,7 +27,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--only",
                         choices=("store", "search", "pages", "download", "citation", "maps",
-                                 "images", "all"),
+                                 "images", "stats", "all"),
                         default="all",
                         help="which benchmark to run (default: all)")
     parser.add_argument("--records", type=int, default=2_000_000)
@@ -60,6 +61,8 @@ def main() -> None:
                         help="100-megapixel photographs in the images benchmark's set")
     parser.add_argument("--image-repeats", type=int, default=5,
                         help="timed rounds of the images benchmark's tiles and thumbnails")
+    parser.add_argument("--stats-events", type=int, default=1_000_000,
+                        help="download events seeded into the statistics benchmark's site")
     parser.add_argument("--gallery-per-client", type=int, default=48,
                         help="thumbnails each concurrent gallery client asks for")
     args = parser.parse_args()
@@ -77,6 +80,8 @@ def main() -> None:
         run_maps(args)
     if args.only in ("images", "all"):
         run_images(args)
+    if args.only in ("stats", "all"):
+        run_stats(args)
 
 
 def engines_of(text: str, known: tuple[str, ...], flag: str) -> tuple[str, ...]:
@@ -87,6 +92,13 @@ def engines_of(text: str, known: tuple[str, ...], flag: str) -> tuple[str, ...]:
         raise SystemExit(f"{flag}: unknown {', '.join(sorted(unknown)) or 'empty'}; "
                          f"choose from {', '.join(known)}")
     return engines
+
+
+def run_stats(args: argparse.Namespace) -> None:
+    result = stats_bench.run(args.records, args.page_repeats, args.stats_events)
+    out = _write("stats", result)
+    stats_bench.print_table(result)
+    print(f"({out.name})")
 
 
 def run_images(args: argparse.Namespace) -> None:
