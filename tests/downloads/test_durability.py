@@ -85,6 +85,17 @@ def test_a_killed_worker_leaves_the_job_retryable_and_no_file(site: Site, tmp_pa
         portal.close()
 
 
+def _announced(worker: subprocess.Popen[str]) -> str:
+    """What ``worker`` wrote up to saying it waits for jobs (or until it ended)."""
+    assert worker.stderr is not None
+    lines = []
+    while line := worker.stderr.readline():
+        lines.append(line)
+        if "waiting for jobs" in line:
+            break
+    return "".join(lines)
+
+
 def test_several_worker_processes_share_the_queue(site: Site) -> None:
     portal = site.portal()
     try:
@@ -100,9 +111,13 @@ def test_several_worker_processes_share_the_queue(site: Site) -> None:
                            for i in ids)
             _wait(done, timeout=120)
         finally:
+            # A worker still starting (under load the others may finish every job first) has
+            # not yet taken SIGTERM as "stop": wait for each to say it is waiting for jobs.
+            started = [_announced(worker) for worker in workers]
             for worker in workers:
                 worker.send_signal(signal.SIGTERM)
-            outputs = [worker.communicate(timeout=30)[1] for worker in workers]
+            outputs = [before + worker.communicate(timeout=30)[1]
+                       for before, worker in zip(started, workers, strict=True)]
         assert [w.returncode for w in workers] == [0, 0, 0], outputs
         assert all("Download worker stopped." in out for out in outputs)
         with portal.session() as session:
