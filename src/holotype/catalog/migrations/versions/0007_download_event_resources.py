@@ -84,12 +84,13 @@ def _backfill(connection: sa.Connection) -> None:
     insert = sa.text("INSERT INTO download_event_resources (event_id, resource_id, dataset_id, "
                      "records) VALUES (:event_id, :resource_id, :dataset_id, :records)")
     totals: Totals = {}
+    named: dict[tuple[str, ...], str] = {}  # each set's name, made once
     after = -1
     while events := connection.execute(page, {"after": after, "size": BATCH}).all():
         rows = []
         for event in events:
             mine = _rows(event, datasets)
-            _add(totals, event, {row["resource_id"]: row["records"] for row in mine})
+            _add(totals, named, event, {row["resource_id"]: row["records"] for row in mine})
             rows += mine
         if rows:
             connection.execute(insert, rows)
@@ -97,12 +98,14 @@ def _backfill(connection: sa.Connection) -> None:
     _write_totals(connection, totals)
 
 
-def _add(totals: Totals, event: Sequence[Any], records: dict[str, int]) -> None:
+def _add(totals: Totals, named: dict[tuple[str, ...], str], event: Sequence[Any],
+         records: dict[str, int]) -> None:
     """Add one event (with the records each of its resources gave) to ``totals``."""
     *_, year, month, fmt = event
-    named = _resource_set(records)
+    ids = tuple(sorted(records))
+    name = named.get(ids) or named.setdefault(ids, _resource_set(ids))
     for rid, n in records.items():
-        got = totals.setdefault((int(year), int(month), str(fmt), named, rid), [0, 0])
+        got = totals.setdefault((int(year), int(month), str(fmt), name, rid), [0, 0])
         got[0] += 1
         got[1] += n
 
