@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC
 
@@ -171,8 +172,13 @@ def test_concurrent_writers_on_postgresql_lose_no_increment(postgres_engine: Eng
     _serve(first, jobs["two"])
     waiting = threading.Thread(target=lambda: (_serve(second, jobs["two"]), second.commit()))
     waiting.start()
-    waiting.join(0.5)
-    assert waiting.is_alive()  # blocked on the first writer's rows
+    with postgres_engine.connect() as watch:
+        blocked = text("SELECT count(*) FROM pg_locks WHERE NOT granted")
+        deadline = time.monotonic() + 30
+        while not watch.scalar(blocked) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert watch.scalar(blocked), "the second writer was not waiting for the first"
+    assert waiting.is_alive()
     first.commit()
     waiting.join(30)
     assert not waiting.is_alive()
