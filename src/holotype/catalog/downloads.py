@@ -11,7 +11,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, ClassVar
 
-from sqlalchemy import BigInteger, Boolean, Float, ForeignKey, Index, String, Text
+from sqlalchemy import BigInteger, Boolean, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from holotype.catalog.base import ID_LENGTH, Base, new_id, one_of
@@ -100,4 +100,25 @@ class DownloadEventResource(Base):
         ForeignKey("download_events.id", ondelete="CASCADE"), primary_key=True)
     resource_id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
     dataset_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    records: Mapped[int] = mapped_column(BigInteger)
+
+
+class DownloadTotal(Base):
+    """The downloads served in one month, in one format, of one set of resources, and the
+    records one of those resources gave them: kept up to date as each event is written (see
+    :mod:`holotype.catalog.download_totals`), so the statistics read these few rows instead
+    of every event.
+
+    ``resources`` names the set: a SHA-256 of the event's resource ids that gave records
+    (those with a :class:`DownloadEventResource`), sorted; the set's members are the rows
+    sharing it. ``events`` is the same in each of them."""
+
+    __tablename__ = "download_totals"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    month: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    format: Mapped[str] = mapped_column(String(FORMAT_MAX), primary_key=True)
+    resources: Mapped[str] = mapped_column(String(KEY_LENGTH), primary_key=True)
+    resource_id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
+    events: Mapped[int] = mapped_column(BigInteger)
     records: Mapped[int] = mapped_column(BigInteger)

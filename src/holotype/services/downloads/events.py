@@ -2,7 +2,8 @@
 
 Written in the one place both paths that serve a download call (a worker finishing a job in
 :mod:`.run`, an identical earlier job answering at once in :mod:`.queue`), in the caller's
-transaction, so an event is never seen without its resources.
+transaction, so an event is never seen without its resources, nor without being added to the
+download totals the statistics read (:mod:`holotype.catalog.download_totals`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Mapping
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from holotype.catalog.download_totals import add_event
 from holotype.catalog.downloads import DownloadEvent, DownloadEventResource
 from holotype.catalog.models import Resource
 
@@ -22,7 +24,8 @@ def record_event(
     seconds: float = 0.0,
 ) -> DownloadEvent:
     """Add the event of serving job ``job_id`` in format ``fmt``, with ``counts`` (records by
-    resource id, as pinned in the job's request) and each resource's dataset as it is now."""
+    resource id, as pinned in the job's request) and each resource's dataset as it is now; and
+    add it to the download totals."""
     event = DownloadEvent(job_id=job_id, format=fmt, records=sum(counts.values()),
                           resource_ids=json.dumps(sorted(counts)), reused=reused,
                           seconds=seconds)
@@ -33,4 +36,6 @@ def record_event(
     session.add_all(DownloadEventResource(event_id=event.id, resource_id=rid,
                                           dataset_id=datasets[rid], records=n)
                     for rid, n in sorted(counts.items()) if rid in datasets)
+    add_event(session, event.created, fmt,
+              {rid: n for rid, n in counts.items() if rid in datasets})
     return event

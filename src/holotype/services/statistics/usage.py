@@ -1,12 +1,14 @@
 """How the portal's data is used: downloads served over time, and the datasets most
 downloaded and most cited.
 
-Downloads are counted from this process's roll-up of the download events
-(:mod:`holotype.catalog.download_rollup`): an event counts for the scope when any of the
-resources it gave records from is in the scope, with those resources' records only (so a
-private dataset's downloads are never counted for a reader who may not see it). A download
-grouped by dataset or category counts once in each group its resources fall in. Citations are
-the query citations with a DOI, counted once per dataset they include.
+Downloads are counted from this process's roll-up of the download totals, which each event
+written adds to (:mod:`holotype.catalog.download_rollup`,
+:mod:`holotype.catalog.download_totals`; never a pass over the events): an event counts for
+the scope when any of the resources it gave records from is in the scope, with those
+resources' records only (so a private dataset's downloads are never counted for a reader who
+may not see it). A download grouped by dataset or category counts once in each group its
+resources fall in. Citations are the query citations with a DOI, counted once per dataset they
+include.
 """
 
 from __future__ import annotations
