@@ -17,6 +17,7 @@ import re
 import tempfile
 import threading
 from collections.abc import Callable, Hashable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -42,9 +43,11 @@ def versions(portal: Portal, scope: Scope) -> tuple[tuple[str, int], ...]:
     return tuple(sorted(found))
 
 
-def combined(portal: Portal, key: Hashable, compute: Callable[[], T]) -> T:
-    """The value of ``key`` computed once per process (``key`` must name every version read)."""
-    memo: dict[Hashable, Any] = portal.memo.setdefault("statistics", {})
+def combined(portal: Portal, key: Hashable, compute: Callable[[], T],
+             memo_name: str = "statistics", entries: int = MEMORY_ENTRIES) -> T:
+    """The value of ``key`` computed once per process (``key`` must name every version read),
+    kept in the portal's memo ``memo_name`` with at most ``entries`` values in all."""
+    memo: dict[Hashable, Any] = portal.memo.setdefault(memo_name, {})
     try:
         found: T = memo[key]
         return found
@@ -53,7 +56,7 @@ def combined(portal: Portal, key: Hashable, compute: Callable[[], T]) -> T:
     value = compute()
     with _LOCK:
         memo[key] = value
-        while len(memo) > MEMORY_ENTRIES:
+        while len(memo) > entries:
             memo.pop(next(iter(memo)))
     return value
 
@@ -61,8 +64,10 @@ def combined(portal: Portal, key: Hashable, compute: Callable[[], T]) -> T:
 def figure(
     portal: Portal, name: str, scope: Scope, params: Params, compute: Callable[[], Table]
 ) -> Table:
-    """Figure ``name`` for ``scope`` and ``params``, computed once per set of versions read."""
-    return combined(portal, (name, params, scope.key, versions(portal, scope)), compute)
+    """Figure ``name`` for ``scope`` and ``params``, computed once per set of versions read
+    (the table carries that key, :attr:`Table.key`)."""
+    key = (name, params, scope.key, versions(portal, scope))
+    return combined(portal, key, lambda: replace(compute(), key=key))
 
 
 def _path(portal: Portal, resource_id: str, version: int, what: str) -> Path:

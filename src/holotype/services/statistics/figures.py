@@ -90,6 +90,16 @@ def checked_params(found: Figure, values: Mapping[str, str | int | None]) -> Par
     return params
 
 
+def defaults(portal: Portal, identity: Identity,
+             dataset: str | None) -> list[tuple[Figure, Table]]:
+    """Every figure :func:`offered` to ``identity`` (over ``dataset`` or the whole portal)
+    with its default parameters, the scope resolved once; a figure by any field is left out
+    (it waits for its field)."""
+    found = offered(identity, dataset is not None)
+    where = scope(portal, identity, dataset)
+    return [(f, f.compute(portal, where, Params())) for f in found if "field" not in f.params]
+
+
 def figure(portal: Portal, identity: Identity, figure_id: str, dataset: str | None,
            values: Mapping[str, str | int | None]) -> Table:
     """Figure ``figure_id`` for ``identity``: over the whole portal, or over ``dataset``

@@ -11,7 +11,7 @@ search that gives the same count), the records in values not listed (``others``)
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
@@ -70,6 +70,10 @@ class Table:
     others: int = 0
     unavailable: str | None = None
     versions: dict[str, int] = field(default_factory=dict)  # resource id -> version read
+    #: the key it is kept under in memory (:func:`~holotype.services.statistics.cache.figure`:
+    #: the figure, its parameters, the scope and every version read), None when not kept; what
+    #: is made from the table may be kept under it too
+    key: Hashable | None = field(default=None, compare=False, repr=False)
 
 
 def scope(portal: Portal, identity: Identity, dataset: str | None = None) -> Scope:

@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
+from holotype.services.context import Portal
+from holotype.services.statistics import cache as statistics_cache
 from holotype.services.statistics import charts, export
 from holotype.services.statistics.figures import MAX_LIMIT, lookup, offered
 from holotype.services.statistics.figures import figure as compute
@@ -22,6 +24,9 @@ ATLAS = Path(__file__).resolve().parents[1] / "static" / "vendor" / "world-atlas
     "countries-110m.json"
 ATLAS_URL = "/static/vendor/world-atlas/countries-110m.json"
 FORMATS = ("csv", "json", "png", "svg")
+#: figures' finished JSON kept in memory (the oldest dropped first): a page's figures are a
+#: few hundred kilobytes, so about two dozen scopes' pages
+PRESENTED_ENTRIES = 256
 
 
 @cache
@@ -87,6 +92,22 @@ def figure_json(found: Figure, table: Table, dataset: str | None,
     return data
 
 
+def presented(portal: Portal, found: Figure, table: Table, dataset: str | None,
+              params: dict[str, Any] | None = None) -> dict[str, Any]:
+    """:func:`figure_json`, made once per table kept in memory (:attr:`Table.key`: the figure,
+    its parameters, the scope and every version read, so a new version is a new key) and per
+    way of asking (``dataset`` as named, ``params`` as given: they are in the links). A table
+    not kept (usage, which changes with every download) is presented afresh. The answer is
+    shared: callers copy before changing it."""
+    if table.key is None:
+        return figure_json(found, table, dataset, params)
+    key = (table.key, found.id, dataset, tuple(sorted((params or {}).items())))
+    return statistics_cache.combined(portal, key,
+                                     lambda: figure_json(found, table, dataset, params),
+                                     memo_name="statistics-presented",
+                                     entries=PRESENTED_ENTRIES)
+
+
 def figure_entry(found: Figure) -> dict[str, Any]:
     return {"id": found.id, "title": found.title, "chart": found.chart,
             "params": list(found.params), "per_dataset": found.per_dataset,
@@ -128,8 +149,8 @@ def statistics_figure(ctx: Context, p: FigureParams) -> dict[str, Any]:
     params = {"granularity": p.granularity, "since": p.since, "until": p.until, "by": p.by,
               "field": p.field, "limit": p.limit}
     table = compute(ctx.portal, ctx.identity, p.figure, p.dataset, params)
-    return figure_json(lookup(p.figure), table, p.dataset,
-                       {k: v for k, v in params.items() if v is not None})
+    return dict(presented(ctx.portal, lookup(p.figure), table, p.dataset,
+                          {k: v for k, v in params.items() if v is not None}))
 
 
 ACTIONS = (

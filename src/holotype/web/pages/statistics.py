@@ -17,14 +17,14 @@ from holotype.errors import Invalid
 from holotype.services.context import Portal
 from holotype.services.identity import Identity
 from holotype.services.statistics import charts, export
-from holotype.services.statistics.figures import PARAMS, figure, lookup, offered
+from holotype.services.statistics.figures import PARAMS, defaults, figure, lookup, offered
 from holotype.services.statistics.model import Params
 from holotype.services.statistics.render import ImageFormat, image
 from holotype.web.actions.statistics import (
     absolute,
     atlas,
     figure_entry,
-    figure_json,
+    presented,
     row_links,
 )
 from holotype.web.identity import identity_of
@@ -42,10 +42,9 @@ def _portal(request: Request) -> Portal:
 
 def figures_data(portal: Portal, identity: Identity, dataset: str | None) -> list[dict[str, Any]]:
     """Every figure offered to ``identity`` (a dataset's panel: those per dataset), computed
-    with its default parameters."""
-    return [figure_json(f, figure(portal, identity, f.id, dataset, {}), dataset)
-            for f in offered(identity, dataset is not None)
-            if "field" not in f.params]  # a figure by any field waits for its field
+    with its default parameters, each presented once per table (shared: not to be changed)."""
+    return [presented(portal, f, table, dataset) for f, table in defaults(portal, identity,
+                                                                          dataset)]
 
 
 def _query(params: Mapping[str, str]) -> dict[str, str]:
@@ -95,7 +94,7 @@ def create_router(templates: Jinja2Templates) -> APIRouter:
             return Response(image(portal, spec, cast(ImageFormat, fmt)),
                             media_type=MEDIA_TYPES[fmt],
                             headers={"Cache-Control": "public, max-age=300"})
-        data = figure_json(found, table, dataset, query)
+        data = presented(portal, found, table, dataset, query)
         context = {"params": query, "param_names": found.params, "defaults": Params()}
         return render(request, templates, "statistics_figure.html", context,
                       {**data, "dataset": dataset}, as_json=(fmt == "json") or None)
