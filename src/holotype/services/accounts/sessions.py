@@ -165,7 +165,7 @@ def sign_in(portal: Portal, username: str, password: str, address: str = "",
             throttle.record_failure(session, portal.settings, name, address)
             audit.record(session, ANONYMOUS, audit.Event.SIGNIN_FAILED, target_type="user",
                          target_id=name, outcome=Outcome.REFUSED, address=address)
-        raise Invalid(WRONG, field="password")
+        raise Invalid(WRONG)  # naming no field: which one is wrong is not said
     if state == UserState.PENDING.value:
         raise Invalid("this account's email address is not verified yet: follow the link in "
                       "the email the portal sent", field="username")
