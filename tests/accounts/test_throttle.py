@@ -88,5 +88,5 @@ def test_the_sign_in_page_says_when_to_try_again(strict: Settings, strict_portal
             assert sign_in(client, password="wrong password").status_code == 400
         locked = sign_in(client)
         assert locked.status_code == 429
-        assert "too many failed sign-ins; try again in 10 minutes" in locked.text
+        assert "Too many failed sign-ins; try again in 10 minutes" in locked.text
         assert sessions.COOKIE not in locked.cookies
