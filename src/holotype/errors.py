@@ -87,3 +87,8 @@ class Unavailable(ServiceError):
 class Preparing(Unavailable):
     """What was asked for is being made in the background (e.g. a large image's pyramid):
     ask again after ``retry_after`` seconds."""
+
+class Throttled(ServiceError):
+    """Too many attempts in a short time (e.g. failed sign-ins): wait, then try again."""
+
+    status = 429

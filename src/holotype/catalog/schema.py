@@ -12,11 +12,12 @@ from types import ModuleType
 
 from sqlalchemy import MetaData
 
-from holotype.catalog import citations, downloads, image_jobs, media, models
+from holotype.catalog import accounts, citations, downloads, image_jobs, media, models
 from holotype.catalog.base import Base
 
 #: Every module that declares catalogue tables.
-TABLE_MODULES: tuple[ModuleType, ...] = (models, downloads, citations, media, image_jobs)
+TABLE_MODULES: tuple[ModuleType, ...] = (models, downloads, citations, media, image_jobs,
+                                         accounts)
 
 #: Every catalogue table.
 metadata: MetaData = Base.metadata

@@ -33,6 +33,7 @@ from holotype.ingest.source import Limits
 from holotype.locking import writer_lock
 from holotype.query.areas import AreaCatalogue
 from holotype.search import Searcher
+from holotype.services.accounts import keys
 from holotype.services.visible import SearchableCache
 from holotype.store.commit import Progress
 from holotype.store.store import RecordStore
@@ -74,6 +75,7 @@ class Portal:
     # what keeps them (e.g. "statistics")
     memo: dict[str, Any] = field(default_factory=dict, repr=False)
     _downloads: DownloadRollup | None = field(default=None, repr=False)
+    _secret_key: bytes | None = field(default=None, repr=False)
 
     @classmethod
     def open(cls, settings: Settings, *, migrate: bool = True) -> Portal:
@@ -100,6 +102,13 @@ class Portal:
         if self._downloads is None:
             self._downloads = DownloadRollup()
         return self._downloads
+
+    @property
+    def secret_key(self) -> bytes:
+        """The key that signs cookies and form tokens (see :mod:`.accounts.keys`)."""
+        if self._secret_key is None:
+            self._secret_key = keys.secret_key(self.settings)
+        return self._secret_key
 
     @property
     def limits(self) -> Limits:
