@@ -41,6 +41,14 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
+class RoleSource(StrEnum):
+    """Who granted a role: a directory sync (LDAP, OIDC) replaces only the roles it granted."""
+
+    LOCAL = "local"
+    LDAP = "ldap"
+    OIDC = "oidc"
+
+
 class Category(StrEnum):
     COLLECTION = "collection"
     RESEARCH = "research"
@@ -94,6 +102,7 @@ class Membership(Base):
     __tablename__ = "memberships"
     __table_args__ = (
         one_of("role", Role),
+        one_of("source", RoleSource),
         Index(None, "organisation_id"),
     )
 
@@ -104,6 +113,9 @@ class Membership(Base):
         ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True
     )
     role: Mapped[str] = mapped_column(String(CHOICE_MAX), default=Role.MEMBER.value)
+    source: Mapped[str] = mapped_column(
+        String(CHOICE_MAX), default=RoleSource.LOCAL.value, server_default=RoleSource.LOCAL.value
+    )
     created: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     user: Mapped[User] = relationship(back_populates="memberships")
@@ -124,6 +136,7 @@ class Dataset(Base):
         one_of("visibility", Visibility),
         Index(None, "organisation_id"),
         Index(None, "owner_id"),
+        Index(None, "visibility", "organisation_id"),  # what a member may read, by the policy
     )
 
     id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True, default=new_id)
