@@ -3,7 +3,7 @@ sync replaces only its own grants), who asked for each download (download_jobs.r
 so it runs as that user), and an index for the policy's "public, or of my organisations".
 
 Revision ID: 0009
-Revises: 0005
+Revises: 0008
 Create Date: 2026-12-06
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0009"
-down_revision: str | None = "0005"  # the merger re-chains it after 0008
+down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
