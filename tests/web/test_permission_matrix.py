@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -19,9 +21,12 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from holotype.config import load_settings
 from holotype.services import portal_search
+from holotype.services.citations.query_citations import cite
 from holotype.services.context import Portal
 from holotype.services.downloads import make_worker, parse_request, queue_download, status
+from holotype.services.identity import ANONYMOUS
 from holotype.web.actions import ACTIONS
 from holotype.web.app import create_app
 from tests.fixtures.accounts_site import (
@@ -255,9 +260,7 @@ def _walk(routes: list[Any]) -> Iterator[str]:
                 yield f"{method} {route.path}"
 
 
-def test_every_route_and_action_has_an_entry(tmp_path: Any) -> None:
-    from holotype.config import load_settings
-
+def test_every_route_and_action_has_an_entry(tmp_path: Path) -> None:
     app: FastAPI = create_app(load_settings(data_dir=tmp_path))
     routes = set(_walk(app.routes))
     missing = sorted(routes - set(ROUTES))
@@ -269,9 +272,9 @@ def test_every_route_and_action_has_an_entry(tmp_path: Any) -> None:
     assert not set(ACTIONS_PROBES) - set(ACTIONS)
 
 
-@pytest.fixture(scope="module")
-def matrix(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Ctx, dict[str, TestClient]]]:
-    site = make_accounts_site(tmp_path_factory.mktemp("matrix-site"), records=30)
+@contextmanager
+def _matrix(directory: Path, **overrides: Any) -> Iterator[tuple[Ctx, dict[str, TestClient]]]:
+    site = make_accounts_site(directory, records=30, **overrides)
     portal = Portal.open(site.settings)
     try:
         member = site.identity("member")
@@ -282,8 +285,6 @@ def matrix(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Ctx, dict
         while make_worker(portal, 0.01).run_once():
             pass
         file_name = status(portal, member, job)["file_name"]
-        from holotype.services.citations.query_citations import cite
-        from holotype.services.identity import ANONYMOUS
         cited = cite(portal, ANONYMOUS, {"search": "a"}, None, None).citation.id
     finally:
         portal.close()
@@ -297,6 +298,13 @@ def matrix(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Ctx, dict
         yield ctx, clients
         for name in WHO[1:]:
             clients[name].close()
+
+
+@pytest.fixture(scope="module")
+def matrix(tmp_path_factory: pytest.TempPathFactory
+           ) -> Iterator[tuple[Ctx, dict[str, TestClient]]]:
+    with _matrix(tmp_path_factory.mktemp("matrix-site")) as made:
+        yield made
 
 
 def _run(entries: dict[str, Probe | None], matrix: tuple[Ctx, dict[str, TestClient]]
@@ -325,4 +333,18 @@ def test_private_data_appears_exactly_where_allowed_on_every_route(
 def test_private_data_appears_exactly_where_allowed_in_every_action(
         matrix: tuple[Ctx, dict[str, TestClient]]) -> None:
     wrong = _run(ACTIONS_PROBES, matrix)
+    assert not wrong, "\n".join(wrong)
+
+
+SLIM = ("GET /search.json", "GET /datasets.json", "GET /dataset/{slug}",
+        "GET /record/{resource_id}/{record_id:path}", "GET /status/download/{download_id}.json",
+        "GET /map/records.json")
+
+
+def test_the_matrix_holds_on_postgresql(postgres_database: str, tmp_path: Path) -> None:
+    """The same decisions with the catalogue on PostgreSQL (the policy's SQL condition)."""
+    with _matrix(tmp_path, database_url=postgres_database, download_workers=0) as made:
+        wrong = _run({entry: ROUTES[entry] for entry in SLIM}, made)
+        wrong += _run({name: ACTIONS_PROBES[name] for name in (
+            "package_list", "vds_multi_count", "vds_multi_autocomplete_value")}, made)
     assert not wrong, "\n".join(wrong)
