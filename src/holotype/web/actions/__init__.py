@@ -8,16 +8,19 @@ from holotype.web.actions import (
     changelog,
     citations,
     ckan,
+    ckan_write,
     datastore,
     downloads,
     multi,
     slugs,
+    tokens,
     versions,
 )
 from holotype.web.actions.registry import Action
 
 ACTIONS: dict[str, Action[Any]] = {
     action.name: action
-    for module in (changelog, ckan, datastore, downloads, multi, slugs, versions, citations)
+    for module in (changelog, ckan, ckan_write, datastore, downloads, multi, slugs, versions,
+                   citations, tokens)
     for action in module.ACTIONS
 }
