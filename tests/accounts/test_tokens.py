@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -103,7 +102,7 @@ def test_last_used_is_written_at_most_every_five_minutes(site: TokenSite,
 def test_a_read_token_cannot_make_tokens(site: TokenSite, portal: Portal) -> None:
     identity = tokens.identity_for_token(portal, site.tokens["member-read"])
     assert identity is not None
-    with pytest.raises(Forbidden, match="may not write"):
+    with pytest.raises(Forbidden, match="may only read"):
         tokens.create_token(portal, identity, "sneaky", "write", 10)
     with pytest.raises(SignInRequired):
         tokens.create_token(portal, ANONYMOUS, "anon", "read", 10)

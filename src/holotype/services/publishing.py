@@ -19,13 +19,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from holotype.catalog.accounts import Outcome
 from holotype.catalog.snapshots import DatasetInfo, ResourceInfo
-from holotype.errors import Forbidden, Invalid, NotFound, ServiceError, SignInRequired
-from holotype.services import catalogue, catalogue_view, policy, records
+from holotype.errors import Invalid, NotFound, ServiceError
+from holotype.services import catalogue, catalogue_view, guard, policy, records
 from holotype.services.accounts import audit
 from holotype.services.context import Portal
-from holotype.services.identity import Identity, Kind, Scope
+from holotype.services.identity import Identity, Scope
 
 # The catalogue's names for the fields, in CKAN's words (errors are reported at CKAN's).
 CKAN_FIELDS = {"slug": "name", "description": "notes", "licence": "license_id",
@@ -60,31 +59,31 @@ def tag_names(tags: Sequence[Mapping[str, Any] | str]) -> list[str]:
 
 
 @contextmanager
-def audited(portal: Portal, identity: Identity, action: str, target_type: str,
-            target: str) -> Iterator[None]:
-    """Run a change: a refusal is audited (then raised again); errors name CKAN's fields."""
+def ckan_fields(names: Mapping[str, str] = CKAN_FIELDS) -> Iterator[None]:
+    """Errors naming the catalogue's fields are reported at CKAN's ``names`` for them."""
     try:
         yield
-    except SignInRequired:  # no one to hold to account: not audited
-        raise
-    except Forbidden as refusal:
-        with portal.write_session() as session:
-            audit.record(session, identity, audit.Event.WRITE_REFUSED, target_type=target_type,
-                         target_id=target, outcome=Outcome.REFUSED,
-                         detail={"action": action, "field": refusal.field,
-                                 "message": refusal.message})
-        raise
     except ServiceError as error:
-        if error.field in CKAN_FIELDS:
-            raise error.at(CKAN_FIELDS[error.field]) from None
+        if error.field is not None and error.field in names:
+            raise error.at(names[error.field]) from None
         raise
 
 
-def require_writer(identity: Identity) -> None:
-    """A change needs someone signed in, with the write scope."""
-    if identity.kind == Kind.ANONYMOUS:
-        raise SignInRequired("sign in, or send an API token, to change the catalogue")
-    policy.require_scope(identity, Scope.WRITE)
+def require_writer(portal: Portal, identity: Identity, action: str, target: str) -> None:
+    """A change needs someone signed in whose token (if any) has the write scope; a refusal
+    is audited."""
+    guard.require(portal, identity, Scope.WRITE in identity.scopes,
+                  f"this API token may only read, so it may not {action}; create one with the "
+                  "write scope", field="scope", target_type="api_token",
+                  target_id=identity.token_id or target)
+
+
+def allow(portal: Portal, identity: Identity, allowed: bool, message: str, field: str,
+          dataset: DatasetInfo | None = None, target: str = "") -> None:
+    """Refuse, audited and naming ``field``, unless ``allowed``."""
+    guard.require(portal, identity, allowed, message, field=field, target_type="dataset",
+                  target_id=dataset.id if dataset else target,
+                  organisation_id=dataset.organisation_id if dataset else None)
 
 
 def wrote(portal: Portal, identity: Identity, action: str, target_type: str, target: str,
@@ -115,12 +114,12 @@ def _visibility(private: bool | None) -> str | None:
 
 def package_create(portal: Portal, identity: Identity, fields: PackageFields) -> DatasetInfo:
     """A new dataset in ``owner_org``, owned by the caller."""
-    with audited(portal, identity, "package_create", "dataset", fields.name or ""):
-        require_writer(identity)
+    with ckan_fields():
+        require_writer(portal, identity, "create datasets", fields.name or "")
         org_id = _organisation_id(portal, fields.owner_org)
         where = f"organisation {fields.owner_org!r}" if org_id else "no organisation"
-        policy.require(policy.may_create_dataset(identity, org_id),
-                       f"you may not create datasets in {where}", field="owner_org")
+        allow(portal, identity, policy.may_create_dataset(identity, org_id),
+              f"you may not create datasets in {where}", "owner_org", target=fields.name or "")
         if not fields.name:
             raise Invalid("Missing value", field="name")
         with portal.write_session() as session:
@@ -139,25 +138,25 @@ def package_change(portal: Portal, identity: Identity, ref: str, fields: Package
     """Change a dataset: ``replace`` (package_update) resets the notes and tags not given, as
     CKAN does; otherwise (package_patch) only the given fields change. The slug never changes,
     and a visibility or organisation not given is kept (never made public by omission)."""
-    with audited(portal, identity, action, "dataset", ref):
-        require_writer(identity)
+    with ckan_fields():
+        require_writer(portal, identity, "change datasets", ref)
         found = catalogue_view.dataset(portal, identity, ref).dataset
-        policy.require(policy.may_manage(identity, found),
-                       f"you may not change dataset {found.slug!r}", field="id")
+        allow(portal, identity, policy.may_manage(identity, found),
+              f"you may not change dataset {found.slug!r}", "id", found)
         if fields.name is not None and fields.name not in (found.slug, found.id):
             raise Invalid("a dataset's name is in its addresses and cannot change", field="name")
         changes: dict[str, Any] = {}
         visibility = _visibility(fields.private)
         if visibility is not None and visibility != found.visibility:
-            policy.require(policy.may_change_visibility(identity, found),
-                           "you may not change this dataset's visibility", field="private")
+            allow(portal, identity, policy.may_change_visibility(identity, found),
+                  "you may not change this dataset's visibility", "private", found)
             changes["visibility"] = visibility
         if fields.owner_org is not None:
             org_id = _organisation_id(portal, fields.owner_org)
             if org_id != found.organisation_id:
-                policy.require(policy.may_create_dataset(identity, org_id),
-                               f"you may not move datasets to organisation "
-                               f"{fields.owner_org!r}", field="owner_org")
+                allow(portal, identity, policy.may_create_dataset(identity, org_id),
+                      f"you may not move datasets to organisation {fields.owner_org!r}",
+                      "owner_org", found)
                 changes["organisation"] = org_id
         given = {"title": fields.title, "description": fields.notes,
                  "licence": fields.license_id, "category": fields.category, "doi": fields.doi,
@@ -180,11 +179,11 @@ def package_change(portal: Portal, identity: Identity, ref: str, fields: Package
 
 def package_delete(portal: Portal, identity: Identity, ref: str) -> None:
     """Delete a dataset with its resources and records."""
-    with audited(portal, identity, "package_delete", "dataset", ref):
-        require_writer(identity)
+    with ckan_fields():
+        require_writer(portal, identity, "delete datasets", ref)
         found = catalogue_view.dataset(portal, identity, ref).dataset
-        policy.require(policy.may_manage(identity, found),
-                       f"you may not delete dataset {found.slug!r}", field="id")
+        allow(portal, identity, policy.may_manage(identity, found),
+              f"you may not delete dataset {found.slug!r}", "id", found)
         records.delete_dataset(portal, identity, found.id)
     wrote(portal, identity, "package_delete", "dataset", found.id, found.organisation_id)
 
@@ -207,12 +206,11 @@ def resource_create(portal: Portal, identity: Identity, package_id: str, name: s
                     description: str = "", id_field: str | None = None) -> ResourceInfo:
     """A new resource: an uploaded file of records is ingested (its first version), a ``url``
     alone becomes a plain file resource naming it."""
-    with audited(portal, identity, "resource_create", "dataset", package_id):
-        require_writer(identity)
+    with ckan_fields():
+        require_writer(portal, identity, "add resources", package_id)
         dataset = catalogue_view.dataset(portal, identity, package_id).dataset
-        policy.require(policy.may_publish(identity, dataset),
-                       f"you may not add resources to dataset {dataset.slug!r}",
-                       field="package_id")
+        allow(portal, identity, policy.may_publish(identity, dataset),
+              f"you may not add resources to dataset {dataset.slug!r}", "package_id", dataset)
         if upload is None and not url:
             raise Invalid("give a file as upload, or a url", field="upload")
         label = name or upload_name or "resource"

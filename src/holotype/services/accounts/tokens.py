@@ -28,7 +28,7 @@ from holotype.catalog.api_tokens import PREFIX_LENGTH, TOKEN_NAME_MAX, ApiToken,
 from holotype.catalog.models import User
 from holotype.catalog.timestamps import utcnow
 from holotype.errors import Invalid, NotFound, SignInRequired
-from holotype.services import policy
+from holotype.services import guard, policy
 from holotype.services.accounts import audit
 from holotype.services.accounts.identities import identity_for_user
 from holotype.services.context import Portal
@@ -95,6 +95,14 @@ def _signed_in(identity: Identity, doing: str) -> None:
         raise SignInRequired(f"sign in to {doing}")
 
 
+def _writes(portal: Portal, identity: Identity, doing: str) -> None:
+    """A read-only token changes nothing, not even tokens (the refusal is audited)."""
+    guard.require(portal, identity, Scope.WRITE in identity.scopes,
+                  f"this API token may only read, so it may not {doing}; create one with the "
+                  "write scope", field="scope", target_type="api_token",
+                  target_id=identity.token_id or "")
+
+
 def _owner(session: Session, identity: Identity, username: str | None) -> User:
     """The user whose tokens are meant: ``identity``'s own, or (sysadmins) another's."""
     if username is None or username == identity.name:
@@ -117,7 +125,7 @@ def create_token(portal: Portal, identity: Identity, name: str, scopes: str = "r
     """A new token for ``identity`` (or, for a sysadmin, the user ``username``): its
     description and the raw token, which is never shown again."""
     _signed_in(identity, "create an API token")
-    policy.require_scope(identity, Scope.WRITE)  # a read-only token changes nothing
+    _writes(portal, identity, "create tokens")
     label = name.strip()
     if not label or len(label) > TOKEN_NAME_MAX:
         raise Invalid(f"give the token a name of 1 to {TOKEN_NAME_MAX} characters", field="name")
@@ -155,7 +163,7 @@ def list_tokens(portal: Portal, identity: Identity, username: str | None = None
 def revoke_token(portal: Portal, identity: Identity, token_id: str) -> TokenInfo:
     """Revoke one of ``identity``'s tokens (a sysadmin: anyone's) by id or its prefix."""
     _signed_in(identity, "revoke an API token")
-    policy.require_scope(identity, Scope.WRITE)
+    _writes(portal, identity, "revoke tokens")
     ref = token_id.strip()
     with portal.write_session() as session:
         query = select(ApiToken, User.username).join(User, User.id == ApiToken.user_id)

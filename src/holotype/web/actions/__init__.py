@@ -8,6 +8,7 @@ from holotype.web.actions import (
     changelog,
     citations,
     ckan,
+    ckan_orgs,
     ckan_write,
     datastore,
     downloads,
@@ -20,7 +21,7 @@ from holotype.web.actions.registry import Action
 
 ACTIONS: dict[str, Action[Any]] = {
     action.name: action
-    for module in (changelog, ckan, ckan_write, datastore, downloads, multi, slugs, versions,
-                   citations, tokens)
+    for module in (changelog, ckan, ckan_orgs, ckan_write, datastore, downloads, multi, slugs,
+                   versions, citations, tokens)
     for action in module.ACTIONS
 }
