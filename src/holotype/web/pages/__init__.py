@@ -11,6 +11,7 @@ from fastapi import APIRouter
 from fastapi.templating import Jinja2Templates
 
 from holotype.web.pages import (
+    audit,
     citations,
     datasets,
     home,
@@ -22,6 +23,7 @@ from holotype.web.pages import (
     records,
     render,
     search,
+    tokens,
 )
 
 
@@ -29,7 +31,8 @@ def create_pages_router(templates: Jinja2Templates) -> APIRouter:
     """Every page route, rendering with ``templates``."""
     render.install(templates.env)
     router = APIRouter()
-    for module in (home, datasets, search, records, citations, how_to_cite):
+    for module in (home, datasets, search, records, citations, how_to_cite, tokens,
+                   audit):
         router.include_router(module.create_router(templates))
     router.include_router(media.create_router())
     router.include_router(iiif.create_router())
