@@ -18,6 +18,7 @@ from holotype.cli.common import Cli, CliError, esc, listening_url, when
 from holotype.cli.dois import doi_app
 from holotype.cli.ingest import ingest
 from holotype.cli.media import media_app
+from holotype.cli.tokens import token_app
 from holotype.config import ConfigError
 from holotype.config_report import masked_url
 from holotype.errors import ServiceError
@@ -32,6 +33,7 @@ app.add_typer(resource_app, name="resource")
 app.add_typer(config_app, name="config")
 app.add_typer(doi_app, name="doi")
 app.add_typer(media_app, name="media")
+app.add_typer(token_app, name="token")
 
 ConfigOption = Annotated[
     Path | None, typer.Option("--config", "-c", help="TOML settings file (or HOLOTYPE_CONFIG).")
