@@ -28,7 +28,8 @@ from holotype.web.uploads import is_multipart, read_multipart
 
 log = logging.getLogger(__name__)
 
-ERROR_TYPES = {400: "Validation Error", 403: "Authorization Error", 404: "Not Found Error",
+ERROR_TYPES = {400: "Validation Error", 401: "Authorization Error", 403: "Authorization Error",
+               404: "Not Found Error",
                409: "Conflict Error", 503: "Service Unavailable"}
 
 
