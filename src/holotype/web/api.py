@@ -52,7 +52,13 @@ def envelope_error(
 
 
 def _name(request: Request) -> str:
-    return str(request.path_params.get("name", ""))
+    """The action's name: from the route, or (for an answer given before any route ran, such
+    as a refused API token) from the path."""
+    found = request.path_params.get("name")
+    if found:
+        return str(found)
+    head, _, last = request.url.path.rstrip("/").rpartition("/")
+    return last if head.endswith("/action") and last else "status_show"
 
 
 async def _params(request: Request, action: Action[Any],
