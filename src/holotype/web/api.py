@@ -111,6 +111,9 @@ def create_router() -> APIRouter:
                     folder = stack.enter_context(work_dir(portal.work_dir))
                     form, files = await read_multipart(request, folder,
                                                        portal.settings.max_upload_bytes)
+                if found.writes and request.method != "POST":
+                    raise Invalid(f"{name} changes the catalogue: send it as a POST, with an "
+                                  "API token in the Authorization header", field="method")
                 params = await _params(request, found, form)
                 ctx = Context(
                     portal=portal,

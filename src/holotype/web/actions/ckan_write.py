@@ -115,15 +115,18 @@ def resource_create(ctx: Context, p: ResourceCreateParams) -> dict[str, Any]:
 
 ACTIONS = (
     Action("package_create", package_create,
-           "Create a dataset (needs an API token with the write scope).", PackageCreateParams),
+           "Create a dataset (needs an API token with the write scope).",
+           PackageCreateParams, writes=True),
     Action("package_update", package_update,
            "Change a dataset: fields not given keep their value, but notes and tags are "
-           "cleared, as CKAN does.", PackageUpdateParams),
+           "cleared, as CKAN does.",
+           PackageUpdateParams, writes=True),
     Action("package_patch", package_patch, "Change only the given fields of a dataset.",
-           PackageUpdateParams),
+           PackageUpdateParams, writes=True),
     Action("package_delete", package_delete,
-           "Delete a dataset with its resources and records.", PackageDeleteParams),
+           "Delete a dataset with its resources and records.",
+           PackageDeleteParams, writes=True),
     Action("resource_create", resource_create,
            "Add a resource: upload a file of records (multipart), or give a url.",
-           ResourceCreateParams),
+           ResourceCreateParams, writes=True),
 )

@@ -48,6 +48,7 @@ class Action(Generic[P]):
     func: Callable[[Context, P], Any]
     summary: str
     params: type[P]
+    writes: bool = False  # changes the catalogue: POST only, with an API token
 
     @property
     def parameters(self) -> tuple[Param, ...]:

@@ -65,9 +65,9 @@ def api_token_revoke(ctx: Context, p: TokenRevokeParams) -> dict[str, Any]:
 ACTIONS = (
     Action("api_token_create", api_token_create,
            "Create an API token: the answer holds it, and it is never shown again.",
-           TokenCreateParams),
+           TokenCreateParams, writes=True),
     Action("api_token_list", api_token_list, "Your API tokens (never the tokens themselves).",
            TokenListParams),
     Action("api_token_revoke", api_token_revoke, "Revoke one of your API tokens.",
-           TokenRevokeParams),
+           TokenRevokeParams, writes=True),
 )
