@@ -70,6 +70,14 @@ def test_an_editor_writes_through_ckanapi(live: str, site: TokenSite, tmp_path: 
     found = editor.action.datastore_search(resource_id=resource["id"], q="nemoralis")
     assert [r["catalogNumber"] for r in found["records"]] == ["B-2"]
 
+    linked = editor.action.resource_create(package_id="beetles-2026", name="Field notes",
+                                           url="https://example.org/notes.pdf")
+    assert linked["datastore_active"] is False and linked["name"] == "Field notes"
+    updated = editor.action.package_update(id="beetles-2026", title="Beetles",
+                                           license_id="CC0-1.0")
+    assert updated["notes"] == "" and updated["tags"] == [] and updated["private"] is True
+    assert len(updated["resources"]) == 2
+
     # private: anonymous clients do not see it
     with pytest.raises(ckanapi.NotFound):
         client(live, site, None).action.package_show(id="beetles-2026")

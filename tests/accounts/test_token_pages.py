@@ -140,3 +140,18 @@ def test_the_audit_viewer_filters_and_neutralises_csv(boss: TestClient) -> None:
     assert none == []
 
 
+
+
+def test_a_session_cookie_does_not_write_through_the_api(curator: TestClient) -> None:
+    before = token_count(curator)
+    made = curator.post("/api/3/action/api_token_create", json={"name": "via cookie"})
+    assert made.status_code == 401 and token_count(curator) == before
+    shown = curator.get("/api/3/action/api_token_list")  # reading with the cookie is fine
+    assert shown.status_code == 200
+
+
+def test_a_write_action_refuses_get(curator: TestClient) -> None:
+    before = token_count(curator)
+    made = curator.get("/api/3/action/api_token_create", params={"name": "via link"})
+    assert made.status_code == 400 and made.json()["error"]["method"]
+    assert token_count(curator) == before
