@@ -117,9 +117,10 @@ def package_create(portal: Portal, identity: Identity, fields: PackageFields) ->
     with ckan_fields():
         require_writer(portal, identity, "create datasets", fields.name or "")
         org_id = _organisation_id(portal, fields.owner_org)
-        where = f"organisation {fields.owner_org!r}" if org_id else "no organisation"
+        where = (f"in organisation {fields.owner_org!r}" if org_id else
+                 "without an organisation: give owner_org")
         allow(portal, identity, policy.may_create_dataset(identity, org_id),
-              f"you may not create datasets in {where}", "owner_org", target=fields.name or "")
+              f"you may not create datasets {where}", "owner_org", target=fields.name or "")
         if not fields.name:
             raise Invalid("Missing value", field="name")
         with portal.write_session() as session:
