@@ -70,6 +70,13 @@ def test_an_editor_writes_through_ckanapi(live: str, site: TokenSite, tmp_path: 
     found = editor.action.datastore_search(resource_id=resource["id"], q="nemoralis")
     assert [r["catalogNumber"] for r in found["records"]] == ["B-2"]
 
+    bad = tmp_path / "broken.csv"
+    bad.write_text("catalogNumber,catalogNumber\nB-1,B-2\n", encoding="utf-8")
+    with bad.open("rb") as handle, pytest.raises(ckanapi.ValidationError) as refused:
+        editor.action.resource_create(package_id="beetles-2026", name="Broken", upload=handle)
+    assert "upload" in str(refused.value)
+    assert len(editor.action.package_show(id="beetles-2026")["resources"]) == 1
+
     linked = editor.action.resource_create(package_id="beetles-2026", name="Field notes",
                                            url="https://example.org/notes.pdf")
     assert linked["datastore_active"] is False and linked["name"] == "Field notes"

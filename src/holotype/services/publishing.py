@@ -21,6 +21,7 @@ from typing import Any
 
 from holotype.catalog.snapshots import DatasetInfo, ResourceInfo
 from holotype.errors import Invalid, NotFound, ServiceError
+from holotype.ingest.errors import IngestError
 from holotype.services import catalogue, catalogue_view, guard, policy, records
 from holotype.services.accounts import audit
 from holotype.services.context import Portal
@@ -217,9 +218,12 @@ def resource_create(portal: Portal, identity: Identity, package_id: str, name: s
         label = name or upload_name or "resource"
         slug = resource_slug(portal, dataset, label)
         if upload is not None:
-            outcome = records.ingest(portal, identity, f"{dataset.slug}/{slug}", upload,
-                                     display_name=upload_name or upload.name, create=True,
-                                     id_field=id_field)
+            try:
+                outcome = records.ingest(portal, identity, f"{dataset.slug}/{slug}", upload,
+                                         display_name=upload_name or upload.name, create=True,
+                                         id_field=id_field)
+            except IngestError as refused:  # nothing of it was kept (nor the new resource)
+                raise Invalid(refused.location_message(), field="upload") from None
             with portal.write_session() as session:
                 made = catalogue.update_resource(session, outcome.resource.id, name=label,
                                                  description=description)
