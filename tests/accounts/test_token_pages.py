@@ -16,7 +16,9 @@ from sqlalchemy import func, select
 from holotype.catalog.api_tokens import ApiToken
 from holotype.catalog.models import User
 from holotype.config import Settings, load_settings
-from holotype.services.accounts import sessions
+from holotype.services import catalogue
+from holotype.services.accounts import sessions, tokens
+from holotype.services.accounts.identities import identity_for_user
 from holotype.services.accounts.users import create_user
 from holotype.services.context import Portal
 from holotype.services.identity import OPERATOR
@@ -85,6 +87,9 @@ def test_a_token_is_shown_once_works_and_is_revoked(curator: TestClient) -> None
         listed = script.get("/api/3/action/api_token_list",
                             headers={"Authorization": f"Bearer {token}"})
         assert listed.status_code == 200 and listed.json()["result"][0]["name"] == "laptop"
+        by_ckan_header = script.get("/api/3/action/api_token_list",
+                                    headers={"X-CKAN-API-Key": token})
+        assert by_ckan_header.json()["result"] == listed.json()["result"]
         token_id = listed.json()["result"][0]["id"]
         revoked = curator.post(f"/user/me/tokens/{token_id}/revoke",
                                data={"csrf_token": token_in(again.text)},
@@ -155,3 +160,32 @@ def test_a_write_action_refuses_get(curator: TestClient) -> None:
     made = curator.get("/api/3/action/api_token_create", params={"name": "via link"})
     assert made.status_code == 400 and made.json()["error"]["method"]
     assert token_count(curator) == before
+
+
+def test_an_upload_over_the_limit_is_refused(tmp_path_factory: pytest.TempPathFactory) -> None:
+    folder = tmp_path_factory.mktemp("small-uploads")
+    small = load_settings(data_dir=folder, map_tile_url="", rate_limit_per_minute=0,
+                          max_upload_bytes=64)
+    portal = Portal.open(small)
+    try:
+        boss, _ = create_user(portal, OPERATOR, "boss", "boss@example.org", sysadmin=True,
+                              password=PASSWORD)
+        with portal.write_session() as session:
+            catalogue.create_dataset(session, slug="plants", title="Plants", licence="CC0-1.0")
+        with portal.session() as session:
+            identity = identity_for_user(session, boss.id)
+        _, raw = tokens.create_token(portal, identity, "upload", "write", 1)
+    finally:
+        portal.close()
+    with TestClient(create_app(small)) as client:
+        sent = client.post("/api/3/action/resource_create", headers={"Authorization": raw},
+                           data={"package_id": "plants", "name": "Big"},
+                           files={"upload": ("big.csv", b"a,b\n" + b"1,2\n" * 100)})
+        assert sent.status_code == 400, sent.text
+        assert "64 bytes" in sent.json()["error"]["upload"][0]
+        shown = client.get("/api/3/action/package_show", params={"id": "plants"},
+                           headers={"Authorization": raw})
+        assert shown.json()["result"]["resources"] == []
+        as_text = client.post("/api/3/action/resource_create", headers={"Authorization": raw},
+                              json={"package_id": "plants", "upload": "/etc/passwd"})
+        assert as_text.status_code == 400 and "multipart" in as_text.json()["error"]["message"]
