@@ -66,8 +66,15 @@ def test_revoked_and_expired_tokens_are_refused_and_audited(
         rows = session.execute(select(AuditEvent.outcome, AuditEvent.via, AuditEvent.detail)
                                .where(AuditEvent.target_id == site.token_ids[name],
                                       AuditEvent.event == "signin_failed")).all()
-    assert rows and rows[-1].outcome == "refused" and rows[-1].via == "token"
-    assert words in rows[-1].detail
+    assert len(rows) == 1 and rows[0].outcome == "refused" and rows[0].via == "token"
+    assert words in rows[0].detail
+    with pytest.raises(SignInRequired, match=words):  # a script still using it: refused,
+        tokens.identity_for_token(portal, site.tokens[name])  # audited once per 5 minutes
+    with portal.session() as session:
+        again = session.scalars(select(AuditEvent.id).where(
+            AuditEvent.target_id == site.token_ids[name],
+            AuditEvent.event == "signin_failed")).all()
+    assert len(again) == 1
 
 
 def test_an_unknown_token_is_refused(portal: Portal) -> None:

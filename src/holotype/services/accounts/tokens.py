@@ -8,9 +8,9 @@ days given and can be revoked at any time; creating and revoking are audited.
 A request names its token the ways CKAN clients send it: ``Authorization: <key>``,
 ``Authorization: Bearer <key>`` or ``X-CKAN-API-Key: <key>``. An unknown, revoked or expired
 token is refused (401) rather than treated as anonymous, so a script learns at once that its
-key no longer works. ``last_used`` is written at most once per :data:`LAST_USED_EVERY` per
-token: a write on every read would end the search cache's validity (see
-:mod:`holotype.services.visible`).
+key no longer works. ``last_used``, and the audit of a known token's refusal, are written at
+most once per :data:`LAST_USED_EVERY` per token: a write on every request would end the search
+cache's validity every time (see :mod:`holotype.services.visible`).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from holotype.catalog.accounts import Outcome
+from holotype.catalog.accounts import AuditEvent, Outcome
 from holotype.catalog.api_tokens import PREFIX_LENGTH, TOKEN_NAME_MAX, ApiToken, TokenScopes
 from holotype.catalog.models import User
 from holotype.catalog.timestamps import utcnow
@@ -182,6 +182,23 @@ def revoke_token(portal: Portal, identity: Identity, token_id: str) -> TokenInfo
         return _info(token, username)
 
 
+def _audit_refusal(portal: Portal, user_id: str, token_id: str, problem: str,
+                   now: datetime) -> None:
+    """Audit a refused token, at most once per :data:`LAST_USED_EVERY` per token: a script
+    still using it would otherwise write on every request (and end the search cache's
+    validity every time)."""
+    recent = (select(AuditEvent.id)
+              .where(AuditEvent.at >= now - LAST_USED_EVERY, AuditEvent.target_id == token_id,
+                     AuditEvent.event == audit.Event.SIGNIN_FAILED.value).limit(1))
+    with portal.session() as session:
+        if session.scalar(recent) is not None:
+            return
+    with portal.write_session() as session:
+        refused = identity_for_user(session, user_id, frozenset(), token_id)
+        audit.record(session, refused, audit.Event.SIGNIN_FAILED, target_type="api_token",
+                     target_id=token_id, outcome=Outcome.REFUSED, detail={"reason": problem})
+
+
 def identity_for_token(portal: Portal, raw: str) -> Identity | None:
     """The identity of the token in ``raw`` (``Bearer x`` or a bare ``x``); None when the
     header is of another scheme. An unknown, revoked or expired token raises
@@ -206,11 +223,7 @@ def identity_for_token(portal: Portal, raw: str) -> Identity | None:
     if problem is None and identity.kind != Kind.USER:
         problem = "the account this API token belongs to is not active"
     if problem is not None:
-        with portal.write_session() as session:
-            refused = identity_for_user(session, user_id, frozenset(), token_id)
-            audit.record(session, refused, audit.Event.SIGNIN_FAILED, target_type="api_token",
-                         target_id=token_id, outcome=Outcome.REFUSED,
-                         detail={"reason": problem})
+        _audit_refusal(portal, user_id, token_id, problem, now)
         raise SignInRequired(problem + "; create a new one on your profile page")
     if last_used is None or now - last_used >= LAST_USED_EVERY:
         with portal.write_session() as session:
