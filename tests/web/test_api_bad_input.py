@@ -73,7 +73,7 @@ def test_openapi_types_say_what_is_valid(client: TestClient) -> None:
     field = next(p for p in autocomplete["parameters"] if p["name"] == "field")
     assert field["required"] and field["schema"]["minLength"] == 1
     responses = count["post"]["responses"]
-    assert set(responses) == {"200", "400", "403", "404", "409", "429", "503"}
+    assert set(responses) == {"200", "400", "401", "403", "404", "409", "429", "503"}
     failure = responses["400"]["content"]["application/json"]["schema"]
     assert failure["properties"]["success"] == {"const": False}
     assert failure["required"] == ["help", "success", "error"]

@@ -105,7 +105,7 @@ def get(path: str, **params: Any) -> Callable[[TestClient, Ctx], httpx.Response]
     return ask
 
 
-def action(name: str, **params: Any) -> Callable[[TestClient, Ctx], httpx.Response]:
+def action(name: str, /, **params: Any) -> Callable[[TestClient, Ctx], httpx.Response]:
     def ask(client: TestClient, ctx: Ctx) -> httpx.Response:
         # GET: on the API a session cookie counts for reading only (writes need a token).
         body = json.loads(json.dumps(params).replace("{rid}", ctx.site.secret_resource)
@@ -159,6 +159,11 @@ ROUTES: dict[str, Probe | None] = {
     "GET /user/me": Probe(get("/user/me"), ok, SIGNED_IN),
     "GET /user/me.json": Probe(get("/user/me.json"), ok, SIGNED_IN),
     "POST /user/me": NO_DATA,  # the signed-in user's own profile
+    "POST /user/me/tokens": NO_DATA,  # the signed-in user's own API tokens (lane C's tests)
+    "POST /user/me/tokens/{token_id}/revoke": NO_DATA,
+    "GET /admin/audit": Probe(get("/admin/audit"), ok, frozenset({"sysadmin"})),
+    "GET /admin/audit.json": Probe(get("/admin/audit.json"), ok, frozenset({"sysadmin"})),
+    "GET /admin/audit.csv": Probe(get("/admin/audit.csv"), ok, frozenset({"sysadmin"})),
     "GET /user/list": Probe(get("/user/list"), ok, frozenset({"sysadmin"})),
     "GET /user/list.json": Probe(get("/user/list.json"), ok, frozenset({"sysadmin"})),
     # Organisations: names are public; the datasets shown are those the visitor may read;
@@ -271,6 +276,27 @@ ACTIONS_PROBES: dict[str, Probe | None] = {
     "query_doi_create": Probe(action("query_doi_create", query=SEARCH, resource_ids=RIDS,
                                      email_address="a@example.org"), ok, NOBODY),
     "query_doi_show": Probe(action("query_doi_show", doi="{key}"), ok, NOBODY),
+    # Writes answer POST with an API token only (tests/accounts/test_ckanapi_writes.py): a GET
+    # with a session cookie, as here, changes nothing and shows nothing, for anyone.
+    **{name: Probe(action(name, **params), ok, NOBODY) for name, params in {
+        "package_create": {"name": "made-by-get", "title": "x", "license_id": "CC0-1.0",
+                           "owner_org": "museum"},
+        "package_update": {"id": "secret", "title": "x"},
+        "package_patch": {"id": "secret", "title": "x"},
+        "package_delete": {"id": "secret"},
+        "resource_create": {"package_id": "secret", "url": "https://example.org/x"},
+        "organization_create": {"name": "made-by-get"},
+        "organization_update": {"id": "museum", "title": "x"},
+        "organization_patch": {"id": "museum", "title": "x"},
+        "organization_delete": {"id": "museum"},
+        "member_create": {"id": "museum", "object": "member", "capacity": "admin"},
+        "organization_member_create": {"id": "museum", "username": "member", "role": "admin"},
+        "api_token_create": {"name": "made-by-get"},
+        "api_token_revoke": {"jti": "whatever"},
+    }.items()},
+    "organization_list_for_user": Probe(action("organization_list_for_user"), ok,
+                                        frozenset(WHO)),  # organisation names are public
+    "api_token_list": Probe(action("api_token_list"), ok, SIGNED_IN),  # one's own tokens
 }
 
 

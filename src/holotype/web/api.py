@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+from contextlib import ExitStack
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -17,10 +18,13 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from holotype.errors import Invalid, ServiceError
+from holotype.services.context import Portal
+from holotype.services.workdirs import work_dir
 from holotype.web.actions import ACTIONS
 from holotype.web.actions.coerce import coerce
-from holotype.web.actions.registry import Action, Context
+from holotype.web.actions.registry import Action, Context, Upload
 from holotype.web.identity import identity_of
+from holotype.web.uploads import is_multipart, read_multipart
 
 log = logging.getLogger(__name__)
 
@@ -48,10 +52,19 @@ def envelope_error(
 
 
 def _name(request: Request) -> str:
-    return str(request.path_params.get("name", ""))
+    """The action's name: from the route, or (for an answer given before any route ran, such
+    as a refused API token) from the path."""
+    found = request.path_params.get("name")
+    if found:
+        return str(found)
+    head, _, last = request.url.path.rstrip("/").rpartition("/")
+    return last if head.endswith("/action") and last else "status_show"
 
 
-async def _params(request: Request, action: Action[Any]) -> Any:
+async def _params(request: Request, action: Action[Any],
+                  form: dict[str, Any] | None = None) -> Any:
+    if form is not None:  # multipart: text fields, read as GET values are
+        return coerce(action.params, {**dict(request.query_params), **form}, from_text=True)
     if request.method == "POST":
         body = await request.body()
         raw: Any = {}
@@ -89,15 +102,27 @@ def create_router() -> APIRouter:
             return envelope_error(request, 400, "Bad request",
                                   f"Action name not known: {name}", {})
         help_url = str(request.url_for("action_help", name=name))
+        portal: Portal = request.app.state.portal
         try:
-            params = await _params(request, found)
-            ctx = Context(
-                portal=request.app.state.portal,
-                identity=identity_of(request),
-                client=request.client.host if request.client else "unknown",
-                base_url=str(request.base_url).rstrip("/"),
-            )
-            result = await run_in_threadpool(found.func, ctx, params)
+            with ExitStack() as stack:
+                form: dict[str, Any] | None = None
+                files: dict[str, Upload] = {}
+                if request.method == "POST" and is_multipart(request):
+                    folder = stack.enter_context(work_dir(portal.work_dir))
+                    form, files = await read_multipart(request, folder,
+                                                       portal.settings.max_upload_bytes)
+                if found.writes and request.method != "POST":
+                    raise Invalid(f"{name} changes the catalogue: send it as a POST, with an "
+                                  "API token in the Authorization header", field="method")
+                params = await _params(request, found, form)
+                ctx = Context(
+                    portal=portal,
+                    identity=identity_of(request),
+                    client=request.client.host if request.client else "unknown",
+                    base_url=str(request.base_url).rstrip("/"),
+                    files=files,
+                )
+                result = await run_in_threadpool(found.func, ctx, params)
         except ServiceError as exc:
             return ckan_error(request, exc)
         return JSONResponse({"help": help_url, "success": True, "result": result})

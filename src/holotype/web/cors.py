@@ -29,8 +29,14 @@ READ_ACTIONS = frozenset({
     "vds_version_resource", "vds_version_round", "query_doi_show", "statistics_figure",
     "statistics_list",
 })
-SAME_ORIGIN_ACTIONS = frozenset({"vds_download_queue", "vds_slug_create",
-                                 "query_doi_create"})  # they create
+SAME_ORIGIN_ACTIONS = frozenset({
+    "vds_download_queue", "vds_slug_create", "query_doi_create",  # they create
+    # they change the catalogue or a user's tokens (with an API token), or list a user's own
+    "package_create", "package_update", "package_patch", "package_delete", "resource_create",
+    "organization_create", "organization_update", "organization_patch", "organization_delete",
+    "organization_list_for_user", "member_create", "organization_member_create",
+    "api_token_create", "api_token_list", "api_token_revoke",
+})
 ACTION_PREFIXES = ("/api/3/action/", "/api/action/")
 METHODS = "GET, HEAD, POST"
 ALLOWED_HEADERS = "Content-Type, Authorization"

@@ -36,6 +36,8 @@ ERROR = {"error": {
 }}
 FAILURES = {
     "400": "Invalid parameters or query (CKAN's Validation Error)",
+    "401": "Sign-in needed: no API token, or one unknown, revoked or expired "
+           "(Authorization Error)",
     "403": "Not allowed (Authorization Error)",
     "404": "Not found, or not visible to the caller (Not Found Error)",
     "409": "Conflicts with the current state, e.g. an ingest running (Conflict Error)",
@@ -104,6 +106,8 @@ def _operation(action: Action[Any], method: str) -> dict[str, Any]:
 
 
 def _tag(name: str) -> str:
+    if name.startswith("api_token_"):
+        return "API tokens"
     if name.startswith("vds_"):
         return "Versioned datastore (NHM)"
     if name.startswith("datastore_"):
@@ -119,7 +123,10 @@ def openapi_document(site_name: str) -> dict[str, Any]:
             "version": holotype.__version__,
             "description": "CKAN-compatible action API with the NHM Data Portal's versioned "
             "datastore actions. Every action answers GET (parameters in the query string) and "
-            "POST (a JSON object), in CKAN's envelope {help, success, result | error}.",
+            "POST (a JSON object), in CKAN's envelope {help, success, result | error}. Actions "
+            "that change the catalogue answer POST only and need an API token (created on "
+            "your profile page) in the Authorization header, as ckanapi sends it; "
+            "resource_create also takes multipart/form-data with the file as upload.",
         },
         "paths": {
             f"/api/3/action/{name}": {

@@ -8,18 +8,21 @@ from holotype.web.actions import (
     changelog,
     citations,
     ckan,
+    ckan_orgs,
+    ckan_write,
     datastore,
     downloads,
     multi,
     slugs,
     statistics,
+    tokens,
     versions,
 )
 from holotype.web.actions.registry import Action
 
 ACTIONS: dict[str, Action[Any]] = {
     action.name: action
-    for module in (changelog, ckan, datastore, downloads, multi, slugs, versions, citations,
-                   statistics)
+    for module in (changelog, ckan, ckan_orgs, ckan_write, datastore, downloads, multi, slugs,
+                   versions, citations, statistics, tokens)
     for action in module.ACTIONS
 }

@@ -8,13 +8,22 @@ declarations.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Generic
 
 from holotype.services.context import Portal
 from holotype.services.identity import Identity
 from holotype.web.actions.params import P, Param, declared
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file sent with the request (multipart), saved where the action can read it."""
+
+    path: Path
+    filename: str  # the name the client gave it (no folders)
 
 
 @dataclass(frozen=True)
@@ -25,6 +34,7 @@ class Context:
     identity: Identity  # who is asking: every service call passes it on
     client: str = "anonymous"  # the client's address (rate limits, download requests)
     base_url: str = ""
+    files: Mapping[str, Upload] = field(default_factory=dict)  # multipart uploads by field
 
 
 @dataclass(frozen=True)
@@ -38,6 +48,7 @@ class Action(Generic[P]):
     func: Callable[[Context, P], Any]
     summary: str
     params: type[P]
+    writes: bool = False  # changes the catalogue: POST only, with an API token
 
     @property
     def parameters(self) -> tuple[Param, ...]:

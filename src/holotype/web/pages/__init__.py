@@ -14,6 +14,7 @@ from fastapi.templating import Jinja2Templates
 
 from holotype.web.pages import (
     accounts,
+    audit,
     citations,
     datasets,
     home,
@@ -27,6 +28,7 @@ from holotype.web.pages import (
     render,
     search,
     statistics,
+    tokens,
 )
 
 
@@ -36,7 +38,7 @@ def create_pages_router(templates: Jinja2Templates) -> APIRouter:
     accounts.install(templates.env)
     router = APIRouter()
     for module in (home, datasets, search, records, citations, how_to_cite, statistics,
-                   accounts, organisations):
+                   accounts, organisations, tokens, audit):
         router.include_router(module.create_router(templates))
     router.include_router(media.create_router())
     router.include_router(iiif.create_router())
