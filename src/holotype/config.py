@@ -28,6 +28,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from holotype import config_checks as checks
+from holotype.config_accounts import AccountSettings
 from holotype.config_media import MediaSettings
 
 ENV_PREFIX = "HOLOTYPE_"
@@ -45,7 +46,7 @@ def _secret(description: str, masked: bool = True) -> Any:
                  json_schema_extra={"secret": True, "masked": masked})
 
 
-class Settings(MediaSettings, BaseSettings):
+class Settings(AccountSettings, MediaSettings, BaseSettings):
     """Every setting of a Holotype site."""
 
     model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="forbid", frozen=True)
@@ -239,10 +240,6 @@ class Settings(MediaSettings, BaseSettings):
     datacite_password: SecretStr | None = _secret(
         "DataCite repository password. Secret: only from the environment "
         "(HOLOTYPE_DATACITE_PASSWORD).")
-    secret_key: SecretStr | None = _secret(
-        "Key that signs sessions and tokens. Secret: only from the environment "
-        "(HOLOTYPE_SECRET_KEY)."
-    )
 
     @field_validator("duckdb_memory_limit", "download_memory_limit")
     @classmethod

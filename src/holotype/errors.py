@@ -75,3 +75,9 @@ class Unavailable(ServiceError):
     """Not possible yet, e.g. a resource whose records are still being indexed."""
 
     status = 503
+
+
+class Throttled(ServiceError):
+    """Too many attempts in a short time (e.g. failed sign-ins): wait, then try again."""
+
+    status = 429

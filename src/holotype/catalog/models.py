@@ -12,6 +12,7 @@ from enum import StrEnum
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     CheckConstraint,
     ForeignKey,
     Index,
@@ -33,12 +34,27 @@ DOI_MAX = 255
 ORCID_LENGTH = 19
 LICENCE_MAX = 32
 FIELD_NAME_MAX = 200
+PASSWORD_HASH_MAX = 255
 
 
 class Role(StrEnum):
     MEMBER = "member"
     EDITOR = "editor"
     ADMIN = "admin"
+
+
+class UserState(StrEnum):
+    ACTIVE = "active"  # may sign in
+    PENDING = "pending"  # registered, email not yet verified
+    DISABLED = "disabled"  # may not sign in
+
+
+class UserSource(StrEnum):
+    """Where an account comes from (and so who may change its password and roles)."""
+
+    LOCAL = "local"
+    LDAP = "ldap"
+    OIDC = "oidc"
 
 
 class Category(StrEnum):
@@ -73,15 +89,23 @@ class Organisation(Base):
 
 
 class User(Base):
-    """A person who owns datasets or belongs to organisations (accounts grow from here)."""
+    """A person who owns datasets, belongs to organisations and may sign in."""
 
     __tablename__ = "users"
+    __table_args__ = (one_of("state", UserState), one_of("source", UserSource))
 
     id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True, default=new_id)
     username: Mapped[str] = mapped_column(String(USERNAME_MAX), unique=True)
     email: Mapped[str] = mapped_column(String(EMAIL_MAX))
     display_name: Mapped[str] = mapped_column(String(NAME_MAX), default="")
     created: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The account (see catalog/accounts.py for its sessions, tokens and audit trail).
+    password_hash: Mapped[str | None] = mapped_column(String(PASSWORD_HASH_MAX), default=None)
+    email_verified: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    sysadmin: Mapped[bool] = mapped_column(Boolean, default=False)
+    state: Mapped[str] = mapped_column(String(CHOICE_MAX), default=UserState.ACTIVE.value)
+    source: Mapped[str] = mapped_column(String(CHOICE_MAX), default=UserSource.LOCAL.value)
+    last_sign_in: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True

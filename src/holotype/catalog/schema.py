@@ -12,11 +12,11 @@ from types import ModuleType
 
 from sqlalchemy import MetaData
 
-from holotype.catalog import citations, downloads, media, models
+from holotype.catalog import accounts, citations, downloads, media, models
 from holotype.catalog.base import Base
 
 #: Every module that declares catalogue tables.
-TABLE_MODULES: tuple[ModuleType, ...] = (models, downloads, citations, media)
+TABLE_MODULES: tuple[ModuleType, ...] = (models, downloads, citations, media, accounts)
 
 #: Every catalogue table.
 metadata: MetaData = Base.metadata

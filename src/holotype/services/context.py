@@ -31,6 +31,7 @@ from holotype.ingest.source import Limits
 from holotype.locking import writer_lock
 from holotype.query.areas import AreaCatalogue
 from holotype.search import Searcher
+from holotype.services.accounts import keys
 from holotype.services.visible import SearchableCache
 from holotype.store.commit import Progress
 from holotype.store.store import RecordStore
@@ -68,6 +69,7 @@ class Portal:
     _searchable: SearchableCache | None = field(default=None, repr=False)
     _labels: FieldLabels | None = field(default=None, repr=False)
     _kept_images: Kept | None = field(default=None, repr=False)
+    _secret_key: bytes | None = field(default=None, repr=False)
 
     @classmethod
     def open(cls, settings: Settings, *, migrate: bool = True) -> Portal:
@@ -86,6 +88,13 @@ class Portal:
         if self._kept_images is None:
             self._kept_images = Kept(KEPT_IMAGE_BYTES)
         return self._kept_images
+
+    @property
+    def secret_key(self) -> bytes:
+        """The key that signs cookies and form tokens (see :mod:`.accounts.keys`)."""
+        if self._secret_key is None:
+            self._secret_key = keys.secret_key(self.settings)
+        return self._secret_key
 
     @property
     def limits(self) -> Limits:

@@ -14,6 +14,7 @@ from typing import Any
 
 from holotype.catalog.downloads import DownloadJob
 from holotype.jobs import notify
+from holotype.services.accounts.mail import smtp_of
 from holotype.services.context import Portal
 
 log = logging.getLogger(__name__)
@@ -61,11 +62,7 @@ def _send(portal: Portal, job_id: str, request: dict[str, Any], subject: str, te
     settings = portal.settings
     try:
         if kind == "email":
-            smtp = notify.Smtp(
-                settings.smtp_host or "", settings.smtp_port, settings.smtp_sender,
-                settings.smtp_starttls, settings.smtp_username,
-                settings.smtp_password.get_secret_value() if settings.smtp_password else None)
-            notify.send_email(smtp, args["emails"], subject, text)
+            notify.send_email(smtp_of(settings), args["emails"], subject, text)
             outcome = f"email sent to {', '.join(args['emails'])}"  # masked below
         else:
             code = notify.post_webhook(args["url"], payload,

@@ -1,0 +1,47 @@
+"""The site's signing key: from the ``secret_key`` setting, else a file in the data directory.
+
+``holotype init`` writes the file (readable by its owner only) when neither exists; a portal
+that starts without it writes it the same way, so every process of a site signs alike.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from holotype.config import Settings
+
+KEY_FILE = "secret_key"
+KEY_BYTES = 48
+
+
+def key_file(settings: Settings) -> Path:
+    return settings.data_dir / KEY_FILE
+
+
+def ensure_key_file(settings: Settings) -> Path | None:
+    """Write ``DATA_DIR/secret_key`` (mode 0600) unless it exists or the setting gives the
+    key; returns the file written, or None."""
+    if settings.secret_key is not None:
+        return None
+    path = key_file(settings)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return None  # written before, or by another process just now
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secrets.token_urlsafe(KEY_BYTES) + "\n")
+    return path
+
+
+def secret_key(settings: Settings) -> bytes:
+    """The key that signs cookies and form tokens."""
+    if settings.secret_key is not None:
+        return settings.secret_key.get_secret_value().encode()
+    ensure_key_file(settings)
+    text = key_file(settings).read_text().strip()
+    if not text:
+        raise RuntimeError(f"{key_file(settings)} is empty: delete it and run holotype init")
+    return text.encode()
