@@ -47,6 +47,7 @@ class DownloadJob(Base):
         one_of("status", JobStatus),
         Index(None, "status", "created"),
         Index(None, "key"),
+        Index(None, "requester_id"),
     )
 
     id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True, default=new_id)
@@ -55,6 +56,11 @@ class DownloadJob(Base):
     key: Mapped[str] = mapped_column(String(KEY_LENGTH))
     records_key: Mapped[str] = mapped_column(String(KEY_LENGTH))
     format: Mapped[str] = mapped_column(String(FORMAT_MAX))
+    # Who asked: the download runs as this user, so a member's private records are packaged;
+    # None for anyone not signed in (and when the account is deleted).
+    requester_id: Mapped[str | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
     total: Mapped[int] = mapped_column(BigInteger, default=0)
     written: Mapped[int] = mapped_column(BigInteger, default=0)
     file_name: Mapped[str | None] = mapped_column(String(FILE_NAME_MAX))

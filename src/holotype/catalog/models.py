@@ -118,6 +118,7 @@ class Membership(Base):
     __tablename__ = "memberships"
     __table_args__ = (
         one_of("role", Role),
+        one_of("source", UserSource),
         Index(None, "organisation_id"),
     )
 
@@ -128,6 +129,9 @@ class Membership(Base):
         ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True
     )
     role: Mapped[str] = mapped_column(String(CHOICE_MAX), default=Role.MEMBER.value)
+    source: Mapped[str] = mapped_column(
+        String(CHOICE_MAX), default=UserSource.LOCAL.value, server_default=UserSource.LOCAL.value
+    )
     created: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     user: Mapped[User] = relationship(back_populates="memberships")
@@ -148,6 +152,7 @@ class Dataset(Base):
         one_of("visibility", Visibility),
         Index(None, "organisation_id"),
         Index(None, "owner_id"),
+        Index(None, "visibility", "organisation_id"),  # what a member may read, by the policy
     )
 
     id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True, default=new_id)

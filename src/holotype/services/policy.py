@@ -2,23 +2,28 @@
 
 Reading: a public dataset's records and metadata are anyone's; a private dataset is invisible
 (it answers "not found", as an unknown one does, so its existence does not leak) to everyone
-but those allowed. Changing the catalogue or the records (creating, ingesting, deleting) is for
-those with the right role. Every service asks here; nothing else compares visibilities or roles.
+but its organisation's members (any role), its owner and sysadmins (the operator at the command
+line is one). Changing: editors and admins create, change and publish their organisation's
+datasets and change their visibility; admins also manage its members (never granting more than
+admin: sysadmin is granted only by a sysadmin, at the command line); members only read.
+Sysadmins do everything. An API token may narrow any of this to reading (:func:`require_scope`).
 
-Today only sysadmins (the site's operator at the command line) see private datasets and change
-anything; organisation roles (issue 17) extend these functions' bodies, not their callers.
+Every service asks here; nothing else compares visibilities or roles. See docs/permissions.md.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 
-from sqlalchemy import ColumnElement, true
+from sqlalchemy import ColumnElement, or_, true
 
-from holotype.catalog.models import Dataset, Visibility
+from holotype.catalog.models import Dataset, Role, Visibility
 from holotype.catalog.snapshots import DatasetInfo
 from holotype.errors import Forbidden
 from holotype.services.identity import Identity, Scope
+
+RANK = {Role.MEMBER.value: 1, Role.EDITOR.value: 2, Role.ADMIN.value: 3}
 
 
 def require(allowed: bool, message: str, field: str | None = None) -> None:
@@ -36,12 +41,22 @@ def sees_private(identity: Identity) -> bool:
     return is_sysadmin(identity)
 
 
+def _ranks_at_least(identity: Identity, organisation_id: str | None, role: Role) -> bool:
+    held = identity.role_in(organisation_id) if organisation_id is not None else None
+    return held is not None and RANK.get(held, 0) >= RANK[role.value]
+
+
+def _writes(identity: Identity) -> bool:
+    return Scope.WRITE in identity.scopes
+
+
 def may_read(identity: Identity, visibility: str, organisation_id: str | None = None,
              owner_id: str | None = None) -> bool:
     """Whether ``identity`` may see a dataset of this visibility (of this organisation and
     owner), its resources and records."""
-    del organisation_id, owner_id  # organisation roles: issue 17
-    return visibility == Visibility.PUBLIC.value or sees_private(identity)
+    return (visibility == Visibility.PUBLIC.value or sees_private(identity)
+            or (organisation_id is not None and organisation_id in identity.organisations)
+            or (owner_id is not None and owner_id == identity.user_id))
 
 
 def may_read_dataset(identity: Identity, dataset: DatasetInfo) -> bool:
@@ -49,32 +64,57 @@ def may_read_dataset(identity: Identity, dataset: DatasetInfo) -> bool:
 
 
 def readable_datasets(identity: Identity) -> ColumnElement[bool]:
-    """The catalogue condition on :class:`Dataset` rows ``identity`` may see (for listings)."""
+    """The catalogue condition on :class:`Dataset` rows ``identity`` may see (for listings):
+    the same decision as :func:`may_read`, as SQL."""
     if sees_private(identity):
         return true()
-    return Dataset.visibility == Visibility.PUBLIC.value
+    conditions: list[ColumnElement[bool]] = [Dataset.visibility == Visibility.PUBLIC.value]
+    if identity.organisations:
+        conditions.append(Dataset.organisation_id.in_(sorted(identity.organisations)))
+    if identity.user_id is not None:
+        conditions.append(Dataset.owner_id == identity.user_id)
+    return or_(*conditions) if len(conditions) > 1 else conditions[0]
 
 
 def scope(identity: Identity) -> str:
-    """A key that is equal for identities that see the same datasets (for caches)."""
-    return "all" if sees_private(identity) else "public"
+    """A key that is equal for identities that see the same datasets (for caches): every
+    member of the same organisations shares one; a signed-in user is set apart by id only
+    because it may own private datasets outside them."""
+    if sees_private(identity):
+        return "all"
+    if not identity.organisations and identity.user_id is None:
+        return "public"
+    orgs = ",".join(sorted(identity.organisations))
+    digest = hashlib.sha1(orgs.encode(), usedforsecurity=False).hexdigest()[:16]
+    return f"orgs:{digest}:u:{identity.user_id or ''}"
 
 
 def may_manage(identity: Identity, dataset: DatasetInfo | None = None) -> bool:
-    """Whether ``identity`` may change ``dataset`` (or, with none, the catalogue at large)."""
-    del dataset
-    return is_sysadmin(identity) and Scope.WRITE in identity.scopes
+    """Whether ``identity`` may change ``dataset`` (its metadata, resources and records): an
+    editor or admin of its organisation, or a sysadmin. With none, the catalogue at large (the
+    site's settings, every DOI, the demo): sysadmins only."""
+    if not _writes(identity):
+        return False
+    if is_sysadmin(identity):
+        return True
+    return dataset is not None and _ranks_at_least(identity, dataset.organisation_id, Role.EDITOR)
 
 
 def require_manage(identity: Identity, dataset: DatasetInfo | None = None) -> None:
     """Refuse a change to the catalogue or the records unless ``identity`` may make it."""
-    require(may_manage(identity, dataset),
-            "only the site's operator may change datasets and their records")
+    if dataset is None:
+        require(may_manage(identity), "only a sysadmin may change this")
+    else:
+        require(may_manage(identity, dataset),
+                f"only an editor or admin of dataset {dataset.slug!r}'s organisation may "
+                "change it", field="dataset")
 
 
 def may_create_dataset(identity: Identity, organisation_id: str | None) -> bool:
-    del organisation_id
-    return may_manage(identity)
+    """Editors and admins create datasets in their organisation; sysadmins anywhere."""
+    if not _writes(identity):
+        return False
+    return is_sysadmin(identity) or _ranks_at_least(identity, organisation_id, Role.EDITOR)
 
 
 def may_change_visibility(identity: Identity, dataset: DatasetInfo) -> bool:
@@ -87,30 +127,44 @@ def may_publish(identity: Identity, dataset: DatasetInfo) -> bool:
 
 
 def may_manage_members(identity: Identity, organisation_id: str) -> bool:
-    del organisation_id
-    return may_manage(identity)
+    """Admins of the organisation, and sysadmins."""
+    if not _writes(identity):
+        return False
+    return is_sysadmin(identity) or _ranks_at_least(identity, organisation_id, Role.ADMIN)
 
 
 def may_set_role(identity: Identity, organisation_id: str, role: str) -> bool:
-    del role
-    return may_manage_members(identity, organisation_id)
+    """Whether ``identity`` may give someone ``role`` in the organisation: a role is one of
+    member, editor, admin (sysadmin is no organisation role, so no admin grants it)."""
+    return role in RANK and may_manage_members(identity, organisation_id)
 
 
 def may_manage_organisations(identity: Identity) -> bool:
-    return may_manage(identity)
+    """Creating and deleting organisations: sysadmins."""
+    return is_sysadmin(identity) and _writes(identity)
+
+
+def may_see_members(identity: Identity, organisation_id: str) -> bool:
+    """An organisation's member list: its members and sysadmins."""
+    return is_sysadmin(identity) or organisation_id in identity.organisations
 
 
 def may_read_download(identity: Identity, requester_id: str | None,
                       datasets: Iterable[DatasetInfo]) -> bool:
     """Whether ``identity`` may see a download's status and file: it may read every dataset
-    the download holds (the requester is for the accounts to come)."""
-    del requester_id
-    return all(may_read_dataset(identity, d) for d in datasets)
+    the download holds, and a download holding private data is its requester's (and a
+    sysadmin's) alone, however many others could read the same data."""
+    held = list(datasets)
+    if not all(may_read_dataset(identity, d) for d in held):
+        return False
+    private = any(d.visibility != Visibility.PUBLIC.value for d in held)
+    return not private or is_sysadmin(identity) or (
+        requester_id is not None and requester_id == identity.user_id)
 
 
 def may_cite(identity: Identity, datasets: Iterable[DatasetInfo]) -> bool:
-    """Whether ``identity`` may cite these datasets: citations are public, so only public
-    datasets may be cited."""
+    """Whether ``identity`` may cite these datasets: a citation (a DOI) is public, so only
+    public datasets may be cited, whoever asks."""
     del identity
     return all(d.visibility == Visibility.PUBLIC.value for d in datasets)
 
@@ -123,3 +177,4 @@ def require_scope(identity: Identity, wanted: Scope) -> None:
     """Refuse when the request's API token does not allow ``wanted``."""
     require(wanted in identity.scopes,
             f"this API token may not {wanted.value}; create one with the {wanted.value} scope")
+
