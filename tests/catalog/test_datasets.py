@@ -7,7 +7,7 @@ from contextlib import AbstractContextManager
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, true
 from sqlalchemy.orm import Session
 
 from holotype.catalog.models import Creator, Keyword, Resource
@@ -190,10 +190,10 @@ def test_list_hides_private_datasets_unless_asked(session: Session) -> None:
     _create(session, slug="a-private", visibility="private", organisation="nhm")
     _create(session, slug="b-public", organisation="kew")
     assert [d.slug for d in catalogue.list_datasets(session)] == ["b-public", "c-public"]
-    everything = catalogue.list_datasets(session, include_private=True)
+    everything = catalogue.list_datasets(session, true())
     assert [d.slug for d in everything] == ["a-private", "b-public", "c-public"]
     assert [d.slug for d in catalogue.list_datasets(session, organisation="nhm")] == ["c-public"]
-    nhm_all = catalogue.list_datasets(session, organisation="nhm", include_private=True)
+    nhm_all = catalogue.list_datasets(session, true(), organisation="nhm")
     assert [d.slug for d in nhm_all] == ["a-private", "c-public"]
     with pytest.raises(NotFound):
         catalogue.list_datasets(session, organisation="nope")

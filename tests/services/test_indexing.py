@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import true
 
 from holotype.config import Settings
 from holotype.errors import Unavailable
@@ -40,7 +41,7 @@ def test_a_read_never_builds_an_index(unindexed: Settings) -> None:
             search.resource_views(portal, ANONYMOUS, [RESOURCE], None)
         assert not portal.index_dir.exists() or not any(portal.index_dir.iterdir())
         with portal.session() as session:
-            every = sorted(r.id for d in catalogue.list_datasets(session, include_private=True)
+            every = sorted(r.id for d in catalogue.list_datasets(session, true())
                            for r in catalogue.list_resources(session, d.slug)
                            if r.kind == "records")
         assert indexing.missing(portal) == every  # every record resource, by id

@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from enum import Enum
 from typing import Final
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from holotype.catalog import validation as check
@@ -136,17 +136,19 @@ def get_dataset(session: Session, dataset: str) -> DatasetInfo:
 
 
 def list_datasets(
-    session: Session, *, include_private: bool = False, organisation: str | None = None
+    session: Session, readable: ColumnElement[bool] | None = None, *,
+    organisation: str | None = None,
 ) -> list[DatasetInfo]:
-    """Datasets by slug: public ones only unless ``include_private``; optionally of one org."""
+    """Datasets by slug meeting the policy's condition ``readable`` (public ones only when
+    none is given); optionally of one organisation."""
     query = select(Dataset).options(
         selectinload(Dataset.creators),
         selectinload(Dataset.keywords),
         selectinload(Dataset.organisation),
         selectinload(Dataset.owner),
     )
-    if not include_private:
-        query = query.where(Dataset.visibility == Visibility.PUBLIC.value)
+    query = query.where(Dataset.visibility == Visibility.PUBLIC.value if readable is None
+                        else readable)
     if organisation is not None:
         found = find_organisation(session, organisation, NotFound)
         query = query.where(Dataset.organisation_id == found.id)

@@ -12,7 +12,7 @@ from holotype.catalog.snapshots import DatasetInfo, ResourceInfo
 from holotype.errors import Conflict, Invalid, NotFound
 from holotype.ingest.errors import IngestError
 from holotype.ingest.read import stage_file
-from holotype.services import catalogue, policy
+from holotype.services import catalogue, guard
 from holotype.services.citations.dataset_dois import reconcile_dataset_dois
 from holotype.services.context import Portal
 from holotype.services.identity import Identity
@@ -110,7 +110,7 @@ def ingest(
     is committed), and ServiceError when the resource does not exist or does not hold records.
     A failing hook's error propagates after the commit: the new version stays committed.
     """
-    policy.require_manage(identity)
+    guard.require_change(portal, identity, resource, resource=True, field="resource")
     if max_field_loss is not None and not 0 <= max_field_loss <= 1:
         raise Invalid("must be a share from 0 to 1", field="max_field_loss")
     created = create and _create_missing(portal, resource, id_field)
@@ -268,7 +268,7 @@ def dataset_summaries(portal: Portal, identity: Identity) -> list[DatasetSummary
 
 def delete_resource(portal: Portal, identity: Identity, resource: str) -> None:
     """Delete a resource from the catalogue with all its record versions and search index."""
-    policy.require_manage(identity)
+    guard.require_change(portal, identity, resource, resource=True, field="resource")
     with portal.write_session() as session:
         found = catalogue.get_resource(session, resource)
         catalogue.delete_resource(session, found.id)
@@ -277,7 +277,7 @@ def delete_resource(portal: Portal, identity: Identity, resource: str) -> None:
 
 def delete_dataset(portal: Portal, identity: Identity, dataset: str) -> None:
     """Delete a dataset, its resources, and every resource's records and search index."""
-    policy.require_manage(identity)
+    guard.require_change(portal, identity, dataset)
     with portal.write_session() as session:
         resources = catalogue.list_resources(session, dataset)
         catalogue.delete_dataset(session, dataset)

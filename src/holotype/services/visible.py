@@ -40,7 +40,7 @@ def readable_datasets(
     session: Session, identity: Identity, organisation: str | None = None
 ) -> list[DatasetInfo]:
     """The datasets ``identity`` may see (optionally of one organisation), by slug."""
-    return catalogue.list_datasets(session, include_private=policy.sees_private(identity),
+    return catalogue.list_datasets(session, policy.readable_datasets(identity),
                                    organisation=organisation)
 
 
@@ -82,7 +82,7 @@ def searchable(
     query = select(
         Resource.id, Resource.dataset_id, Dataset.slug, Resource.slug, Resource.name,
         Resource.description, Resource.kind, Resource.id_field, Resource.created,
-        Resource.modified, Dataset.visibility,
+        Resource.modified, Dataset.visibility, Dataset.organisation_id, Dataset.owner_id,
     ).join(Resource.dataset)
     if not refs:
         rows = session.execute(
@@ -97,14 +97,14 @@ def searchable(
         Resource.id.in_([ref for ref in wanted if "/" not in ref])
     ]
     conditions += [and_(Dataset.slug == d, Resource.slug == r) for d, _, r in slugged]
-    found: dict[str, tuple[ResourceInfo, str]] = {}
+    found: dict[str, tuple[ResourceInfo, tuple[str, str | None, str | None]]] = {}
     for row in session.execute(query.where(or_(*conditions))).all():
         info = ResourceInfo(*row[:10])
-        found[info.id] = found[f"{info.dataset_slug}/{info.slug}"] = (info, row[10])
+        found[info.id] = found[f"{info.dataset_slug}/{info.slug}"] = (info, tuple(row[10:]))
     result: dict[str, ResourceInfo] = {}  # each resource once, however often it is named
     for ref in refs:
         named = found.get(ref)
-        if named is None or not policy.may_read(identity, named[1]):
+        if named is None or not policy.may_read(identity, *named[1]):
             raise NotFound(f"there is no resource {ref!r}", field="resource_id")
         if named[0].kind != ResourceKind.RECORDS.value:
             raise Invalid(f"resource {ref!r} holds a file, not records", field="resource_id")

@@ -32,6 +32,7 @@ class Event(StrEnum):
     PROFILE_CHANGED = "profile_changed"
     USER_CREATED = "user_created"
     ROLE_CHANGED = "role_changed"
+    ORGANISATION_CHANGED = "organisation_changed"
     VISIBILITY_CHANGED = "visibility_changed"
     TOKEN_CREATED = "token_created"
     TOKEN_REVOKED = "token_revoked"

@@ -36,7 +36,7 @@ from holotype.errors import Invalid, NotFound, ServiceError
 from holotype.query.normalise import canonical_json, normalise, query_hash
 from holotype.query.schema import QUERY_VERSION
 from holotype.search import View
-from holotype.services import catalogue
+from holotype.services import catalogue, policy
 from holotype.services.citations import dois
 from holotype.services.citations.query_metadata import query_doi_metadata
 from holotype.services.context import Portal
@@ -141,7 +141,8 @@ def pin(
     with portal.session() as session:
         datasets = {d: catalogue.get_dataset(session, d)
                     for d in dict.fromkeys(v.resource.dataset_id for v in views)}
-    if not all(d.is_public for d in datasets.values()):
+    # A citation is public (anyone may resolve it), so it is made as anyone would make it.
+    if not policy.may_cite(ANONYMOUS, datasets.values()):
         raise Invalid(PRIVATE, field=field_prefix + "resource_ids")
     pinned = tuple(
         PinnedResource(v.rid, v.resource.dataset_id, v.resource.dataset_slug,

@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import select
 
 from holotype.catalog.downloads import RUNNING, DownloadEvent, DownloadJob, JobStatus
-from holotype.catalog.snapshots import ResourceInfo
+from holotype.catalog.snapshots import DatasetInfo, ResourceInfo
 from holotype.catalog.timestamps import utcnow
 from holotype.config import Settings
 from holotype.errors import Invalid, NotFound, ServiceError
@@ -30,7 +30,7 @@ from holotype.jobs import notify
 from holotype.query.normalise import canonical_json, normalise, query_hash
 from holotype.query.schema import QUERY_VERSION
 from holotype.search import View
-from holotype.services import slugs
+from holotype.services import catalogue, policy, slugs
 from holotype.services.citations.dois import looks_like_doi
 from holotype.services.citations.landing import query_landing
 from holotype.services.citations.query_citations import (
@@ -135,14 +135,18 @@ def queue_download(portal: Portal, identity: Identity, request: DownloadRequest)
     pinned = [{"id": v.rid, "dataset": v.resource.dataset_slug, "slug": v.resource.slug,
                "version": v.version, "count": counts[v.rid]} for v in views]
     same_records = records_key(qhash, [(v.rid, v.version) for v in views])
-    key = _key(same_records, request.file.as_json())
+    # A download of private data is its requester's alone: never answered by another's.
+    private = not all(d.is_public for d in _datasets(portal, {v.resource.dataset_id
+                                                              for v in views}))
+    key = _key(same_records, request.file.as_json(),
+               *([f"user:{identity.user_id}"] if private else []))
     cited = _cite(portal, query, part.version, views, counts)
     stored = {
         "query": query, "query_version": QUERY_VERSION, "query_hash": qhash,
         "version": part.version, "resource_ids": list(part.resource_ids or []) or None,
         "slug_or_doi": part.slug_or_doi, "resources": pinned, "file": request.file.as_json(),
         "notifier": request.notifier.as_json(),
-        "citation": cited,
+        "citation": cited, "private": private,
     }
     # Reads (the earlier identical request) then writes: holds the write lock from the start.
     with portal.write_session() as session:
@@ -155,10 +159,16 @@ def queue_download(portal: Portal, identity: Identity, request: DownloadRequest)
             return Queued(earlier.id, earlier.status, True)
         job = DownloadJob(request=json.dumps(stored, ensure_ascii=True), key=key,
                           records_key=same_records, format=request.file.format, total=total,
+                          requester_id=identity.user_id,
                           written=0, attempts=0, status=JobStatus.QUEUED.value)
         session.add(job)
         session.flush()
         return Queued(job.id, job.status, False)
+
+
+def _datasets(portal: Portal, ids: set[str]) -> list[DatasetInfo]:
+    with portal.session() as session:
+        return [catalogue.get_dataset(session, d) for d in sorted(ids)]
 
 
 def _cite(
@@ -244,6 +254,18 @@ def status(portal: Portal, identity: Identity, job_id: str) -> dict[str, Any]:
         if job is None:
             raise NotFound(f"there is no download {job_id!r}", field="id")
         request = json.loads(job.request)
+        requester_id = job.requester_id
+    if request.get("private"):  # its requester's (and sysadmins') alone, while they may read it
+        try:
+            held = _datasets(portal, {r["dataset"] for r in request["resources"]})
+        except NotFound:
+            held = None  # a dataset deleted since
+        if held is None or not policy.may_read_download(identity, requester_id, held):
+            raise NotFound(f"there is no download {job_id!r}", field="id")
+    with portal.session() as session:
+        job = session.get(DownloadJob, job_id)
+        if job is None:
+            raise NotFound(f"there is no download {job_id!r}", field="id")
         resources = _still_visible(portal, identity, request["resources"])
         end = job.finished or (utcnow() if job.started else None)
         seconds = (end - job.started).total_seconds() if end and job.started else None

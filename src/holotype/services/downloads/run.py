@@ -23,6 +23,7 @@ from holotype.jobs import Claim, Heartbeat, Lost, queue
 from holotype.search import View
 from holotype.search.rowsets import RecordSet, present_fields
 from holotype.services import catalogue
+from holotype.services.accounts.identities import identity_for_user
 from holotype.services.context import Portal
 from holotype.services.downloads.formats import FORMATS, About, Output, Split
 from holotype.services.downloads.members import Part
@@ -36,16 +37,16 @@ from holotype.services.downloads.package import (
     write_zip,
 )
 from holotype.services.downloads.queue import file_path
-from holotype.services.identity import ANONYMOUS
+from holotype.services.identity import ANONYMOUS, Identity
 from holotype.services.visible import visible_resources
 
 log = logging.getLogger(__name__)
 
 
-def _views(portal: Portal, pins: list[dict[str, Any]]) -> list[View]:
+def _views(portal: Portal, requester: Identity, pins: list[dict[str, Any]]) -> list[View]:
     """Each resource at its pinned version; visibility is checked again now, for the
-    requester (anyone, until accounts record who asked)."""
-    resources = visible_resources(portal, ANONYMOUS, [p["id"] for p in pins])
+    requester as they are now (one who left the organisation since gets no private data)."""
+    resources = visible_resources(portal, requester, [p["id"] for p in pins])
     return portal.searcher.views(resources, None, {p["id"]: p["version"] for p in pins})
 
 
@@ -88,6 +89,8 @@ def run_download(portal: Portal, claim: Claim, beat: Heartbeat) -> None:
             raise Lost(claim.job_id)
         request = json.loads(job.request)
         records_key, fmt, total = job.records_key, job.format, job.total
+        requester = (ANONYMOUS if job.requester_id is None
+                     else identity_for_user(session, job.requester_id))
     pins = request["resources"]
     names = {p["id"]: f"{p['dataset']}/{p['slug']}" for p in pins}
     beat.progress()  # still this worker's (raises Lost if not) before clearing what is left
@@ -95,7 +98,7 @@ def run_download(portal: Portal, claim: Claim, beat: Heartbeat) -> None:
     work = settings.downloads_dir / "work" / f"{claim.job_id}-{claim.attempt}"
     work.mkdir(parents=True, exist_ok=True)
     try:
-        views = _views(portal, pins)
+        views = _views(portal, requester, pins)
         records = portal.searcher.record_set(views, request["query"], records_key,
                                              settings.downloads_dir / "records")
         as_url = request["file"].get("transform", {}).get("id_as_url")

@@ -25,7 +25,7 @@ from holotype.media.files import candidates as value_candidates
 from holotype.media.files import image_files, image_format, image_problem, record_value
 from holotype.media.refs import record_media
 from holotype.media.stored import store_file
-from holotype.services import catalogue, policy
+from holotype.services import catalogue, guard
 from holotype.services.context import Portal
 from holotype.services.identity import Identity
 from holotype.services.records import IngestOutcome, ingest
@@ -58,7 +58,7 @@ def add_images(
 ) -> AddOutcome:
     """Attach the image files in ``folder`` to the records of ``resource`` whose ``match``
     field their names give (see :mod:`holotype.media.files`)."""
-    policy.require_manage(identity)
+    guard.require_change(portal, identity, resource, resource=True, field="resource")
     say = progress or (lambda _step: None)
     with portal.session() as session:
         found = catalogue.get_resource(session, resource)
