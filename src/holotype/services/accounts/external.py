@@ -97,17 +97,18 @@ def provision(portal: Portal, person: ExternalPerson, address: str = "") -> Iden
             session.flush()
             session.add(ExternalIdentity(provider=person.provider.value,
                                          subject=person.subject, user_id=user.id))
-            created = identity_for_user(session, user.id)
-            audit.record(session, created, audit.Event.USER_CREATED, target_type="user",
-                         target_id=username, address=address, via=via,
+            audit.record(session, identity_for_user(session, user.id),
+                         audit.Event.USER_CREATED, target_type="user", target_id=username,
+                         address=address, via=via,
                          detail={"provider": person.provider.value, "subject": person.subject})
         elif user.state != UserState.ACTIVE.value:
             raise Forbidden("this account is disabled", field="username")
         else:
             user.email, user.email_verified = email, utcnow()
             user.display_name = display_name or user.display_name
-        changes = organisations.apply_directory_roles(session, user.id, dict(person.roles),
-                                                      source=person.provider.value)
+        changes = organisations.apply_directory_roles(
+            session, identity_for_user(session, user.id), user.id, dict(person.roles),
+            source=person.provider.value)
         if changes:
             log.info("%s roles of %s changed: %s", person.provider, username, changes)
         return identity_for_user(session, user.id)
