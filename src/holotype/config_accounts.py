@@ -8,9 +8,10 @@ from typing import Any, Self
 
 from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 
-from holotype.catalog.models import Role
-
 SIGN_IN_METHODS = ("local", "ldap", "oidc")
+# The values of holotype.catalog.models.Role (a test checks they agree): the settings may not
+# import the catalogue, which the layers put above the modules that read the settings.
+ROLES = ("member", "editor", "admin")
 _METHOD_NEEDS = {"ldap": ("ldap_uri", "ldap_search_base"),
                  "oidc": ("oidc_issuer", "oidc_client_id")}
 
@@ -99,10 +100,9 @@ class AccountSettings(BaseModel):
     def _organisation_roles(cls, value: dict[str, str]) -> dict[str, str]:
         for key, grant in value.items():
             slug, _, role = grant.partition(":")
-            if not slug or role not in {r.value for r in Role}:
-                raise ValueError(
-                    f"{key!r} = {grant!r}: give \"organisation-slug:role\", the role one of "
-                    f"{', '.join(r.value for r in Role)}")
+            if not slug or role not in ROLES:
+                raise ValueError(f"{key!r} = {grant!r}: give \"organisation-slug:role\", the "
+                                 f"role one of {', '.join(ROLES)}")
         return value
 
     @field_validator("sign_in_methods")

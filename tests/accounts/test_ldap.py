@@ -12,8 +12,9 @@ import pytest
 from sqlalchemy import select
 
 from holotype.catalog.accounts import AuditEvent, ExternalIdentity
-from holotype.catalog.models import Membership, Organisation, User
-from holotype.config import Settings, load_settings
+from holotype.catalog.models import Membership, Organisation, Role, User
+from holotype.config import ConfigError, Settings, load_settings
+from holotype.config_accounts import ROLES
 from holotype.errors import Conflict, Invalid, Unavailable
 from holotype.services import organisations
 from holotype.services.accounts import ldap, sessions, users
@@ -188,5 +189,8 @@ def test_local_accounts_sign_in_first(portal: Portal) -> None:
 
 
 def test_ldap_needs_its_settings(tmp_path: Path) -> None:
-    with pytest.raises(Exception, match="ldap_uri, ldap_search_base"):
+    with pytest.raises(ConfigError, match="ldap_uri, ldap_search_base"):
         load_settings(data_dir=tmp_path, sign_in_methods=["ldap"])
+    with pytest.raises(ConfigError, match=r"museum:owner.*member, editor, admin"):
+        load_settings(data_dir=tmp_path, ldap_group_roles={CURATORS: "museum:owner"})
+    assert tuple(role.value for role in Role) == ROLES  # the settings' copy of the roles
