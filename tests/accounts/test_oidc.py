@@ -24,6 +24,7 @@ from urllib.parse import parse_qs, urlencode, urlparse
 import pytest
 import requests
 import uvicorn
+from fastapi.testclient import TestClient
 from joserfc import jwt
 from joserfc.jwk import RSAKey
 from sqlalchemy import select
@@ -40,6 +41,8 @@ from holotype.services import organisations
 from holotype.services.accounts import oidc, sessions
 from holotype.services.context import Portal
 from holotype.services.identity import OPERATOR
+from holotype.web.app import create_app
+from holotype.web.server import server_config
 from tests.fixtures.site import free_port
 
 CLIENT_ID = "holotype-portal"
@@ -337,3 +340,60 @@ def test_not_enabled_is_not_found(tmp_path: Path) -> None:
         closed.close()
     with pytest.raises(ConfigError, match="oidc_issuer, oidc_client_id"):
         load_settings(data_dir=tmp_path, sign_in_methods=["oidc"])
+
+
+@pytest.fixture
+def live_portal(tmp_path: Path, provider: Provider) -> Iterator[str]:
+    """The portal served on a loopback port whose address it knows (the redirect URI)."""
+    provider.person, provider.mischief = dict(CURATOR), ""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    settings = _settings(tmp_path, provider, public_base_url=url,
+                         oidc_label="the museum's account", rate_limit_per_minute=0)
+    portal = Portal.open(settings)
+    try:
+        organisations.create_organisation(portal, OPERATOR, "museum", "The Museum")
+    finally:
+        portal.close()
+    server = uvicorn.Server(server_config(settings, host="127.0.0.1", port=port,
+                                          log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("the portal did not start")
+        time.sleep(0.05)
+    yield url
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def test_the_sign_in_page_leads_through_the_provider_and_back(live_portal: str) -> None:
+    browser = requests.Session()
+    page = browser.get(live_portal + "/user/login", timeout=10)
+    assert "Sign in with the museum&#39;s account" in page.text
+    assert 'href="/user/login/oidc' in page.text
+    done = browser.get(live_portal + "/user/login/oidc?next=/datasets", timeout=30)
+    assert done.url == live_portal + "/datasets", [r.url for r in done.history]
+    assert [r.status_code for r in done.history] == [303, 302, 303]
+    assert oidc.COOKIE not in browser.cookies  # the attempt is forgotten
+    me = browser.get(live_portal + "/user/me.json", timeout=10).json()
+    assert me["account"]["username"] == "cora-curator"
+    assert me["account"]["source"] == "oidc"
+
+
+def test_the_callback_refuses_a_forged_answer_on_the_sign_in_page(live_portal: str) -> None:
+    browser = requests.Session()
+    browser.get(live_portal + "/user/login/oidc", allow_redirects=False, timeout=10)
+    answer = browser.get(live_portal + "/user/oidc/callback?state=forged&code=x", timeout=10)
+    assert answer.status_code == 400
+    assert "does not belong to this sign-in" in answer.text
+    assert browser.get(live_portal + "/user/me.json", timeout=10).status_code == 401
+
+
+def test_the_routes_are_not_found_without_oidc(tmp_path: Path) -> None:
+    settings = load_settings(data_dir=tmp_path)
+    with TestClient(create_app(settings)) as client:
+        assert client.get("/user/login/oidc", follow_redirects=False).status_code == 404
+        assert "/user/login/oidc" not in client.get("/user/login").text
