@@ -19,6 +19,7 @@ from holotype.catalog.models import QuerySlug
 from holotype.config import Settings
 from holotype.services.context import Portal
 from tests.downloads.conftest import Site, copy_site
+from tests.fixtures.forms import with_token
 from tests.fixtures.site import LiveServer, make_site
 
 EACH = 32  # requests per endpoint, all sent at once
@@ -44,9 +45,9 @@ def _api_download(client: httpx.Client, n: int) -> Answer:
 
 
 def _form_download(client: httpx.Client, n: int) -> Answer:
-    response = client.post("/download", data={
+    response = client.post("/download", data=with_token(client, {
         "query": json.dumps({"search": f"form{n}"}), "resource_ids": RESOURCE, "version": "",
-        "format": "csv", "email": ""})
+        "format": "csv", "email": ""}))
     return Answer("POST /download", response.status_code,
                   response.headers.get("location", "").rsplit("/", 1)[-1])
 
@@ -59,8 +60,8 @@ def _api_slug(client: httpx.Client, n: int) -> Answer:
 
 
 def _share(client: httpx.Client, n: int) -> Answer:
-    response = client.post("/search/share", data={
-        "query": json.dumps({"search": f"share{n}"}), "resource_ids": RESOURCE, "version": ""})
+    response = client.post("/search/share", data=with_token(client, {
+        "query": json.dumps({"search": f"share{n}"}), "resource_ids": RESOURCE, "version": ""}))
     location = response.headers.get("location", "")
     return Answer("POST /search/share", response.status_code,
                   location.split("?", 1)[0].rsplit("/", 1)[-1])

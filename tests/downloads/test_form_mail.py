@@ -15,6 +15,7 @@ from holotype.services.downloads import parse_request
 from holotype.services.identity import ANONYMOUS
 from holotype.web.app import create_app
 from tests.downloads.conftest import MEDIA, Inbox, Site, copy_site, count_jobs, drain
+from tests.fixtures.forms import with_token
 
 SETTING_NAMES = ("smtp", "setting", "HOLOTYPE_", "configured")
 
@@ -36,7 +37,8 @@ def test_without_mail_the_form_offers_the_status_link(site: Site) -> None:
         assert page.status_code == 200
         assert 'name="email"' not in page.text and "Email me" not in page.text
         assert "keep or bookmark that page" in page.text
-        response = client.post("/download", data=_form(page.text), follow_redirects=False)
+        response = client.post("/download", data=with_token(client, _form(page.text)),
+                               follow_redirects=False)
         assert response.status_code == 303, response.text
         status_url = response.headers["location"]
         download_id = status_url.rsplit("/", 1)[1]
@@ -56,7 +58,7 @@ def test_without_mail_an_email_address_is_refused_in_plain_words(site: Site) -> 
     naming the form's field, no setting name, nothing queued."""
     with TestClient(create_app(site.settings)) as client:
         form = _form(client.get("/dataset/media-survey").text) | {"email": "ada@example.org"}
-        refused = client.post("/download", data=form, follow_redirects=False)
+        refused = client.post("/download", data=with_token(client, form), follow_redirects=False)
     assert refused.status_code == 400
     assert "<strong>Email address</strong>: this portal does not send email" in refused.text
     assert "status page" in refused.text and "What to do next" in refused.text
@@ -91,7 +93,7 @@ def test_with_mail_the_form_emails_when_ready(base_site: Site, tmp_path: Path,
         assert 'name="email"' in page.text and "Email me when it is ready" in page.text
         assert '<label for="download-email">' in page.text
         form = _form(page.text) | {"email": "ada@example.org"}
-        response = client.post("/download", data=form, follow_redirects=False)
+        response = client.post("/download", data=with_token(client, form), follow_redirects=False)
         assert response.status_code == 303, response.text
         status_url = response.headers["location"]
         assert "We will also email you" in client.get(status_url).text

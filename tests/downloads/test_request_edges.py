@@ -15,6 +15,7 @@ from holotype.services.downloads.request import MAX_RESOURCE_IDS
 from holotype.web.app import create_app
 from holotype.web.errors import field_label
 from tests.downloads.conftest import MEDIA, Site, count_jobs, drain, finished_zip, queue
+from tests.fixtures.forms import form_token, with_token
 
 ACTION = "/api/3/action/vds_download_queue"
 
@@ -76,7 +77,7 @@ def _form_error(response: Any) -> str:
 ])
 def test_the_form_names_its_own_fields(client: TestClient, site: Site, form: dict[str, str],
                                        field: str) -> None:
-    response = client.post("/download", data=form, follow_redirects=False)
+    response = client.post("/download", data=with_token(client, form), follow_redirects=False)
     assert response.status_code in (400, 404), response.text
     label = field_label(field)  # the form's own words for the field
     assert _form_error(response).startswith(f"<strong>{label}</strong>: "), _form_error(response)
@@ -85,8 +86,10 @@ def test_the_form_names_its_own_fields(client: TestClient, site: Site, form: dic
 
 def test_a_huge_form_is_refused_without_reading_it_whole(client: TestClient,
                                                          site: Site) -> None:
-    def body() -> Iterator[bytes]:
-        yield b"format=csv&query="
+    token = form_token(client)
+
+    def body() -> Iterator[bytes]:  # the token first, as the form sends it
+        yield f"csrf_token={token}&format=csv&query=".encode()
         for _ in range(3_000):
             yield b"x" * 1_000
 

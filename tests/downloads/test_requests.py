@@ -12,6 +12,7 @@ from holotype.services.context import Portal
 from holotype.services.downloads.formats import xlsx
 from holotype.web.app import create_app
 from tests.downloads.conftest import MEDIA, PRIVATE, Site, copy_site, count_jobs
+from tests.fixtures.forms import with_token
 
 ACTION = "/api/3/action/vds_download_queue"
 
@@ -165,11 +166,12 @@ def test_an_unknown_download_is_not_found(client: TestClient) -> None:
     {"format": "csv", "resource_ids": PRIVATE}, {"format": "csv", "email": "me@example.org"},
 ])
 def test_a_bad_form_queues_nothing(client: TestClient, site: Site, form: dict[str, str]) -> None:
-    response = client.post("/download", data=form, follow_redirects=False)
+    response = client.post("/download", data=with_token(client, form), follow_redirects=False)
     assert response.status_code in (400, 404)
     assert response.headers["content-type"].startswith("text/html")
     assert count_jobs(site) == 0
-    good = client.post("/download", data={"format": "csv", "resource_ids": MEDIA},
+    good = client.post("/download", data=with_token(client, {"format": "csv",
+                                                             "resource_ids": MEDIA}),
                        follow_redirects=False)
     assert good.status_code == 303
     assert count_jobs(site) == 1

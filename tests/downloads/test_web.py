@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from tests.downloads.conftest import MEDIA, Site, copy_site
+from tests.fixtures.forms import with_token
 from tests.fixtures.site import LiveServer
 
 
@@ -42,9 +43,9 @@ def _finished(http: httpx.Client, download_id: str) -> dict[str, Any]:
 
 
 def test_the_download_form_queues_and_the_worker_makes_the_file(http: httpx.Client) -> None:
-    response = http.post("/download", data={
+    response = http.post("/download", data=with_token(http, {
         "query": json.dumps({"search": "forest"}), "resource_ids": "", "version": "",
-        "format": "csv", "email": ""})
+        "format": "csv", "email": ""}))
     assert response.status_code == 303
     location = response.headers["location"]
     assert location.startswith("/status/download/")
@@ -68,8 +69,8 @@ def test_the_download_form_queues_and_the_worker_makes_the_file(http: httpx.Clie
 
 def test_every_format_from_the_form(http: httpx.Client) -> None:
     for fmt in ("csv", "tsv", "jsonl", "parquet", "xlsx", "dwca"):
-        response = http.post("/download", data={"query": "", "resource_ids": MEDIA,
-                                                "version": "", "format": fmt})
+        response = http.post("/download", data=with_token(http, {"query": "", "resource_ids": MEDIA,
+                                                "version": "", "format": fmt}))
         assert response.status_code == 303, response.text
         found = _finished(http, response.headers["location"].rsplit("/", 1)[1])
         assert found["status"] == "complete" and found["format"] == fmt
@@ -87,22 +88,23 @@ def test_every_format_from_the_form(http: httpx.Client) -> None:
 ])
 def test_a_bad_form_gets_a_clear_error_page(http: httpx.Client, form: dict[str, str],
                                             words: str) -> None:
-    response = http.post("/download", data=form)
+    response = http.post("/download", data=with_token(http, form))
     assert response.status_code == 400
     assert response.headers["content-type"].startswith("text/html")
     assert words.replace('"', "&#34;") in response.text or words in response.text
 
 
 def test_unknown_resources_in_the_form_are_not_found(http: httpx.Client) -> None:
-    response = http.post("/download", data={"format": "csv", "resource_ids": "nope/records"})
+    response = http.post("/download", data=with_token(http, {"format": "csv",
+                                                            "resource_ids": "nope/records"}))
     assert response.status_code == 404
     assert "nope/records" in response.text
 
 
 def test_the_status_page_escapes_what_users_typed(http: httpx.Client) -> None:
     hostile = "<script>alert(1)</script>"
-    response = http.post("/download", data={"format": "csv",
-                                            "query": json.dumps({"search": hostile})})
+    response = http.post("/download", data=with_token(http, {"format": "csv",
+                                            "query": json.dumps({"search": hostile})}))
     location = response.headers["location"]
     page = http.get(location).text
     assert "<script>alert(1)" not in page

@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 
 from holotype.config import Settings
 from holotype.web.app import create_app
+from tests.fixtures.forms import with_token
 from tests.maps.conftest import FIRST, SECOND, MapSite, counted, decode, tile_of
 
 
@@ -45,7 +46,8 @@ def test_a_vector_tile_with_its_cache_headers(client: TestClient, map_site: MapS
 
 
 def test_a_shared_search_maps_through_its_key(client: TestClient) -> None:
-    shared = client.post("/search/share", data={"query": json.dumps({"search": "Pointus"})},
+    shared = client.post("/search/share",
+                         data=with_token(client, {"query": json.dumps({"search": "Pointus"})}),
                          follow_redirects=False)
     key = shared.headers["location"].split("/search/", 1)[1].split("?")[0]
     record, lat, lon = SECOND[0]

@@ -14,6 +14,7 @@ from holotype.services.identity import OPERATOR
 from holotype.services.records import ingest
 from holotype.web.app import create_app
 from holotype.web.ratelimit import RateLimiter
+from tests.fixtures.forms import with_token
 from tests.fixtures.site import make_site
 
 
@@ -38,8 +39,9 @@ def test_download_requests_have_a_tighter_limit_of_their_own(tmp_path: Path) -> 
         api = [client.post("/api/3/action/vds_download_queue", json=body) for _ in range(2)]
         assert [r.status_code for r in api] == [200, 200]
         form = {"query": "", "resource_ids": "", "version": "", "format": "tsv"}
-        assert client.post("/download", data=form, follow_redirects=False).status_code == 303
-        refused = client.post("/download", data=form, follow_redirects=False)
+        made = client.post("/download", data=with_token(client, form), follow_redirects=False)
+        assert made.status_code == 303
+        refused = client.post("/download", data=with_token(client, form), follow_redirects=False)
         assert refused.status_code == 429 and int(refused.headers["Retry-After"]) >= 1
         assert refused.headers["content-type"].startswith("text/html")
         assert "many downloads in a short time" in refused.text

@@ -17,6 +17,7 @@ from holotype.services.identity import OPERATOR
 from holotype.services.records import delete_dataset, ingest
 from holotype.web.app import create_app
 from tests.fixtures.citations_site import DOIS, csv, make
+from tests.fixtures.forms import with_token
 
 
 def client_for(tmp_path: Path, **settings: Any) -> TestClient:
@@ -53,9 +54,9 @@ def test_cite_this_search_lands_on_a_page_that_reruns_it(
     web: TestClient, tmp_path: Path
 ) -> None:
     searched = web.get("/search.json", params={"q": "quercus"}).json()
-    response = web.post("/search/cite", data={
+    response = web.post("/search/cite", data=with_token(web, {
         "query": '{"search": "quercus"}', "resource_ids": ",".join(searched["resource_ids"]),
-        "version": ""}, follow_redirects=False)
+        "version": ""}), follow_redirects=False)
     assert response.status_code == 303
     landing = response.headers["location"]
     assert landing.startswith("/citation/")
@@ -158,7 +159,7 @@ def test_an_ingest_that_began_before_the_citation_does_not_change_it(
     naive = search_ids(web, "/search?q=quercus&resource_ids=oaks/trees,elms/trees"
                             f"&version={made['moment']}")
     assert len(naive) == len(before) + 1  # the late version is seen at the moment
-    job = web.post("/download", data={"slug_or_doi": made["id"], "format": "csv"},
+    job = web.post("/download", data=with_token(web, {"slug_or_doi": made["id"], "format": "csv"}),
                    follow_redirects=False)
     assert job.status_code == 303, job.text
     status = web.get(job.headers["location"] + ".json").json()

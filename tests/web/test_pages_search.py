@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 
 from holotype.web.errors import field_label
 from holotype.web.pages.search_url import parse
+from tests.fixtures.forms import with_token
 from tests.fixtures.pages_site import HOSTILE, PagesSite
 
 KENYA = {"and": [{"string_equals": {"fields": ["country"], "value": "Kenya"}}]}
@@ -125,11 +126,11 @@ def test_share_makes_a_short_link_that_restores_the_search(
 ) -> None:
     form = {"query": json.dumps({"search": "forest", "filters": KENYA}), "resource_ids": "",
             "version": str(pages_site.second), "view": "list"}
-    made = web.post("/search/share", data=form, follow_redirects=False)
+    made = web.post("/search/share", data=with_token(web, form), follow_redirects=False)
     assert made.status_code == 303
     location = made.headers["location"]
     assert location.startswith("/search/") and location.endswith("?view=list")
-    again = web.post("/search/share", data=form, follow_redirects=False)
+    again = web.post("/search/share", data=with_token(web, form), follow_redirects=False)
     assert again.headers["location"] == location  # same search, same slug
     slug = location.split("/")[2].split("?")[0]
     restored = web.get(f"/search/{slug}.json").json()
@@ -193,9 +194,10 @@ def test_bad_parameters_are_400_naming_the_parameter(web: TestClient) -> None:
         assert page.status_code == 400, params  # the HTML page too, never a 500
         label = field_label(field)  # and it names the part of the page, in its words
         assert f"<strong>{label}</strong>:" in page.text, params
-    shared = web.post("/search/share", data={"query": "[" * 5000}, follow_redirects=False)
+    shared = web.post("/search/share", data=with_token(web, {"query": "[" * 5000}),
+                      follow_redirects=False)
     assert shared.status_code == 400
-    shared = web.post("/search/share", data={"query": "{}", "version": "-3"},
+    shared = web.post("/search/share", data=with_token(web, {"query": "{}", "version": "-3"}),
                       follow_redirects=False)
     assert shared.status_code == 400
 
@@ -217,7 +219,7 @@ def test_dates_at_both_ends_of_the_calendar(web: TestClient) -> None:
 def test_share_keeps_columns_and_page_size(web: TestClient) -> None:
     form = {"query": "{}", "resource_ids": "", "version": "",
             "view": "table", "cols": "catalogNumber,year", "size": "50"}
-    made = web.post("/search/share", data=form, follow_redirects=False)
+    made = web.post("/search/share", data=with_token(web, form), follow_redirects=False)
     assert made.status_code == 303
     location = made.headers["location"]
     assert parse_qs(urlparse(location).query) == {"cols": ["catalogNumber,year"], "size": ["50"]}

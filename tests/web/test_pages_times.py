@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from fastapi.testclient import TestClient
 
 from holotype.web.pages.render import iso_time, version_time
+from tests.fixtures.forms import with_token
 from tests.fixtures.pages_site import PagesSite
 
 TIME = re.compile(r'<time class="local" datetime="([^"]+)" title="([^"]*)">([^<]*)</time>')
@@ -72,8 +73,8 @@ def test_the_search_page_shows_its_version_as_a_time(
 
 def test_the_download_status_page_shows_times(web: TestClient, pages_site: PagesSite) -> None:
     rid, first = pages_site.history_resource, pages_site.first
-    queued = web.post("/download", data={"query": "", "resource_ids": rid,
-                                         "version": str(first), "format": "csv"},
+    queued = web.post("/download", data=with_token(web, {"query": "", "resource_ids": rid,
+                                         "version": str(first), "format": "csv"}),
                       follow_redirects=False)
     assert queued.status_code == 303, queued.text
     html = web.get(queued.headers["location"]).text

@@ -18,6 +18,7 @@ from holotype.cli.common import Cli, CliError, esc, listening_url, when
 from holotype.cli.dois import doi_app
 from holotype.cli.ingest import ingest
 from holotype.cli.media import media_app
+from holotype.cli.users import user_app
 from holotype.config import ConfigError
 from holotype.config_report import masked_url
 from holotype.errors import ServiceError
@@ -32,6 +33,7 @@ app.add_typer(resource_app, name="resource")
 app.add_typer(config_app, name="config")
 app.add_typer(doi_app, name="doi")
 app.add_typer(media_app, name="media")
+app.add_typer(user_app, name="user")
 
 ConfigOption = Annotated[
     Path | None, typer.Option("--config", "-c", help="TOML settings file (or HOLOTYPE_CONFIG).")
@@ -45,9 +47,15 @@ def _root(ctx: typer.Context, config: ConfigOption = None) -> None:
 
 @app.command()
 def init(ctx: typer.Context) -> None:
-    """Create the data directory and the catalogue (runs database migrations)."""
+    """Create the data directory and the catalogue (runs database migrations), and the key
+    that signs sessions (DATA_DIR/secret_key) unless HOLOTYPE_SECRET_KEY gives one."""
+    from holotype.services.accounts.keys import ensure_key_file
+
     cli = Cli.of(ctx)
     with cli.portal() as p:
+        written = ensure_key_file(p.settings)
+        if written is not None:
+            cli.out.print(f"Wrote a new signing key to {esc(written)}")
         cli.out.print(f"Holotype is ready in [bold]{esc(p.settings.data_dir.resolve())}[/]")
 
 
@@ -123,10 +131,15 @@ def demo(
     if_empty: Annotated[bool, typer.Option(help="Do nothing if the demo is loaded.")] = False,
 ) -> None:
     """Load demo datasets of realistic synthetic specimen records."""
-    from holotype.services.demo import boundaries, has_demo, load_demo
+    from holotype.services.demo import boundaries, ensure_admin, has_demo, load_demo
 
     cli = Cli.of(ctx)
     with cli.portal() as p:
+        password = ensure_admin(p, OPERATOR)
+        if password is not None:
+            cli.out.print(f"[bold]Admin account: admin / {esc(password)}[/] (shown once; sign "
+                          "in at /user/login and change it on your account page)",
+                          highlight=False, soft_wrap=True)
         if if_empty and has_demo(p):
             cli.out.print("Demo datasets are already loaded.")
             return

@@ -10,12 +10,15 @@ from holotype.demo.generator import write_csv
 from holotype.errors import NotFound
 from holotype.query import AreasMissing
 from holotype.services import catalogue, demo_media, policy
+from holotype.services.accounts import users
 from holotype.services.context import Portal
 from holotype.services.identity import Identity
 from holotype.services.records import IngestOutcome, ingest
 from holotype.services.workdirs import work_dir
 
 ORGANISATION = "demo-museum"
+ADMIN = "admin"  # the demo's sysadmin account
+ADMIN_EMAIL = "admin@localhost.localdomain"
 
 #: Told what the demo load is doing (``step``) and how far it is, in records generated and
 #: ingested (``done`` of ``total``).
@@ -95,6 +98,17 @@ def boundaries(portal: Portal) -> Path | None:
     except AreasMissing:
         return None
     return portal.settings.geo_areas_dir
+
+
+def ensure_admin(portal: Portal, identity: Identity) -> str | None:
+    """Create the sysadmin account ``admin`` with a random password when the portal has no
+    accounts at all: the password, to be shown once; None when there were accounts."""
+    policy.require_manage(identity)
+    if users.count_users(portal):
+        return None
+    _, password = users.create_user(portal, identity, ADMIN, ADMIN_EMAIL, "Demo administrator",
+                                    sysadmin=True)
+    return password
 
 
 def load_demo(

@@ -24,7 +24,8 @@ from holotype.web.identity import identity_of
 
 log = logging.getLogger(__name__)
 
-ERROR_TYPES = {400: "Validation Error", 403: "Authorization Error", 404: "Not Found Error",
+ERROR_TYPES = {400: "Validation Error", 401: "Authorization Error", 403: "Authorization Error",
+               404: "Not Found Error",
                409: "Conflict Error", 503: "Service Unavailable"}
 
 

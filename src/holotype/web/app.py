@@ -18,20 +18,28 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from holotype.config import Settings
 from holotype.errors import ServiceError
+from holotype.services.accounts.forms import EXPIRED
 from holotype.services.citations import doi_sync
 from holotype.services.citations.dois import minting
 from holotype.services.context import Portal
 from holotype.services.indexing import Indexer
-from holotype.web.api import create_router
+from holotype.web.api import ckan_error, create_router
 from holotype.web.cors import CrossOrigin
+from holotype.web.csrf import CsrfCheck
 from holotype.web.downloads import create_download_router
-from holotype.web.errors import error_page, error_response, http_error_response
+from holotype.web.errors import (
+    error_page,
+    error_response,
+    form_expired_response,
+    http_error_response,
+)
 from holotype.web.favicon import create_favicon_router
 from holotype.web.head import HeadAsGet
 from holotype.web.openapi import openapi_document
 from holotype.web.pages import create_pages_router, create_tiles_router
 from holotype.web.ratelimit import RateLimit, RateLimiter, is_download_request
 from holotype.web.security import SECURITY_HEADERS, SecurityHeaders
+from holotype.web.sessions import IdentityMiddleware
 
 HERE = Path(__file__).parent
 
@@ -114,6 +122,17 @@ def create_app(settings: Settings) -> FastAPI:
     @app.get("/healthz", include_in_schema=False)
     async def health() -> dict[str, str]:
         return {"status": "ok"}
+
+    def identity_error(request: Request, exc: ServiceError) -> Response:
+        if request.url.path.startswith("/api/"):
+            return ckan_error(request, exc)
+        return error_response(templates, request, exc)
+
+    # Outside the routes and rate limits, inside what follows: who is asking is known before
+    # any route runs, and forms without their token are refused before anything is done.
+    app.add_middleware(CsrfCheck,
+                       refuse=lambda request: form_expired_response(templates, request, EXPIRED))
+    app.add_middleware(IdentityMiddleware, answer=identity_error)
 
     # Added last, so they wrap the rate limits: outermost first, the client is found (its
     # peer, or the client a trusted proxy names), then every answer, a 429 or a preflight

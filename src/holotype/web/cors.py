@@ -6,7 +6,9 @@ scripts may call the API's read actions, their help and the OpenAPI document wit
 ``POST``, as CKAN's API allows. The actions that create something (a download request, a
 short link) and the portal's own pages and forms stay same-origin: a browser on another site
 gets no CORS headers for them, so it may neither read their answers nor send them JSON. No
-credentials are ever allowed: identity does not ride on cookies.
+credentials are ever allowed: another site's scripts never act with a visitor's session cookie
+(which is SameSite=Lax besides); API writes need an API token in ``Authorization``, and forms
+need their form token (:mod:`holotype.web.csrf`).
 """
 
 from __future__ import annotations

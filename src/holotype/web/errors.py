@@ -14,12 +14,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from holotype.errors import ServiceError
+from holotype.errors import ServiceError, SignInRequired
 from holotype.web.cors import IIIF_PREFIX
 from holotype.web.pages.render import wants_json
 
@@ -60,6 +61,10 @@ NEXT_STEPS: dict[int, tuple[str, str]] = {
           "being indexed). Try again in a few minutes."),
 }
 DEFAULT_STEP = ("Sorry, that did not work", "Go back to the previous page and try again.")
+# A form sent without its token, or with one from before signing in or out (see web/csrf.py).
+FORM_EXPIRED_STEP = ("The form expired",
+                     "Reload the page, then fill in and send the form again. Nothing was changed.")
+SIGN_IN_PATH = "/user/login"
 
 # Starlette's own errors (no such page, method not allowed), in the reader's words.
 HTTP_MESSAGES = {
@@ -88,7 +93,18 @@ def error_response(
     if as_json or wants_json(request) or request.url.path.startswith(IIIF_PREFIX):
         return JSONResponse({"error": {"message": exc.message, "field": exc.field}},
                             status_code=exc.status)
+    if isinstance(exc, SignInRequired):  # a page sends the visitor to sign in, then back
+        here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"{SIGN_IN_PATH}?{urlencode({'next': here})}", status_code=303)
     return error_page(templates, request, exc.status, exc.message, field=exc.field)
+
+
+def form_expired_response(templates: Jinja2Templates, request: Request, message: str
+                          ) -> Response:
+    """403 for a form without a valid token: the page says to reload it (nothing changed)."""
+    if wants_json(request):
+        return JSONResponse({"error": {"message": message, "field": None}}, status_code=403)
+    return error_page(templates, request, 403, message, next_step=FORM_EXPIRED_STEP)
 
 
 def error_page(
@@ -99,15 +115,16 @@ def error_page(
     *,
     field: str | None = None,
     headers: Mapping[str, str] | None = None,
+    next_step: tuple[str, str] | None = None,
 ) -> Response:
     """The HTML error page: what happened (the message, escaped as everything the page shows,
     after the field's label) and what to do next. The technical detail goes to the log."""
     log.info("error page %d for %s %s: field=%s: %s", status, request.method,
              request.url.path, field, message)
-    heading, next_step = NEXT_STEPS.get(status, DEFAULT_STEP)
+    heading, step = next_step or NEXT_STEPS.get(status, DEFAULT_STEP)
     label = field_label(field)
     context: dict[str, Any] = {"message": _sentence(message, capital=label is None),
-                               "field": label, "heading": heading, "next_step": next_step}
+                               "field": label, "heading": heading, "next_step": step}
     return templates.TemplateResponse(request, "error.html", context, status_code=status,
                                       headers=dict(headers) if headers else None)
 

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from holotype.catalog.accounts import ADDRESS_MAX, AuditEvent, Outcome, Via
+from holotype.services.context import Portal
 from holotype.services.identity import Identity, Kind
 
 
@@ -107,3 +108,13 @@ def recent(session: Session, limit: int = 100, event: Event | str | None = None
                   json.loads(row.detail))
         for row in session.scalars(query)
     ]
+
+
+def record_refusal(portal: Portal, identity: Identity, *, target_type: str, target_id: str,
+                   reason: str, address: str = "") -> None:
+    """A refused write (a forged or stale form, a write without the right) in its own
+    transaction: the refusal is kept although nothing else happens."""
+    with portal.write_session() as session:
+        record(session, identity, Event.WRITE_REFUSED, target_type=target_type,
+               target_id=target_id, outcome=Outcome.REFUSED, address=address,
+               detail={"reason": reason})

@@ -2,7 +2,8 @@
 
 Each page family is one module (home, datasets, search, records, media, how_to_cite); every
 page answers HTML or its JSON twin through ``render``. ``maps`` answers map tiles and map data;
-``iiif`` the IIIF manifests and collections, ``iiif_images`` the IIIF Image API.
+``iiif`` the IIIF manifests and collections, ``iiif_images`` the IIIF Image API; ``accounts``
+signing in and out and one's account.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from fastapi import APIRouter
 from fastapi.templating import Jinja2Templates
 
 from holotype.web.pages import (
+    accounts,
     citations,
     datasets,
     home,
@@ -28,8 +30,9 @@ from holotype.web.pages import (
 def create_pages_router(templates: Jinja2Templates) -> APIRouter:
     """Every page route, rendering with ``templates``."""
     render.install(templates.env)
+    accounts.install(templates.env)
     router = APIRouter()
-    for module in (home, datasets, search, records, citations, how_to_cite):
+    for module in (home, datasets, search, records, citations, how_to_cite, accounts):
         router.include_router(module.create_router(templates))
     router.include_router(media.create_router())
     router.include_router(iiif.create_router())

@@ -46,7 +46,7 @@ def answer(request: Request, document: Manifest | Collection, versioned: bool) -
     body = document.json().encode()
     etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
     scope = "public" if identity_of(request) == ANONYMOUS else "private"
-    headers = {"ETag": etag, "Vary": "Authorization",
+    headers = {"ETag": etag, "Vary": "Cookie, Authorization",
                "Cache-Control": f"{scope}, max-age="
                                 f"{VERSIONED_MAX_AGE if versioned else LATEST_MAX_AGE}"}
     wanted = request.headers.get("if-none-match", "")
