@@ -54,11 +54,14 @@ def require_change(portal: Portal, identity: Identity, ref: str, *, resource: bo
         return
     with portal.session() as session:
         if resource:
-            try:
-                ref = catalogue.get_resource(session, ref).dataset_id
+            try:  # a resource it may not read is not found, in the words of an unknown one
+                dataset = visible.readable_dataset(
+                    session, identity, catalogue.get_resource(session, ref).dataset_id, field)
             except NotFound:
                 if "/" not in ref:
                     raise NotFound(f"there is no resource {ref!r}", field=field) from None
-                ref = ref.partition("/")[0]
-        dataset = visible.readable_dataset(session, identity, ref, field)
+                dataset = visible.readable_dataset(session, identity, ref.partition("/")[0],
+                                                   field)
+        else:
+            dataset = visible.readable_dataset(session, identity, ref, field)
     require_publish(portal, identity, dataset, field)
