@@ -161,6 +161,9 @@ ROUTES: dict[str, Probe | None] = {
     "POST /user/me": NO_DATA,  # the signed-in user's own profile
     "GET /user/list": Probe(get("/user/list"), ok, frozenset({"sysadmin"})),
     "GET /user/list.json": Probe(get("/user/list.json"), ok, frozenset({"sysadmin"})),
+    # OpenID Connect sign-in (404 unless configured): redirects and a session, no data
+    "GET /user/login/oidc": NO_DATA,
+    "GET /user/oidc/callback": NO_DATA,
     "GET /": Probe(get("/")),
     "GET /index.json": Probe(get("/index.json")),
     "GET /datasets": Probe(get("/datasets")),
