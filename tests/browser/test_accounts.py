@@ -113,7 +113,8 @@ def test_a_stale_form_is_refused_and_changes_nothing(context: Any, site: Site) -
     with page.expect_navigation() as navigation:
         page.get_by_role("button", name="Save").click()
     assert navigation.value.status == 403
-    assert "the form expired; reload the page and try again" in page.content()
+    said = page.locator("main").inner_text()
+    assert "the form expired; reload the page and try again" in said.lower(), said
     other.goto(site.url + "/user/me")
     assert other.get_by_label("Your name").input_value() == before
 
