@@ -28,7 +28,12 @@ class Site:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    accounts = make_accounts_site(tmp_path_factory.mktemp("accounts"))
+    # OpenID Connect is on so the sign-in page shows its button (never followed here: the
+    # provider is tests/accounts/test_oidc.py's, which runs the whole round trip).
+    accounts = make_accounts_site(
+        tmp_path_factory.mktemp("accounts"), sign_in_methods=["local", "oidc"],
+        oidc_issuer="https://login.museum.invalid/realms/museum", oidc_client_id="holotype",
+        oidc_label="the museum's account")
     with LiveServer(accounts.settings) as server:
         yield Site(server.url, accounts)
 
@@ -59,9 +64,13 @@ def test_sign_in_shows_private_data_and_sign_out_hides_it(context: Any, site: Si
                                                           shot: Any) -> None:
     page = context.new_page()
     assert page.goto(site.url + PRIVATE).status == 404
-    page.goto(site.url + "/user/login")
+    page.goto(site.url + "/dataset/secret?from=here")
+    page.locator("header nav").get_by_role("link", name="Sign in").click()
+    button = page.get_by_role("link", name="Sign in with the museum's account")
+    assert button.get_attribute("href") == "/user/login/oidc?next=/dataset/secret%3Ffrom%3Dhere"
     _axe(page)
     shot(page, "account-login")
+    page.goto(site.url + "/user/login")
     _sign_in(page, site, "member")
     assert page.url == site.url + "/user/me"
     assert page.get_by_role("heading", name="Your account").is_visible()
