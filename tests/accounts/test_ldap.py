@@ -194,3 +194,7 @@ def test_ldap_needs_its_settings(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"museum:owner.*member, editor, admin"):
         load_settings(data_dir=tmp_path, ldap_group_roles={CURATORS: "museum:owner"})
     assert tuple(role.value for role in Role) == ROLES  # the settings' copy of the roles
+    config = tmp_path / "holotype.toml"
+    config.write_text('ldap_bind_password = "in a shared file"\n')
+    with pytest.raises(ConfigError, match="HOLOTYPE_LDAP_BIND_PASSWORD"):
+        load_settings(config)

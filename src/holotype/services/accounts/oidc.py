@@ -31,7 +31,7 @@ from holotype.catalog.accounts import Outcome, Via
 from holotype.catalog.models import User, UserSource
 from holotype.catalog.timestamps import utcnow
 from holotype.catalog.validation import USERNAME
-from holotype.errors import Invalid, NotFound, Unavailable
+from holotype.errors import Invalid, NotFound, ServiceError, Unavailable
 from holotype.services.accounts import audit, external
 from holotype.services.accounts.sessions import new_session
 from holotype.services.context import Portal
@@ -186,7 +186,7 @@ def finish(portal: Portal, cookie: str | None, state: str | None, code: str | No
             raise Invalid(f"the identity provider did not sign you in ({error or 'no code'})",
                           field="code")
         identity = _identity(portal, attempt, code, address)
-    except Invalid as exc:
+    except ServiceError as exc:  # refused, the name taken, the account disabled, unreachable
         with portal.write_session() as session:
             audit.record(session, ANONYMOUS, audit.Event.SIGNIN_FAILED, target_type="user",
                          outcome=Outcome.REFUSED, address=address, via=Via.OIDC,
