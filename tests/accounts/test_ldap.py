@@ -9,6 +9,7 @@ from pathlib import Path
 
 import ldap3
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from holotype.catalog.accounts import AuditEvent, ExternalIdentity
@@ -20,6 +21,8 @@ from holotype.services import organisations
 from holotype.services.accounts import ldap, sessions, users
 from holotype.services.context import Portal
 from holotype.services.identity import OPERATOR
+from holotype.web.app import create_app
+from tests.fixtures.forms import with_token
 from tests.fixtures.pgcluster import free_port
 from tests.fixtures.slapd import (
     CURATORS,
@@ -46,8 +49,11 @@ def _settings(directory: Path, uri: str, **overrides: object) -> Settings:
 
 
 @pytest.fixture
-def portal(tmp_path: Path, slapd: Slapd) -> Iterator[Portal]:
-    opened = Portal.open(_settings(tmp_path, slapd.uri))
+def portal(tmp_path: Path, slapd: Slapd, catalogue_url: str) -> Iterator[Portal]:
+    """A catalogue on SQLite and on PostgreSQL (a sign-in reads the account the directory
+    method has just written in another transaction: both must see it)."""
+    opened = Portal.open(_settings(tmp_path, slapd.uri, database_url=catalogue_url,
+                                   map_tile_url="", rate_limit_per_minute=0))
     organisations.create_organisation(opened, OPERATOR, "museum", "The Museum")
     organisations.create_organisation(opened, OPERATOR, "other", "Another Museum")
     try:
@@ -198,3 +204,19 @@ def test_ldap_needs_its_settings(tmp_path: Path) -> None:
     config.write_text('ldap_bind_password = "in a shared file"\n')
     with pytest.raises(ConfigError, match="HOLOTYPE_LDAP_BIND_PASSWORD"):
         load_settings(config)
+
+
+def test_the_sign_in_form_signs_in_with_the_directory(portal: Portal) -> None:
+    with TestClient(create_app(portal.settings)) as client:
+        form = with_token(client, {"username": "visitor", "password": "visitor-password-1",
+                                   "next": "/datasets"})
+        answer = client.post("/user/login", data=form, follow_redirects=False)
+        assert answer.status_code == 303 and answer.headers["location"] == "/datasets"
+        account = client.get("/user/me.json").json()["account"]
+        assert (account["username"], account["source"]) == ("visitor", "ldap")
+        page = client.get("/user/me").text
+        assert "Current password" not in page  # the directory keeps the password
+        refused = client.post("/user/login", data=with_token(
+            client, {"username": "loner", "password": "wrong-password-1"}))
+        assert refused.status_code == 400
+        assert "the user name or password is wrong" in refused.text
