@@ -164,6 +164,17 @@ ROUTES: dict[str, Probe | None] = {
     # OpenID Connect sign-in (404 unless configured): redirects and a session, no data
     "GET /user/login/oidc": NO_DATA,
     "GET /user/oidc/callback": NO_DATA,
+    # Organisations: names are public; the datasets shown are those the visitor may read;
+    # members are listed to the organisation's members (and sysadmins).
+    "GET /organisations": NO_DATA,
+    "GET /organisations.json": NO_DATA,
+    "GET /organisation/new": Probe(get("/organisation/new"), ok, frozenset({"sysadmin"})),
+    "POST /organisation/new": NO_DATA,  # tests/web/test_pages_organisations.py
+    "GET /organisation/{slug}": Probe(get("/organisation/museum.json")),
+    "GET /organisation/{slug}/members": Probe(get("/organisation/museum/members"), ok),
+    "GET /organisation/{slug}/members.json": Probe(get("/organisation/museum/members.json"),
+                                                   ok),
+    "POST /organisation/{slug}/members": NO_DATA,  # tests/web/test_pages_organisations.py
     "GET /": Probe(get("/")),
     "GET /index.json": Probe(get("/index.json")),
     "GET /datasets": Probe(get("/datasets")),

@@ -76,6 +76,25 @@ def get_organisation(portal: Portal, identity: Identity, ref: str) -> Organisati
         return people.get_organisation(session, ref)
 
 
+@dataclass(frozen=True)
+class OrganisationPage:
+    organisation: OrganisationInfo
+    datasets: list[DatasetInfo]  # those the identity may read
+    role: str | None  # the identity's role in it
+    sees_members: bool
+    manages_members: bool
+
+
+def organisation_page(portal: Portal, identity: Identity, ref: str) -> OrganisationPage:
+    """An organisation with the datasets ``identity`` may read and what it may do there."""
+    found = get_organisation(portal, identity, ref)
+    with portal.session() as session:
+        datasets = visible.readable_datasets(session, identity, found.id)
+    return OrganisationPage(found, datasets, identity.role_in(found.id),
+                            policy.may_see_members(identity, found.id),
+                            policy.may_manage_members(identity, found.id))
+
+
 def create_organisation(portal: Portal, identity: Identity, slug: str, name: str,
                         description: str = "") -> OrganisationInfo:
     """A new organisation (sysadmins only)."""

@@ -3,7 +3,7 @@
 Each page family is one module (home, datasets, search, records, media, how_to_cite); every
 page answers HTML or its JSON twin through ``render``. ``maps`` answers map tiles and map data;
 ``iiif`` the IIIF manifests and collections, ``iiif_images`` the IIIF Image API; ``accounts``
-signing in and out and one's account.
+signing in and out and one's account; ``organisations`` organisations and their members.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from holotype.web.pages import (
     iiif_images,
     maps,
     media,
+    organisations,
     records,
     render,
     search,
@@ -35,7 +36,7 @@ def create_pages_router(templates: Jinja2Templates) -> APIRouter:
     sign_in_external.install(templates.env)
     router = APIRouter()
     for module in (home, datasets, search, records, citations, how_to_cite, accounts,
-                   sign_in_external):
+                   organisations, sign_in_external):
         router.include_router(module.create_router(templates))
     router.include_router(media.create_router())
     router.include_router(iiif.create_router())
