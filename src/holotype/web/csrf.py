@@ -20,6 +20,7 @@ from fastapi.responses import Response
 from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
+from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from holotype.errors import ServiceError
@@ -95,7 +96,7 @@ class CsrfCheck:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (scope["type"] != "http" or scope["method"] in SAFE_METHODS
-                or scope["path"].startswith(EXEMPT_PREFIX)):
+                or scope["path"].startswith(EXEMPT_PREFIX) or not _handled(scope)):
             await self.app(scope, receive, send)
             return
         request = Request(scope)
@@ -132,6 +133,13 @@ class CsrfCheck:
             address=client[0] if client else "")
         response = self.refuse(request)
         await response(scope, receive, send)
+
+
+def _handled(scope: Scope) -> bool:
+    """Whether a route of the app takes this method at this path. One that does not answers
+    404 or 405 without running anything, as it would have without this check."""
+    probe = dict(scope)  # matching may note things in the scope: not in the request's own
+    return any(route.matches(probe)[0] == Match.FULL for route in scope["app"].router.routes)
 
 
 def _replaying(head: bytes, more: bool, receive: Receive) -> Receive:

@@ -23,5 +23,5 @@ def can_send(settings: Settings) -> bool:
 def send(settings: Settings, to: str, subject: str, body: str) -> None:
     """Send one message; :class:`Unavailable` when the portal has no mail server."""
     if not can_send(settings):
-        raise Unavailable("this portal sends no email (smtp_host is not set)")
+        raise Unavailable("this portal sends no email")
     notify.send_email(smtp_of(settings), [to], subject, body)

@@ -103,8 +103,8 @@ def register(portal: Portal, identity: Identity, username: str, email: str, pass
     if identity.kind == Kind.USER:
         raise Invalid("you are signed in already: sign out to register another account")
     if not mail.can_send(settings):
-        raise Unavailable("registration needs email, and this portal sends none (smtp_host "
-                          "is not set): ask its administrators for an account")
+        raise Unavailable("registration needs email, and this portal sends none: ask its "
+                          "administrators for an account")
     hashed = passwords.hash_password(
         passwords.check_strength(password, settings.password_min_length))
     with portal.write_session() as session:
@@ -148,8 +148,8 @@ def request_reset(portal: Portal, email: str, address: str = "") -> None:
     whether or not there is one, so it tells no one which addresses have accounts."""
     settings = portal.settings
     if not mail.can_send(settings):
-        raise Unavailable("this portal sends no email (smtp_host is not set): ask its "
-                          "administrators to reset your password")
+        raise Unavailable("this portal sends no email: ask its administrators to reset your "
+                          "password")
     try:
         wanted = check.email(email)
     except check.FieldError as exc:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
@@ -18,7 +19,7 @@ from holotype.services.accounts import sessions, users
 from holotype.services.context import Portal
 from holotype.services.identity import Kind
 from holotype.web.csrf import csrf_field
-from holotype.web.errors import field_label
+from holotype.web.errors import SIGN_IN_PATH, field_label
 from holotype.web.identity import identity_of
 from holotype.web.pages.render import render
 from holotype.web.sessions import cookie_header, is_secure
@@ -42,9 +43,18 @@ def signed_in(request: Request) -> str:
     return identity.name if identity.kind == Kind.USER else ""
 
 
+def sign_in_url(request: Request) -> str:
+    """The navigation's sign-in link: back to this page afterwards (the whole of it quoted)."""
+    if request.url.path.startswith("/user/"):
+        return SIGN_IN_PATH
+    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return f"{SIGN_IN_PATH}?next={quote(here, safe='')}"
+
+
 def install(env: Environment) -> None:
     env.globals["csrf_field"] = csrf_field
     env.globals["signed_in"] = signed_in
+    env.globals["sign_in_url"] = sign_in_url
 
 
 def _portal(request: Request) -> Portal:
