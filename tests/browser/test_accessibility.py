@@ -134,6 +134,7 @@ VISITS = [
     Visit("login", "/user/login"),
     Visit("register", "/user/register"),
     Visit("password-reset", "/user/reset"),
+    Visit("organisations", "/organisations"),
 ]
 
 
