@@ -36,7 +36,9 @@ from tests.fixtures.slapd import (
 )
 from tests.fixtures.slapd import slapd as slapd
 
-GROUP_ROLES = {CURATORS: "museum:editor", READERS: "museum:member",
+# READERS written as people do (other case, spaces after commas): it still matches.
+GROUP_ROLES = {CURATORS: "museum:editor",
+               READERS.upper().replace(",", ", "): "museum:member",
                f"cn=nobody,ou=groups,{SUFFIX}": "nowhere:admin"}
 
 

@@ -119,6 +119,13 @@ def find(settings: Settings, username: str, password: str) -> DirectoryEntry | N
         raise Unavailable("the directory cannot be reached; try again later") from exc
 
 
+def _plain_dn(dn: str) -> str:
+    """A DN as ldap_group_roles and the directory may both write it: no spaces around the
+    commas and equals signs (case is ignored when they are compared)."""
+    return ",".join("=".join(side.strip() for side in part.split("=", 1))
+                    for part in dn.split(","))
+
+
 def authenticate(portal: Portal, username: str, password: str, address: str = "") -> str | None:
     """Sign-in method ``ldap``: the id of the local account the directory vouches for (made
     or brought up to date, with the roles its groups give), or None when it does not."""
@@ -126,8 +133,9 @@ def authenticate(portal: Portal, username: str, password: str, address: str = ""
     entry = find(settings, username, password)
     if entry is None:
         return None
+    mapping = {_plain_dn(dn): grant for dn, grant in settings.ldap_group_roles.items()}
     person = external.ExternalPerson(
         provider=UserSource.LDAP, subject=entry.dn, username=username, email=entry.email,
         display_name=entry.display_name,
-        roles=external.grants(entry.groups, settings.ldap_group_roles))
+        roles=external.grants([_plain_dn(dn) for dn in entry.groups], mapping))
     return external.provision(portal, person, address).user_id
