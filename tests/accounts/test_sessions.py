@@ -132,3 +132,12 @@ def test_the_api_takes_a_session_for_reading_only(portal: Portal) -> None:
     assert read.identity.name == "ada" and page_write.identity.name == "ada"
     assert write.identity == ANONYMOUS
     assert identity_from(portal, "forged", None, api=False) == ANONYMOUS
+
+
+def test_a_sessions_form_token_is_its_own(client: TestClient, portal: Portal) -> None:
+    cookie = sessions.start_session(portal, make_user(portal))
+    token = sessions.csrf_token(portal, cookie)
+    assert token is not None and sessions.csrf_token(portal, "forged") is None
+    client.cookies.set(sessions.COOKIE, cookie)
+    out = client.post("/user/logout", data={"csrf_token": token}, follow_redirects=False)
+    assert out.status_code == 303 and sessions.identity_for_session(portal, cookie) is None

@@ -35,6 +35,8 @@ FIELD_LABELS = {
     "preset": "Collection", "after": "Page", "format": "File format", "email": "Email address",
     "query": "Search", "resource_ids": "Datasets", "slug": "Short link",
     "occurrenceID": "Record", "dataset": "Dataset", "resource": "Dataset",
+    "username": "User name", "password": "Password", "display_name": "Your name",
+    "current_password": "Current password", "new_password": "New password", "token": "Link",
 }
 
 # (heading, what to do next) by status: every error page ends with a next step.

@@ -22,7 +22,7 @@ from holotype.catalog.accounts import ADDRESS_MAX, Outcome, UserSession
 from holotype.catalog.models import User, UserSource, UserState
 from holotype.catalog.timestamps import utcnow
 from holotype.errors import Forbidden, Invalid
-from holotype.services.accounts import audit, ldap, passwords, throttle
+from holotype.services.accounts import audit, forms, ldap, passwords, throttle
 from holotype.services.accounts.identities import identity_for_user
 from holotype.services.context import Portal
 from holotype.services.identity import ANONYMOUS, Identity, Kind
@@ -168,7 +168,7 @@ def sign_in(portal: Portal, username: str, password: str, address: str = "",
             throttle.record_failure(session, portal.settings, name, address)
             audit.record(session, ANONYMOUS, audit.Event.SIGNIN_FAILED, target_type="user",
                          target_id=name, outcome=Outcome.REFUSED, address=address)
-        raise Invalid(WRONG, field="password")
+        raise Invalid(WRONG)  # naming no field: which one is wrong is not said
     if state == UserState.PENDING.value:
         raise Invalid("this account's email address is not verified yet: follow the link in "
                       "the email the portal sent", field="username")
@@ -186,3 +186,10 @@ def sign_in(portal: Portal, username: str, password: str, address: str = "",
         audit.record(session, identity, audit.Event.SIGNIN, target_type="user",
                      target_id=identity.name, address=address)
     return identity, cookie
+
+
+def csrf_token(portal: Portal, cookie: str | None) -> str | None:
+    """The form token of the session a cookie names (for clients that post with a session
+    cookie, such as tests); None when the cookie names no live session."""
+    found = session_for(portal, cookie)
+    return forms.form_token(portal, found.csrf_secret) if found else None

@@ -74,7 +74,9 @@ def _account_data(account: users.AccountInfo) -> dict[str, Any]:
 
 
 def _problem(exc: ServiceError) -> dict[str, Any]:
-    return {"error": exc.message, "error_field": field_label(exc.field) or exc.field}
+    label = field_label(exc.field)
+    message = exc.message if label else exc.message[:1].upper() + exc.message[1:]
+    return {"error": message, "error_field": label}
 
 
 def create_router(templates: Jinja2Templates) -> APIRouter:
