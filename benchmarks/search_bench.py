@@ -31,6 +31,7 @@ import duckdb
 
 from benchmarks import store_bench
 from benchmarks.http_load import HolotypeHTTP, Server, load_test, outcome_of, request_for
+from benchmarks.member_class import ensure_member, measure_member
 from benchmarks.peers_postgres import Cluster, PostgresPeer
 from benchmarks.peers_postgres import load as load_postgres
 from benchmarks.peers_sqlite import SQLitePeer, ensure_database
@@ -40,7 +41,7 @@ from benchmarks.store_phase import RESOURCE
 from holotype.config import load_settings
 from holotype.index import FORMAT as INDEX_FORMAT
 from holotype.services.context import Portal
-from holotype.services.identity import ANONYMOUS
+from holotype.services.identity import ANONYMOUS, Identity
 from holotype.services.visible import visible_resources
 from holotype.web.actions import ACTIONS
 from holotype.web.actions.coerce import coerce
@@ -162,8 +163,8 @@ class HolotypeLocal:
     name = "holotype"
 
     def __init__(self, portal: Portal, resource_id: str, versions: dict[str, int],
-                 cursor: str | None) -> None:
-        self.context = Context(portal=portal, identity=ANONYMOUS, client="benchmark")
+                 cursor: str | None, identity: Identity = ANONYMOUS) -> None:
+        self.context = Context(portal=portal, identity=identity, client="benchmark")
         self.resource_id = resource_id
         self.versions = versions
         self.cursor = cursor
@@ -309,6 +310,11 @@ def run(
             return engine.name.startswith("holotype") or not query.cls.startswith("d_")
 
         samples, by_query, outcomes = measure(engines, classes, repeats, answers)
+        say("a member of an organisation with private datasets against anonymous")
+        member = measure_member(
+            lambda who: HolotypeLocal(portal, resource_id, versions, cursor, who),
+            ensure_member(portal), [q for c in ("a_rare", "a_common") for q in classes[c]],
+            repeats)
         say(f"{clients} concurrent HTTP clients, up to {per_client} (a) requests each")
         mix = [q for cls in ("a_rare", "a_common", "a_none") for q in classes[cls]]
         searches = [request_for(q, resource_id, versions, cursor) for q in mix]
@@ -318,6 +324,8 @@ def run(
                           clients=MIXED_CLIENTS, per_client=MIXED_PER_CLIENT)
     result = _report(samples, outcomes, load, classes, words, builds, versions, position)
     result["mixed_load"] = _mixed_report(mixed)
+    result["member"] = {k: v for k, v in member.items() if k != "samples_ms"}
+    result["met"]["member_ratio"] = member["met"]
     result["met"]["mixed_errors"] = mixed["errors"] <= TARGETS["mixed_errors"]
     result["stats_by_query"] = {engine: {key: summary(s) for key, s in by_key.items()}
                                 for engine, by_key in by_query.items()}
@@ -457,6 +465,12 @@ def print_table(result: dict[str, Any]) -> None:
     print(f"{load['clients']} HTTP clients, (a) queries: {load['requests']} requests, "
           f"{load['errors']} errors, p50 {load['p50_ms']:.1f} ms, p95 {load['p95_ms']:.1f} ms, "
           f"{load['throughput_per_s']:.1f} requests/s")
+    member = result.get("member")
+    if member:
+        print(f"member of an organisation with {member['private_datasets']} private datasets: "
+              f"p50 {member['p50_ms']['member']:.1f} ms against anonymous "
+              f"{member['p50_ms']['anonymous']:.1f} ms, ratio {member['ratio']:.2f} "
+              f"(target <= {member['target']})")
     mixed = result.get("mixed_load")
     if mixed:
         parts = ", ".join(f"{action} p95 {st['p95_ms']:.1f} ms"

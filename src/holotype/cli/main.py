@@ -18,6 +18,7 @@ from holotype.cli.common import Cli, CliError, esc, listening_url, when
 from holotype.cli.dois import doi_app
 from holotype.cli.ingest import ingest
 from holotype.cli.media import media_app
+from holotype.cli.roles import organisation_app, user_set_role
 from holotype.cli.users import user_app
 from holotype.config import ConfigError
 from holotype.config_report import masked_url
@@ -34,6 +35,8 @@ app.add_typer(config_app, name="config")
 app.add_typer(doi_app, name="doi")
 app.add_typer(media_app, name="media")
 app.add_typer(user_app, name="user")
+app.add_typer(organisation_app, name="organisation")
+user_app.command("set-role")(user_set_role)
 
 ConfigOption = Annotated[
     Path | None, typer.Option("--config", "-c", help="TOML settings file (or HOLOTYPE_CONFIG).")
