@@ -221,4 +221,4 @@ def test_the_sign_in_form_signs_in_with_the_directory(portal: Portal) -> None:
         refused = client.post("/user/login", data=with_token(
             client, {"username": "loner", "password": "wrong-password-1"}))
         assert refused.status_code == 400
-        assert "the user name or password is wrong" in refused.text
+        assert "the user name or password is wrong" in refused.text.lower()
