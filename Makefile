@@ -84,18 +84,25 @@ run: $(STAMP) $(ASSETS) $(AREAS_DIR)/.stamp
 	@$(BIN)/holotype serve
 
 # System packages the tests use for real: PostgreSQL server binaries (the tests start a
-# throwaway cluster) and Debian's Chromium (Playwright drives it; no browser downloads).
+# throwaway cluster), Debian's Chromium (Playwright drives it; no browser downloads) and
+# OpenLDAP's slapd with ldap-utils (the LDAP sign-in tests start a private directory). slapd is
+# preseeded with no_configuration, so the package creates no directory of its own and starts no
+# system daemon on port 389; the tests' own slapd runs on a free loopback port either way.
 system-test-deps:
 	@missing=""; \
 	[ -x $(PG_BIN)/initdb ] || missing="$$missing postgresql"; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	[ -x /usr/sbin/slapd ] || missing="$$missing slapd ldap-utils"; \
 	if [ -n "$$missing" ]; then \
 		echo "Installing system packages:$$missing"; \
+		echo "slapd slapd/no_configuration boolean true" | $(SUDO) debconf-set-selections; \
 		$(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
 	fi
 	@test -x $(PG_BIN)/initdb || { echo "PostgreSQL binaries missing in $(PG_BIN)"; exit 1; }
 	@test -x /usr/bin/chromium || { echo "/usr/bin/chromium is missing"; exit 1; }
+	@test -x /usr/sbin/slapd || { echo "/usr/sbin/slapd is missing"; exit 1; }
+	@test -x /usr/sbin/slapadd || { echo "/usr/sbin/slapadd is missing"; exit 1; }
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks scripts

@@ -130,6 +130,11 @@ VISITS = [
     Visit("unknown-doi", "/doi/10.5072/none-such", 404),
     Visit("api-docs", "/api/docs", ready=_swagger_rendered),
     Visit("not-found", "/no/such/page", 404),
+    # Accounts (pages of a signed-in user are checked by test_accounts.py, signed in)
+    Visit("login", "/user/login"),
+    Visit("register", "/user/register"),
+    Visit("password-reset", "/user/reset"),
+    Visit("organisations", "/organisations"),
 ]
 
 

@@ -166,6 +166,9 @@ ROUTES: dict[str, Probe | None] = {
     "GET /admin/audit.csv": Probe(get("/admin/audit.csv"), ok, frozenset({"sysadmin"})),
     "GET /user/list": Probe(get("/user/list"), ok, frozenset({"sysadmin"})),
     "GET /user/list.json": Probe(get("/user/list.json"), ok, frozenset({"sysadmin"})),
+    # OpenID Connect sign-in (404 unless configured): redirects and a session, no data
+    "GET /user/login/oidc": NO_DATA,
+    "GET /user/oidc/callback": NO_DATA,
     # Organisations: names are public; the datasets shown are those the visitor may read;
     # members are listed to the organisation's members (and sysadmins).
     "GET /organisations": NO_DATA,

@@ -22,7 +22,7 @@ from holotype.catalog.accounts import ADDRESS_MAX, Outcome, UserSession
 from holotype.catalog.models import User, UserSource, UserState
 from holotype.catalog.timestamps import utcnow
 from holotype.errors import Forbidden, Invalid
-from holotype.services.accounts import audit, forms, passwords, throttle
+from holotype.services.accounts import audit, forms, ldap, passwords, throttle
 from holotype.services.accounts.identities import identity_for_user
 from holotype.services.context import Portal
 from holotype.services.identity import ANONYMOUS, Identity, Kind
@@ -144,6 +144,9 @@ def _authenticate(portal: Portal, session: Session, username: str, password: str
             user = _local_user(session, username, password)
             if user is not None:
                 return user
+        elif method == "ldap" and (user_id := ldap.authenticate(portal, username, password)):
+            session.rollback()  # a new snapshot, which sees the account ldap just wrote
+            return session.get(User, user_id)
     return None
 
 

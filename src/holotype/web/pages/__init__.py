@@ -27,6 +27,7 @@ from holotype.web.pages import (
     records,
     render,
     search,
+    sign_in_external,
     statistics,
     tokens,
 )
@@ -36,9 +37,10 @@ def create_pages_router(templates: Jinja2Templates) -> APIRouter:
     """Every page route, rendering with ``templates``."""
     render.install(templates.env)
     accounts.install(templates.env)
+    sign_in_external.install(templates.env)
     router = APIRouter()
     for module in (home, datasets, search, records, citations, how_to_cite, statistics,
-                   accounts, organisations, tokens, audit):
+                   accounts, organisations, tokens, audit, sign_in_external):
         router.include_router(module.create_router(templates))
     router.include_router(media.create_router())
     router.include_router(iiif.create_router())
