@@ -41,12 +41,12 @@ def test_every_figure_of_the_issue_is_registered_once() -> None:
 
 
 def test_usage_on_a_dataset_panel_is_for_maintainers_only(portal: Portal) -> None:
-    anonymous = {f.id for f in offered(ANONYMOUS, dataset=True)}
-    operator = {f.id for f in offered(OPERATOR, dataset=True)}
+    slug = _slug(portal)
+    anonymous = {f.id for f in offered(portal, ANONYMOUS, slug)}
+    operator = {f.id for f in offered(portal, OPERATOR, slug)}
     assert "downloads-over-time" not in anonymous and "downloads-over-time" in operator
     assert "basis" in anonymous and "top-datasets-downloads" not in operator  # portal-wide
-    assert {f.id for f in offered(ANONYMOUS, dataset=False)} == set(IDS)
-    slug = _slug(portal)
+    assert {f.id for f in offered(portal, ANONYMOUS, None)} == set(IDS)
     with pytest.raises(Forbidden):
         figure(portal, ANONYMOUS, "downloads-over-time", slug, {})
     table = figure(portal, OPERATOR, "downloads-over-time", slug, {"granularity": "year"})

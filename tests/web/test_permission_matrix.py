@@ -232,6 +232,9 @@ ROUTES: dict[str, Probe | None] = {
                                   ok),
     "GET /map/records.json": Probe(get("/map/records.json", key="{key}", bbox=EVERYTHING),
                                    total("count")),
+    "GET /statistics": Probe(get("/statistics", dataset="secret"), ok),
+    "GET /statistics.json": Probe(get("/statistics.json", dataset="secret"), ok),
+    "GET /statistics/{name}": Probe(get("/statistics/field.json", field="institutionCode")),
     "GET /api/3/action/{name}": NO_DATA,  # each action has its own entry in ACTIONS_PROBES
     "POST /api/3/action/{name}": NO_DATA,
     "GET /api/action/{name}": NO_DATA,
@@ -240,6 +243,9 @@ ROUTES: dict[str, Probe | None] = {
 
 ACTIONS_PROBES: dict[str, Probe | None] = {
     "status_show": NO_DATA,
+    "statistics_list": Probe(action("statistics_list", dataset="secret"), ok),
+    "statistics_figure": Probe(action("statistics_figure", figure="field",
+                                      field="institutionCode")),
     "package_list": Probe(action("package_list"), names_secret),
     "package_show": Probe(action("package_show", id="secret")),
     "package_search": Probe(action("package_search", q="Private")),

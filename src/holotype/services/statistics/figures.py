@@ -20,6 +20,7 @@ from holotype.services.statistics import completeness, published, shape, usage
 from holotype.services.statistics.model import (
     Figure,
     Params,
+    Scope,
     Table,
     checked_granularity,
     period_range,
@@ -45,12 +46,17 @@ def lookup(figure_id: str) -> Figure:
     return found
 
 
-def offered(identity: Identity, dataset: bool) -> tuple[Figure, ...]:
-    """The figures shown to ``identity``: all on the statistics page, and on a dataset's
-    panel those offered per dataset, its usage only to those who maintain it."""
-    if not dataset:
+def offered(portal: Portal, identity: Identity, dataset: str | None) -> tuple[Figure, ...]:
+    """The figures shown to ``identity``: all on the statistics page, and on ``dataset``'s
+    panel those offered per dataset, its usage only to those who may manage it (400 for a
+    dataset it may not see)."""
+    return FIGURES if dataset is None else _shown(identity, scope(portal, identity, dataset))
+
+
+def _shown(identity: Identity, where: Scope) -> tuple[Figure, ...]:
+    if where.dataset is None:
         return FIGURES
-    manages = policy.may_manage(identity)
+    manages = policy.may_manage(identity, where.dataset)
     return tuple(f for f in FIGURES if f.per_dataset and (manages or not f.maintainers_only))
 
 
@@ -95,8 +101,8 @@ def defaults(portal: Portal, identity: Identity,
     """Every figure :func:`offered` to ``identity`` (over ``dataset`` or the whole portal)
     with its default parameters, the scope resolved once; a figure by any field is left out
     (it waits for its field)."""
-    found = offered(identity, dataset is not None)
     where = scope(portal, identity, dataset)
+    found = _shown(identity, where)
     return [(f, f.compute(portal, where, Params())) for f in found if "field" not in f.params]
 
 
@@ -107,10 +113,10 @@ def figure(portal: Portal, identity: Identity, figure_id: str, dataset: str | No
     for anyone else)."""
     found = lookup(figure_id)
     params = checked_params(found, values)
-    if dataset is not None:
-        if not found.per_dataset:
-            raise Invalid(f"the figure {found.id!r} is the whole portal's, not a dataset's",
-                          field="dataset")
-        if found.maintainers_only and not policy.may_manage(identity):
-            raise Forbidden(f"the figure {found.id!r} of a dataset is for its maintainers")
-    return found.compute(portal, scope(portal, identity, dataset), params)
+    if dataset is not None and not found.per_dataset:
+        raise Invalid(f"the figure {found.id!r} is the whole portal's, not a dataset's",
+                      field="dataset")
+    where = scope(portal, identity, dataset)
+    if found.maintainers_only and not policy.may_manage(identity, where.dataset):
+        raise Forbidden(f"the figure {found.id!r} of a dataset is for its maintainers")
+    return found.compute(portal, where, params)

@@ -15,7 +15,7 @@ from holotype.services.statistics import cache as statistics_cache
 from holotype.services.statistics import charts, export
 from holotype.services.statistics.figures import MAX_LIMIT, lookup, offered
 from holotype.services.statistics.figures import figure as compute
-from holotype.services.statistics.model import Figure, Table, scope
+from holotype.services.statistics.model import Figure, Table
 from holotype.web.actions.params import Doc
 from holotype.web.actions.registry import Action, Context
 from holotype.web.pages.search_url import SearchState
@@ -140,9 +140,7 @@ class FigureParams:
 
 
 def statistics_list(ctx: Context, p: ListParams) -> dict[str, Any]:
-    if p.dataset is not None:
-        scope(ctx.portal, ctx.identity, p.dataset)  # 400 for an unknown or private dataset
-    return {"figures": [figure_entry(f) for f in offered(ctx.identity, p.dataset is not None)]}
+    return {"figures": [figure_entry(f) for f in offered(ctx.portal, ctx.identity, p.dataset)]}
 
 
 def statistics_figure(ctx: Context, p: FigureParams) -> dict[str, Any]:

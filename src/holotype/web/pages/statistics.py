@@ -70,7 +70,7 @@ def create_router(templates: Jinja2Templates) -> APIRouter:
                           "figure to choose its parameters", field=name)
         data = {"dataset": dataset,
                 "figures": figures_data(_portal(request), identity, dataset),
-                "offered": [figure_entry(f) for f in offered(identity, dataset is not None)]}
+                "offered": [figure_entry(f) for f in offered(_portal(request), identity, dataset)]}
         return render(request, templates, "statistics.html", {}, data)
 
     @router.get("/statistics/{name}", include_in_schema=False)
