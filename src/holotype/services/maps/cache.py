@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
 
 from holotype.query.normalise import query_hash
@@ -48,16 +46,7 @@ def read(portal: Portal, key: str) -> bytes | None:
 
 
 def write(portal: Portal, key: str, body: bytes) -> None:
-    path = _path(portal, key)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(body)
-        os.replace(name, path)
-    except BaseException:
-        Path(name).unlink(missing_ok=True)
-        raise
+    disk_cache.write_whole(_path(portal, key), body)
 
 
 def prune(portal: Portal, max_bytes: int) -> int:

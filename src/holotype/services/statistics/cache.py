@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import tempfile
 import threading
 from collections.abc import Callable, Hashable
 from dataclasses import replace
@@ -86,16 +84,8 @@ def stored(portal: Portal, resource_id: str, version: int, what: str) -> Any | N
 
 def keep(portal: Portal, resource_id: str, version: int, what: str, value: Any) -> None:
     """Write ``value`` for ``what`` at a resource's version, whole or not at all."""
-    path = _path(portal, resource_id, version, what)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            json.dump(value, out, separators=(",", ":"))
-        os.replace(name, path)
-    except BaseException:
-        Path(name).unlink(missing_ok=True)
-        raise
+    body = json.dumps(value, separators=(",", ":")).encode("utf-8")
+    disk_cache.write_whole(_path(portal, resource_id, version, what), body)
 
 
 def per_version(

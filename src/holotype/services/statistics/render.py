@@ -11,10 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 import threading
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import vl_convert
@@ -49,18 +46,6 @@ def image(portal: Portal, spec: dict[str, Any], fmt: ImageFormat) -> bytes:
         else:
             body = vl_convert.vegalite_to_png(spec, vl_version=VEGA_LITE, scale=SCALE,
                                               allowed_base_urls=[])
-    _write(path, body)
+    disk_cache.write_whole(path, body)
     disk_cache.prune(folder.glob("*/*.*"), MAX_BYTES, keep=path)
     return body
-
-
-def _write(path: Path, body: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(body)
-        os.replace(name, path)
-    except BaseException:
-        Path(name).unlink(missing_ok=True)
-        raise
