@@ -70,8 +70,8 @@ def _service(settings: Settings) -> ldap3.Connection:
     if not connection.bound:
         log.error("the LDAP server refused the service account %s: %s", settings.ldap_bind_dn,
                   connection.result)
-        raise Unavailable("the directory refused the portal's own account (ldap_bind_dn): "
-                          "ask the administrators to check it")
+        raise Unavailable("the directory refused the portal's own account: ask the "
+                          "administrators to check it")
     return connection
 
 

@@ -83,8 +83,10 @@ def discover(portal: Portal) -> dict[str, Any]:
     issuer = portal.settings.oidc_issuer.rstrip("/")
     document = _get_json(f"{issuer}/.well-known/openid-configuration", "discovery document")
     if document.get("issuer", "").rstrip("/") != issuer:
-        raise Unavailable("the identity provider's discovery document names another issuer "
-                          f"({document.get('issuer')!r}, not oidc_issuer {issuer!r})")
+        log.error("the identity provider's discovery document names issuer %r, not the "
+                  "configured oidc_issuer %r", document.get("issuer"), issuer)
+        raise Unavailable("the identity provider's discovery document names another issuer; "
+                          "ask the administrators to check the sign-in settings")
     for key in ("authorization_endpoint", "token_endpoint", "jwks_uri"):
         if not isinstance(document.get(key), str):
             raise Unavailable(f"the identity provider's discovery document has no {key}")
