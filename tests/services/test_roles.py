@@ -193,3 +193,15 @@ def test_private_data_is_never_cited(site: AccountsSite, portal: Portal) -> None
     with pytest.raises(Invalid):
         cite(portal, site.identity("member"), {"search": SECRET}, ["secret/records"], None)
     assert share(portal, site.identity("member"), {"search": SECRET}, ["secret/records"], None)
+
+
+def test_someone_who_leaves_an_organisation_no_longer_reads_what_they_made() -> None:
+    # Their own private dataset of the organisation: read through the organisation alone.
+    left = Identity(Kind.USER, "ea", user_id="u-ea")
+    stayed = Identity(Kind.USER, "ea", user_id="u-ea", roles=(("org-a", "editor"),))
+    assert not policy.may_read(left, "private", "org-a", owner_id="u-ea")
+    assert policy.may_read(stayed, "private", "org-a", owner_id="u-ea")
+    # A dataset of no organisation is its owner's.
+    assert policy.may_read(left, "private", None, owner_id="u-ea")
+    assert not policy.may_read(Identity(Kind.USER, "x", user_id="u-x"), "private", None,
+                               owner_id="u-ea")

@@ -70,6 +70,9 @@ def test_figure_page_twin_csv_json_png_svg(web: TestClient) -> None:
 
     png = web.get("/statistics/basis.png")
     assert png.headers["content-type"] == "image/png" and png.content.startswith(PNG)
+    # What is drawn depends on who asks: shared caches keep only an anonymous copy, by cookie.
+    assert png.headers["cache-control"].startswith("public")
+    assert png.headers["vary"] == "Cookie, Authorization"
     svg = web.get("/statistics/basis.svg")
     assert svg.headers["content-type"].startswith("image/svg+xml")
     assert svg.text.startswith("<svg") and twin["rows"][0]["value"] in svg.text

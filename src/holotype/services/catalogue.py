@@ -324,7 +324,8 @@ def _refuse_taken_doi(session: Session, doi: str | None, dataset_id: str | None)
         query = query.where(Dataset.id != dataset_id)
     holder = session.scalar(query)
     if holder is not None:
-        raise Conflict(f"DOI {doi} already belongs to dataset {holder!r}", field="doi")
+        # The holder is not named: it may be a private dataset the caller may not see.
+        raise Conflict(f"DOI {doi} already belongs to another dataset", field="doi")
 
 
 def _set_creators(dataset: Dataset, rows: Sequence[tuple[str, str | None, str | None]]) -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 
-from sqlalchemy import ColumnElement, or_, true
+from sqlalchemy import ColumnElement, and_, or_, true
 
 from holotype.catalog.models import Dataset, Role, Visibility
 from holotype.catalog.snapshots import DatasetInfo
@@ -54,8 +54,13 @@ def may_read(identity: Identity, visibility: str, organisation_id: str | None = 
              owner_id: str | None = None) -> bool:
     """Whether ``identity`` may see a dataset of this visibility (of this organisation and
     owner), its resources and records."""
+    # An organisation's dataset is read through the organisation alone, so that someone who
+    # leaves it loses its private datasets, even those they made; only a dataset of no
+    # organisation is read through its owner.
+    if organisation_id is not None:
+        return (visibility == Visibility.PUBLIC.value or sees_private(identity)
+                or organisation_id in identity.organisations)
     return (visibility == Visibility.PUBLIC.value or sees_private(identity)
-            or (organisation_id is not None and organisation_id in identity.organisations)
             or (owner_id is not None and owner_id == identity.user_id))
 
 
@@ -72,7 +77,8 @@ def readable_datasets(identity: Identity) -> ColumnElement[bool]:
     if identity.organisations:
         conditions.append(Dataset.organisation_id.in_(sorted(identity.organisations)))
     if identity.user_id is not None:
-        conditions.append(Dataset.owner_id == identity.user_id)
+        conditions.append(and_(Dataset.organisation_id.is_(None),
+                               Dataset.owner_id == identity.user_id))
     return or_(*conditions) if len(conditions) > 1 else conditions[0]
 
 

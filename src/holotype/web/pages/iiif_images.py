@@ -15,9 +15,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from holotype.services.context import Portal
-from holotype.services.identity import ANONYMOUS
 from holotype.services.iiif import images
-from holotype.web.identity import identity_of
+from holotype.web.identity import cache_headers, identity_of
 from holotype.web.pages.render import base_url
 
 PREFIX = "/iiif/3"
@@ -33,8 +32,7 @@ def _portal(request: Request) -> Portal:
 
 
 def _headers(request: Request) -> dict[str, str]:
-    scope = "public" if identity_of(request) == ANONYMOUS else "private"
-    return {"Cache-Control": f"{scope}, max-age={MAX_AGE}", "Vary": "Cookie, Authorization"}
+    return cache_headers(request, MAX_AGE)
 
 
 def create_router() -> APIRouter:

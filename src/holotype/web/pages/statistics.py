@@ -27,7 +27,7 @@ from holotype.web.actions.statistics import (
     presented,
     row_links,
 )
-from holotype.web.identity import identity_of
+from holotype.web.identity import cache_headers, identity_of
 from holotype.web.pages.render import base_url, render
 
 MEDIA_TYPES = {"csv": "text/csv; charset=utf-8", "png": "image/png",
@@ -93,7 +93,7 @@ def create_router(templates: Jinja2Templates) -> APIRouter:
             spec = charts.spec(table, found.chart, links, atlas=atlas())
             return Response(image(portal, spec, cast(ImageFormat, fmt)),
                             media_type=MEDIA_TYPES[fmt],
-                            headers={"Cache-Control": "public, max-age=300"})
+                            headers=cache_headers(request, 300))
         data = presented(portal, found, table, dataset, query)
         context = {"params": query, "param_names": found.params, "defaults": Params()}
         return render(request, templates, "statistics_figure.html", context,
