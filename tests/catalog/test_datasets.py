@@ -166,7 +166,7 @@ def test_duplicate_doi_ignoring_case(session: Session, unchanged: Unchanged) -> 
     with unchanged(), pytest.raises(Conflict) as info:
         _create(session, slug="eggs", doi="10.5519/QD.ABC")
     assert info.value.field == "doi"
-    assert "'birds'" in info.value.message
+    assert "birds" not in info.value.message  # the holder may be private: never named
 
 
 @pytest.mark.parametrize("ref", ["nope", "", "birds\x00"])
