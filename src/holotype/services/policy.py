@@ -3,10 +3,11 @@
 Reading: a public dataset's records and metadata are anyone's; a private dataset is invisible
 (it answers "not found", as an unknown one does, so its existence does not leak) to everyone
 but its organisation's members (any role) and sysadmins (the operator at the command line is
-one); a dataset of no organisation is also its owner's. Changing: editors and admins create, change and publish their organisation's
-datasets and change their visibility; admins also manage its members (never granting more than
-admin: sysadmin is granted only by a sysadmin, at the command line); members only read.
-Sysadmins do everything. An API token may narrow any of this to reading (:func:`require_scope`).
+one); a dataset of no organisation is also its owner's. Changing: editors and admins create,
+change and publish their organisation's datasets and change their visibility; admins also
+manage its members (never granting more than admin: sysadmin is granted only by a sysadmin, at
+the command line); members only read. Sysadmins do everything. An API token may narrow any of
+this to reading (:func:`require_scope`).
 
 Every service asks here; nothing else compares visibilities or roles. See docs/permissions.md.
 """
