@@ -10,6 +10,8 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from holotype.catalog.models import User
+from holotype.services.accounts import tokens
+from holotype.services.accounts.identities import identity_for_user
 from holotype.services.context import Portal
 from holotype.web.app import create_app
 from tests.accounts.conftest import PASSWORD, account_settings, audited, count, make_user, sign_in
@@ -79,8 +81,13 @@ def test_registration_can_be_closed(tmp_path: Path, catalogue_url: str,
 def test_reset_a_forgotten_password(client: TestClient, portal: Portal,
                                     mail: tuple[Inbox, int]) -> None:
     inbox, _ = mail
-    make_user(portal)
+    user_id = make_user(portal)
     kept = sign_in(client).cookies["holotype_session"]
+    with portal.session() as session:
+        ada = identity_for_user(session, user_id)
+    _, token = tokens.create_token(portal, ada, "made before the reset")
+    assert client.get("/user/me.json", headers={"Authorization": f"Bearer {token}"}
+                      ).status_code == 200
     client.cookies.clear()
     asked = client.post("/user/reset", data=with_token(client, {"email": "ADA@example.org"}))
     unknown = client.post("/user/reset", data=with_token(client, {"email": "no@example.org"}))
@@ -100,4 +107,7 @@ def test_reset_a_forgotten_password(client: TestClient, portal: Portal,
     client.cookies.clear()
     client.cookies.set("holotype_session", kept)  # the session from before the reset ended
     assert client.get("/user/me.json", follow_redirects=False).status_code == 401
+    client.cookies.clear()  # and the token made with the old password no longer works
+    assert client.get("/user/me.json", headers={"Authorization": f"Bearer {token}"}
+                      ).status_code == 401
     assert client.get("/user/reset/not-a-real-token").status_code == 400

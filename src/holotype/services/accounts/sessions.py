@@ -129,6 +129,17 @@ def end_all_sessions(session: Session, user_id: str) -> None:
     session.execute(delete(UserSession).where(UserSession.user_id == user_id))
 
 
+def end_other_sessions(session: Session, portal: Portal, user_id: str, cookie: str | None
+                       ) -> None:
+    """Sign the user out everywhere but in the session ``cookie`` names (after a password
+    change made in that session)."""
+    query = delete(UserSession).where(UserSession.user_id == user_id)
+    kept = _session_id(portal, cookie)
+    if kept is not None:
+        query = query.where(UserSession.id_hash != _hash(kept))
+    session.execute(query)
+
+
 def _local_user(session: Session, username: str, password: str) -> User | None:
     user = session.scalar(select(User).where(User.username == username,
                                              User.source == UserSource.LOCAL.value))

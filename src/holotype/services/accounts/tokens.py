@@ -20,7 +20,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from holotype.catalog.accounts import AuditEvent, Outcome
@@ -180,6 +180,14 @@ def revoke_token(portal: Portal, identity: Identity, token_id: str) -> TokenInfo
             audit.record(session, identity, audit.Event.TOKEN_REVOKED, target_type="api_token",
                          target_id=token.id, detail={"user": username, "name": token.name})
         return _info(token, username)
+
+
+def revoke_all(session: Session, user_id: str) -> int:
+    """Revoke every live token of the account (after a password reset); how many."""
+    result = session.execute(update(ApiToken).where(ApiToken.user_id == user_id,
+                                                    ApiToken.revoked.is_(None))
+                             .values(revoked=utcnow()))
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def _audit_refusal(portal: Portal, user_id: str, token_id: str, problem: str,

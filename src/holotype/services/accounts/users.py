@@ -13,14 +13,14 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from holotype.catalog import validation as check
-from holotype.catalog.accounts import EmailPurpose
+from holotype.catalog.accounts import EmailPurpose, Outcome
 from holotype.catalog.models import User, UserSource, UserState
 from holotype.catalog.timestamps import utcnow
 from holotype.errors import Conflict, Forbidden, Invalid, SignInRequired, Unavailable
 from holotype.services import policy
-from holotype.services.accounts import audit, email_links, mail, passwords
+from holotype.services.accounts import audit, email_links, mail, passwords, throttle, tokens
 from holotype.services.accounts.identities import identity_for_user
-from holotype.services.accounts.sessions import end_all_sessions
+from holotype.services.accounts.sessions import end_all_sessions, end_other_sessions
 from holotype.services.catalogue_units import unit_of_work
 from holotype.services.context import Portal
 from holotype.services.identity import ANONYMOUS, Identity, Kind
@@ -193,8 +193,11 @@ def reset_password(portal: Portal, token: str, password: str) -> AccountInfo:
         if user.state == UserState.PENDING.value:
             user.state = UserState.ACTIVE.value
         end_all_sessions(session, user.id)
+        # Whoever had the old password may have made tokens with it: they stop working too.
+        revoked = tokens.revoke_all(session, user.id)
         audit.record(session, identity_for_user(session, user.id), audit.Event.PASSWORD_RESET,
-                     target_type="user", target_id=user.username)
+                     target_type="user", target_id=user.username,
+                     detail={"tokens_revoked": revoked})
         return account_info(user)
 
 
@@ -228,19 +231,32 @@ def update_profile(portal: Portal, identity: Identity, *, display_name: str, ema
         return account_info(user)
 
 
-def change_password(portal: Portal, identity: Identity, current: str, new: str) -> None:
-    """Change one's own password, given the current one."""
+def change_password(portal: Portal, identity: Identity, current: str, new: str, *,
+                    keeping: str | None = None, address: str = "") -> None:
+    """Change one's own password, given the current one: every other session of the account
+    ends (the one the cookie ``keeping`` names stays signed in; API tokens stay, since their
+    owner manages them on the same page). Wrong current passwords count towards the sign-in
+    throttle of the account and the address, and are audited."""
     with portal.session() as session:
-        stored = _own(session, identity).password_hash
+        user = _own(session, identity)
+        stored, username = user.password_hash, user.username
+        throttle.check(session, portal.settings, username, address)
     if not passwords.verify(stored, current):
+        with portal.write_session() as session:
+            throttle.record_failure(session, portal.settings, username, address)
+            audit.record(session, identity, audit.Event.PASSWORD_CHANGED, target_type="user",
+                         target_id=username, outcome=Outcome.REFUSED, address=address,
+                         detail={"reason": "wrong current password"})
         raise Invalid("the current password is wrong", field="current_password")
     hashed = passwords.hash_password(
         passwords.check_strength(new, portal.settings.password_min_length, "new_password"))
     with portal.write_session() as session:
         user = _own(session, identity)
         user.password_hash = hashed
+        throttle.clear(session, username)
+        end_other_sessions(session, portal, user.id, keeping)
         audit.record(session, identity, audit.Event.PASSWORD_CHANGED, target_type="user",
-                     target_id=user.username)
+                     target_id=user.username, address=address)
 
 
 def list_users(portal: Portal, identity: Identity) -> list[AccountInfo]:

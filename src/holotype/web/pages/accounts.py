@@ -203,7 +203,9 @@ def create_router(templates: Jinja2Templates) -> APIRouter:
         portal, identity = _portal(request), identity_of(request)
         try:
             if action == "password":
-                users.change_password(portal, identity, current_password, new_password)
+                users.change_password(portal, identity, current_password, new_password,
+                                      keeping=request.cookies.get(sessions.COOKIE),
+                                      address=_address(request))
                 notice = "Your password is changed."
             else:
                 users.update_profile(portal, identity, display_name=display_name, email=email)
