@@ -1,8 +1,10 @@
-"""Failed sign-ins are throttled per account and per address; checking writes nothing."""
+"""Failed sign-ins are throttled per account and per address, also when tried in parallel;
+checking writes nothing."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -10,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from holotype.catalog.accounts import SignInFailure
 from holotype.config import Settings
-from holotype.errors import Throttled
+from holotype.errors import Invalid, Throttled
 from holotype.services.accounts import sessions, throttle
 from holotype.services.context import Portal
 from holotype.web.app import create_app
@@ -90,3 +92,35 @@ def test_the_sign_in_page_says_when_to_try_again(strict: Settings, strict_portal
         assert locked.status_code == 429
         assert "Too many failed sign-ins; try again in 10 minutes" in locked.text
         assert sessions.COOKIE not in locked.cookies
+
+
+def test_parallel_guesses_get_no_more_tries_than_the_limit(strict_portal: Portal) -> None:
+    make_user(strict_portal)
+
+    def guess(number: int) -> str:
+        try:
+            sessions.sign_in(strict_portal, "ada", f"guess {number}", f"10.1.0.{number}")
+        except Throttled:
+            return "throttled"
+        except Invalid:
+            return "wrong"
+        return "signed in"
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        outcomes = list(pool.map(guess, range(16)))
+    # Each guess is counted before its password is checked, so however they interleave no
+    # more than the limit (3 per account) are checked at all (fewer when many are counted at
+    # the same moment: a flood errs on the side of refusing).
+    checked = outcomes.count("wrong")
+    assert checked <= 3 and outcomes.count("throttled") == 16 - checked, outcomes
+    assert count(strict_portal, SignInFailure,
+                 SignInFailure.key == throttle.user_key("ada")) == checked  # refused: not kept
+
+
+def test_right_passwords_are_not_counted_as_failures(strict_portal: Portal) -> None:
+    make_user(strict_portal)
+    with pytest.raises(Invalid):
+        sessions.sign_in(strict_portal, "ada", "wrong password", "10.0.0.1")
+    for _ in range(5):  # more than the limit of sign-ins that succeed
+        sessions.sign_in(strict_portal, "ada", PASSWORD, "10.0.0.1")
+    assert count(strict_portal, SignInFailure) == 1  # the address keeps its one failure

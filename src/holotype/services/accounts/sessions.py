@@ -168,18 +168,19 @@ def sign_in(portal: Portal, username: str, password: str, address: str = "",
     name = username.strip().lower()
     if not name or not password:
         raise Invalid("give your user name and password", field="username")
+    attempt = throttle.reserve(portal, name, address)
     with portal.session() as session:
-        throttle.check(session, portal.settings, name, address)
         user = _authenticate(portal, session, name, password)
         user_id = user.id if user is not None else None
         state = user.state if user is not None else None
         stored = user.password_hash if user is not None else None
-    if user_id is None:
+    if user_id is None:  # the attempt stays counted, as a failure
         with portal.write_session() as session:
-            throttle.record_failure(session, portal.settings, name, address)
             audit.record(session, ANONYMOUS, audit.Event.SIGNIN_FAILED, target_type="user",
                          target_id=name, outcome=Outcome.REFUSED, address=address)
         raise Invalid(WRONG)  # naming no field: which one is wrong is not said
+    with portal.write_session() as session:  # the credentials were right
+        throttle.release(session, attempt)
     if state == UserState.PENDING.value:
         raise Invalid("this account's email address is not verified yet: follow the link in "
                       "the email the portal sent", field="username")

@@ -240,14 +240,15 @@ def change_password(portal: Portal, identity: Identity, current: str, new: str, 
     with portal.session() as session:
         user = _own(session, identity)
         stored, username = user.password_hash, user.username
-        throttle.check(session, portal.settings, username, address)
-    if not passwords.verify(stored, current):
+    attempt = throttle.reserve(portal, username, address)
+    if not passwords.verify(stored, current):  # the attempt stays counted, as a failure
         with portal.write_session() as session:
-            throttle.record_failure(session, portal.settings, username, address)
             audit.record(session, identity, audit.Event.PASSWORD_CHANGED, target_type="user",
                          target_id=username, outcome=Outcome.REFUSED, address=address,
                          detail={"reason": "wrong current password"})
         raise Invalid("the current password is wrong", field="current_password")
+    with portal.write_session() as session:
+        throttle.release(session, attempt)
     hashed = passwords.hash_password(
         passwords.check_strength(new, portal.settings.password_min_length, "new_password"))
     with portal.write_session() as session:
