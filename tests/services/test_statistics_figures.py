@@ -49,6 +49,9 @@ def test_usage_on_a_dataset_panel_is_for_maintainers_only(portal: Portal) -> Non
     assert {f.id for f in offered(portal, ANONYMOUS, None)} == set(IDS)
     with pytest.raises(Forbidden):
         figure(portal, ANONYMOUS, "downloads-over-time", slug, {})
+    # The portal's usage, offered to everyone on the statistics page, answers everyone too.
+    for usage in ("downloads-over-time", "top-datasets-downloads", "top-datasets-citations"):
+        assert figure(portal, ANONYMOUS, usage, None, {}).figure == usage
     table = figure(portal, OPERATOR, "downloads-over-time", slug, {"granularity": "year"})
     assert table.figure == "downloads-over-time"
     with pytest.raises(Invalid) as found:

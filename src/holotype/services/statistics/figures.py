@@ -117,6 +117,9 @@ def figure(portal: Portal, identity: Identity, figure_id: str, dataset: str | No
         raise Invalid(f"the figure {found.id!r} is the whole portal's, not a dataset's",
                       field="dataset")
     where = scope(portal, identity, dataset)
-    if found.maintainers_only and not policy.may_manage(identity, where.dataset):
+    # A dataset's usage is its maintainers'; the portal's (of what the reader may read) is
+    # everyone's, as the statistics page shows it.
+    if found.maintainers_only and where.dataset is not None \
+            and not policy.may_manage(identity, where.dataset):
         raise Forbidden(f"the figure {found.id!r} of a dataset is for its maintainers")
     return found.compute(portal, where, params)
