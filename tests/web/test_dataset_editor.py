@@ -99,6 +99,7 @@ def test_problems_are_shown_next_to_their_fields_and_nothing_is_saved(
     assert "is not an ORCID iD" in _error_at(html, "creators-2-orcid")  # its row on the form
     assert "is required" in _error_at(html, "title")
     assert "3 things need changing" in html and "Nothing was saved" in html
+    assert '<a href="#creator-2-orcid">Creator 3: ORCID iD</a>' in html  # the list links it
     assert f'value="{BAD_ORCID}"' in html and 'value="pitfall-beetles"' in html  # as typed
     assert 'id="creator-0-orcid" name="creator_orcid" value="' in html
     assert 'aria-invalid="true" aria-describedby="creators-0-orcid-error"' in html

@@ -35,6 +35,13 @@ FIELDS = ("name", "title", "notes", "license_id", "creators", "tags", "category"
           "visibility")
 _CREATOR = re.compile(r"^creators\[(\d+)\](?:\.(name|orcid|affiliation))?$")
 CREATOR_PARTS = ("name", "orcid", "affiliation")
+# Each input's label and id on the page, for the list of problems above the form.
+INPUTS = {"title": ("Title", "ds-title"), "name": ("Short name", "ds-name"),
+          "notes": ("Description", "ds-notes"), "license_id": ("Licence", "ds-licence"),
+          "creators": ("Creators", "creator-0-name"), "tags": ("Keywords", "ds-tags"),
+          "category": ("Category", "ds-category"), "owner_org": ("Organisation", "ds-org"),
+          "visibility": ("Visibility", "ds-visibility-private")}
+PART_LABELS = {"name": "name", "orcid": "ORCID iD", "affiliation": "affiliation"}
 
 
 def _portal(request: Request) -> Portal:
@@ -110,6 +117,20 @@ def problems_by_input(form: EditorForm, exc: ServiceError) -> dict[str, list[str
     return found
 
 
+def summary(problems: dict[str, list[str]]) -> list[dict[str, str]]:
+    """The problems as a list above the form, each linking to its input."""
+    found = []
+    for key, messages in problems.items():
+        if key.startswith("creators."):
+            _, row, part = key.split(".")
+            label, target = (f"Creator {int(row) + 1}: {PART_LABELS[part]}",
+                             f"creator-{row}-{part}")
+        else:
+            label, target = INPUTS.get(key, ("", ""))
+        found.extend({"label": label, "target": target, "message": m} for m in messages)
+    return found
+
+
 def _choices_data(choices: EditorChoices) -> dict[str, Any]:
     return {"organisations": [{"slug": o.slug, "name": o.name} for o in choices.organisations],
             "no_organisation": choices.no_organisation,
@@ -161,8 +182,7 @@ def create_router(templates: Jinja2Templates) -> APIRouter:
                 "form": {**{k: getattr(form, k) for k in FIELDS if k != "creators"},
                          "creators": _creator_rows(form, extra_rows)},
                 "errors": problems, "choices": _choices_data(choices)}
-        context = {"notice": notice,
-                   "error_count": sum(len(m) for m in problems.values())}
+        context = {"notice": notice, "problem_list": summary(problems)}
         return render(request, templates, "dataset_edit.html", context, data, status=status)
 
     def refused(exc: ServiceError) -> bool:
