@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from tests.browser.test_accessibility import AXE, FAILING, RUN_AXE, WCAG, _readable
 from tests.fixtures.accounts_site import PASSWORD, AccountsSite, make_accounts_site
 from tests.fixtures.site import LiveServer
 
@@ -25,6 +26,13 @@ DESCRIPTION = """Beetles caught in **pitfall traps** at three sites.
 - see [the protocol](https://example.org/protocol)
 
 <script>document.title = "hacked"</script>"""
+
+
+def _axe(page: Any) -> None:
+    """The page passes axe-core's WCAG 2 A/AA rules (as every page of test_accessibility)."""
+    page.evaluate(AXE.read_text(encoding="utf-8") + "\n;undefined")
+    failing = [v for v in page.evaluate(RUN_AXE, WCAG) if v["impact"] in FAILING]
+    assert not failing, _readable(failing)
 
 
 @pytest.fixture(scope="module")
@@ -70,6 +78,7 @@ def test_an_editor_creates_a_dataset_fixing_a_bad_orcid(
     assert page.input_value("#ds-notes") == DESCRIPTION
     assert page.input_value("#creator-0-orcid") == BAD_ORCID
     assert Path(shot(page, "dataset-editor-orcid-error")).is_file()
+    _axe(page)
 
     page.fill("#creator-0-orcid", GOOD_ORCID)
     page.get_by_role("button", name="Create dataset").last.click()
@@ -86,6 +95,7 @@ def test_an_editor_creates_a_dataset_fixing_a_bad_orcid(
     orcid = page.locator("aside a", has_text="ORCID")
     assert orcid.get_attribute("href") == f"https://orcid.org/{GOOD_ORCID}"
     assert Path(shot(page, "dataset-editor-created")).is_file()
+    _axe(page)
 
     page.get_by_role("link", name="Edit this dataset").click()
     page.wait_for_url(f"{url}/dataset/pitfall-beetles-2026/edit")
@@ -93,6 +103,7 @@ def test_an_editor_creates_a_dataset_fixing_a_bad_orcid(
     page.check("input[name=visibility][value=public]")
     page.fill("#ds-title", "Pitfall beetles, 2026")
     assert Path(shot(page, "dataset-editor-edit")).is_file()
+    _axe(page)
     page.get_by_role("button", name="Save changes").last.click()
     page.wait_for_url(f"{url}/dataset/pitfall-beetles-2026")
     assert page.locator("h1").inner_text() == "Pitfall beetles, 2026"
