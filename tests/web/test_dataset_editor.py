@@ -84,6 +84,11 @@ def test_who_may_open_the_new_dataset_form(app: FastAPI, site: AccountsSite) -> 
     offered = re.findall(r'<option value="([^"]*)"', org_select)
     assert offered[0] == "" and {"museum", "other"} <= set(offered)  # anywhere, or nowhere
     assert "CC-BY-NC-4.0" in editor.text and "Choose a licence" in editor.text
+    twin = sign_in(app, site, "editor").get("/dataset/new",
+                                            headers={"Accept": "application/json"}).json()
+    assert [o["slug"] for o in twin["choices"]["organisations"]] == ["museum"]
+    assert twin["form"]["visibility"] == "private" and twin["choices"]["visibility"] is True
+    assert twin["choices"]["no_organisation"] is False and twin["errors"] == {}
 
 
 def test_problems_are_shown_next_to_their_fields_and_nothing_is_saved(

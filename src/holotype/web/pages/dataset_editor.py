@@ -30,7 +30,7 @@ from holotype.web.identity import identity_of
 from holotype.web.pages.render import render
 
 BLANK_CREATOR_ROWS = 2  # empty rows after the creators, to add new ones
-MORE_ROWS = 3  # rows "More creator rows" adds
+MORE_ROWS = BLANK_CREATOR_ROWS + 3  # "More creator rows": three more empty rows
 FIELDS = ("name", "title", "notes", "license_id", "creators", "tags", "category", "owner_org",
           "visibility")
 _CREATOR = re.compile(r"^creators\[(\d+)\](?:\.(name|orcid|affiliation))?$")
@@ -119,7 +119,7 @@ def problems_by_input(form: EditorForm, exc: ServiceError) -> dict[str, list[str
 
 def summary(problems: dict[str, list[str]]) -> list[dict[str, str]]:
     """The problems as a list above the form, each linking to its input."""
-    found = []
+    found: list[dict[str, str]] = []
     for key, messages in problems.items():
         if key.startswith("creators."):
             _, row, part = key.split(".")
@@ -173,8 +173,8 @@ def create_router(templates: Jinja2Templates) -> APIRouter:
 
     def page(request: Request, form: EditorForm, choices: EditorChoices, *,
              dataset: DatasetInfo | None, status: int = 200,
-             problems: dict[str, list[str]] | None = None, extra_rows: int = BLANK_CREATOR_ROWS,
-             notice: str | None = None) -> Response:
+             problems: dict[str, list[str]] | None = None, extra_rows: int = BLANK_CREATOR_ROWS
+             ) -> Response:
         problems = problems or {}
         data = {"creating": dataset is None,
                 "action": "/dataset/new" if dataset is None else f"/dataset/{dataset.slug}/edit",
@@ -182,7 +182,7 @@ def create_router(templates: Jinja2Templates) -> APIRouter:
                 "form": {**{k: getattr(form, k) for k in FIELDS if k != "creators"},
                          "creators": _creator_rows(form, extra_rows)},
                 "errors": problems, "choices": _choices_data(choices)}
-        context = {"notice": notice, "problem_list": summary(problems)}
+        context = {"problem_list": summary(problems)}
         return render(request, templates, "dataset_edit.html", context, data, status=status)
 
     def refused(exc: ServiceError) -> bool:
