@@ -185,6 +185,14 @@ ROUTES: dict[str, Probe | None] = {
     "GET /datasets": Probe(get("/datasets")),
     "GET /datasets.json": Probe(get("/datasets.json")),
     "GET /dataset/{slug}": Probe(get("/dataset/secret")),
+    # The dataset editor: the new-dataset form for those who may create one somewhere; the
+    # edit form (with the dataset's metadata) for those who may manage that dataset.
+    "GET /dataset/new": Probe(get("/dataset/new"), ok,
+                              frozenset({"editor", "other_editor", "sysadmin"})),
+    "POST /dataset/new": NO_DATA,  # tests/web/test_dataset_editor.py
+    "GET /dataset/{slug}/edit": Probe(get("/dataset/secret/edit"),
+                                      allowed=frozenset({"editor", "sysadmin"})),
+    "POST /dataset/{slug}/edit": NO_DATA,  # tests/web/test_dataset_editor.py
     "GET /dataset/{slug}/resource/{resource}": Probe(
         lambda c, x: c.get("/dataset/secret/resource/records", follow_redirects=True)),
     "GET /search": Probe(get("/search", q=WORD, preset="everything")),

@@ -7,7 +7,10 @@ or name), ``tags`` the keywords. Every change asks :mod:`holotype.services.polic
 needs the ``write`` scope. A refusal (403) names the field that caused it (``owner_org`` of an
 organisation the caller may not publish in, ``private`` without the right to change
 visibility), changes nothing, and is written to the audit trail; a change made with an API
-token is audited too.
+token is audited too. ``creators`` (``[{name, orcid, affiliation}]``, in citation order) has no
+CKAN field (CKAN's ``author`` is one line of text): ORCID iDs are checked (format and check
+digit). Bad fields are refused all together (:mod:`holotype.services.package_checks`), each
+named, before anything is written. The dataset editor's pages go through here too.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from typing import Any
 from holotype.catalog.snapshots import DatasetInfo, ResourceInfo
 from holotype.errors import Invalid, NotFound, ServiceError
 from holotype.ingest.errors import IngestError
-from holotype.services import catalogue, catalogue_view, guard, policy, records
+from holotype.services import catalogue, catalogue_view, guard, package_checks, policy, records
 from holotype.services.accounts import audit
 from holotype.services.context import Portal
 from holotype.services.identity import Identity, Scope
@@ -46,6 +49,7 @@ class PackageFields:
     tags: Sequence[str] | None = None
     category: str | None = None
     doi: str | None = None
+    creators: Sequence[Mapping[str, str | None]] | None = None  # [{name, orcid, affiliation}]
 
 
 def tag_names(tags: Sequence[Mapping[str, Any] | str]) -> list[str]:
@@ -122,15 +126,15 @@ def package_create(portal: Portal, identity: Identity, fields: PackageFields) ->
                  "without an organisation: give owner_org")
         allow(portal, identity, policy.may_create_dataset(identity, org_id),
               f"you may not create datasets {where}", "owner_org", target=fields.name or "")
-        if not fields.name:
-            raise Invalid("Missing value", field="name")
+        package_checks.check_package(fields, creating=True)
         with portal.write_session() as session:
             created = catalogue.create_dataset(
-                session, slug=fields.name, title=fields.title or fields.name,
+                session, slug=fields.name or "", title=fields.title or fields.name or "",
                 licence=fields.license_id or "", description=fields.notes or "",
                 category=fields.category or "collection",
                 visibility=_visibility(fields.private) or "public", organisation=org_id,
-                owner=identity.user_id, keywords=list(fields.tags or ()), doi=fields.doi)
+                owner=identity.user_id, keywords=list(fields.tags or ()), doi=fields.doi,
+                creators=list(fields.creators or ()))
     wrote(portal, identity, "package_create", "dataset", created.id, created.organisation_id)
     return created
 
@@ -139,7 +143,8 @@ def package_change(portal: Portal, identity: Identity, ref: str, fields: Package
                    action: str, replace: bool) -> DatasetInfo:
     """Change a dataset: ``replace`` (package_update) resets the notes and tags not given, as
     CKAN does; otherwise (package_patch) only the given fields change. The slug never changes,
-    and a visibility or organisation not given is kept (never made public by omission)."""
+    and a visibility or organisation not given is kept (never made public by omission), as are
+    creators not given (a script written before ``creators`` existed does not lose them)."""
     with ckan_fields():
         require_writer(portal, identity, "change datasets", ref)
         found = catalogue_view.dataset(portal, identity, ref).dataset
@@ -147,6 +152,7 @@ def package_change(portal: Portal, identity: Identity, ref: str, fields: Package
               f"you may not change dataset {found.slug!r}", "id", found)
         if fields.name is not None and fields.name not in (found.slug, found.id):
             raise Invalid("a dataset's name is in its addresses and cannot change", field="name")
+        package_checks.check_package(fields, creating=False)
         changes: dict[str, Any] = {}
         visibility = _visibility(fields.private)
         if visibility is not None and visibility != found.visibility:
@@ -162,7 +168,8 @@ def package_change(portal: Portal, identity: Identity, ref: str, fields: Package
                 changes["organisation"] = org_id
         given = {"title": fields.title, "description": fields.notes,
                  "licence": fields.license_id, "category": fields.category, "doi": fields.doi,
-                 "keywords": None if fields.tags is None else list(fields.tags)}
+                 "keywords": None if fields.tags is None else list(fields.tags),
+                 "creators": None if fields.creators is None else list(fields.creators)}
         if replace:
             given["description"] = fields.notes or ""
             given["keywords"] = list(fields.tags or ())

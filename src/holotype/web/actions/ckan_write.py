@@ -18,6 +18,15 @@ from holotype.web.actions.registry import Action, Context
 TAGS = Doc('Keywords, as CKAN writes them: [{"name": "insects"}].',
            shape={"items": {"type": "object", "properties": {"name": {"type": "string"}}}})
 
+CREATORS = Doc(
+    "The creators, in citation order (CKAN has no such field; its author is one line): "
+    '[{"name": "Ada Smith", "orcid": "0000-0002-1825-0097", "affiliation": "NHM"}]. '
+    "An ORCID iD (bare or as its https://orcid.org/ address) must have a correct check digit. "
+    "Not given: package_create makes none, package_update and package_patch keep them.",
+    shape={"items": {"type": "object", "properties": {
+        "name": {"type": "string"}, "orcid": {"type": "string"},
+        "affiliation": {"type": "string"}}}})
+
 
 @dataclass(frozen=True, kw_only=True)
 class PackageFieldParams:
@@ -30,6 +39,7 @@ class PackageFieldParams:
     tag_string: Annotated[str | None, Doc("Keywords separated by commas.")] = None
     category: Annotated[str | None, Doc("collection, research or other.")] = None
     doi: Annotated[str | None, Doc("The dataset's DOI, if it has one.")] = None
+    creators: Annotated[list[dict[str, Any]] | None, CREATORS] = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -69,7 +79,8 @@ def _fields(p: PackageFieldParams, name: str | None) -> publishing.PackageFields
         tags = [t.strip() for t in p.tag_string.split(",") if t.strip()]
     return publishing.PackageFields(
         name=name, title=p.title, notes=p.notes, license_id=p.license_id, private=p.private,
-        owner_org=p.owner_org, tags=tags, category=p.category, doi=p.doi)
+        owner_org=p.owner_org, tags=tags, category=p.category, doi=p.doi,
+        creators=p.creators)
 
 
 def _shown(ctx: Context, ref: str) -> dict[str, Any]:

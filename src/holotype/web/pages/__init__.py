@@ -4,7 +4,7 @@ Each page family is one module (home, datasets, search, records, media, how_to_c
 statistics); every page answers HTML or its JSON twin through ``render``. ``maps`` answers
 map tiles and map data; ``iiif`` the IIIF manifests and collections, ``iiif_images`` the IIIF
 Image API; ``accounts`` signing in and out and one's account; ``organisations``
-organisations and their members.
+organisations and their members; ``dataset_editor`` creating and editing datasets.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from holotype.web.pages import (
     accounts,
     audit,
     citations,
+    dataset_editor,
     datasets,
     home,
     how_to_cite,
@@ -39,8 +40,9 @@ def create_pages_router(templates: Jinja2Templates) -> APIRouter:
     accounts.install(templates.env)
     sign_in_external.install(templates.env)
     router = APIRouter()
-    for module in (home, datasets, search, records, citations, how_to_cite, statistics,
-                   accounts, organisations, tokens, audit, sign_in_external):
+    # The editor's /dataset/new comes before /dataset/{slug} ("new" is no dataset's name).
+    for module in (home, dataset_editor, datasets, search, records, citations, how_to_cite,
+                   statistics, accounts, organisations, tokens, audit, sign_in_external):
         router.include_router(module.create_router(templates))
     router.include_router(media.create_router())
     router.include_router(iiif.create_router())

@@ -1,4 +1,6 @@
-"""Dataset pages: ``/datasets`` (search with facets) and ``/dataset/<slug>`` (one dataset).
+"""Dataset pages: ``/datasets`` (search with facets) and ``/dataset/<slug>`` (one dataset,
+its description rendered from Markdown; an "Edit" link for those who may manage it, and on
+the list a "New dataset" link for those who may create one: :mod:`.dataset_editor`).
 
 A dataset's resource ``/dataset/<slug>/resource/<resource>`` (the URL CKAN clients are given)
 opens the search over that resource.
@@ -14,7 +16,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from holotype.services import catalogue_view
+from holotype.services import catalogue_view, dataset_editor
 from holotype.services.citations import formats
 from holotype.services.citations.items import dataset_item
 from holotype.services.context import Portal
@@ -85,6 +87,7 @@ def dataset_data(
         "title": d.title,
         "description": d.description,
         "category": d.category,
+        "visibility": d.visibility,
         "licence": {"id": d.licence.id, "title": d.licence.title, "url": d.licence.url},
         "doi": d.doi,
         "doi_resolves": page.doi_resolves,  # false while this portal's DOI is not registered
@@ -122,7 +125,9 @@ def create_router(templates: Jinja2Templates) -> APIRouter:
         filters = DatasetFilters(q=params.get("q", ""),
                                  **{name: params.get(name, "") for name in FACETS})
         data = datasets_data(_portal(request), identity_of(request), filters)
-        context = {"facet_labels": FACET_LABELS, "clear_url": _url(DatasetFilters())}
+        context = {"facet_labels": FACET_LABELS, "clear_url": _url(DatasetFilters()),
+                   "new_dataset_url": "/dataset/new" if dataset_editor.may_create_any(
+                       _portal(request), identity_of(request)) else None}
         return render(request, templates, "datasets.html", context, data)
 
     @router.get("/dataset/{slug}", include_in_schema=False)
@@ -135,7 +140,9 @@ def create_router(templates: Jinja2Templates) -> APIRouter:
         if answer is not None:
             return answer
         context = {"cite_menu": cite_context(request, item),
-                   "usage_figures": [f.id for f in FIGURES if f.maintainers_only]}
+                   "usage_figures": [f.id for f in FIGURES if f.maintainers_only],
+                   "edit_url": (f"/dataset/{page.dataset.slug}/edit" if dataset_editor.may_edit(
+                       identity_of(request), page.dataset) else None)}
         data = dataset_data(_portal(request), page, base, item)
         data["statistics"] = figures_data(_portal(request), identity_of(request),
                                           page.dataset.slug)

@@ -16,6 +16,8 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment
 from markupsafe import Markup, escape
 
+from holotype.web.markdown import markdown_html, markdown_text
+
 JSON_SUFFIX = ".json"
 
 
@@ -115,3 +117,5 @@ def install(env: Environment) -> None:
     env.filters["day"] = day
     env.filters["compact_json"] = compact_json
     env.filters["thousands"] = lambda n: f"{n:,}"
+    env.filters["markdown"] = markdown_html  # a description, rendered safely
+    env.filters["markdown_text"] = markdown_text  # the same as plain words, for listings
