@@ -68,6 +68,11 @@ def session(config: SparkConfig) -> Any:
         for other in list(_SESSIONS.values()):  # one active session per process
             other.stop()
         _SESSIONS.clear()
+        from pyspark import SparkContext
+
+        running = SparkContext._active_spark_context  # one made outside this module
+        if running is not None and running.master != config.master:
+            running.stop()
         builder = (SparkSession.builder.master(config.master).appName("holotype-bulk")
                    .config("spark.executor.memory", config.executor_memory)
                    .config("spark.task.maxFailures", str(config.task_retries))
