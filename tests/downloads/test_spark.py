@@ -26,11 +26,18 @@ from holotype.config import load_settings
 from holotype.services.context import Portal
 from holotype.services.identity import OPERATOR
 from holotype.services.records import ingest
-from tests.downloads.conftest import MEDIA, MEDIA_SECOND, Site, _csv, copy_site, drain, \
-    finished_zip, queue
+from tests.downloads.conftest import (
+    MEDIA,
+    MEDIA_SECOND,
+    Site,
+    _csv,
+    copy_site,
+    drain,
+    finished_zip,
+    queue,
+)
 from tests.fixtures.site import AREAS
 from tests.fixtures.spark import SparkCluster
-
 
 THIRD = [  # m-1 kept, m-2 changed (and a field added), m-4 removed, m-5 added
     {**MEDIA_SECOND[0], "habitat": ""},
@@ -135,7 +142,9 @@ def _same(a: zipfile.ZipFile, b: zipfile.ZipFile, fmt: str, tmp: Path) -> int:
 
 
 @pytest.mark.parametrize("fmt", ["csv", "tsv", "jsonl", "parquet", "xlsx", "dwca"])
-def test_every_format_is_the_same_on_spark(portals: Any, fmt: str, tmp_path: Path) -> None:
+def test_every_format_is_the_same_on_spark(portals: Any, fmt: str, tmp_path: Path,
+                                           spark_cluster: SparkCluster) -> None:
+    cluster = spark_cluster
     on_duckdb, on_spark, first = portals
     cases: list[tuple[dict[str, Any], dict[str, Any]]] = [
         (FILTER, {}),  # a filter over every resource, the latest versions
@@ -150,6 +159,7 @@ def test_every_format_is_the_same_on_spark(portals: Any, fmt: str, tmp_path: Pat
         a = _download(on_duckdb, fmt, query, **extra)
         b = _download(on_spark, fmt, query, **extra)
         assert _same(a, b, fmt, tmp_path) > 0, (fmt, query, extra)
+    assert cluster.app_cores_used("holotype-bulk") >= 1  # the rows came from the cluster
 
 
 def _media_id(portal: Portal) -> str:
@@ -162,6 +172,8 @@ def _media_id(portal: Portal) -> str:
 def test_whole_resource_counts_are_the_same_on_spark(portals: Any) -> None:
     on_duckdb, on_spark, first = portals
     from holotype.services.visible import visible_resources
+
+    assert on_spark.searcher.bulk is not None and on_duckdb.searcher.bulk is None
 
     fields = ["country", "scientificName", "habitat", "basisOfRecord", "nothing"]
     taxonomy = ["kingdom", "phylum", "order"]
