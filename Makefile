@@ -93,6 +93,7 @@ system-test-deps:
 	[ -x $(PG_BIN)/initdb ] || missing="$$missing postgresql"; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
 	[ -x /usr/sbin/slapd ] || missing="$$missing slapd ldap-utils"; \
+	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
 	if [ -n "$$missing" ]; then \
 		echo "Installing system packages:$$missing"; \
 		echo "slapd slapd/no_configuration boolean true" | $(SUDO) debconf-set-selections; \
@@ -103,6 +104,7 @@ system-test-deps:
 	@test -x /usr/bin/chromium || { echo "/usr/bin/chromium is missing"; exit 1; }
 	@test -x /usr/sbin/slapd || { echo "/usr/sbin/slapd is missing"; exit 1; }
 	@test -x /usr/sbin/slapadd || { echo "/usr/sbin/slapadd is missing"; exit 1; }
+	@command -v java >/dev/null || { echo "java is missing (the Spark tests need it)"; exit 1; }
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks scripts

@@ -2,7 +2,7 @@ import os
 
 from tests.fixtures.demo_media import TEST_DEMO_MEDIA
 
-pytest_plugins = ["tests.fixtures.postgres", "tests.fixtures.site"]
+pytest_plugins = ["tests.fixtures.postgres", "tests.fixtures.site", "tests.fixtures.spark"]
 
 
 def pytest_configure() -> None:

@@ -19,6 +19,7 @@ import duckdb
 from holotype.catalog.snapshots import ResourceInfo
 from holotype.index import IndexEngine
 from holotype.search import aggregate, export, lookup, results, rowsets, stats, tiles
+from holotype.search.spark import SparkBulk
 from holotype.search.views import View, open_views
 from holotype.store import RecordStore, RecordVersion
 
@@ -29,6 +30,8 @@ class Searcher:
 
     indexes: IndexEngine
     store: RecordStore
+    # bulk_engine = "spark": downloads' rows and whole-resource value counts run there
+    bulk: SparkBulk | None = None
 
     def views(
         self, resources: Sequence[ResourceInfo], version: int | None,
@@ -92,13 +95,13 @@ class Searcher:
         self, views: list[View], query: dict[str, Any], fields: Sequence[str]
     ) -> dict[str, dict[str, list[stats.Count]]]:
         """Per resource, per field, the matching records by lower-cased value (NULL apart)."""
-        return stats.value_counts(self.indexes, views, query, fields)
+        return stats.value_counts(self.indexes, views, query, fields, self.bulk)
 
     def path_counts(
         self, views: list[View], query: dict[str, Any], fields: Sequence[str]
     ) -> dict[str, list[stats.PathCount]]:
         """Per resource, the matching records by the lower-cased values of ``fields`` together."""
-        return stats.path_counts(self.indexes, views, query, fields)
+        return stats.path_counts(self.indexes, views, query, fields, self.bulk)
 
     def condition_counts(
         self, views: list[View], queries: Mapping[str, dict[str, Any]]
@@ -111,6 +114,17 @@ class Searcher:
     ) -> rowsets.RecordSet:
         """The matching row ids, written once to ``directory`` and shared by every format."""
         return rowsets.record_set(self.indexes, views, query, key, directory)
+
+    def bulk_rows(
+        self, views: Sequence[View], records: rowsets.RecordSet, whole: bool, directory: Path,
+        cursor: duckdb.DuckDBPyConnection,
+    ) -> rowsets.RecordSet:
+        """``records`` as the bulk engine reads them: with Spark, the set's rows written by a
+        Spark job under ``directory`` from the record store; else ``records`` as they are
+        (read from the index by row id). ``whole``: the set is every record."""
+        if self.bulk is None:
+            return records
+        return self.bulk.extract(views, records, whole, directory, cursor)
 
     def export_connection(
         self, views: Sequence[View], *, memory_limit: str, threads: int, temp_dir: Path

@@ -5,10 +5,11 @@ not on the file format, so every format of the same search reads it: the query r
 however many formats are asked for. It holds the matching rows' index row ids (``_res``,
 ``_rid``), found with the same compiled filter as search
 (:func:`holotype.search.views.matching_sql`), so a download holds exactly the records search
-counts. The files then take their values from the index by row id. Row ids belong to an index
-file, so the file name carries a signature of the index files used; a rebuilt index simply
-gets a new record set. Record sets are written under a temporary name and renamed, and are a
-cache: deleting ``DOWNLOAD_DIR/records`` loses nothing.
+counts. The files then take their values from the index by row id (or, with the bulk engine
+on Spark, from the rows Spark wrote for the set's record ids, ``_id``: :mod:`.spark.bulk`).
+Row ids belong to an index file, so the file name carries a signature of the index files
+used; a rebuilt index simply gets a new record set. Record sets are written under a temporary
+name and renamed, and are a cache: deleting ``DOWNLOAD_DIR/records`` loses nothing.
 """
 
 from __future__ import annotations
@@ -36,18 +37,24 @@ class RecordSet:
     # as one URL path segment (``<portal>/object/<id>``, the specimen's stable URI)
     url_field: str | None = None
     url_prefix: str = ""
+    # per resource id, a folder of Parquet files holding the set's rows (``_id`` and the
+    # index's fields) written by the bulk engine on Spark: read instead of the index
+    extracted: tuple[tuple[str, Path], ...] = ()
 
     def rows(self, view: View, columns: Sequence[str]) -> str:
-        """SELECT ``columns`` (expressions) of the view's records in the set, in id order."""
+        """SELECT ``columns`` (expressions) of the view's records in the set."""
         ids = (f"SELECT _rid FROM read_parquet({literal(self.path)}) "
                f"WHERE _res = {literal(view.rid)}")
-        source = view.attached.records
+        source, where = view.attached.records, f" WHERE _rid IN ({ids})"
+        folder = dict(self.extracted).get(view.rid)
+        if folder is not None:
+            source, where = f"read_parquet({literal(folder / '*.parquet')})", ""
         field = self.url_field
         if field is not None and (field == "_id" or field in view.attached.columns):
             value = ident(field)
             source = (f"(SELECT * REPLACE ({literal(self.url_prefix)} || url_encode({value}) "
                       f"AS {value}) FROM {source})")
-        return f"SELECT {', '.join(columns)} FROM {source} WHERE _rid IN ({ids})"
+        return f"SELECT {', '.join(columns)} FROM {source}{where}"
 
 
 def fields_of(views: Sequence[View]) -> list[str]:
@@ -61,7 +68,7 @@ def fields_of(views: Sequence[View]) -> list[str]:
 
 
 def _signature(indexes: IndexEngine, views: Sequence[View]) -> str:
-    parts = []
+    parts = ["ids"]  # record sets hold (_res, _rid, _id): older files (no _id) are not reused
     for view in views:
         path = index_path(indexes.resource_dir(view.rid), view.attached.version)
         stat = path.stat()
@@ -85,7 +92,7 @@ def record_set(
     rows = matching_sql(list(views), query, ["_rid"])
     cursor = indexes.cursor()
     try:
-        cursor.execute(f"COPY (SELECT _res, _rid FROM ({rows})) TO {literal(part)} "
+        cursor.execute(f"COPY (SELECT _res, _rid, _id FROM ({rows})) TO {literal(part)} "
                        "(FORMAT parquet)")
         with part.open("rb") as handle:  # whole on disk before it takes the shared name
             os.fsync(handle.fileno())

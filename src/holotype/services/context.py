@@ -33,6 +33,7 @@ from holotype.ingest.source import Limits
 from holotype.locking import writer_lock
 from holotype.query.areas import AreaCatalogue
 from holotype.search import Searcher
+from holotype.search.spark import SparkBulk, SparkConfig
 from holotype.services.accounts import keys
 from holotype.services.visible import SearchableCache
 from holotype.store.commit import Progress
@@ -167,7 +168,17 @@ class Portal:
     @property
     def searcher(self) -> Searcher:
         """The search engine over this site's record store and indexes."""
-        return Searcher(self.indexes, self.store)
+        return Searcher(self.indexes, self.store, self.bulk)
+
+    @property
+    def bulk(self) -> SparkBulk | None:
+        """The Spark cluster bulk work runs on (``bulk_engine = "spark"``), else None."""
+        s = self.settings
+        if s.bulk_engine != "spark":
+            return None
+        config = SparkConfig(s.spark_master, s.spark_driver_host, s.spark_executor_memory,
+                             s.spark_task_retries, s.spark_job_timeout_seconds)
+        return SparkBulk(config, self.store, self.work_dir / "spark")
 
     def build_index(
         self, resource_id: str, version: int | None = None, progress: Progress | None = None

@@ -110,6 +110,8 @@ def run_download(portal: Portal, claim: Claim, beat: Heartbeat) -> None:
                 views, memory_limit=settings.download_memory_limit,
                 threads=settings.duckdb_threads, temp_dir=portal.work_dir / "duckdb",
         ) as cursor:
+            records = portal.searcher.bulk_rows(views, records, not request["query"], cursor=cursor,
+                                                directory=work / "rows")
             final, size = _write(portal, claim, beat, request, views, records, cursor, work)
         if not queue.complete(portal.write_sessions, claim, file_name=final.name, file_size=size,
                               written=total):
