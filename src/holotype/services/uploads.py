@@ -23,8 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING
 
-from holotype.errors import Conflict, Invalid, NotFound, SignInRequired, TooLarge
-from holotype.services import guard, visible
+from holotype.catalog.snapshots import DatasetInfo
+from holotype.errors import Conflict, Forbidden, Invalid, NotFound, SignInRequired, TooLarge
+from holotype.services import guard, policy, visible
 from holotype.services.identity import Identity, Kind
 
 if TYPE_CHECKING:
@@ -170,3 +171,15 @@ def remove(own: Path, upload_id: str) -> None:
 def _safe_name(name: str) -> str:
     cleaned = _UNSAFE.sub("_", PurePath(name).name).strip(" .")
     return cleaned or "upload"
+
+
+def upload_target(portal: Portal, identity: Identity, ref: str) -> DatasetInfo:
+    """The dataset ``ref`` for its upload page: not found unless ``identity`` may read it,
+    refused (not audited: nothing is changed yet) unless it may add data to it."""
+    folder(portal, identity)
+    with portal.session() as session:
+        dataset = visible.readable_dataset(session, identity, ref)
+    if not policy.may_publish(identity, dataset):
+        raise Forbidden(f"only an editor or admin of dataset {dataset.slug!r}'s organisation "
+                        "may add files to it", field="dataset")
+    return dataset

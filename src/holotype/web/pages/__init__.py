@@ -4,7 +4,7 @@ Each page family is one module (home, datasets, search, records, media, how_to_c
 statistics); every page answers HTML or its JSON twin through ``render``. ``maps`` answers
 map tiles and map data; ``iiif`` the IIIF manifests and collections, ``iiif_images`` the IIIF
 Image API; ``accounts`` signing in and out and one's account; ``organisations``
-organisations and their members.
+organisations and their members; ``upload_page`` adding files to a dataset.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from holotype.web.pages import (
     sign_in_external,
     statistics,
     tokens,
+    upload_page,
 )
 
 
@@ -40,7 +41,7 @@ def create_pages_router(templates: Jinja2Templates) -> APIRouter:
     sign_in_external.install(templates.env)
     router = APIRouter()
     for module in (home, datasets, search, records, citations, how_to_cite, statistics,
-                   accounts, organisations, tokens, audit, sign_in_external):
+                   accounts, organisations, tokens, audit, sign_in_external, upload_page):
         router.include_router(module.create_router(templates))
     router.include_router(media.create_router())
     router.include_router(iiif.create_router())
