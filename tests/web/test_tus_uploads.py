@@ -141,7 +141,7 @@ def test_an_upload_over_the_limit_is_refused_before_anything_is_kept(
 def test_a_deferred_length_stops_at_the_limit(editor: Uploader) -> None:
     created = editor.client.post(TUS, headers={
         **editor.headers, "Upload-Defer-Length": "1",
-        "Upload-Metadata": metadata(filename="big.csv", filetype="", dataset="secret")})
+        "Upload-Metadata": metadata(filename="big.csv", filetype="text/csv", dataset="secret")})
     assert created.status_code == 201, created.text
     over = editor.patch(created.headers["Location"], 0, b"x" * 100_001)
     assert over.status_code == 413
@@ -177,7 +177,7 @@ def test_only_those_who_may_change_the_dataset_may_upload(app: FastAPI, site: Ac
     with TestClient(app) as anonymous:
         signed_out = anonymous.post("/api/uploads/tus/", headers={
             "Tus-Resumable": "1.0.0", "Upload-Length": "100",
-            "Upload-Metadata": metadata(filename="a.csv", filetype="", dataset="secret")})
+            "Upload-Metadata": metadata(filename="a.csv", filetype="text/csv", dataset="secret")})
     assert signed_out.status_code == 401
     assert "sign in" in signed_out.text
 
@@ -196,7 +196,7 @@ def test_the_browser_endpoint_needs_the_form_token(app: FastAPI, site: AccountsS
     client = sign_in(app, site, "editor")
     refused = client.post(TUS, headers={
         "Tus-Resumable": "1.0.0", "Upload-Length": "100",
-        "Upload-Metadata": metadata(filename="a.csv", filetype="", dataset="secret")})
+        "Upload-Metadata": metadata(filename="a.csv", filetype="text/csv", dataset="secret")})
     assert refused.status_code == 403
 
 
@@ -216,7 +216,8 @@ def test_an_api_token_uploads_through_the_api_mount(app: FastAPI, site: Accounts
         headers = {"Tus-Resumable": "1.0.0", "Authorization": secret}
         created = client.post("/api/uploads/tus/", headers={
             **headers, "Upload-Length": "4",
-            "Upload-Metadata": metadata(filename="a.json", filetype="", dataset="secret")})
+            "Upload-Metadata": metadata(filename="a.json", filetype="application/json",
+                                        dataset="secret")})
         assert created.status_code == 201, created.text
         url = created.headers["Location"]
         assert "/api/uploads/tus/" in url
@@ -275,3 +276,11 @@ def test_the_server_sweeps_when_it_starts(app: FastAPI, site: AccountsSite) -> N
         while leftover.exists() and time.time() < deadline:
             time.sleep(0.05)
     assert not leftover.exists()
+
+
+def test_an_upload_without_a_media_type_is_refused(editor: Uploader) -> None:
+    refused = editor.client.post(TUS, headers={
+        **editor.headers, "Upload-Length": "10",
+        "Upload-Metadata": metadata(filename="a.csv", dataset="secret")})
+    assert refused.status_code == 400
+    assert "filetype" in refused.text

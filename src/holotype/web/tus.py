@@ -100,9 +100,10 @@ def _hooks(portal_of: PortalOf) -> dict[str, Any]:
             if int(request.headers.get("content-length") or 0):
                 raise Invalid("send the file's bytes in PATCH requests, not in the request "
                               "that creates the upload", field="body")
-            if "filetype" not in metadata:
+            if not metadata.get("filetype", "").strip():  # tuspyserver's HEAD needs one
                 raise Invalid("the upload's metadata must give the file's media type "
-                              "(filetype; it may be empty)", field="filetype")
+                              "(filetype), e.g. text/csv or application/octet-stream",
+                              field="filetype")
             await run_in_threadpool(
                 uploads.start, portal_of(), identity_of(request),
                 dataset=metadata.get("dataset", ""), name=metadata.get("filename", ""),
