@@ -3,12 +3,21 @@ about 1 GB) sent over loopback to a real uvicorn server (``benchmarks.http_load.
 ``holotype serve`` runs) through the tus endpoint with an API token, in 50 MB PATCH requests as
 the upload page's Uppy sends them. Each run creates an upload, sends the file, checks with HEAD
 that every byte arrived, then ends the upload (tus termination). Target: >= 100 MB/s (median).
+
+On a shared, loaded machine loopback speed itself varies a lot, so each run is paired with one
+of the same file through a bare ASGI app under the same uvicorn that only writes the bodies to
+a file (``python -m benchmarks.upload_bench sink DIR PORT``): the ratio says what the portal
+costs over the machine's own loopback upload speed at that moment.
 """
 
 from __future__ import annotations
 
 import base64
+import os
+import signal
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -16,7 +25,7 @@ from typing import Any
 
 import httpx
 
-from benchmarks.http_load import Server
+from benchmarks.http_load import ROOT, Server, free_port
 from benchmarks.reference import reference_csv
 from holotype.config import load_settings
 from holotype.services import catalogue, organisations
@@ -84,20 +93,78 @@ def upload_once(client: httpx.Client, base: str, token: str, path: Path) -> floa
     return elapsed
 
 
+async def _sink(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    """The bare ASGI app of the baseline: every body appended to one file, then 204."""
+    if scope["type"] != "http":
+        return
+    with (Path(os.environ["UPLOAD_SINK_DIR"]) / "sink").open("ab") as out:
+        while True:
+            message = await receive()
+            out.write(message.get("body", b""))
+            if not message.get("more_body"):
+                break
+    await send({"type": "http.response.start", "status": 204, "headers": []})
+    await send({"type": "http.response.body", "body": b""})
+
+
+class Sink:
+    """The baseline server (uvicorn, as the portal's) for the benchmark's duration."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.url = f"http://127.0.0.1:{free_port()}"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def __enter__(self) -> Sink:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "benchmarks.upload_bench", "sink", str(self.folder),
+             self.url.rsplit(":", 1)[1]], cwd=ROOT, stdout=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                httpx.post(self.url, content=b"", timeout=2)
+                return self
+            except httpx.TransportError:
+                time.sleep(0.1)
+        raise RuntimeError("the baseline server did not start within 60 s")
+
+    def __exit__(self, *_exc: object) -> None:
+        if self.process is not None and self.process.poll() is None:
+            os.kill(self.process.pid, signal.SIGTERM)
+            self.process.wait(timeout=20)
+
+
+def sink_once(client: httpx.Client, url: str, path: Path) -> float:
+    """Send ``path`` to the baseline in the same 50 MB requests; its seconds."""
+    began = time.perf_counter()
+    with path.open("rb") as source:
+        while piece := source.read(CHUNK):
+            client.post(url, content=piece).raise_for_status()
+    elapsed = time.perf_counter() - began
+    return elapsed
+
+
 def run(records: int = 2_000_000, runs: int = 3) -> dict[str, Any]:
     say(f"reference CSV of {records:,} records")
     path = reference_csv(records)
     size = path.stat().st_size
     with tempfile.TemporaryDirectory(prefix="upload-bench-") as folder:
         token = _site(Path(folder))
-        with Server(Path(folder)) as server, httpx.Client(timeout=600) as client:
+        sink_dir = Path(folder) / "sink"
+        sink_dir.mkdir()
+        with Server(Path(folder)) as server, Sink(sink_dir) as sink, \
+                httpx.Client(timeout=600) as client:
             upload_once(client, server.url, token, path)  # warm-up (page cache, first request)
-            samples = []
+            samples, baseline = [], []
             for n in range(runs):
                 seconds = upload_once(client, server.url, token, path)
                 samples.append(seconds)
-                say(f"run {n + 1}: {size / seconds / 1e6:.0f} MB/s")
+                baseline.append(sink_once(client, sink.url, path))
+                (sink_dir / "sink").unlink(missing_ok=True)
+                say(f"run {n + 1}: {size / seconds / 1e6:.0f} MB/s "
+                    f"(bare uvicorn: {size / baseline[-1] / 1e6:.0f} MB/s)")
     speeds = [size / s / 1e6 for s in samples]
+    bare = [size / s / 1e6 for s in baseline]
     median = statistics.median(speeds)
     return {
         "benchmark": "upload",
@@ -109,6 +176,10 @@ def run(records: int = 2_000_000, runs: int = 3) -> dict[str, Any]:
         "samples_s": samples,
         "samples_mb_s": speeds,
         "median_mb_s": median,
+        "baseline_samples_mb_s": bare,
+        "baseline_median_mb_s": statistics.median(bare),
+        "ratio_to_baseline": median / statistics.median(bare),
+        "load_average": os.getloadavg()[0],
         "target_mb_s": TARGET_MB_S,
         "met": median >= TARGET_MB_S,
     }
@@ -118,6 +189,19 @@ def print_table(result: dict[str, Any]) -> None:
     print(f"\nUpload over loopback (tus, {result['chunk_bytes'] // 1_000_000} MB PATCHes), "
           f"{result['file_mb']:,} MB CSV of {result['records']:,} records")
     print("runs: " + ", ".join(f"{s:.0f} MB/s" for s in result["samples_mb_s"]))
+    print(f"bare uvicorn (same client, same requests): median "
+          f"{result['baseline_median_mb_s']:.0f} MB/s; the portal reaches "
+          f"{result['ratio_to_baseline']:.0%} of it (load average {result['load_average']:.1f})")
     met = "yes" if result["met"] else "NO"
     print(f"median {result['median_mb_s']:.0f} MB/s (target >= {result['target_mb_s']:.0f}): "
           f"{met}")
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["sink"]:
+        import uvicorn
+
+        os.environ["UPLOAD_SINK_DIR"] = sys.argv[2]
+        uvicorn.run(_sink, host="127.0.0.1", port=int(sys.argv[3]), log_level="warning")
+    else:
+        sys.exit("usage: python -m benchmarks.upload_bench sink DIR PORT")
