@@ -67,7 +67,7 @@ def test_an_editor_uploads_a_csv_with_uppy(browser: Any, server: str, site: Acco
 
 
 def test_a_file_of_the_wrong_type_is_refused_in_the_page(browser: Any, server: str,
-                                                         tmp_path: Path) -> None:
+                                                         shot: Any, tmp_path: Path) -> None:
     page = signed_in_page(browser, server, "editor")
     wrong = tmp_path / "notes.exe"
     wrong.write_bytes(b"MZ")
@@ -76,6 +76,7 @@ def test_a_file_of_the_wrong_type_is_refused_in_the_page(browser: Any, server: s
     informer.wait_for(timeout=10_000)
     assert ".jpg" in informer.inner_text()
     assert page.locator(".uppy-Dashboard-Item").count() == 0
+    shot(page, "upload-wrong-type")
 
 
 def test_a_member_who_may_not_add_data_is_refused(browser: Any, server: str) -> None:
