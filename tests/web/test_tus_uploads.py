@@ -284,3 +284,23 @@ def test_an_upload_without_a_media_type_is_refused(editor: Uploader) -> None:
         "Upload-Metadata": metadata(filename="a.csv", dataset="secret")})
     assert refused.status_code == 400
     assert "filetype" in refused.text
+
+
+def _routes(routes: list[Any]) -> Iterator[tuple[str, str]]:
+    for route in routes:
+        if not hasattr(route, "path"):  # an included router
+            yield from _routes(route.original_router.routes)
+            continue
+        for method in getattr(route, "methods", None) or ():
+            yield method, route.path
+
+
+def test_the_tus_mounts_answer_only_the_protocols_requests(app: FastAPI) -> None:
+    # The permission matrix names each mount once; this keeps what is inside them known (a
+    # tuspyserver release adding, say, a download route would fail here first).
+    mounts = [r for r in app.routes if getattr(r, "path", "") in ("/uploads", "/api/uploads")]
+    assert len(mounts) == 2
+    for mount in mounts:
+        assert set(_routes(mount.routes)) == {
+            ("HEAD", "/tus/{uuid}"), ("PATCH", "/tus/{uuid}"), ("OPTIONS", "/tus/"),
+            ("POST", "/tus"), ("POST", "/tus/"), ("DELETE", "/tus/{uuid}")}
