@@ -12,6 +12,7 @@ import pytest
 
 from holotype.services import uploads
 from holotype.services.context import Portal
+from tests.browser.test_accessibility import AXE, FAILING, RUN_AXE, WCAG, _readable
 from tests.fixtures.accounts_site import PASSWORD, AccountsSite, make_accounts_site
 from tests.fixtures.site import LiveServer
 
@@ -58,6 +59,9 @@ def test_an_editor_uploads_a_csv_with_uppy(browser: Any, server: str, site: Acco
     assert upload_id and len(upload_id) == 32
     shot(page, "upload-finished")
     assert not refused, refused
+    page.evaluate(AXE.read_text(encoding="utf-8") + "\n;undefined")
+    failing = [v for v in page.evaluate(RUN_AXE, WCAG) if v["impact"] in FAILING]
+    assert not failing, _readable(failing)
     portal = Portal.open(site.settings)
     try:
         path, name = uploads.claim(portal, site.identity("editor"), upload_id)
@@ -69,6 +73,9 @@ def test_an_editor_uploads_a_csv_with_uppy(browser: Any, server: str, site: Acco
 def test_a_file_of_the_wrong_type_is_refused_in_the_page(browser: Any, server: str,
                                                          shot: Any, tmp_path: Path) -> None:
     page = signed_in_page(browser, server, "editor")
+    page.evaluate(AXE.read_text(encoding="utf-8") + "\n;undefined")
+    failing = [v for v in page.evaluate(RUN_AXE, WCAG) if v["impact"] in FAILING]
+    assert not failing, _readable(failing)  # the empty page, too
     wrong = tmp_path / "notes.exe"
     wrong.write_bytes(b"MZ")
     page.locator(".uppy-Dashboard-input").first.set_input_files(str(wrong))

@@ -41,6 +41,14 @@
     retryDelays: [0, 1000, 3000, 5000]
   });
 
+  // Uppy's Dashboard shows a single file in a .uppy-Dashboard-files element without the list
+  // role its listitem needs (axe: aria-required-parent): give it one whenever it is drawn.
+  new MutationObserver(function () {
+    box.querySelectorAll('.uppy-Dashboard-files:not([role])').forEach(function (files) {
+      files.setAttribute('role', 'list');
+    });
+  }).observe(box, { childList: true, subtree: true });
+
   // The hook to the drafts: with data-drafts-url set, each finished upload is handed over
   // there as a form POST of its id (upload_id), and the page follows the answer's address.
   function handOver(uploadId) {
