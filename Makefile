@@ -53,6 +53,12 @@ $(ASSETS): $(NODE)
 	cp node_modules/vega/build/vega.min.js node_modules/vega-lite/build/vega-lite.min.js \
 		node_modules/vega-embed/build/vega-embed.min.js src/holotype/web/static/vendor/vega/
 	cp node_modules/world-atlas/countries-110m.json src/holotype/web/static/vendor/world-atlas/
+	# Uppy's own browser build (its package bundles @uppy/core, @uppy/dashboard, @uppy/tus):
+	# those packages ship only ES modules with bare imports, which a page cannot load without a
+	# bundler or an inline import map (the CSP forbids inline scripts).
+	mkdir -p src/holotype/web/static/vendor/uppy
+	cp node_modules/uppy/dist/uppy.min.js node_modules/uppy/dist/uppy.min.css \
+		src/holotype/web/static/vendor/uppy/
 	# vega-interpreter ships only as an ES module importing vega-util, which the vega bundle
 	# already holds: read its names from the global `vega` instead, and hang the interpreter
 	# there (statistics.js embeds with it, as the CSP forbids eval's `new Function`).

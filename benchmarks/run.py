@@ -18,6 +18,7 @@ from benchmarks import (
     search_bench,
     stats_bench,
     store_bench,
+    upload_bench,
 )
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -27,7 +28,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--only",
                         choices=("store", "search", "pages", "download", "citation", "maps",
-                                 "images", "stats", "all"),
+                                 "images", "stats", "upload", "all"),
                         default="all",
                         help="which benchmark to run (default: all)")
     parser.add_argument("--records", type=int, default=2_000_000)
@@ -65,6 +66,11 @@ def main() -> None:
                         help="download events seeded into the statistics benchmark's site")
     parser.add_argument("--gallery-per-client", type=int, default=48,
                         help="thumbnails each concurrent gallery client asks for")
+    parser.add_argument("--upload-records", type=int, default=None,
+                        help="records of the reference CSV the upload benchmark sends (default: "
+                        "--records; 2,000,000 are about 1 GB, 400,000 about 200 MB)")
+    parser.add_argument("--upload-runs", type=int, default=3,
+                        help="timed uploads of the file (median), after one warm-up upload")
     args = parser.parse_args()
     if args.only in ("store", "all"):
         run_store(args)
@@ -82,6 +88,8 @@ def main() -> None:
         run_images(args)
     if args.only in ("stats", "all"):
         run_stats(args)
+    if args.only in ("upload", "all"):
+        run_upload(args)
 
 
 def engines_of(text: str, known: tuple[str, ...], flag: str) -> tuple[str, ...]:
@@ -98,6 +106,13 @@ def run_stats(args: argparse.Namespace) -> None:
     result = stats_bench.run(args.records, args.page_repeats, args.stats_events)
     out = _write("stats", result)
     stats_bench.print_table(result)
+    print(f"({out.name})")
+
+
+def run_upload(args: argparse.Namespace) -> None:
+    result = upload_bench.run(args.upload_records or args.records, args.upload_runs)
+    out = _write("upload", result)
+    upload_bench.print_table(result)
     print(f"({out.name})")
 
 

@@ -31,6 +31,7 @@ from holotype import config_checks as checks
 from holotype.config_accounts import AccountSettings
 from holotype.config_bulk import BulkSettings
 from holotype.config_media import MediaSettings
+from holotype.config_uploads import UploadSettings
 
 ENV_PREFIX = "HOLOTYPE_"
 CONFIG_ENV = "HOLOTYPE_CONFIG"
@@ -47,7 +48,7 @@ def _secret(description: str, masked: bool = True) -> Any:
                  json_schema_extra={"secret": True, "masked": masked})
 
 
-class Settings(AccountSettings, MediaSettings, BulkSettings, BaseSettings):
+class Settings(AccountSettings, MediaSettings, BulkSettings, UploadSettings, BaseSettings):
     """Every setting of a Holotype site."""
 
     model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="forbid", frozen=True)

@@ -47,6 +47,12 @@ class Invalid(ServiceError):
     status = 400
 
 
+class TooLarge(Invalid):
+    """The input is larger than the site's limit (e.g. an upload over ``max_upload_bytes``)."""
+
+    status = 413
+
+
 class Forbidden(ServiceError):
     """The caller may not do this."""
 

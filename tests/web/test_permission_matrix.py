@@ -43,6 +43,7 @@ WHO = ("anonymous", "member", "editor", "other_editor", "sysadmin")
 READERS = frozenset({"member", "editor", "sysadmin"})  # museum's members (any role), sysadmins
 REQUESTER = frozenset({"member", "sysadmin"})  # the member's private download
 SIGNED_IN = frozenset(WHO[1:])
+MANAGERS = frozenset({"editor", "sysadmin"})  # who may change museum's datasets
 NOBODY: frozenset[str] = frozenset()  # private data never appears (a citation is public)
 
 
@@ -195,6 +196,13 @@ ROUTES: dict[str, Probe | None] = {
     "POST /dataset/{slug}/edit": NO_DATA,  # tests/web/test_dataset_editor.py
     "GET /dataset/{slug}/resource/{resource}": Probe(
         lambda c, x: c.get("/dataset/secret/resource/records", follow_redirects=True)),
+    # Adding files: those who may change the dataset (tests/web/test_tus_uploads.py).
+    "GET /dataset/{slug}/upload": Probe(get("/dataset/secret/upload"), allowed=MANAGERS),
+    "GET /dataset/{slug}/upload.json": Probe(get("/dataset/secret/upload.json"),
+                                             allowed=MANAGERS),
+    # The tus endpoint: each user's own uploads only (tests/web/test_tus_uploads.py).
+    "MOUNT /uploads": NO_DATA,
+    "MOUNT /api/uploads": NO_DATA,
     "GET /search": Probe(get("/search", q=WORD, preset="everything")),
     "GET /search.json": Probe(get("/search.json", q=WORD, preset="everything")),
     "GET /search/{slug}": Probe(get("/search/{key}")),

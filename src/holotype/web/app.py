@@ -24,6 +24,7 @@ from holotype.services.citations.dois import minting
 from holotype.services.context import Portal
 from holotype.services.iiif import converter
 from holotype.services.indexing import Indexer
+from holotype.services.upload_sweep import Sweeper
 from holotype.web.api import ckan_error, create_router
 from holotype.web.cors import CrossOrigin
 from holotype.web.csrf import CsrfCheck
@@ -41,6 +42,7 @@ from holotype.web.pages import create_pages_router, create_tiles_router
 from holotype.web.ratelimit import RateLimit, RateLimiter, is_download_request
 from holotype.web.security import SECURITY_HEADERS, SecurityHeaders
 from holotype.web.sessions import IdentityMiddleware
+from holotype.web.tus import API_MOUNT, BROWSER_MOUNT, PATHS, create_tus_app
 
 HERE = Path(__file__).parent
 
@@ -59,9 +61,11 @@ def create_app(settings: Settings) -> FastAPI:
         indexer = Indexer(app.state.portal).start()
         doi_sender = doi_sync.start_in_process(app.state.portal)  # None without DOIs
         converters = converter.start_in_process(app.state.portal)  # None: image_workers = 0
+        sweeper = Sweeper(app.state.portal).start()  # abandoned uploads, now and periodically
         try:
             yield
         finally:
+            sweeper.stop()
             if converters is not None:
                 converters.stop(timeout=30)
             if doi_sender is not None:
@@ -79,6 +83,9 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(create_favicon_router())
     app.include_router(create_download_router(templates, settings))
     app.include_router(create_pages_router(templates))
+    uploads = create_tus_app(settings, lambda: app.state.portal)  # resumable uploads (tus)
+    app.mount(BROWSER_MOUNT, uploads)
+    app.mount(API_MOUNT, uploads)
     if settings.rate_limit_per_minute:
         app.add_middleware(RateLimit, limiter=RateLimiter(settings.rate_limit_per_minute))
     if settings.download_requests_per_hour:
@@ -141,7 +148,7 @@ def create_app(settings: Settings) -> FastAPI:
     # Added last, so they wrap the rate limits: outermost first, the client is found (its
     # peer, or the client a trusted proxy names), then every answer, a 429 or a preflight
     # included, gets its security and CORS headers, and a HEAD is answered as a GET.
-    app.add_middleware(HeadAsGet)
+    app.add_middleware(HeadAsGet, exempt=PATHS)  # tus answers its own HEAD
     app.add_middleware(CrossOrigin, origins=settings.cors_origins)
     app.add_middleware(SecurityHeaders)
     if settings.trusted_proxies:

@@ -3,7 +3,8 @@
 FastAPI's routes answer only the methods they declare, so a ``HEAD`` for a page or an API
 action was a 405. :class:`HeadAsGet` runs a ``HEAD`` as the ``GET`` it asks about and sends
 that answer's status and headers (``Content-Length`` included) without its body, whatever
-the server. A route that only takes ``POST`` still answers 405. The cost of a ``HEAD`` is
+the server. A route that only takes ``POST`` still answers 405. Paths under ``exempt`` (the tus
+upload endpoint, whose ``HEAD`` is a request of its own) pass unchanged. The cost of a ``HEAD`` is
 the cost of the ``GET``: a finished download's file is read, though not sent.
 """
 
@@ -15,11 +16,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 class HeadAsGet:
     """ASGI middleware: a ``HEAD`` request is routed and answered as ``GET``, minus the body."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, exempt: tuple[str, ...] = ()) -> None:
         self.app = app
+        self.exempt = exempt
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "HEAD":
+        if (scope["type"] != "http" or scope["method"] != "HEAD"
+                or (self.exempt and scope["path"].startswith(self.exempt))):
             await self.app(scope, receive, send)
             return
 

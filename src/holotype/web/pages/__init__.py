@@ -4,7 +4,8 @@ Each page family is one module (home, datasets, search, records, media, how_to_c
 statistics); every page answers HTML or its JSON twin through ``render``. ``maps`` answers
 map tiles and map data; ``iiif`` the IIIF manifests and collections, ``iiif_images`` the IIIF
 Image API; ``accounts`` signing in and out and one's account; ``organisations``
-organisations and their members; ``dataset_editor`` creating and editing datasets.
+organisations and their members; ``dataset_editor`` creating and editing datasets;
+``upload_page`` adding files to a dataset.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from holotype.web.pages import (
     sign_in_external,
     statistics,
     tokens,
+    upload_page,
 )
 
 
@@ -42,7 +44,8 @@ def create_pages_router(templates: Jinja2Templates) -> APIRouter:
     router = APIRouter()
     # The editor's /dataset/new comes before /dataset/{slug} ("new" is no dataset's name).
     for module in (home, dataset_editor, datasets, search, records, citations, how_to_cite,
-                   statistics, accounts, organisations, tokens, audit, sign_in_external):
+                   statistics, accounts, organisations, tokens, audit, sign_in_external,
+                   upload_page):
         router.include_router(module.create_router(templates))
     router.include_router(media.create_router())
     router.include_router(iiif.create_router())

@@ -1,0 +1,78 @@
+// The upload page (/dataset/<slug>/upload): Uppy's Dashboard (drag and drop, progress) and
+// its tus plugin, sending each file in pieces to the portal's tus endpoint. Uppy remembers
+// each file's upload address in the browser (localStorage), so a file added again after a lost
+// connection or a closed tab goes on from the offset the server has. Settings come from the
+// #uploader element's data attributes; the form token goes with every request that changes
+// something (X-CSRF-Token), as for every form of the portal.
+(function () {
+  'use strict';
+  var box = document.getElementById('uploader');
+  if (!box || !window.Uppy) { return; }
+  var noscript = document.getElementById('upload-noscript');
+  if (noscript) { noscript.hidden = true; }
+  var token = document.querySelector('#upload-settings input[name="csrf_token"]');
+  var finished = document.getElementById('finished-uploads');
+  var none = document.getElementById('finished-none');
+  var draftsUrl = box.dataset.draftsUrl;
+  var CHUNK = 50 * 1024 * 1024;  // one PATCH per 50 MB: a lost connection costs at most that
+
+  var uppy = new window.Uppy.Uppy({
+    restrictions: {
+      maxFileSize: Number(box.dataset.maxBytes),
+      allowedFileTypes: box.dataset.types.split(',')
+    },
+    meta: { dataset: box.dataset.dataset }
+  });
+  uppy.use(window.Uppy.Dashboard, {
+    inline: true,
+    target: box,
+    height: 360,
+    width: '100%',
+    showProgressDetails: true,
+    proudlyDisplayPoweredByUppy: false,
+    disableThumbnailGenerator: true,  // thumbnails are blob: images, which the CSP refuses
+    note: 'Up to ' + document.getElementById('upload-limit').textContent + ' per file'
+  });
+  uppy.use(window.Uppy.Tus, {
+    endpoint: box.dataset.endpoint,
+    chunkSize: CHUNK,
+    headers: { 'X-CSRF-Token': token ? token.value : '' },
+    removeFingerprintOnSuccess: true,
+    retryDelays: [0, 1000, 3000, 5000]
+  });
+
+  // Uppy's Dashboard shows a single file in a .uppy-Dashboard-files element without the list
+  // role its listitem needs (axe: aria-required-parent): give it one whenever it is drawn.
+  new MutationObserver(function () {
+    box.querySelectorAll('.uppy-Dashboard-files:not([role])').forEach(function (files) {
+      files.setAttribute('role', 'list');
+    });
+  }).observe(box, { childList: true, subtree: true });
+
+  // The hook to the drafts: with data-drafts-url set, each finished upload is handed over
+  // there as a form POST of its id (upload_id), and the page follows the answer's address.
+  function handOver(uploadId) {
+    var body = new URLSearchParams();
+    body.set('csrf_token', token ? token.value : '');
+    body.set('upload_id', uploadId);
+    return fetch(draftsUrl, { method: 'POST', body: body, credentials: 'same-origin' })
+      .then(function (answer) {
+        if (answer.redirected) { window.location.assign(answer.url); }
+      });
+  }
+
+  uppy.on('upload-success', function (file, response) {
+    var uploadId = response.uploadURL.replace(/\/+$/, '').split('/').pop();
+    var item = document.createElement('li');
+    item.className = 'finished-upload';
+    item.dataset.uploadId = uploadId;
+    var name = document.createElement('strong');
+    name.textContent = file.name;
+    var id = document.createElement('code');
+    id.textContent = uploadId;
+    item.append(name, ' (upload id ', id, ')');
+    finished.append(item);
+    if (none) { none.hidden = true; }
+    if (draftsUrl) { handOver(uploadId); }
+  });
+}());
