@@ -3,12 +3,14 @@
 ``python -m benchmarks.scale_report [RESULT.json]`` (default: the newest
 benchmarks/results/scale-*.json of the largest scale run) rewrites what lies between the
 ``<!-- scale-shape:begin -->``/``end`` and ``<!-- scale-results:begin -->``/``end`` markers of
-docs/benchmarks.md. docs/scaling.md points at these tables for its numbers.
+docs/benchmarks.md, and the ``scale-summary`` and ``scale-projection`` ones of docs/scaling.md
+(the targets, and what a billion records would take, projected from the measures).
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
 import sys
 from pathlib import Path
@@ -19,6 +21,9 @@ from benchmarks.scale_shape import markdown
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
 DOC = ROOT / "docs" / "benchmarks.md"
+SCALING = ROOT / "docs" / "scaling.md"
+BILLION = 1_000_000_000
+INTERACTIVE_S = 0.150
 CLASSES = ("a_rare", "a_common", "a_none", "b_facets", "c_after", "d_first", "d_current")
 LABELS = {
     "a_rare": "rare word + filters", "a_common": "common word + filters",
@@ -116,10 +121,64 @@ def results_markdown(result: dict[str, Any], name: str) -> str:
     return "\n".join(lines)
 
 
+def _source(result: dict[str, Any], name: str) -> str:
+    note = (" **A check run at a small scale, not the measurement: run `make bench-scale` on a "
+            "quiet machine for the real numbers.**" if result["scale"] < 1 else "")
+    return (f"From `benchmarks/results/{name}` ({result['records']:,} records, scale "
+            f"{result['scale']:g}, {result['machine']['cpus']} CPUs).{note}")
+
+
+def summary_markdown(result: dict[str, Any], name: str) -> str:
+    return "\n".join([_source(result, name), "", "| measure | result | target | |",
+                      "|---|---:|---:|---|",
+                      *(f"| {a} | {b} | {c} | {d} |" for a, b, c, d in summary_rows(result))])
+
+
+def projection(result: dict[str, Any]) -> dict[str, float]:
+    """A billion records, projected linearly from the measures (see docs/scaling.md)."""
+    steps = result["steps"]
+    everything = steps["search"]["scopes"]["everything"]
+    matched = everything["answers"]["b_facets:"]["total"]
+    p50_s = everything["stats"]["b_facets"]["p50_ms"] / 1000
+    rate = matched / p50_s  # matching rows through the grouped pass per second, one machine
+    share = matched / result["records"]
+    one_machine_s = share * BILLION / rate
+    disk = steps["disk"]
+    return {
+        "matched": matched, "share": share, "rows_per_s": rate,
+        "one_machine_s": one_machine_s,
+        "nodes": math.ceil(one_machine_s / INTERACTIVE_S),
+        "site_bytes": disk["bytes_per_record"] * BILLION,
+        "index_bytes": disk["index_bytes"] / disk["records"] * BILLION,
+        "download_hours": BILLION / result["measured"]["download_records_per_s"] / 3600,
+    }
+
+
+def projection_markdown(result: dict[str, Any], name: str) -> str:
+    p = projection(result)
+    cpus = result["machine"]["cpus"]
+    return "\n".join([
+        _source(result, name), "",
+        "| | measured | at 1,000,000,000 records |", "|---|---:|---:|",
+        f"| facets search across Everything: matching records | {p['matched']:,} "
+        f"({p['share']:.1%}) | {p['share'] * BILLION:,.0f} |",
+        f"| grouped pass, matching rows per second ({cpus} cores) | {p['rows_per_s']:,.0f} | |",
+        f"| that search on one such machine | | {p['one_machine_s']:,.1f} s |",
+        f"| {cpus}-core nodes for p50 <= {INTERACTIVE_S * 1000:.0f} ms (scan split evenly) | "
+        f"| {p['nodes']:,} |",
+        f"| site on disk (store with originals + indexes) | "
+        f"{result['steps']['disk']['bytes_per_record']:,.0f} B/record | "
+        f"{p['site_bytes'] / 1e12:,.2f} TB |",
+        f"| search indexes alone (each held twice: x2) | | {p['index_bytes'] / 1e12:,.2f} TB |",
+        f"| a download of every record, slowest format, one worker | | "
+        f"{p['download_hours']:,.1f} h |",
+    ])
+
+
 def _replace(text: str, marker: str, body: str) -> str:
     pattern = re.compile(rf"(<!-- {marker}:begin -->\n).*?(\n<!-- {marker}:end -->)", re.S)
     if not pattern.search(text):
-        raise SystemExit(f"docs/benchmarks.md has no <!-- {marker}:begin/end --> markers")
+        raise SystemExit(f"no <!-- {marker}:begin/end --> markers where they should be")
     return pattern.sub(lambda m: m.group(1) + body + m.group(2), text)
 
 
@@ -131,17 +190,19 @@ def newest() -> Path:
     return max(runs, key=lambda p: (json.loads(p.read_text())["scale"], p.name))
 
 
-def update(path: Path, doc: Path = DOC) -> None:
+def update(path: Path, doc: Path = DOC, scaling: Path = SCALING) -> None:
     result = json.loads(path.read_text())
     text = _replace(doc.read_text(), "scale-shape", markdown())
     text = _replace(text, "scale-results", results_markdown(result, path.name))
     doc.write_text(text)
+    text = _replace(scaling.read_text(), "scale-summary", summary_markdown(result, path.name))
+    scaling.write_text(_replace(text, "scale-projection", projection_markdown(result, path.name)))
 
 
 def main() -> None:
     path = Path(sys.argv[1]) if len(sys.argv) > 1 else newest()
     update(path)
-    print(f"docs/benchmarks.md: the scale tables from {path.name}")
+    print(f"docs/benchmarks.md and docs/scaling.md: the scale tables from {path.name}")
 
 
 if __name__ == "__main__":
