@@ -70,6 +70,9 @@ def _run(portal: Portal, ids: list[str] | None, query: Query, first: int,
     opened = open_search(portal, ANONYMOUS, nhm_query(query), ids, version)
     if not query.page and not query.facets:  # a count
         return {"total": sum(opened.count().values())}
+    if not query.count and not query.facets:  # a page alone, as the API asks without a total
+        page = opened.page(SearchRequest(size=query.page, after=cursor))
+        return {"page": len(page.records)}
     answer = opened.answer(SearchRequest(
         size=query.page, after=cursor if query.after is not None else None,
         facets=list(FACETS) if query.facets else []))
