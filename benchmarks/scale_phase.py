@@ -136,7 +136,11 @@ def _disk(portal: Portal, files: scale_data.Files) -> dict[str, Any]:
         parquet = _tree_bytes(out)
     finally:
         shutil.rmtree(out, ignore_errors=True)
+    index = site / "index"
     result = {"records": files.records, "store_records_bytes": segments,
+              "originals_bytes": sum(p.stat().st_size for p in store.glob("*/originals/*/*")),
+              "index_columns_bytes": sum(p.stat().st_size for p in index.rglob("*.duckdb")),
+              "index_rows_bytes": sum(p.stat().st_size for p in index.rglob("*.rows.sqlite")),
               "store_bytes": _tree_bytes(store), "index_bytes": _tree_bytes(site / "index"),
               "current_parquet_bytes": parquet, "csv_bytes": files.bytes()}
     result["site_bytes"] = result["store_bytes"] + result["index_bytes"]

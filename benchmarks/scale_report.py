@@ -109,8 +109,11 @@ def results_markdown(result: dict[str, Any], name: str) -> str:
     disk = steps["disk"]
     lines += ["", "| disk | bytes | per record |", "|---|---:|---:|"]
     for label, key in (("record store (segments and ends)", "store_records_bytes"),
+                       ("the uploaded originals, kept", "originals_bytes"),
                        ("record store with the uploaded originals", "store_bytes"),
-                       ("search indexes", "index_bytes"),
+                       ("search indexes: DuckDB columns", "index_columns_bytes"),
+                       ("search indexes: row stores (whole records)", "index_rows_bytes"),
+                       ("search indexes (the two newest versions)", "index_bytes"),
                        ("site (store with originals + indexes)", "site_bytes"),
                        ("current records as Parquet (zstd)", "current_parquet_bytes"),
                        ("the generated CSV files", "csv_bytes")):

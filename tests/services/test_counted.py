@@ -13,9 +13,10 @@ from typing import Any
 
 import pytest
 
+from holotype.engine import literal
 from holotype.query import validate
 from holotype.search import results
-from holotype.search.views import View
+from holotype.search.views import View, matching_sql
 from holotype.services import catalogue
 from holotype.services.context import Portal
 from holotype.services.identity import OPERATOR
@@ -33,12 +34,14 @@ QUERIES: list[dict[str, Any]] = [
 ]
 
 
-def _rows(prefix: str, n: int, habitat: bool, revision: str = "") -> list[dict[str, str]]:
+def _rows(prefix: str, n: int, habitat: bool, revision: str = "",
+          year: bool = True) -> list[dict[str, str]]:
     places = ["Mount Kenya forest", "Lac Leman", "Reef point"]
     rows = []
     for i in range(n):
-        row = {"occurrenceID": f"{prefix}-{i:03d}", "locality": places[i % 3] + revision,
-               "year": str(1900 + 7 * i % 120)}
+        row = {"occurrenceID": f"{prefix}-{i:03d}", "locality": places[i % 3] + revision}
+        if year:
+            row["year"] = str(1900 + 7 * i % 120)
         if habitat:
             row["habitat"] = ["forest", "reef"][i % 2]
         rows.append(row)
@@ -51,9 +54,9 @@ def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Portal]:
     opened = open_site(tmp / "site")
     with opened.session() as session:
         catalogue.create_resource(session, "ds", slug="res-c", name="C")
-    ingest(opened, OPERATOR, "ds/res-a", write(tmp / "a1.csv", _rows("a", 60, False)))
     ingest(opened, OPERATOR, "ds/res-b", write(tmp / "b1.csv", _rows("b", 45, True)))
-    ingest(opened, OPERATOR, "ds/res-c", write(tmp / "c1.csv", _rows("c", 7, True)))
+    ingest(opened, OPERATOR, "ds/res-c", write(tmp / "c1.csv", _rows("c", 7, True, year=False)))
+    ingest(opened, OPERATOR, "ds/res-a", write(tmp / "a1.csv", _rows("a", 60, False)))
     ingest(opened, OPERATOR, "ds/res-a", write(tmp / "a2.csv", _rows("a", 40, True, " forest")),
            mode="replace")
     yield opened
@@ -78,10 +81,17 @@ def test_one_statement_counts_every_resource_as_alone(
     version = versions(portal, OPERATOR, "ds/res-a")[1][0].version if first else None
     resources = visible_resources(portal, OPERATOR, ["ds/res-a", "ds/res-b", "ds/res-c"])
     views = portal.searcher.views(resources, version)
+    assert len(views) == 3
     valid = dict(validate(query, portal.areas))
     counted = results.counted(portal.searcher.indexes, views, valid)
     assert counted == _one_by_one(portal, views, valid)
     assert set(counted) == {v.rid for v in views}  # a resource without matches counts 0
+    # a resource lacking a field the filters name compiles to FALSE and is not scanned
+    left_out = [v for v in views if v.condition(valid) == "FALSE"]
+    for view in left_out:
+        assert counted[view.rid] == 0 and literal(view.rid) not in matching_sql(views, valid, [])
+    if "year" in str(query.get("filters")):
+        assert [v.resource.slug for v in left_out] == ["res-c"]  # it has no year
 
 
 def test_counts_differ_between_versions_and_nothing_counts_nothing(portal: Portal) -> None:

@@ -265,7 +265,7 @@ def _placed(
     parts = [
         f"SELECT * FROM ({matching_sql([view], request.query, [*sort_columns, '_rid'])}) "
         f"{conditions} ORDER BY {order} LIMIT {limit}"
-        for view in views_
+        for view in views_ if view.condition(request.query) != "FALSE"  # matches nothing
     ] or ["SELECT NULL AS _res, NULL AS _rid, NULL AS _id WHERE false"]
     placed = cur.execute(
         "SELECT _res, _rid FROM (" + " UNION ALL ".join(f"({p})" for p in parts) + ") "
