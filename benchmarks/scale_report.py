@@ -68,7 +68,7 @@ def results_markdown(result: dict[str, Any], name: str) -> str:
         f"{result['load_average']['before'][0]:.1f} before and "
         f"{result['load_average']['after'][0]:.1f} after"
         + (" (**a check run, not the measurement**: times in seconds are scaled up linearly, "
-           "and rates at this size flatter)" if result["scale"] < 1 else "") + ".",
+           "and fixed costs weigh on rates at this size)" if result["scale"] < 1 else "") + ".",
         "",
         "| measure | result | target | |",
         "|---|---:|---:|---|",
@@ -172,17 +172,18 @@ def projection_markdown(result: dict[str, Any], name: str) -> str:
         f"| site on disk (store with originals + indexes) | "
         f"{result['steps']['disk']['bytes_per_record']:,.0f} B/record | "
         f"{p['site_bytes'] / 1e12:,.2f} TB |",
-        f"| search indexes alone (each held twice: x2) | | {p['index_bytes'] / 1e12:,.2f} TB |",
+        f"| search indexes alone (twice that with each partition on two nodes) | | "
+        f"{p['index_bytes'] / 1e12:,.2f} TB |",
         f"| a download of every record, slowest format, one worker | | "
         f"{p['download_hours']:,.1f} h |",
     ])
 
 
 def _replace(text: str, marker: str, body: str) -> str:
-    pattern = re.compile(rf"(<!-- {marker}:begin -->\n).*?(\n<!-- {marker}:end -->)", re.S)
+    pattern = re.compile(rf"(<!-- {marker}:begin -->).*?(<!-- {marker}:end -->)", re.S)
     if not pattern.search(text):
         raise SystemExit(f"no <!-- {marker}:begin/end --> markers where they should be")
-    return pattern.sub(lambda m: m.group(1) + body + m.group(2), text)
+    return pattern.sub(lambda m: f"{m.group(1)}\n{body}\n{m.group(2)}", text)
 
 
 def newest() -> Path:
