@@ -151,7 +151,7 @@ bench: $(STAMP) bench-deps
 	$(BIN)/python -m benchmarks.run
 
 # The NHM's whole portal: 35,000,000 records in 40 resources (docs/benchmarks.md, "Scale").
-# Not part of `make bench`: at scale 1 it takes hours and about 60 GB of disk. A quick check:
+# Not part of `make bench`: at scale 1 it takes 1-2 hours and about 65 GB of disk. A check:
 # `make bench-scale SCALE=0.01`. The tables in docs/benchmarks.md are written from the JSON.
 SCALE ?= 1
 .PHONY: bench-scale
