@@ -240,6 +240,21 @@ def test_empty_query_is_true() -> None:
     assert compile_filter({"search": "!!"}, target) == "TRUE"
 
 
+def test_constants_fold_so_a_missing_field_compiles_to_false() -> None:
+    """Terms are never NULL, so FALSE absorbs an AND and TRUE an OR: a query naming a field
+    the resource lacks compiles to FALSE, and search leaves the resource out."""
+    target = RelationTarget(FIELDS, "lat", "lon")
+    missing = {"string_equals": {"fields": ["department"], "value": "Botany"}}
+    present = {"string_equals": {"fields": ["place"], "value": "Kenya"}}
+    assert compile_filter({"filters": missing}, target) == "FALSE"
+    assert compile_filter({"filters": {"and": [missing, present]}}, target) == "FALSE"
+    assert compile_filter({"filters": {"or": [missing, present]}}, target) == compile_filter(
+        {"filters": present}, target)
+    assert compile_filter({"filters": {"not": [missing]}}, target) == "TRUE"
+    assert compile_filter({"filters": {"not": [{"or": [missing]}]}}, target) == "TRUE"
+    assert compile_filter({"search": "kenya", "filters": missing}, target) == "FALSE"
+
+
 def test_named_areas_need_a_catalogue() -> None:
     with pytest.raises(AreasMissing):
         compile_filter(

@@ -46,7 +46,9 @@ def test_home_lists_demo_datasets_with_counts(tmp_path: Path) -> None:
         assert by_slug["xss"]["title"] == "<script>alert(1)</script>"
         negotiated = client.get("/", headers={"Accept": "application/json"})
         assert negotiated.json() == twin
-        assert client.get("/healthz").json() == {"status": "ok"}
+        health = client.get("/healthz").json()
+        assert health["status"] == "ok" and set(health) == {"status", "process"}
+        assert health == client.get("/healthz").json()  # the same process, the same name
         missing = client.get("/no/such/page", headers={"Accept": "text/html"})
         assert missing.status_code == 404 and "There is no page at this address." in missing.text
         assert missing.headers["content-type"].startswith("text/html")

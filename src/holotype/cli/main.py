@@ -69,11 +69,14 @@ def serve(
     ctx: typer.Context,
     host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+    workers: Annotated[int, typer.Option(
+        min=1, help="Server processes behind the port (each with its own download workers).",
+    )] = 1,
 ) -> None:
     """Serve the portal over HTTP."""
     import uvicorn
 
-    from holotype.web.server import server_config
+    from holotype.web.server import server_config, workers_config
 
     cli = Cli.of(ctx)
     s = cli.settings()
@@ -83,6 +86,18 @@ def serve(
     listening = f"http://[{address}]" if ":" in address else f"http://{address}"
     url = listening_url(f"{listening}:{port or s.port}", s.public_base_url)
     announce = f"{s.site_name} is running: open {url} — press Ctrl-C to stop"
+    if workers > 1:
+        # Each process reads the settings itself, from the same file and environment.
+        if cli.config is not None:
+            os.environ["HOLOTYPE_CONFIG"] = str(cli.config.resolve())
+        cli.out.print(f"[bold green]{esc(announce)}[/] ({workers} server processes)",
+                      soft_wrap=True)
+        from uvicorn.supervisors import Multiprocess
+
+        config = workers_config(s, workers, host=host, port=port)
+        sock = config.bind_socket()  # bound once here; every process accepts on it
+        Multiprocess(config, sockets=[sock]).run()  # restarts a process that dies
+        return
 
     class Announcing(uvicorn.Server):
         async def startup(self, sockets: list[socket.socket] | None = None) -> None:

@@ -54,7 +54,8 @@ class _Compiler:
         if key in GROUP_KEYS:
             members = [self.member(m) for m in value]
             if key == "not":
-                return f"(NOT {_join('OR', members)})"
+                inner = _join("OR", members)
+                return {"TRUE": "FALSE", "FALSE": "TRUE"}.get(inner, f"(NOT {inner})")
             return _join(key.upper(), members)
         if key == "geo_custom_area":
             return _never_null(custom_area_sql(value, self.target))
@@ -136,6 +137,16 @@ def _never_null(sql: str) -> str:
 
 
 def _join(operator: str, parts: list[str]) -> str:
+    """``parts`` joined by AND or OR, constants folded: every term is TRUE or FALSE, never NULL,
+    so a FALSE part makes an AND FALSE and a TRUE one an OR TRUE. A query naming a field a
+    resource lacks then compiles to ``FALSE`` for it, and the search leaves it out
+    (:func:`holotype.search.views.matching_sql`) instead of scanning it for nothing."""
+    absorbing, neutral = ("FALSE", "TRUE") if operator == "AND" else ("TRUE", "FALSE")
+    if absorbing in parts:
+        return absorbing
+    parts = [p for p in parts if p != neutral]
+    if not parts:
+        return neutral
     if len(parts) == 1:
         return parts[0]
     return "(" + f" {operator} ".join(parts) + ")"

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -130,9 +131,13 @@ def create_app(settings: Settings) -> FastAPI:
             response.headers.setdefault(name, value)
         return response
 
+    # Which server process answers (``holotype serve --workers N`` runs several): a random
+    # name made when the app is, so it tells nothing about the host (not even the pid).
+    process = secrets.token_hex(4)
+
     @app.get("/healthz", include_in_schema=False)
     async def health() -> dict[str, str]:
-        return {"status": "ok"}
+        return {"status": "ok", "process": process}
 
     def identity_error(request: Request, exc: ServiceError) -> Response:
         if request.url.path.startswith("/api/"):
