@@ -11,7 +11,6 @@ import pytest
 
 from holotype.config import load_settings
 from holotype.errors import Invalid
-from holotype.ingest.errors import IngestError
 from holotype.services import catalogue, drafts
 from holotype.services.context import Portal
 from holotype.services.identity import OPERATOR
@@ -129,6 +128,6 @@ def test_an_empty_file_and_a_missing_one_are_refused_at_once(portal: Portal,
     empty.write_bytes(b"")
     draft = reviewed(portal, OPERATOR, "nhm", "Empty", empty)
     assert draft.status == "failed" and "the file is empty" in (draft.reason or "")
-    with pytest.raises(IngestError, match="no such file"):
+    with pytest.raises(Invalid, match=r"absent\.csv: no such file"):
         drafts.start(portal, OPERATOR, "nhm", "X", tmp_path / "absent.csv", "absent.csv",
                      new_resource=True)

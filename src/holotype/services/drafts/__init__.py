@@ -148,7 +148,6 @@ def start(portal: Portal, identity: Identity, dataset: str, resource: str, path:
     with portal.session() as session:
         found = visible.readable_dataset(session, identity, dataset)
     name = display_name or path.name
-    records.check_file(portal, path, name, mode)
     resource_id: str | None = None
     resource_name: str | None = resource.strip()
     if new_resource:
@@ -163,6 +162,10 @@ def start(portal: Portal, identity: Identity, dataset: str, resource: str, path:
             check_id_field(portal.store.resource(target.id).manifest(), id_field, name)
         except CommitError as refused:
             raise Invalid(refused.location_message(), field="id_field") from None
+    try:
+        records.check_file(portal, path, name, mode)
+    except IngestError as refused:
+        raise Invalid(refused.location_message(), field="file") from None
     with portal.write_session() as session:
         draft = Draft(dataset_id=found.id, resource_id=resource_id, resource_name=resource_name,
                       file_name=name[:NAME_MAX], fmt=fmt or None, id_field=id_field or None,
