@@ -38,8 +38,8 @@ from holotype.store import review as checks
 from holotype.store.errors import CommitError
 from holotype.store.review import Finding
 
-__all__ = ["DraftHasErrors", "DraftInfo", "Review", "discard", "list_drafts", "publish", "show",
-           "start"]
+__all__ = ["DraftHasErrors", "DraftInfo", "Review", "discard", "list_drafts", "publish",
+           "records_resources", "show", "start"]
 
 WAITING = (DraftStatus.QUEUED.value, DraftStatus.READING.value, DraftStatus.REVIEWING.value)
 
@@ -189,6 +189,16 @@ def _resource_of(portal: Portal, dataset: DatasetInfo, ref: str) -> Any:
                               field="resource")
             return resource
     raise NotFound(f"dataset {dataset.slug!r} has no resource {ref!r}", field="resource")
+
+
+def records_resources(portal: Portal, identity: Identity, dataset: str
+                      ) -> list[dict[str, str]]:
+    """The dataset's records resources a draft may be made for (id, slug, name)."""
+    found = _changeable(portal, identity, dataset)
+    with portal.session() as session:
+        resources = catalogue.list_resources(session, found.id)
+    return [{"id": r.id, "slug": r.slug, "name": r.name} for r in resources
+            if r.kind == "records"]
 
 
 def show(portal: Portal, identity: Identity, draft_id: str, dataset: str | None = None
