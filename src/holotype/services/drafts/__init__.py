@@ -86,7 +86,8 @@ class DraftInfo:
     def as_dict(self) -> dict[str, Any]:
         return {"id": self.id, "dataset": self.dataset.slug, "resource_id": self.resource_id,
                 "resource_name": self.resource_name, "new_resource": self.resource_id is None,
-                "file_name": self.file_name, "status": self.status, "step": self.step,
+                "file_name": self.file_name, "status": self.status, "waiting": self.waiting,
+                "step": self.step,
                 "rows_read": self.rows_read, "reason": self.reason, "errors": self.errors,
                 "warnings": self.warnings, "created": self.created.isoformat(),
                 "finished": self.finished.isoformat() if self.finished else None,

@@ -41,7 +41,7 @@ def draft_url(draft: drafts.DraftInfo) -> str:
 
 
 def draft_data(draft: drafts.DraftInfo) -> dict[str, Any]:
-    return {**draft.as_dict(), "url": draft_url(draft), "waiting": draft.waiting}
+    return {**draft.as_dict(), "url": draft_url(draft)}
 
 
 def create_router(templates: Jinja2Templates) -> APIRouter:
