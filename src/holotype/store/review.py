@@ -99,10 +99,10 @@ def _number_checks(column: str, low: int, high: int, what: str) -> list[_Check]:
     c, n = ident(column), number_from_text(ident(column))
     return [
         _Check(WARNING, "bad_coordinate", column, f"{c} IS NOT NULL AND {n} IS NULL",
-               f"{{count}} {what} values are not numbers"),
+               f"{what} values that are not numbers: {{count}}"),
         _Check(WARNING, "coordinate_out_of_range", column,
                f"{n} IS NOT NULL AND NOT ({n} BETWEEN {low} AND {high})",
-               f"{{count}} {what} values are outside {low} to {high}"),
+               f"{what} values outside {low} to {high}: {{count}}"),
     ]
 
 
@@ -124,11 +124,11 @@ def _date_checks(column: str, today: date) -> list[_Check]:
     day = f"DATE {literal(today.isoformat())}"
     return [
         _Check(WARNING, "bad_date", column, f"{c} IS NOT NULL AND NOT {valid}",
-               "{count} values are not ISO 8601 dates (YYYY-MM-DD, YYYY-MM, YYYY or an "
-               "interval a/b), or are impossible dates such as month 13"),
+               "values that are not ISO 8601 dates (YYYY-MM-DD, YYYY-MM, YYYY or an interval "
+               "a/b), or are impossible dates such as month 13: {count}"),
         _Check(WARNING, "future_date", column,
                f"{c} IS NOT NULL AND {valid} AND {_start(first)} > {day}",
-               "{count} dates are in the future"),
+               "dates in the future: {count}"),
     ]
 
 
@@ -144,7 +144,7 @@ def _part_checks(fields: Sequence[str], today: date) -> list[_Check]:
         checks.append(_Check(
             WARNING, "impossible_date", name,
             f"{c} IS NOT NULL AND ({number} IS NULL OR NOT ({number} BETWEEN {low} AND {high}))",
-            f"{{count}} {name} values are not whole numbers from {low} to {high}"))
+            f"{name} values that are not whole numbers from {low} to {high}: {{count}}"))
     return checks
 
 
@@ -157,7 +157,7 @@ def _id_checks(staged: StagedSource, id_field: str | None) -> tuple[list[_Check]
                             id_field)]
     c = ident(id_field)
     return [_Check(ERROR, "missing_id", id_field, f"{c} IS NULL OR trim({c}) = ''",
-                   "{count} records have no id")], []
+                   "records without an id: {count}")], []
 
 
 def _duplicates(con: duckdb.DuckDBPyConnection, id_field: str) -> Finding | None:
@@ -175,7 +175,7 @@ def _duplicates(con: duckdb.DuckDBPyConnection, id_field: str) -> Finding | None
     first = con.execute(f"SELECT min(_row) FROM {VIEW} WHERE {c} = ?", [first_id]).fetchone()
     again = rows[0]
     return Finding(ERROR, "duplicate_id",
-                   f"{count} records repeat an id an earlier record has (id {first_id!r} is in "
+                   f"records whose id an earlier record has: {count:,} (id {first_id!r} is in "
                    f"row {first[0] if first else '?'} and again in row {again})",
                    id_field, [int(r) for r in rows], count)
 
