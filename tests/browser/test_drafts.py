@@ -32,7 +32,8 @@ def _as(browser: Any, site: AccountsSite, url: str, username: str | None) -> Any
 
 
 def _give(page: Any, url: str, path: Path, name: str) -> None:
-    page.goto(f"{url}/dataset/secret/drafts")
+    page.goto(f"{url}/dataset/secret")
+    page.click("#drafts-link")  # only those who may change the dataset see the link
     page.set_input_files("#draft-file", str(path))
     page.fill("#draft-new", name)
     page.click("#draft-form button[type=submit]")
@@ -76,6 +77,9 @@ def test_an_editor_reviews_discards_and_publishes(
     visitor = _as(browser, site, url, None)
     visitor.goto(draft_url)
     assert "/user/login" in visitor.url  # a visitor is sent to sign in
+    member = _as(browser, site, url, "member")  # reads the dataset, may not change it
+    member.goto(f"{url}/dataset/secret")
+    assert member.locator("#drafts-link").count() == 0
     editor.click("#publish")
     editor.wait_for_url("**/search?*")
     assert "3,000" in editor.locator("main").inner_text()

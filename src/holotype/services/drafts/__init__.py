@@ -38,8 +38,8 @@ from holotype.store import review as checks
 from holotype.store.errors import CommitError
 from holotype.store.review import Finding
 
-__all__ = ["DraftHasErrors", "DraftInfo", "Review", "discard", "list_drafts", "publish",
-           "records_resources", "show", "start"]
+__all__ = ["DraftHasErrors", "DraftInfo", "Review", "discard", "list_drafts", "may_review",
+           "publish", "records_resources", "show", "start"]
 
 WAITING = (DraftStatus.QUEUED.value, DraftStatus.READING.value, DraftStatus.REVIEWING.value)
 
@@ -105,6 +105,15 @@ def _changeable(portal: Portal, identity: Identity, dataset_ref: str) -> Dataset
         raise NotFound(f"there is no dataset {dataset_ref!r} whose drafts you may see",
                        field="dataset")
     return dataset
+
+
+def may_review(portal: Portal, identity: Identity, dataset: str) -> bool:
+    """Whether ``identity`` may make and see drafts of ``dataset`` (a page offers the link)."""
+    try:
+        _changeable(portal, identity, dataset)
+    except (NotFound, SignInRequired):
+        return False
+    return True
 
 
 def _info(portal: Portal, draft: Draft, dataset: DatasetInfo) -> DraftInfo:

@@ -44,8 +44,16 @@ def draft_data(draft: drafts.DraftInfo) -> dict[str, Any]:
     return {**draft.as_dict(), "url": draft_url(draft)}
 
 
+def drafts_link(request: Request, slug: str) -> str | None:
+    """The dataset's Drafts page, for those who may change it (a template global)."""
+    if drafts.may_review(_portal(request), identity_of(request), slug):
+        return f"/dataset/{slug}/drafts"
+    return None
+
+
 def create_router(templates: Jinja2Templates) -> APIRouter:
     router = APIRouter()
+    templates.env.globals["drafts_link"] = drafts_link
 
     def _list(request: Request, slug: str, status: int = 200, as_json: bool | None = None,
               **context: Any) -> Response:
