@@ -25,8 +25,9 @@ from sqlalchemy import select
 from holotype.catalog.drafts import NAME_MAX, Draft, DraftStatus
 from holotype.catalog.snapshots import DatasetInfo
 from holotype.darwin_core import is_term
-from holotype.errors import Invalid, NotFound, SignInRequired
+from holotype.errors import Conflict, Invalid, NotFound, SignInRequired
 from holotype.ingest.errors import IngestError
+from holotype.locking import Busy
 from holotype.services import catalogue, guard, policy, publishing, records, visible
 from holotype.services.context import Portal
 from holotype.services.drafts import files
@@ -339,6 +340,9 @@ def _commit(portal: Portal, identity: Identity, info: DraftInfo, draft: Draft,
         if isinstance(refused, IngestError):
             raise Invalid(f"draft {draft.id}: {refused.location_message()}",
                           field="draft") from None
+        if isinstance(refused, Busy):
+            raise Conflict(f"another ingest is writing to {found.name!r}; publish draft "
+                           f"{draft.id} again when it has finished", field="draft") from None
         raise
     return records.committed(portal, found, store, result, progress, index, POST_COMMIT_HOOKS)
 

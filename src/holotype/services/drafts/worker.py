@@ -61,11 +61,16 @@ def review_draft(portal: Portal, claim: Claim, beat: Heartbeat) -> None:
         files.save(folder, files.Saved(staged, sha256, original.stat().st_size,
                                        review.as_dict()))
         beat.check()
-        queue.complete(portal.write_sessions, claim, step="ready for review",
-                       rows_read=staged.rows, errors=len(review.errors),
-                       warnings=len(review.warnings))
+        done = queue.complete(portal.write_sessions, claim, step="ready for review",
+                              rows_read=staged.rows, errors=len(review.errors),
+                              warnings=len(review.warnings))
     finally:
         con.close()
+    if not done:
+        with portal.session() as session:
+            gone = session.get(Draft, claim.job_id) is None
+        if gone:  # discarded while it was read: what the reading left goes too
+            files.remove(folder)
 
 
 def make_worker(portal: Portal, poll_seconds: float = 1.0) -> Worker:

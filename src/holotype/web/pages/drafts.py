@@ -90,8 +90,8 @@ def create_router(templates: Jinja2Templates) -> APIRouter:
                     upload.filename, str(fields.get("format") or "") or None,
                     str(fields.get("id_field") or "") or None, new_resource=bool(new_name))
             except ServiceError as exc:
-                if exc.status in (401, 404):
-                    raise
+                if exc.status == 401 or (exc.status == 404 and exc.field != "resource"):
+                    raise  # signed out, or a dataset they may not change: no form to show
                 return await run_in_threadpool(_list, request, slug, exc.status,
                                                **_problem(exc))
         if "application/json" in request.headers.get("accept", ""):
