@@ -118,6 +118,12 @@ def test_a_bad_upload_is_reported_on_the_form(clients: dict[str, TestClient]) ->
                                                          "new_resource": "Nothing"},
                          follow_redirects=False)
     assert answer.status_code == 400 and "send the file" in answer.text
+    unknown = editor.post("/dataset/secret/drafts",
+                          data={"csrf_token": form_token(editor), "resource": "nonesuch"},
+                          files={"file": ("x.csv", b"a,b\n1,2\n", "text/csv")},
+                          follow_redirects=False)
+    assert unknown.status_code == 404 and "Review a file" in unknown.text  # the form again
+    assert "has no resource &#39;nonesuch&#39;" in unknown.text
     url = _start(editor, "\x00\x01garbage", "garbage.bin", "Garbage").headers["location"]
     data = _ready(editor, url)
     assert data["status"] == "failed" and "garbage.bin" in data["reason"]
