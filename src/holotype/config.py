@@ -30,6 +30,7 @@ from sqlalchemy.exc import ArgumentError
 from holotype import config_checks as checks
 from holotype.config_accounts import AccountSettings
 from holotype.config_bulk import BulkSettings
+from holotype.config_drafts import DraftSettings
 from holotype.config_media import MediaSettings
 from holotype.config_uploads import UploadSettings
 
@@ -48,7 +49,8 @@ def _secret(description: str, masked: bool = True) -> Any:
                  json_schema_extra={"secret": True, "masked": masked})
 
 
-class Settings(AccountSettings, MediaSettings, BulkSettings, UploadSettings, BaseSettings):
+class Settings(AccountSettings, MediaSettings, BulkSettings, UploadSettings, DraftSettings,
+               BaseSettings):
     """Every setting of a Holotype site."""
 
     model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="forbid", frozen=True)
