@@ -4,12 +4,14 @@ One row per accepted correction that committed a version: the resource, the reco
 version it made, each field it changed with its value before and after (``fields``: JSON text,
 a list of ``{"field", "old", "new"}``, null for an absent value), the error report it came
 from (a plain id, nullable: a correction may be made without one), who accepted it and when.
-A later ingest whose file undoes a correction, accepted by the maintainer as the source's word,
-marks it ``superseded`` by that version (``superseded_version``); it is no longer guarded.
+A later ingest whose file undoes a corrected field, when the maintainer takes the source's word,
+marks that field superseded by its version (in ``fields``), and the whole correction
+(``superseded_version``) once every field of it is; a superseded field is no longer guarded.
 """
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 from sqlalchemy import BigInteger, ForeignKey, Index, String, Text
@@ -35,3 +37,10 @@ class CorrectionRow(Base):
     accepted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     superseded_version: Mapped[int | None] = mapped_column(BigInteger, default=None)
     superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+
+
+def field_entries(row: CorrectionRow) -> list[dict[str, str | int | None]]:
+    """The row's fields: ``{"field", "old", "new"}``, with ``"superseded_version"`` once a
+    later ingest took the source's value of that field instead."""
+    entries: list[dict[str, str | int | None]] = json.loads(row.fields)
+    return entries

@@ -37,7 +37,7 @@ from holotype.catalog.corrections import CorrectionRow
 from holotype.catalog.snapshots import ResourceInfo
 from holotype.catalog.timestamps import utcnow
 from holotype.errors import Invalid, NotFound
-from holotype.services import catalogue, guard, records
+from holotype.services import catalogue, correction_guard, guard, records
 from holotype.services.context import Portal
 from holotype.services.identity import Identity
 from holotype.services.post_commit import POST_COMMIT_HOOKS, run_post_commit_hooks
@@ -194,14 +194,15 @@ def _commit(
     wanted: dict[str, str], correction_id: str,
 ) -> int | None:
     """Commit the values by the ingest path, in patch mode, without its hooks (the caller
-    records the provenance first, then runs them); the version, None when nothing changed."""
+    records the provenance first, then runs them); the version, None when nothing changed.
+    An earlier correction of the same field is superseded by this one."""
     with work_dir(portal.work_dir) as work:
         path = work / "correction.json"
         path.write_text(json.dumps({id_field: record_id, **wanted}, ensure_ascii=False),
                         encoding="utf-8")
         outcome = records.ingest(
             portal, identity, resource.id, path, display_name=f"correction-{correction_id}.json",
-            fmt="json", mode="patch", index=False,
+            fmt="json", mode="patch", index=False, on_corrections=correction_guard.SOURCE,
         )
     return outcome.result.version
 

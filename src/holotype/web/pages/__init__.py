@@ -16,6 +16,7 @@ from holotype.web.pages import (
     accounts,
     audit,
     citations,
+    corrections,
     datasets,
     home,
     how_to_cite,
@@ -40,7 +41,7 @@ def create_pages_router(templates: Jinja2Templates) -> APIRouter:
     sign_in_external.install(templates.env)
     router = APIRouter()
     for module in (home, datasets, search, records, citations, how_to_cite, statistics,
-                   accounts, organisations, tokens, audit, sign_in_external):
+                   accounts, organisations, tokens, audit, sign_in_external, corrections):
         router.include_router(module.create_router(templates))
     router.include_router(media.create_router())
     router.include_router(iiif.create_router())
