@@ -106,7 +106,8 @@ def keep_corrected(
         f"bool_or(field = {literal(f)}) AS _k{n}, max(new) FILTER (WHERE field = {literal(f)}) "
         f"AS _v{n}" for n, f in enumerate(fields)
     )
-    swapped = {f: f"CASE WHEN k._k{n} THEN k._v{n} ELSE s.{ident(f)} END"
+    swapped = {f: f"CASE WHEN k._k{n} THEN k._v{n} ELSE "
+                  + (f"s.{ident(f)}" if f in have else "NULL::VARCHAR") + " END"
                for n, f in enumerate(fields)}
     columns = [*staged.fields, *(f for f in fields if f not in have)]
     select = ", ".join(
