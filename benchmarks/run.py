@@ -12,6 +12,7 @@ from typing import Any
 from benchmarks import (
     citation_bench,
     download_bench,
+    drafts_bench,
     images_bench,
     maps_bench,
     pages_bench,
@@ -27,7 +28,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--only",
                         choices=("store", "search", "pages", "download", "citation", "maps",
-                                 "images", "stats", "all"),
+                                 "images", "stats", "drafts", "all"),
                         default="all",
                         help="which benchmark to run (default: all)")
     parser.add_argument("--records", type=int, default=2_000_000)
@@ -68,6 +69,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.only in ("store", "all"):
         run_store(args)
+    if args.only in ("drafts", "all"):
+        run_drafts(args)
     if args.only in ("search", "all"):
         run_search(args)
     if args.only in ("pages", "all"):
@@ -92,6 +95,13 @@ def engines_of(text: str, known: tuple[str, ...], flag: str) -> tuple[str, ...]:
         raise SystemExit(f"{flag}: unknown {', '.join(sorted(unknown)) or 'empty'}; "
                          f"choose from {', '.join(known)}")
     return engines
+
+
+def run_drafts(args: argparse.Namespace) -> None:
+    result = drafts_bench.run(args.records, args.ingests)
+    out = _write("drafts", result)
+    drafts_bench.print_table(result)
+    print(f"({out.name})")
 
 
 def run_stats(args: argparse.Namespace) -> None:

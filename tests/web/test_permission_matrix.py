@@ -22,10 +22,11 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from holotype.config import load_settings
-from holotype.services import portal_search
+from holotype.services import drafts, portal_search
 from holotype.services.citations.query_citations import cite
 from holotype.services.context import Portal
 from holotype.services.downloads import make_worker, parse_request, queue_download, status
+from holotype.services.drafts import worker as draft_worker
 from holotype.services.identity import ANONYMOUS
 from holotype.web.actions import ACTIONS
 from holotype.web.app import create_app
@@ -43,6 +44,7 @@ WHO = ("anonymous", "member", "editor", "other_editor", "sysadmin")
 READERS = frozenset({"member", "editor", "sysadmin"})  # museum's members (any role), sysadmins
 REQUESTER = frozenset({"member", "sysadmin"})  # the member's private download
 SIGNED_IN = frozenset(WHO[1:])
+CHANGERS = frozenset({"editor", "sysadmin"})  # who may change museum's datasets (drafts)
 NOBODY: frozenset[str] = frozenset()  # private data never appears (a citation is public)
 MAINTAINERS = frozenset({"editor", "sysadmin"})  # who may change museum's datasets
 
@@ -54,6 +56,7 @@ class Ctx:
     download: str  # the member's private download
     file_name: str
     public_citation: str  # a citation of public data
+    draft: str = ""  # the editor's draft of a new version of the private resource
 
 
 @dataclass(frozen=True)
@@ -98,7 +101,7 @@ def get(path: str, **params: Any) -> Callable[[TestClient, Ctx], httpx.Response]
     def ask(client: TestClient, ctx: Ctx) -> httpx.Response:
         filled = path.format(rid=ctx.site.secret_resource, key=ctx.key, media=SECRET_MEDIA,
                              job=ctx.download, file=ctx.file_name, cit=ctx.public_citation,
-                             id=SECRET_ID)
+                             id=SECRET_ID, draft=ctx.draft)
         return client.get(filled, params={k: v.format(rid=ctx.site.secret_resource, key=ctx.key)
                                           if isinstance(v, str) else v
                                           for k, v in params.items()},
@@ -110,7 +113,8 @@ def action(name: str, /, **params: Any) -> Callable[[TestClient, Ctx], httpx.Res
     def ask(client: TestClient, ctx: Ctx) -> httpx.Response:
         # GET: on the API a session cookie counts for reading only (writes need a token).
         body = json.loads(json.dumps(params).replace("{rid}", ctx.site.secret_resource)
-                          .replace("{key}", ctx.key).replace("{job}", ctx.download))
+                          .replace("{key}", ctx.key).replace("{job}", ctx.download)
+                          .replace("{draft}", ctx.draft))
         return client.get(f"/api/3/action/{name}", params={
             k: v if isinstance(v, str) else json.dumps(v) for k, v in body.items()})
     return ask
@@ -191,6 +195,13 @@ ROUTES: dict[str, Probe | None] = {
                                                    MAINTAINERS),
     "GET /dataset/{slug}/resource/{resource}": Probe(
         lambda c, x: c.get("/dataset/secret/resource/records", follow_redirects=True)),
+    # Drafts: only those who may change the dataset see them (others: 404, anonymous: 401).
+    "GET /dataset/{slug}/drafts": Probe(get("/dataset/secret/drafts"), ok, CHANGERS),
+    "GET /dataset/{slug}/drafts/{draft_id}": Probe(get("/dataset/secret/drafts/{draft}.json"),
+                                                   ok, CHANGERS),
+    "POST /dataset/{slug}/drafts": NO_DATA,  # tests/web/test_pages_drafts.py
+    "POST /dataset/{slug}/drafts/{draft_id}/publish": NO_DATA,  # the same
+    "POST /dataset/{slug}/drafts/{draft_id}/discard": NO_DATA,  # the same
     "GET /search": Probe(get("/search", q=WORD, preset="everything")),
     "GET /search.json": Probe(get("/search.json", q=WORD, preset="everything")),
     "GET /search/{slug}": Probe(get("/search/{key}")),
@@ -309,6 +320,11 @@ ACTIONS_PROBES: dict[str, Probe | None] = {
         "api_token_revoke": {"jti": "whatever"},
         "correction_accept": {"resource_id": "{rid}", "record_id": SECRET_ID,
                               "values": {"country": "Atlantis Minor"}},
+        "draft_create": {"package_id": "secret", "name": "made-by-get"},
+        "draft_show": {"id": "{draft}"},
+        "draft_list": {"package_id": "secret"},
+        "draft_publish": {"id": "{draft}"},
+        "draft_discard": {"id": "{draft}"},
     }.items()},
     "organization_list_for_user": Probe(action("organization_list_for_user"), ok,
                                         frozenset(WHO)),  # organisation names are public
@@ -359,9 +375,15 @@ def _matrix(directory: Path, **overrides: Any) -> Iterator[tuple[Ctx, dict[str, 
             pass
         file_name = status(portal, member, job)["file_name"]
         cited = cite(portal, ANONYMOUS, {"search": "a"}, None, None).citation.id
+        sample = directory / "draft.csv"
+        sample.write_text("occurrenceID,scientificName\nsec-museum-9,Draftus\n")
+        draft = drafts.start(portal, site.identity("editor"), "secret", "records", sample,
+                             "draft.csv").id
+        while draft_worker.make_worker(portal, 0.01).run_once():
+            pass
     finally:
         portal.close()
-    ctx = Ctx(site, key, job, file_name, cited)
+    ctx = Ctx(site, key, job, file_name, cited, draft)
     clients: dict[str, TestClient] = {}
     app = create_app(site.settings)
     with TestClient(app) as anonymous:

@@ -18,6 +18,7 @@ from holotype.catalog import (
     citations,
     corrections,
     downloads,
+    drafts,
     image_jobs,
     media,
     models,
@@ -26,7 +27,7 @@ from holotype.catalog.base import Base
 
 #: Every module that declares catalogue tables.
 TABLE_MODULES: tuple[ModuleType, ...] = (models, downloads, citations, media, image_jobs,
-                                         accounts, api_tokens, corrections)
+                                         accounts, api_tokens, corrections, drafts)
 
 #: Every catalogue table.
 metadata: MetaData = Base.metadata

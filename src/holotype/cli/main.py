@@ -101,12 +101,13 @@ def worker(
     ctx: typer.Context,
     poll: Annotated[float, typer.Option(help="Seconds between looks at an empty queue.")] = 1.0,
 ) -> None:
-    """Run a download worker and an image conversion worker until stopped (Ctrl-C or SIGTERM);
-    run several to scale out."""
+    """Run a download worker, an image conversion worker and a draft review worker until
+    stopped (Ctrl-C or SIGTERM); run several to scale out."""
     import signal
     import threading
 
     from holotype.services.downloads import run_until
+    from holotype.services.drafts import worker as draft_worker
     from holotype.services.iiif import converter
 
     cli = Cli.of(ctx)
@@ -116,15 +117,20 @@ def worker(
     with cli.portal() as p:
         images = threading.Thread(target=converter.run_until, args=(p, stop, poll),
                                   name="image-conversion-worker")
+        drafts = threading.Thread(target=draft_worker.run_until, args=(p, stop, poll),
+                                  name="draft-review-worker")
         images.start()
-        cli.err.print(f"Download worker {os.getpid()} waiting for jobs, and an image "
-                      "conversion worker (Ctrl-C stops them).")
+        drafts.start()
+        cli.err.print(f"Download worker {os.getpid()} waiting for jobs, with an image "
+                      "conversion worker and a draft review worker (Ctrl-C stops them).")
         try:
             run_until(p, stop, poll)
         finally:
             stop.set()
             images.join()
-    cli.err.print("Download worker stopped. Image conversion worker stopped.")
+            drafts.join()
+    cli.err.print("Download worker stopped. Image conversion worker stopped. Draft review "
+                  "worker stopped.")
 
 
 @app.command()

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+import duckdb
 
 from holotype.catalog.snapshots import DatasetInfo, ResourceInfo
 from holotype.errors import Conflict, Invalid, NotFound
@@ -31,11 +34,11 @@ from holotype.store import (
     Progress,
     ResourceStore,
     Source,
+    StagedSource,
     Version,
     check_id_field,
     check_mode,
 )
-from holotype.store.corrected import Undone
 
 
 @dataclass(frozen=True)
@@ -150,6 +153,19 @@ def _create_missing(portal: Portal, resource: str, id_field: str | None) -> bool
     return True
 
 
+create_missing = _create_missing  # drafts publish a new resource's first version through it
+
+
+def records_resource(portal: Portal, resource: str) -> ResourceInfo:
+    """The resource ``resource`` (``dataset/resource`` or an id); Invalid unless it holds
+    records."""
+    with portal.session() as session:
+        found = catalogue.get_resource(session, resource)
+    if found.kind != "records":
+        raise Invalid(f"resource {resource!r} holds a plain file, not records", field="resource")
+    return found
+
+
 def _ingest(
     portal: Portal,
     resource: str,
@@ -164,25 +180,36 @@ def _ingest(
     max_field_loss: float | None,
     on_corrections: str | None = None,
 ) -> IngestOutcome:
-    with portal.session() as session:
-        found = catalogue.get_resource(session, resource)
-    if found.kind != "records":
-        raise Invalid(f"resource {resource!r} holds a plain file, not records", field="resource")
+    found = records_resource(portal, resource)
     store = portal.store.resource(found.id)
-    try:
-        result, overridden = _commit_file(
+    with store_refusals():
+        result = _commit_file(
             portal, store, found, path, display_name or path.name, fmt, id_field, mode, progress,
             max_field_loss, on_corrections,
         )
+    return committed(portal, found, store, result, progress, index, hooks)
+
+
+@contextmanager
+def store_refusals() -> Iterator[None]:
+    """The store's refusals of a commit, in the services' words (nothing was committed)."""
+    try:
+        yield
     except IngestError:
         raise
     except FieldLossError as refusal:
         raise FieldLossRefused(refusal) from refusal
     except CommitError as refusal:
         raise IngestError.refused_by_store(refusal) from refusal
+
+
+def committed(
+    portal: Portal, found: ResourceInfo, store: ResourceStore, result: CommitResult,
+    progress: Progress | None, index: bool, hooks: Sequence[PostCommitHook],
+) -> IngestOutcome:
+    """What follows a commit: the catalogue records the id field, the post-commit hooks run."""
     if result.version is None:
         return IngestOutcome(found, result)
-    correction_guard.supersede(portal, overridden, result.version)
     # The catalogue records the id field the store chose (and the new modified) whether or not
     # the index is built now, so the two never disagree about how records are identified.
     with portal.write_session() as session:
@@ -190,6 +217,64 @@ def _ingest(
     if index:
         run_post_commit_hooks(portal, found.id, result.version, progress, hooks)
     return IngestOutcome(found, result)
+
+
+def check_file(portal: Portal, path: Path, name: str, mode: str) -> int:
+    """Refuse an unknown mode, a missing file or folder, a file over the size limit; its
+    size."""
+    check_mode(mode, name)
+    if path.is_dir():
+        raise IngestError("is a folder, not a file", file=name)
+    if not path.is_file():
+        raise IngestError("no such file", file=name)
+    size = path.stat().st_size
+    limit = portal.settings.max_upload_bytes
+    if size > limit:
+        raise IngestError(f"the file is {size:,} bytes; the limit is {limit:,} bytes", file=name)
+    return size
+
+
+def stage(
+    portal: Portal, con: duckdb.DuckDBPyConnection, path: Path, work: Path, name: str,
+    fmt: str | None,
+) -> StagedSource:
+    """Stage the file into ``work`` with the portal's limits (its media under the data
+    folder)."""
+    return stage_file(con, path, work, display_name=name, fmt=fmt, limits=portal.limits,
+                      data_dir=portal.settings.data_dir)
+
+
+def commit_staged(
+    portal: Portal, store: ResourceStore, found: ResourceInfo, staged: StagedSource,
+    source: Source, original: Path, *, id_field: str | None, mode: str,
+    progress: Progress | None, con: duckdb.DuckDBPyConnection,
+    max_field_loss: float | None = None, on_corrections: str | None = None,
+) -> CommitResult:
+    """Commit a staged file as the resource's next version (the store's refusals raise).
+
+    First the file is checked against the resource's accepted corrections
+    (:func:`holotype.services.correction_guard.guard_staged`): one it would undo is refused
+    unless ``on_corrections`` says to keep them or to take the file's values (those
+    corrections are then marked superseded by the new version)."""
+    correction_guard.check_choice(on_corrections)
+    staged, overridden, said = correction_guard.guard_staged(
+        portal, found.id, store.manifest().id_field, staged, mode, on_corrections, con,
+        staged.path.parent)
+    result = store.commit(
+        staged,
+        source=source,
+        original=original,
+        id_field=id_field or found.id_field,
+        mode=mode,
+        geo_fields=portal.settings.geo_fields,
+        progress=progress,
+        con=con,
+        max_field_loss=max_field_loss,
+    )
+    if result.version is not None:
+        correction_guard.supersede(portal, overridden, result.version)
+    result.warnings.extend(said)
+    return result
 
 
 def _commit_file(
@@ -204,47 +289,26 @@ def _commit_file(
     progress: Progress | None,
     max_field_loss: float | None,
     on_corrections: str | None = None,
-) -> tuple[CommitResult, list[Undone]]:
-    """Check the upload, stage it and commit it: a new version, or a no-op if nothing changed;
-    with the corrections the file's values supersede (once the version is committed)."""
+) -> CommitResult:
+    """Check the upload, stage it and commit it: a new version, or a no-op if nothing changed."""
     say = progress or (lambda _step: None)
-    check_mode(mode, name)
-    if path.is_dir():
-        raise IngestError("is a folder, not a file", file=name)
-    if not path.is_file():
-        raise IngestError("no such file", file=name)
-    size = path.stat().st_size
-    limit = portal.settings.max_upload_bytes
-    if size > limit:
-        raise IngestError(f"the file is {size:,} bytes; the limit is {limit:,} bytes", file=name)
+    size = check_file(portal, path, name, mode)
     check_id_field(store.manifest(), id_field, name)
     say("checking the file")
     source = Source(name=name, format=fmt or "", sha256=file_digest(path), size=size, path="")
     if store.same_upload(source, mode):
-        return CommitResult(None, total=_latest_total(store.resolve())), []
+        return CommitResult(None, total=_latest_total(store.resolve()))
     sweep_work_dirs(portal.work_dir)
     with work_dir(portal.work_dir) as work:
         con = portal.duckdb()
         say("reading the file")
-        staged = stage_file(con, path, work, display_name=name, fmt=fmt, limits=portal.limits,
-                            data_dir=portal.settings.data_dir)
+        staged = stage(portal, con, path, work, name, fmt)
         source = Source(name, staged.format, source.sha256, size, "")
-        staged, overridden, said = correction_guard.guard_staged(
-            portal, found.id, store.manifest().id_field, staged, mode, on_corrections, con, work)
-        result = store.commit(
-            staged,
-            source=source,
-            original=path,
-            id_field=id_field or found.id_field,
-            mode=mode,
-            geo_fields=portal.settings.geo_fields,
-            progress=progress,
-            con=con,
-            max_field_loss=max_field_loss,
-        )
+        result = commit_staged(portal, store, found, staged, source, path, id_field=id_field,
+                               mode=mode, progress=progress, con=con,
+                               max_field_loss=max_field_loss, on_corrections=on_corrections)
         con.close()
-    result.warnings.extend(said)
-    return result, overridden
+    return result
 
 
 def _latest_total(version: Version | None) -> int:

@@ -22,6 +22,7 @@ from holotype.services.accounts.forms import EXPIRED
 from holotype.services.citations import doi_sync
 from holotype.services.citations.dois import minting
 from holotype.services.context import Portal
+from holotype.services.drafts import worker as draft_worker
 from holotype.services.iiif import converter
 from holotype.services.indexing import Indexer
 from holotype.web.api import ckan_error, create_router
@@ -59,9 +60,12 @@ def create_app(settings: Settings) -> FastAPI:
         indexer = Indexer(app.state.portal).start()
         doi_sender = doi_sync.start_in_process(app.state.portal)  # None without DOIs
         converters = converter.start_in_process(app.state.portal)  # None: image_workers = 0
+        draft_readers = draft_worker.start_in_process(app.state.portal)  # None: 0 workers
         try:
             yield
         finally:
+            if draft_readers is not None:
+                draft_readers.stop(timeout=30)
             if converters is not None:
                 converters.stop(timeout=30)
             if doi_sender is not None:

@@ -18,6 +18,7 @@ from holotype.web.pages import (
     citations,
     corrections,
     datasets,
+    drafts,
     home,
     how_to_cite,
     iiif,
@@ -41,7 +42,8 @@ def create_pages_router(templates: Jinja2Templates) -> APIRouter:
     sign_in_external.install(templates.env)
     router = APIRouter()
     for module in (home, datasets, search, records, citations, how_to_cite, statistics,
-                   accounts, organisations, tokens, audit, sign_in_external, corrections):
+                   accounts, organisations, tokens, audit, sign_in_external, corrections,
+                   drafts):
         router.include_router(module.create_router(templates))
     router.include_router(media.create_router())
     router.include_router(iiif.create_router())

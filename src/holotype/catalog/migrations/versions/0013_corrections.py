@@ -1,7 +1,7 @@
 """Accepted corrections: the provenance of record versions made by correcting a record.
 
 Revision ID: 0013
-Revises: 0010
+Revises: 0011 (0010 on its own branch; chained after drafts' 0011 when drafts was merged in)
 Create Date: 2026-12-06
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0013"
-down_revision: str | None = "0010"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

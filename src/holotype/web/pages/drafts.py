@@ -1,0 +1,134 @@
+"""Review before publishing: a dataset's drafts (``/dataset/{slug}/drafts``, with the form that
+starts one from a file), one draft's review page (``/dataset/{slug}/drafts/{id}``, its JSON
+twin polled by ``static/draft-progress.js`` while a worker reads it; without scripts the page
+refreshes itself), and the forms that publish or discard it. Every form carries the CSRF token;
+the pages are for those who may change the dataset only (others: not found, or sign in).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
+
+from holotype.errors import Invalid, ServiceError
+from holotype.services import drafts
+from holotype.services.context import Portal
+from holotype.services.workdirs import work_dir
+from holotype.web.errors import field_label
+from holotype.web.identity import identity_of
+from holotype.web.pages.render import render, split_json
+from holotype.web.uploads import is_multipart, read_multipart
+
+REFRESH_SECONDS = 2
+
+
+def _portal(request: Request) -> Portal:
+    portal: Portal = request.app.state.portal
+    return portal
+
+
+def _problem(exc: ServiceError) -> dict[str, Any]:
+    return {"error": exc.message, "error_field": field_label(exc.field) or exc.field,
+            "findings": [f.as_dict() for f in getattr(exc, "findings", [])]}
+
+
+def draft_url(draft: drafts.DraftInfo) -> str:
+    return f"/dataset/{draft.dataset.slug}/drafts/{draft.id}"
+
+
+def draft_data(draft: drafts.DraftInfo) -> dict[str, Any]:
+    return {**draft.as_dict(), "url": draft_url(draft)}
+
+
+def create_router(templates: Jinja2Templates) -> APIRouter:
+    router = APIRouter()
+
+    def _list(request: Request, slug: str, status: int = 200, as_json: bool | None = None,
+              **context: Any) -> Response:
+        portal, identity = _portal(request), identity_of(request)
+        found = drafts.list_drafts(portal, identity, slug)
+        data = {"dataset": slug, "drafts": [draft_data(d) for d in found],
+                "resources": drafts.records_resources(portal, identity, slug)}
+        base = {"error": None, "error_field": None}
+        return render(request, templates, "drafts.html", {**base, **context}, data,
+                      status=status, as_json=as_json)
+
+    @router.get("/dataset/{slug}/drafts", include_in_schema=False)
+    def listing(request: Request, slug: str) -> Response:
+        return _list(request, slug)
+
+    @router.post("/dataset/{slug}/drafts", include_in_schema=False)
+    async def start(request: Request, slug: str) -> Response:
+        portal, identity = _portal(request), identity_of(request)
+        if not is_multipart(request):
+            return await run_in_threadpool(
+                _list, request, slug, 400, error="send the file as multipart/form-data",
+                error_field="file")
+        with work_dir(portal.work_dir) as folder:
+            try:
+                fields, uploads = await read_multipart(request, folder,
+                                                       portal.settings.max_upload_bytes)
+                upload = uploads.get("file")
+                if upload is None:
+                    raise Invalid("choose a file to review", field="file")
+                target = str(fields.get("resource") or "")
+                new_name = str(fields.get("new_resource") or "").strip()
+                made = await run_in_threadpool(
+                    drafts.start, portal, identity, slug, new_name or target, upload.path,
+                    upload.filename, str(fields.get("format") or "") or None,
+                    str(fields.get("id_field") or "") or None, new_resource=bool(new_name))
+            except ServiceError as exc:
+                if exc.status in (401, 404):
+                    raise
+                return await run_in_threadpool(_list, request, slug, exc.status,
+                                               **_problem(exc))
+        if "application/json" in request.headers.get("accept", ""):
+            return render(request, templates, "draft.html", {}, draft_data(made), status=201,
+                          as_json=True)
+        return RedirectResponse(draft_url(made), status_code=303)
+
+    def _page(request: Request, slug: str, draft_id: str, status: int = 200,
+              as_json: bool | None = None, **context: Any) -> Response:
+        draft = drafts.show(_portal(request), identity_of(request), draft_id, dataset=slug)
+        base: dict[str, Any] = {"error": None, "error_field": None, "findings": [],
+                                "refresh": REFRESH_SECONDS if draft.waiting else None}
+        return render(request, templates, "draft.html", {**base, **context}, draft_data(draft),
+                      status=status, as_json=as_json)
+
+    @router.get("/dataset/{slug}/drafts/{draft_id}", include_in_schema=False)
+    def page(request: Request, slug: str, draft_id: str) -> Response:
+        name, as_json = split_json(draft_id)
+        return _page(request, slug, name, as_json=as_json or None)
+
+    @router.post("/dataset/{slug}/drafts/{draft_id}/publish", include_in_schema=False)
+    async def publish(request: Request, slug: str, draft_id: str) -> Response:
+        form = await request.form()
+        # a ticked suggestion: rename:<column> = <term>
+        renames = {k.removeprefix("rename:"): str(v) for k, v in form.multi_items()
+                   if k.startswith("rename:")}
+        id_field = str(form.get("id_field") or "") or None
+
+        def run() -> Response:
+            portal, identity = _portal(request), identity_of(request)
+            try:
+                outcome = drafts.publish(portal, identity, draft_id, dataset=slug,
+                                         id_field=id_field, renames=renames)
+            except ServiceError as exc:
+                if exc.status in (401, 404):
+                    raise
+                return _page(request, slug, draft_id, exc.status, **_problem(exc))
+            return RedirectResponse(f"/dataset/{slug}/resource/{outcome.resource.slug}",
+                                    status_code=303)
+
+        return await run_in_threadpool(run)
+
+    @router.post("/dataset/{slug}/drafts/{draft_id}/discard", include_in_schema=False)
+    def discard(request: Request, slug: str, draft_id: str) -> Response:
+        drafts.discard(_portal(request), identity_of(request), draft_id, dataset=slug)
+        return RedirectResponse(f"/dataset/{slug}/drafts", status_code=303)
+
+    return router
