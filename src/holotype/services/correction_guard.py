@@ -12,8 +12,9 @@ values count as an undo and which as a conflict). When the file would change a c
 * ``"source"``: the file is committed as it is, and the fields it changed are marked superseded
   by the new version: they are no longer guarded.
 
-:func:`undone_by` gives the same finding for a staged file without committing anything (the
-review page of a draft shows it).
+:func:`undone_by` gives the same finding for a staged file without committing anything, for
+anyone who maintains the dataset; :func:`review_findings` gives it as the warnings of a draft's
+review, whose publish form then asks for the choice.
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ from holotype.services import catalogue, policy, visible
 from holotype.services.context import Portal
 from holotype.services.identity import Identity
 from holotype.store import StagedSource
-from holotype.store.corrected import Guarded, Undone, find_undone, keep_corrected
+from holotype.store.corrected import UNDO, Guarded, Undone, find_undone, keep_corrected
+from holotype.store.review import WARNING, Finding
 
 KEEP = "keep"
 SOURCE = "source"
@@ -160,3 +162,29 @@ def supersede(portal: Portal, found: Sequence[Undone], version: int) -> None:
             if all(e.get("superseded_version") is not None for e in entries):
                 row.superseded_version = version
                 row.superseded_at = utcnow()
+
+
+def review_findings(
+    portal: Portal, resource_id: str, staged: StagedSource, mode: str,
+    con: duckdb.DuckDBPyConnection,
+) -> list[Finding]:
+    """What a draft's review says of the corrections its file would change: a warning per
+    field and kind (publishing then asks to keep them or take the file's values)."""
+    manifest = portal.store.resource(resource_id).manifest()
+    found = find_undone(con, staged, manifest.id_field, mode, guarded(portal, resource_id))
+    groups: dict[tuple[str, str], list[Undone]] = {}
+    for undone in found:
+        groups.setdefault((undone.kind, undone.field), []).append(undone)
+    findings = []
+    for (kind, name), items in groups.items():
+        first = items[0]
+        what = ("the value from before the correction again" if kind == UNDO
+                else "another value than the corrected one")
+        findings.append(Finding(
+            WARNING, f"correction_{kind}",
+            f"{len(items):,} corrected {'record gets' if len(items) == 1 else 'records get'} "
+            f"{what} (record {first.record_id!r}: corrected from {_shown(first.old)} to "
+            f"{_shown(first.new)}, the file has {_shown(first.incoming)}); when publishing, "
+            "keep the corrections or take the file's values",
+            name, [u.row for u in items[:NAMED]], len(items)))
+    return findings
