@@ -46,6 +46,7 @@ REQUESTER = frozenset({"member", "sysadmin"})  # the member's private download
 SIGNED_IN = frozenset(WHO[1:])
 MANAGERS = frozenset({"editor", "sysadmin"})  # who may change museum's datasets
 NOBODY: frozenset[str] = frozenset()  # private data never appears (a citation is public)
+MAINTAINERS = frozenset({"editor", "sysadmin"})  # who may change museum's datasets
 
 
 @dataclass(frozen=True)
@@ -197,6 +198,9 @@ ROUTES: dict[str, Probe | None] = {
     "GET /dataset/{slug}/edit": Probe(get("/dataset/secret/edit"),
                                       allowed=frozenset({"editor", "sysadmin"})),
     "POST /dataset/{slug}/edit": NO_DATA,  # tests/web/test_dataset_editor.py
+    # The accepted corrections, for the collection management system: maintainers only.
+    "GET /dataset/{slug}/corrections.{fmt}": Probe(get("/dataset/secret/corrections.csv"), ok,
+                                                   MAINTAINERS),
     "GET /dataset/{slug}/resource/{resource}": Probe(
         lambda c, x: c.get("/dataset/secret/resource/records", follow_redirects=True)),
     # Adding files: those who may change the dataset (tests/web/test_tus_uploads.py).
@@ -311,6 +315,7 @@ ACTIONS_PROBES: dict[str, Probe | None] = {
     "query_doi_create": Probe(action("query_doi_create", query=SEARCH, resource_ids=RIDS,
                                      email_address="a@example.org"), ok, NOBODY),
     "query_doi_show": Probe(action("query_doi_show", doi="{key}"), ok, NOBODY),
+    "correction_list": Probe(action("correction_list", id="secret"), ok, MAINTAINERS),
     # Writes answer POST with an API token only (tests/accounts/test_ckanapi_writes.py): a GET
     # with a session cookie, as here, changes nothing and shows nothing, for anyone.
     **{name: Probe(action(name, **params), ok, NOBODY) for name, params in {
@@ -328,6 +333,8 @@ ACTIONS_PROBES: dict[str, Probe | None] = {
         "organization_member_create": {"id": "museum", "username": "member", "role": "admin"},
         "api_token_create": {"name": "made-by-get"},
         "api_token_revoke": {"jti": "whatever"},
+        "correction_accept": {"resource_id": "{rid}", "record_id": SECRET_ID,
+                              "values": {"country": "Atlantis Minor"}},
         "draft_create": {"package_id": "secret", "name": "made-by-get"},
         "draft_show": {"id": "{draft}"},
         "draft_list": {"package_id": "secret"},

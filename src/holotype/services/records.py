@@ -15,7 +15,7 @@ from holotype.catalog.snapshots import DatasetInfo, ResourceInfo
 from holotype.errors import Conflict, Invalid, NotFound
 from holotype.ingest.errors import IngestError
 from holotype.ingest.read import stage_file
-from holotype.services import catalogue, guard
+from holotype.services import catalogue, correction_guard, guard
 from holotype.services.citations.dataset_dois import reconcile_dataset_dois
 from holotype.services.context import Portal
 from holotype.services.identity import Identity
@@ -91,6 +91,7 @@ def ingest(
     hooks: Sequence[PostCommitHook] = POST_COMMIT_HOOKS,
     create: bool = False,
     max_field_loss: float | None = None,
+    on_corrections: str | None = None,
 ) -> IngestOutcome:
     """Ingest one file as a new version of ``resource`` (``dataset/resource`` or an id).
 
@@ -100,6 +101,11 @@ def ingest(
     update or replace that would remove fields from more than that share of the records it
     updates (because the file has no column for them) raises :class:`FieldLossRefused`, naming
     the fields, and commits nothing; a smaller loss is reported in the result's warnings.
+
+    A file that would undo accepted corrections (:mod:`holotype.services.correction_guard`) is
+    refused with ``CorrectionsUndone`` naming the records and fields, unless ``on_corrections``
+    is ``"keep"`` (the new version keeps the corrected values) or ``"source"`` (the file's
+    values win and those corrections are marked superseded).
 
     With ``create``, a missing ``dataset/resource`` is created for the file first, and removed
     again when the file is refused: a failed ingest leaves nothing behind.
@@ -117,11 +123,12 @@ def ingest(
     guard.require_change(portal, identity, resource, resource=True, field="resource")
     if max_field_loss is not None and not 0 <= max_field_loss <= 1:
         raise Invalid("must be a share from 0 to 1", field="max_field_loss")
+    correction_guard.check_choice(on_corrections)
     created = create and _create_missing(portal, resource, id_field)
     try:
         outcome = _ingest(
             portal, resource, path, display_name, fmt, id_field, mode, progress, index, hooks,
-            max_field_loss,
+            max_field_loss, on_corrections,
         )
     except BaseException:
         if created:
@@ -171,13 +178,14 @@ def _ingest(
     index: bool,
     hooks: Sequence[PostCommitHook],
     max_field_loss: float | None,
+    on_corrections: str | None = None,
 ) -> IngestOutcome:
     found = records_resource(portal, resource)
     store = portal.store.resource(found.id)
     with store_refusals():
         result = _commit_file(
             portal, store, found, path, display_name or path.name, fmt, id_field, mode, progress,
-            max_field_loss,
+            max_field_loss, on_corrections,
         )
     return committed(portal, found, store, result, progress, index, hooks)
 
@@ -240,10 +248,19 @@ def commit_staged(
     portal: Portal, store: ResourceStore, found: ResourceInfo, staged: StagedSource,
     source: Source, original: Path, *, id_field: str | None, mode: str,
     progress: Progress | None, con: duckdb.DuckDBPyConnection,
-    max_field_loss: float | None = None,
+    max_field_loss: float | None = None, on_corrections: str | None = None,
 ) -> CommitResult:
-    """Commit a staged file as the resource's next version (the store's refusals raise)."""
-    return store.commit(
+    """Commit a staged file as the resource's next version (the store's refusals raise).
+
+    First the file is checked against the resource's accepted corrections
+    (:func:`holotype.services.correction_guard.guard_staged`): one it would undo is refused
+    unless ``on_corrections`` says to keep them or to take the file's values (those
+    corrections are then marked superseded by the new version)."""
+    correction_guard.check_choice(on_corrections)
+    staged, overridden, said = correction_guard.guard_staged(
+        portal, found.id, store.manifest().id_field, staged, mode, on_corrections, con,
+        staged.path.parent)
+    result = store.commit(
         staged,
         source=source,
         original=original,
@@ -254,6 +271,10 @@ def commit_staged(
         con=con,
         max_field_loss=max_field_loss,
     )
+    if result.version is not None:
+        correction_guard.supersede(portal, overridden, result.version)
+    result.warnings.extend(said)
+    return result
 
 
 def _commit_file(
@@ -267,6 +288,7 @@ def _commit_file(
     mode: str,
     progress: Progress | None,
     max_field_loss: float | None,
+    on_corrections: str | None = None,
 ) -> CommitResult:
     """Check the upload, stage it and commit it: a new version, or a no-op if nothing changed."""
     say = progress or (lambda _step: None)
@@ -284,7 +306,7 @@ def _commit_file(
         source = Source(name, staged.format, source.sha256, size, "")
         result = commit_staged(portal, store, found, staged, source, path, id_field=id_field,
                                mode=mode, progress=progress, con=con,
-                               max_field_loss=max_field_loss)
+                               max_field_loss=max_field_loss, on_corrections=on_corrections)
         con.close()
     return result
 

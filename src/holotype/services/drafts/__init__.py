@@ -28,7 +28,15 @@ from holotype.darwin_core import is_term
 from holotype.errors import Conflict, Invalid, NotFound, SignInRequired
 from holotype.ingest.errors import IngestError
 from holotype.locking import Busy
-from holotype.services import catalogue, guard, policy, publishing, records, visible
+from holotype.services import (
+    catalogue,
+    correction_guard,
+    guard,
+    policy,
+    publishing,
+    records,
+    visible,
+)
 from holotype.services.context import Portal
 from holotype.services.drafts import files
 from holotype.services.drafts.review import Review
@@ -270,12 +278,15 @@ def _renames(review: Review, renames: dict[str, str] | None) -> dict[str, str]:
 
 def publish(portal: Portal, identity: Identity, draft_id: str, *, dataset: str | None = None,
             id_field: str | None = None, renames: dict[str, str] | None = None,
-            index: bool = True, progress: Progress | None = None) -> records.IngestOutcome:
+            index: bool = True, progress: Progress | None = None,
+            on_corrections: str | None = None) -> records.IngestOutcome:
     """Commit the draft's staged file as its resource's next version (``id_field``: another
     column of the file to identify records by, for a resource's first version; ``renames``:
     accepted column renames), then remove the draft. Refused, committing nothing, while the
     draft is being read, when it failed, or when its review found errors
-    (:class:`DraftHasErrors`)."""
+    (:class:`DraftHasErrors`), and when it would undo accepted corrections unless
+    ``on_corrections`` is ``keep`` or ``source`` (:mod:`holotype.services.correction_guard`)."""
+    correction_guard.check_choice(on_corrections)
     info, draft = _find(portal, identity, draft_id, dataset)
     publishing.require_writer(portal, identity, "publish drafts", draft_id)
     guard.require_publish(portal, identity, info.dataset, field="draft")
@@ -305,7 +316,7 @@ def publish(portal: Portal, identity: Identity, draft_id: str, *, dataset: str |
                                files.folder(portal, draft_id) / files.RENAMED)
         chosen = accepted.get(chosen, chosen) if chosen else None
         outcome = _commit(portal, identity, info, draft, staged, saved, chosen, index, progress,
-                          con)
+                          con, on_corrections)
     finally:
         con.close()
     _remove(portal, draft_id)
@@ -314,7 +325,8 @@ def publish(portal: Portal, identity: Identity, draft_id: str, *, dataset: str |
 
 def _commit(portal: Portal, identity: Identity, info: DraftInfo, draft: Draft,
             staged: Any, saved: files.Saved, id_field: str | None, index: bool,
-            progress: Progress | None, con: Any) -> records.IngestOutcome:
+            progress: Progress | None, con: Any, on_corrections: str | None = None,
+            ) -> records.IngestOutcome:
     created = None
     if info.resource_id is None:
         slug = publishing.resource_slug(portal, info.dataset, info.resource_name)
@@ -333,7 +345,8 @@ def _commit(portal: Portal, identity: Identity, info: DraftInfo, draft: Draft,
                 result = records.commit_staged(
                     portal, store, found, staged, source,
                     files.original(files.folder(portal, draft.id)) or staged.path,
-                    id_field=id_field, mode=draft.mode, progress=progress, con=con)
+                    id_field=id_field, mode=draft.mode, progress=progress, con=con,
+                    on_corrections=on_corrections)
     except BaseException as refused:
         if created is not None:
             records.delete_resource(portal, identity, created)

@@ -16,7 +16,7 @@ import threading
 from holotype.catalog.drafts import Draft, DraftStatus
 from holotype.ingest.errors import IngestError
 from holotype.jobs import Claim, Heartbeat, Worker, WorkerThreads, queue, start_threads
-from holotype.services import records
+from holotype.services import correction_guard, records
 from holotype.services.context import Portal
 from holotype.services.drafts import files
 from holotype.services.drafts.review import build
@@ -34,8 +34,8 @@ def review_draft(portal: Portal, claim: Claim, beat: Heartbeat) -> None:
         draft = session.get(Draft, claim.job_id)
         if draft is None:  # discarded meanwhile
             return
-        resource_id, name, fmt, wanted = (draft.resource_id, draft.file_name, draft.fmt,
-                                          draft.id_field)
+        resource_id, name, fmt, wanted, mode = (draft.resource_id, draft.file_name, draft.fmt,
+                                                draft.id_field, draft.mode)
     folder = files.folder(portal, claim.job_id)
     original = files.original(folder)
     if original is None:
@@ -52,6 +52,9 @@ def review_draft(portal: Portal, claim: Claim, beat: Heartbeat) -> None:
             beat.progress(status=DraftStatus.REVIEWING.value, step="checking the records",
                           rows_read=staged.rows)
             review = build(con, staged, manifest, wanted, portal.settings.geo_fields, name)
+            if resource_id:  # the corrections the file would change: warnings to choose on
+                review.findings.extend(
+                    correction_guard.review_findings(portal, resource_id, staged, mode, con))
         except CommitError as refused:  # IngestError included: the file's own problem
             (folder / "staged.parquet").unlink(missing_ok=True)
             message = (refused if isinstance(refused, IngestError)

@@ -5,7 +5,7 @@ of the write scope, and answers only about datasets the token's user may change.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from holotype.errors import Invalid
 from holotype.services import drafts, publishing
@@ -42,6 +42,10 @@ class DraftPublishParams(DraftParams):
     renames: Annotated[dict[str, str] | None, Doc(
         'Accepted column renames, {"column": "Darwin Core term"} (e.g. the review\'s '
         "suggestions).", shape={"additionalProperties": {"type": "string"}})] = None
+    on_corrections: Annotated[Literal["keep", "source"] | None, Doc(
+        "When the file would undo accepted corrections (refused without this): keep (the new "
+        "version keeps the corrected values) or source (take the file's values; those "
+        "corrections are superseded).")] = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -78,7 +82,7 @@ def draft_list(ctx: Context, p: DraftListParams) -> list[dict[str, Any]]:
 
 def draft_publish(ctx: Context, p: DraftPublishParams) -> dict[str, Any]:
     outcome = drafts.publish(ctx.portal, ctx.identity, p.id, id_field=p.id_field,
-                             renames=p.renames)
+                             renames=p.renames, on_corrections=p.on_corrections)
     result = outcome.result
     return {"resource_id": outcome.resource.id, "resource_name": outcome.resource.name,
             "version": result.version, "added": result.added, "changed": result.changed,

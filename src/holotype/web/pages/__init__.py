@@ -17,6 +17,7 @@ from holotype.web.pages import (
     accounts,
     audit,
     citations,
+    corrections,
     dataset_editor,
     datasets,
     drafts,
@@ -46,7 +47,7 @@ def create_pages_router(templates: Jinja2Templates) -> APIRouter:
     # The editor's /dataset/new comes before /dataset/{slug} ("new" is no dataset's name).
     for module in (home, dataset_editor, datasets, search, records, citations, how_to_cite,
                    statistics, accounts, organisations, tokens, audit, sign_in_external,
-                   upload_page, drafts):
+                   upload_page, corrections, drafts):
         router.include_router(module.create_router(templates))
     router.include_router(media.create_router())
     router.include_router(iiif.create_router())

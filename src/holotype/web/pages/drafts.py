@@ -119,12 +119,14 @@ def create_router(templates: Jinja2Templates) -> APIRouter:
         renames = {k.removeprefix("rename:"): str(v) for k, v in form.multi_items()
                    if k.startswith("rename:")}
         id_field = str(form.get("id_field") or "") or None
+        on_corrections = str(form.get("on_corrections") or "") or None
 
         def run() -> Response:
             portal, identity = _portal(request), identity_of(request)
             try:
                 outcome = drafts.publish(portal, identity, draft_id, dataset=slug,
-                                         id_field=id_field, renames=renames)
+                                         id_field=id_field, renames=renames,
+                                         on_corrections=on_corrections)
             except ServiceError as exc:
                 if exc.status in (401, 404):
                     raise
