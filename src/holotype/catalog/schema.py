@@ -12,12 +12,21 @@ from types import ModuleType
 
 from sqlalchemy import MetaData
 
-from holotype.catalog import accounts, api_tokens, citations, downloads, image_jobs, media, models
+from holotype.catalog import (
+    accounts,
+    api_tokens,
+    citations,
+    downloads,
+    error_reports,
+    image_jobs,
+    media,
+    models,
+)
 from holotype.catalog.base import Base
 
 #: Every module that declares catalogue tables.
 TABLE_MODULES: tuple[ModuleType, ...] = (models, downloads, citations, media, image_jobs,
-                                         accounts, api_tokens)
+                                         accounts, api_tokens, error_reports)
 
 #: Every catalogue table.
 metadata: MetaData = Base.metadata
