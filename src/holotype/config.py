@@ -30,6 +30,7 @@ from sqlalchemy.exc import ArgumentError
 from holotype import config_checks as checks
 from holotype.config_accounts import AccountSettings
 from holotype.config_media import MediaSettings
+from holotype.config_reports import ReportSettings
 
 ENV_PREFIX = "HOLOTYPE_"
 CONFIG_ENV = "HOLOTYPE_CONFIG"
@@ -46,7 +47,7 @@ def _secret(description: str, masked: bool = True) -> Any:
                  json_schema_extra={"secret": True, "masked": masked})
 
 
-class Settings(AccountSettings, MediaSettings, BaseSettings):
+class Settings(AccountSettings, MediaSettings, ReportSettings, BaseSettings):
     """Every setting of a Holotype site."""
 
     model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="forbid", frozen=True)
