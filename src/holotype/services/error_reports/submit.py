@@ -19,7 +19,7 @@ from holotype.catalog.error_reports import (
     ReportStatus,
 )
 from holotype.catalog.models import User
-from holotype.errors import Invalid
+from holotype.errors import Invalid, NotFound
 from holotype.services.context import Portal
 from holotype.services.error_reports import notify, spam
 from holotype.services.error_reports.model import OTHER, NewReport, ReportInfo, report_info
@@ -66,6 +66,9 @@ def create_report(portal: Portal, identity: Identity, new: NewReport,
     """Store ``new`` as a report from ``identity``; emails the dataset's maintainers (when the
     portal sends email). :class:`Invalid` names the part at fault; nothing is stored then."""
     page = load_record(portal, identity, new.resource_id, new.record_id, new.version)
+    if page.removed is not None:
+        raise NotFound(f"record {page.record_id!r} is no longer in the dataset: it was removed "
+                       f"at version {page.removed}", field="record_id")
     rows = _rows(page, list(new.rows))
     explanation = _text(new.explanation, "explanation", EXPLANATION_MAX)
     name = _text(new.name, "name", REPORTER_NAME_MAX, line=True)

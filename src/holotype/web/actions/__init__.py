@@ -12,6 +12,7 @@ from holotype.web.actions import (
     ckan_write,
     datastore,
     downloads,
+    error_reports,
     multi,
     slugs,
     statistics,
@@ -23,6 +24,6 @@ from holotype.web.actions.registry import Action
 ACTIONS: dict[str, Action[Any]] = {
     action.name: action
     for module in (changelog, ckan, ckan_orgs, ckan_write, datastore, downloads, multi, slugs,
-                   versions, citations, statistics, tokens)
+                   versions, citations, statistics, tokens, error_reports)
     for action in module.ACTIONS
 }

@@ -4,7 +4,8 @@ Each page family is one module (home, datasets, search, records, media, how_to_c
 statistics); every page answers HTML or its JSON twin through ``render``. ``maps`` answers
 map tiles and map data; ``iiif`` the IIIF manifests and collections, ``iiif_images`` the IIIF
 Image API; ``accounts`` signing in and out and one's account; ``organisations``
-organisations and their members.
+organisations and their members; ``report_form`` a record's error report form, ``reports``
+the inbox of error reports.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from holotype.web.pages import (
     organisations,
     records,
     render,
+    report_form,
+    reports,
     search,
     sign_in_external,
     statistics,
@@ -40,7 +43,8 @@ def create_pages_router(templates: Jinja2Templates) -> APIRouter:
     sign_in_external.install(templates.env)
     router = APIRouter()
     for module in (home, datasets, search, records, citations, how_to_cite, statistics,
-                   accounts, organisations, tokens, audit, sign_in_external):
+                   accounts, organisations, tokens, audit, sign_in_external, report_form,
+                   reports):
         router.include_router(module.create_router(templates))
     router.include_router(media.create_router())
     router.include_router(iiif.create_router())
