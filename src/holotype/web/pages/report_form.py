@@ -89,7 +89,7 @@ def create_router(templates: Jinja2Templates) -> APIRouter:
         }
         shown = rows or [("", "")] * _rows_wanted(request)
         base = {"error": None, "error_field": None, "rows": shown, "action": action,
-                "other_choice": OTHER_CHOICE, "signed_in": identity.kind == Kind.USER,
+                "other_choice": OTHER_CHOICE, "as_user": identity.kind == Kind.USER,
                 "stamp": spam.form_stamp(portal, _target(page)),
                 "honeypot": spam.HONEYPOT, "stamp_field": spam.STAMP,
                 "more_rows": f"?rows={min(len(shown) + 1, submit.MAX_ROWS)}"
