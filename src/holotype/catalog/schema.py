@@ -16,6 +16,7 @@ from holotype.catalog import (
     accounts,
     api_tokens,
     citations,
+    corrections,
     downloads,
     error_reports,
     image_jobs,
@@ -26,7 +27,7 @@ from holotype.catalog.base import Base
 
 #: Every module that declares catalogue tables.
 TABLE_MODULES: tuple[ModuleType, ...] = (models, downloads, citations, media, image_jobs,
-                                         accounts, api_tokens, error_reports)
+                                         accounts, api_tokens, corrections, error_reports)
 
 #: Every catalogue table.
 metadata: MetaData = Base.metadata

@@ -5,6 +5,8 @@ file has no column for. Before committing, the store counts them (``max_field_lo
 :mod:`holotype.store.field_loss`); when more than ``--max-field-loss`` of the updated records
 would lose one, this command lists the fields and commits only once the operator confirms
 (``--yes``, or the prompt when standard input is a terminal), suggesting ``--mode patch``.
+A file that would undo accepted corrections is refused, listing them, unless ``--corrections``
+says to keep them or to take the file's values (:mod:`holotype.services.correction_guard`).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from holotype.services.context import Portal
 from holotype.services.identity import OPERATOR
 
 if TYPE_CHECKING:
+    from holotype.services.correction_guard import CorrectionsUndone
     from holotype.services.records import FieldLossRefused, IngestOutcome
 
 #: ``--max-field-loss``: an update that strips fields from more than a tenth of the records it
@@ -59,15 +62,30 @@ def ingest(
     yes: Annotated[
         bool, typer.Option("--yes", "-y", help="Commit even when records would lose fields.")
     ] = False,
+    corrections: Annotated[
+        str | None,
+        typer.Option(
+            help="When the file would undo accepted corrections (it is refused, listing them, "
+            "without this): keep (the new version keeps the corrected values) or source (take "
+            "the file's values; the corrections are superseded).",
+        ),
+    ] = None,
 ) -> None:
     """Ingest a file as a new version of a resource."""
+    from holotype.services.correction_guard import CorrectionsUndone
     from holotype.services.records import FieldLossRefused
 
     cli = Cli.of(ctx)
     with cli.portal() as p:
-        run = _Ingest(cli, p, file, resource, mode, id_field, fmt, create)
+        run = _Ingest(cli, p, file, resource, mode, id_field, fmt, create, corrections)
         try:
             outcome = run(1.0 if yes else max_field_loss)  # with --yes: counted, never refused
+        except CorrectionsUndone as refused:
+            _show_undone(cli, refused)
+            raise CliError(
+                "nothing was committed: run again with --corrections keep to keep the "
+                "corrections, or --corrections source to take the file's values"
+            ) from None
         except FieldLossRefused as refused:
             _show_field_loss(cli, refused)
             if not cli.interactive:
@@ -97,6 +115,7 @@ class _Ingest:
     id_field: str | None
     fmt: str | None
     create: bool
+    corrections: str | None = None
 
     def __call__(self, max_field_loss: float) -> IngestOutcome:
         from holotype.services.records import ingest as run_ingest
@@ -106,7 +125,7 @@ class _Ingest:
                 return run_ingest(
                     self.portal, OPERATOR, self.resource, self.file, fmt=self.fmt,
                     id_field=self.id_field, mode=self.mode, progress=say, create=self.create,
-                    max_field_loss=max_field_loss,
+                    max_field_loss=max_field_loss, on_corrections=self.corrections,
                 )
         except Busy:
             raise CliError(
@@ -128,6 +147,19 @@ def _show_field_loss(cli: Cli, refused: FieldLossRefused) -> None:
     table.add_column("records losing it", justify="right")
     for name, count in loss.fields.items():
         table.add_row(esc(name), f"{count:,}")
+    cli.err.print(table)
+
+
+def _show_undone(cli: Cli, refused: CorrectionsUndone) -> None:
+    """The corrected fields the file would change: each record, field and value."""
+    many = len(refused.found)
+    cli.err.print(f"[yellow]This file would change {many:,} corrected "
+                  f"{'field' if many == 1 else 'fields'}:[/]", soft_wrap=True)
+    table = Table("record", "row", "field", "before the correction", "corrected", "in the file",
+                  "finding")
+    for u in refused.found:
+        table.add_row(esc(u.record_id), str(u.row), esc(u.field), esc(u.old or "—"),
+                      esc(u.new or "—"), esc(u.incoming or "—"), u.kind)
     cli.err.print(table)
 
 

@@ -212,3 +212,12 @@ def require_scope(identity: Identity, wanted: Scope) -> None:
     require(wanted in identity.scopes,
             f"this API token may not {wanted.value}; create one with the {wanted.value} scope")
 
+
+
+def may_see_corrector(identity: Identity, dataset: DatasetInfo) -> bool:
+    """Whether a record's history names who accepted its corrections: the dataset's
+    maintainers and whoever sees its organisation's members (others read that the
+    maintainers corrected it, as membership is not public)."""
+    return may_manage(identity, dataset) or (
+        dataset.organisation_id is not None
+        and may_see_members(identity, dataset.organisation_id))

@@ -1,5 +1,5 @@
-"""One record as a page shows it: title, grouped fields, images and history (its citation:
-``citations.items``).
+"""One record as a page shows it: title, grouped fields, images and history, with the
+provenance of the versions corrections made (its citation: ``citations.items``).
 
 The record and its history are read from the resource's search index, which holds every record
 version with its validity range, so a record page costs a few milliseconds at any size (reading
@@ -9,7 +9,7 @@ the record store would scan its segments). The history is built by the store's o
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from holotype.catalog.snapshots import DatasetInfo, OrganisationInfo, ResourceInfo
@@ -18,6 +18,7 @@ from holotype.query.evaluate import point
 from holotype.services import catalogue
 from holotype.services.catalogue_view import publisher
 from holotype.services.context import Portal
+from holotype.services.correction_log import CorrectionNote, record_notes
 from holotype.services.identity import Identity
 from holotype.services.visible import visible_resources
 from holotype.store import RecordVersion
@@ -57,6 +58,8 @@ class RecordPage:
     history: list[RecordVersion]  # oldest first
     organisation: OrganisationInfo | None = None  # the dataset's publisher
     point: tuple[float, float] | None = None  # (latitude, longitude): the record page's map
+    # the versions accepted corrections made, with their provenance (by version)
+    corrections: dict[int, CorrectionNote] = field(default_factory=dict)
 
     @property
     def title(self) -> str:
@@ -156,7 +159,8 @@ def load_record(
         when = "now" if version is None else "at that version"
         raise NotFound(f"record {record_id!r} does not exist {when}", field="record_id")
     lat, lon = portal.settings.geo_fields
+    notes = record_notes(portal, identity, dataset, resource.id, record_id)
     return RecordPage(resource, dataset, record_id, shown.version, shown.until is None,
                       shown.data, history, organisation,
-                      point(shown.data.get(lat), shown.data.get(lon)))
+                      point(shown.data.get(lat), shown.data.get(lon)), notes)
 

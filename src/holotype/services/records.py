@@ -12,7 +12,7 @@ from holotype.catalog.snapshots import DatasetInfo, ResourceInfo
 from holotype.errors import Conflict, Invalid, NotFound
 from holotype.ingest.errors import IngestError
 from holotype.ingest.read import stage_file
-from holotype.services import catalogue, guard
+from holotype.services import catalogue, correction_guard, guard
 from holotype.services.citations.dataset_dois import reconcile_dataset_dois
 from holotype.services.context import Portal
 from holotype.services.identity import Identity
@@ -35,6 +35,7 @@ from holotype.store import (
     check_id_field,
     check_mode,
 )
+from holotype.store.corrected import Undone
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,7 @@ def ingest(
     hooks: Sequence[PostCommitHook] = POST_COMMIT_HOOKS,
     create: bool = False,
     max_field_loss: float | None = None,
+    on_corrections: str | None = None,
 ) -> IngestOutcome:
     """Ingest one file as a new version of ``resource`` (``dataset/resource`` or an id).
 
@@ -96,6 +98,11 @@ def ingest(
     update or replace that would remove fields from more than that share of the records it
     updates (because the file has no column for them) raises :class:`FieldLossRefused`, naming
     the fields, and commits nothing; a smaller loss is reported in the result's warnings.
+
+    A file that would undo accepted corrections (:mod:`holotype.services.correction_guard`) is
+    refused with ``CorrectionsUndone`` naming the records and fields, unless ``on_corrections``
+    is ``"keep"`` (the new version keeps the corrected values) or ``"source"`` (the file's
+    values win and those corrections are marked superseded).
 
     With ``create``, a missing ``dataset/resource`` is created for the file first, and removed
     again when the file is refused: a failed ingest leaves nothing behind.
@@ -113,11 +120,12 @@ def ingest(
     guard.require_change(portal, identity, resource, resource=True, field="resource")
     if max_field_loss is not None and not 0 <= max_field_loss <= 1:
         raise Invalid("must be a share from 0 to 1", field="max_field_loss")
+    correction_guard.check_choice(on_corrections)
     created = create and _create_missing(portal, resource, id_field)
     try:
         outcome = _ingest(
             portal, resource, path, display_name, fmt, id_field, mode, progress, index, hooks,
-            max_field_loss,
+            max_field_loss, on_corrections,
         )
     except BaseException:
         if created:
@@ -154,6 +162,7 @@ def _ingest(
     index: bool,
     hooks: Sequence[PostCommitHook],
     max_field_loss: float | None,
+    on_corrections: str | None = None,
 ) -> IngestOutcome:
     with portal.session() as session:
         found = catalogue.get_resource(session, resource)
@@ -161,9 +170,9 @@ def _ingest(
         raise Invalid(f"resource {resource!r} holds a plain file, not records", field="resource")
     store = portal.store.resource(found.id)
     try:
-        result = _commit_file(
+        result, overridden = _commit_file(
             portal, store, found, path, display_name or path.name, fmt, id_field, mode, progress,
-            max_field_loss,
+            max_field_loss, on_corrections,
         )
     except IngestError:
         raise
@@ -173,6 +182,7 @@ def _ingest(
         raise IngestError.refused_by_store(refusal) from refusal
     if result.version is None:
         return IngestOutcome(found, result)
+    correction_guard.supersede(portal, overridden, result.version)
     # The catalogue records the id field the store chose (and the new modified) whether or not
     # the index is built now, so the two never disagree about how records are identified.
     with portal.write_session() as session:
@@ -193,8 +203,10 @@ def _commit_file(
     mode: str,
     progress: Progress | None,
     max_field_loss: float | None,
-) -> CommitResult:
-    """Check the upload, stage it and commit it: a new version, or a no-op if nothing changed."""
+    on_corrections: str | None = None,
+) -> tuple[CommitResult, list[Undone]]:
+    """Check the upload, stage it and commit it: a new version, or a no-op if nothing changed;
+    with the corrections the file's values supersede (once the version is committed)."""
     say = progress or (lambda _step: None)
     check_mode(mode, name)
     if path.is_dir():
@@ -209,7 +221,7 @@ def _commit_file(
     say("checking the file")
     source = Source(name=name, format=fmt or "", sha256=file_digest(path), size=size, path="")
     if store.same_upload(source, mode):
-        return CommitResult(None, total=_latest_total(store.resolve()))
+        return CommitResult(None, total=_latest_total(store.resolve())), []
     sweep_work_dirs(portal.work_dir)
     with work_dir(portal.work_dir) as work:
         con = portal.duckdb()
@@ -217,6 +229,8 @@ def _commit_file(
         staged = stage_file(con, path, work, display_name=name, fmt=fmt, limits=portal.limits,
                             data_dir=portal.settings.data_dir)
         source = Source(name, staged.format, source.sha256, size, "")
+        staged, overridden, said = correction_guard.guard_staged(
+            portal, found.id, store.manifest().id_field, staged, mode, on_corrections, con, work)
         result = store.commit(
             staged,
             source=source,
@@ -229,7 +243,8 @@ def _commit_file(
             max_field_loss=max_field_loss,
         )
         con.close()
-    return result
+    result.warnings.extend(said)
+    return result, overridden
 
 
 def _latest_total(version: Version | None) -> int:

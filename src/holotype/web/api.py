@@ -15,7 +15,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from holotype.errors import Invalid, ServiceError
 from holotype.services.context import Portal
@@ -96,7 +96,7 @@ def create_router() -> APIRouter:
 
     @router.api_route("/api/3/action/{name}", methods=["GET", "POST"], include_in_schema=False)
     @router.api_route("/api/action/{name}", methods=["GET", "POST"], include_in_schema=False)
-    async def action(request: Request, name: str) -> JSONResponse:
+    async def action(request: Request, name: str) -> Response:
         found = ACTIONS.get(name)
         if found is None:
             return envelope_error(request, 400, "Bad request",
@@ -127,6 +127,8 @@ def create_router() -> APIRouter:
                 result = await run_in_threadpool(found.func, ctx, params)
         except ServiceError as exc:
             return ckan_error(request, exc)
+        if isinstance(result, Response):  # a file the action answers with (format=csv)
+            return result
         return JSONResponse({"help": help_url, "success": True, "result": result})
 
     @router.get("/api/3/action/{name}/help", include_in_schema=False, name="action_help")

@@ -10,6 +10,7 @@ from holotype.web.actions import (
     ckan,
     ckan_orgs,
     ckan_write,
+    corrections,
     datastore,
     downloads,
     error_reports,
@@ -24,6 +25,6 @@ from holotype.web.actions.registry import Action
 ACTIONS: dict[str, Action[Any]] = {
     action.name: action
     for module in (changelog, ckan, ckan_orgs, ckan_write, datastore, downloads, multi, slugs,
-                   versions, citations, statistics, tokens, error_reports)
+                   versions, citations, statistics, tokens, corrections, error_reports)
     for action in module.ACTIONS
 }

@@ -17,6 +17,7 @@ from holotype.web.pages import (
     accounts,
     audit,
     citations,
+    corrections,
     datasets,
     home,
     how_to_cite,
@@ -43,8 +44,8 @@ def create_pages_router(templates: Jinja2Templates) -> APIRouter:
     sign_in_external.install(templates.env)
     router = APIRouter()
     for module in (home, datasets, search, records, citations, how_to_cite, statistics,
-                   accounts, organisations, tokens, audit, sign_in_external, report_form,
-                   reports):
+                   accounts, organisations, tokens, audit, sign_in_external, corrections,
+                   report_form, reports):
         router.include_router(module.create_router(templates))
     router.include_router(media.create_router())
     router.include_router(iiif.create_router())

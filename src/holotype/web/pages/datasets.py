@@ -14,7 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from holotype.services import catalogue_view
+from holotype.services import catalogue_view, correction_log
 from holotype.services.citations import formats
 from holotype.services.citations.items import dataset_item
 from holotype.services.context import Portal
@@ -139,6 +139,7 @@ def create_router(templates: Jinja2Templates) -> APIRouter:
         data = dataset_data(_portal(request), page, base, item)
         data["statistics"] = figures_data(_portal(request), identity_of(request),
                                           page.dataset.slug)
+        data["corrections"] = correction_log.export_links(identity_of(request), page.dataset)
         return render(request, templates, "dataset.html", context, data,
                       as_json=as_json or None)
 

@@ -54,6 +54,8 @@ def record_data(page: RecordPage, base_url: str, labels: FieldLabels,
             "url": None if h.deleted else record_url(page.resource.id, page.record_id,
                                                     h.version),
             "changes": {k: {"before": b, "after": a} for k, (b, a) in h.changes.items()},
+            "correction": (page.corrections[h.version].as_dict()
+                           if h.version in page.corrections else None),
         }
         for h in reversed(page.history)
     ]

@@ -2,7 +2,7 @@
 statuses (new, acknowledged, fixed, rejected).
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0013 (after the corrections lane's 0013, both after 0010)
 Create Date: 2026-12-06
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0012"
-down_revision: str | None = "0010"
+down_revision: str | None = "0013"  # 0010 on its own branch; after corrections here
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,162 @@
+"""When an ingest would undo accepted corrections, the maintainer is told and chooses.
+
+Every ingest of records (:func:`holotype.services.records.ingest`) compares its staged file
+with the corrections in force on the resource (:mod:`holotype.store.corrected` says which
+values count as an undo and which as a conflict). When the file would change a corrected field,
+``on_corrections`` decides:
+
+* ``None`` (the default): refused with :class:`CorrectionsUndone`, listing the records and
+  fields; nothing is committed.
+* ``"keep"``: the corrected values are put into the staged file before it is committed, so the
+  new version keeps them (one version, and no moment in which searches see the undone values).
+* ``"source"``: the file is committed as it is, and the fields it changed are marked superseded
+  by the new version: they are no longer guarded.
+
+:func:`undone_by` gives the same finding for a staged file without committing anything (the
+review page of a draft shows it).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import duckdb
+from sqlalchemy import select
+
+from holotype.catalog.corrections import CorrectionRow, field_entries
+from holotype.catalog.timestamps import utcnow
+from holotype.errors import Conflict, Invalid
+from holotype.services import catalogue, policy, visible
+from holotype.services.context import Portal
+from holotype.services.identity import Identity
+from holotype.store import StagedSource
+from holotype.store.corrected import Guarded, Undone, find_undone, keep_corrected
+
+KEEP = "keep"
+SOURCE = "source"
+CHOICES = (KEEP, SOURCE)
+NAMED = 10  # how many findings a refusal names
+
+
+class CorrectionsUndone(Conflict):
+    """The file would undo (or otherwise change) accepted corrections; nothing was committed.
+    ``found`` lists each record and field."""
+
+    def __init__(self, found: list[Undone]) -> None:
+        named = "; ".join(describe(u) for u in found[:NAMED])
+        more = f"; and {len(found) - NAMED:,} more" if len(found) > NAMED else ""
+        records = len({u.record_id for u in found})
+        super().__init__(
+            f"this file would change {len(found):,} corrected "
+            f"{'field' if len(found) == 1 else 'fields'} of {records:,} "
+            f"{'record' if records == 1 else 'records'}: {named}{more}. Ingest again with "
+            "on_corrections 'keep' to keep the corrections, or 'source' to take the file's "
+            "values", field="on_corrections")
+        self.found = found
+
+
+def describe(undone: Undone) -> str:
+    """One finding in words, for refusals and warnings."""
+    what = ("has the value before the correction again" if undone.kind == "undo"
+            else f"has {_shown(undone.incoming)}")
+    return (f"record {undone.record_id!r} (row {undone.row}), field {undone.field!r}: "
+            f"corrected from {_shown(undone.old)} to {_shown(undone.new)}, the file {what}")
+
+
+def _shown(value: str | None) -> str:
+    return "no value" if value is None else repr(value)
+
+
+def check_choice(on_corrections: str | None) -> None:
+    if on_corrections is not None and on_corrections not in CHOICES:
+        raise Invalid(f"must be one of {', '.join(CHOICES)} (or not given, to be asked)",
+                      field="on_corrections")
+
+
+def guarded(portal: Portal, resource_id: str) -> list[Guarded]:
+    """The corrected fields in force on the resource: per record and field, the latest
+    correction's, unless a later ingest superseded it."""
+    with portal.session() as session:
+        rows = session.scalars(
+            select(CorrectionRow)
+            .where(CorrectionRow.resource_id == resource_id,
+                   CorrectionRow.superseded_version.is_(None))
+            .order_by(CorrectionRow.version)).all()
+        entries = [(row.id, row.record_id, field_entries(row)) for row in rows]
+    latest: dict[tuple[str, str], Guarded] = {}
+    for correction_id, record_id, fields in entries:
+        for entry in fields:
+            if entry.get("superseded_version") is None:
+                name = str(entry["field"])
+                latest[(record_id, name)] = Guarded(
+                    correction_id, record_id, name, _text(entry.get("old")),
+                    _text(entry.get("new")))
+    return list(latest.values())
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def undone_by(
+    portal: Portal, identity: Identity, resource_id: str, staged: StagedSource,
+    mode: str = "update",
+) -> list[Undone]:
+    """The corrected fields of ``resource_id`` that committing ``staged`` in ``mode`` would
+    undo or change otherwise (for maintainers of its dataset)."""
+    with portal.session() as session:
+        resource = catalogue.get_resource(session, resource_id)
+        dataset = visible.readable_dataset(session, identity, resource.dataset_id,
+                                           "resource_id")
+    policy.require(policy.may_manage(identity, dataset),
+                   "only the dataset's maintainers see its corrections", field="resource_id")
+    manifest = portal.store.resource(resource.id).manifest()
+    con = portal.duckdb()
+    try:
+        return find_undone(con, staged, manifest.id_field, mode, guarded(portal, resource.id))
+    finally:
+        con.close()
+
+
+def guard_staged(
+    portal: Portal, resource_id: str, id_field: str | None, staged: StagedSource, mode: str,
+    on_corrections: str | None, con: duckdb.DuckDBPyConnection, work: Path,
+) -> tuple[StagedSource, list[Undone], list[str]]:
+    """The staged file to commit, the findings to supersede once it is (``source``), and the
+    warnings to report; refuses with :class:`CorrectionsUndone` when no choice was made."""
+    found = find_undone(con, staged, id_field, mode, guarded(portal, resource_id))
+    if not found:
+        return staged, [], []
+    if on_corrections is None:
+        raise CorrectionsUndone(found)
+    if on_corrections == KEEP:
+        assert id_field is not None  # find_undone found nothing without one
+        kept = keep_corrected(con, staged, id_field, found, work / "corrections-kept.parquet")
+        return kept, [], [f"kept {len(found):,} corrected "
+                          f"{'field' if len(found) == 1 else 'fields'} the file would change"]
+    return staged, found, [f"took the file's values for {len(found):,} corrected "
+                           f"{'field' if len(found) == 1 else 'fields'}; those corrections "
+                           "are superseded"]
+
+
+def supersede(portal: Portal, found: Sequence[Undone], version: int) -> None:
+    """Mark the fields of ``found`` superseded by ``version`` (and a correction whose every
+    field is, as a whole)."""
+    if not found:
+        return
+    fields: dict[str, set[str]] = {}
+    for undone in found:
+        fields.setdefault(undone.correction_id, set()).add(undone.field)
+    with portal.write_session() as session:
+        rows = session.scalars(select(CorrectionRow).where(CorrectionRow.id.in_(fields)))
+        for row in rows:
+            entries = field_entries(row)
+            for entry in entries:
+                if entry["field"] in fields[row.id] and entry.get("superseded_version") is None:
+                    entry["superseded_version"] = version
+            row.fields = json.dumps(entries, ensure_ascii=False)
+            if all(e.get("superseded_version") is not None for e in entries):
+                row.superseded_version = version
+                row.superseded_at = utcnow()
