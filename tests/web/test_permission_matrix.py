@@ -212,6 +212,7 @@ ROUTES: dict[str, Probe | None] = {
         lambda c, x: c.post(f"/reports/{x.report}", data=with_token(c, {
             "status": "acknowledged"})), lambda r, x: "is now acknowledged" in r.text,
         frozenset({"editor"})),  # the first maintainer to ask changes it; then it is changed
+    "POST /reports/{report_id}/accept": NO_DATA,  # tests/error_reports/test_accept.py
     "GET /object/{occurrence_id:path}": Probe(
         get("/object/{id}"), lambda r, x: r.status_code == 303 and x.site.secret_resource
         in r.headers["location"]),
@@ -328,6 +329,7 @@ ACTIONS_PROBES: dict[str, Probe | None] = {
     "report_show": Probe(action("report_show", id="{report}")),
     "report_update": Probe(action("report_update", id="{report}", status="fixed"), ok,
                            NOBODY),  # POST with a token only
+    "report_accept": Probe(action("report_accept", id="{report}"), ok, NOBODY),  # the same
 }
 
 

@@ -1,5 +1,6 @@
 """Error report actions: report_create (anyone, rate limited), report_list and report_show (a
-dataset's maintainers; a reporter their own), report_update (a report's status and a note).
+dataset's maintainers; a reporter their own), report_update (a report's status and a note),
+report_accept (its values become a new version of the record).
 The two that change something take POST only (see docs/api.md and docs/error-reports.md)."""
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from holotype.errors import Invalid
-from holotype.services.error_reports import inbox, submit
+from holotype.services.error_reports import accepting, inbox, submit
 from holotype.services.error_reports.model import OTHER, NewReport, ReportInfo
 from holotype.services.identity import Identity
 from holotype.web.actions.params import Doc
@@ -53,6 +54,14 @@ class ReportUpdateParams:
     status: Annotated[Status, Doc("Its new status: new -> acknowledged -> fixed or rejected "
                                   "(a closed report may be acknowledged again).")]
     note: Annotated[str, Doc("A note for the reporter and the history.")] = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReportAcceptParams:
+    id: Annotated[str, Doc("The report's id.", min_length=1)]
+    values: Annotated[dict[str, Any] | None, Doc(
+        "The values to write, by field (default: the report's proposed values).")] = None
+    note: Annotated[str, Doc("A note for the reporter, after the version's.")] = ""
 
 
 def report_dict(info: ReportInfo, identity: Identity) -> dict[str, Any]:
@@ -114,6 +123,19 @@ def report_update(ctx: Context, p: ReportUpdateParams) -> dict[str, Any]:
     return report_dict(info, ctx.identity)
 
 
+def report_accept(ctx: Context, p: ReportAcceptParams) -> dict[str, Any]:
+    values = None
+    if p.values is not None:
+        values = {}
+        for name, value in p.values.items():
+            if not isinstance(value, str):
+                raise Invalid("must be text", field=f"values.{name}")
+            values[name] = value
+    done = accepting.accept_report(ctx.portal, ctx.identity, p.id, values, p.note,
+                                   ctx.base_url)
+    return {**report_dict(done.report, ctx.identity), "correction": done.correction.as_dict()}
+
+
 ACTIONS = (
     Action("report_create", report_create, "Report an error in a record to its dataset's "
            "maintainers (anyone may; rate limited).", ReportCreateParams, post_only=True),
@@ -124,4 +146,7 @@ ACTIONS = (
     Action("report_update", report_update, "Change an error report's status, with a note "
            "(its dataset's maintainers; needs a token with the write scope).",
            ReportUpdateParams, writes=True),
+    Action("report_accept", report_accept, "Accept an error report: its proposed values (or "
+           "those given) become a new version of the record, and the report is fixed.",
+           ReportAcceptParams, writes=True),
 )

@@ -1,7 +1,8 @@
 """The inbox of error reports: ``/reports`` (the reports on the datasets the visitor
 maintains, and those they sent; filtered by status and dataset) and ``/reports/<id>`` (one
 report with its history; its maintainers change its status there). Each answers HTML or its
-JSON twin; the status form carries a form token."""
+JSON twin; the status form carries a form token. ``/reports/<id>/accept`` (POST) writes the
+proposed values, as the maintainer edited them, as a new version of the record."""
 
 from __future__ import annotations
 
@@ -13,14 +14,16 @@ from fastapi.responses import Response
 from fastapi.templating import Jinja2Templates
 
 from holotype.errors import ServiceError, SignInRequired
+from holotype.services import policy
 from holotype.services.accounts import mail
 from holotype.services.context import Portal
-from holotype.services.error_reports import inbox
+from holotype.services.error_reports import accepting, inbox
 from holotype.services.error_reports.model import STATUSES
 from holotype.web.actions.error_reports import report_dict
 from holotype.web.identity import identity_of
 from holotype.web.pages.records import record_url
 from holotype.web.pages.render import base_url, render, split_json
+from holotype.web.pages.report_form import FormList
 
 PAGE = 50
 BUTTONS = {"acknowledged": "Acknowledge", "fixed": "Mark fixed", "rejected": "Reject"}
@@ -75,6 +78,9 @@ def create_router(templates: Jinja2Templates) -> APIRouter:
                 "record_url": record_url(info.resource_id, info.record_id),
                 "seen_url": record_url(info.resource_id, info.record_id, info.version),
                 "may_handle": inbox.may_handle(identity, info),
+                "may_accept": (inbox.may_handle(identity, info)
+                               and policy.may_publish(identity, info.dataset)
+                               and info.status in accepting.OPEN and bool(info.proposed)),
                 "sends_email": mail.can_send(portal.settings)}
         base = {"error": None, "error_field": None, "notice": None, "buttons": BUTTONS}
         return render(request, templates, "report.html", {**base, **context}, data,
@@ -103,5 +109,28 @@ def create_router(templates: Jinja2Templates) -> APIRouter:
                 and mail.can_send(portal.settings) else "")
         return _report(request, report_id, as_json=False,
                        notice=f"The report is now {changed.status}.{told}")
+
+    @router.post("/reports/{report_id}/accept", include_in_schema=False)
+    def accept(request: Request, report_id: str, field: FormList = None,
+               value: FormList = None, note: str = Form("")) -> Response:
+        portal, identity = _portal(request), identity_of(request)
+        names, values = field or [], value or []
+        if len(names) != len(values):
+            return _report(request, report_id, status=400, as_json=False,
+                           error="each field needs its value", error_field="values")
+        try:
+            done = accepting.accept_report(portal, identity, report_id,
+                                           dict(zip(names, values, strict=True)), note,
+                                           base_url(request))
+        except SignInRequired:
+            raise
+        except ServiceError as exc:
+            if exc.status == 404 and exc.field == "id":
+                raise
+            return _report(request, report_id, status=exc.status, as_json=False,
+                           error=exc.message, error_field=exc.field)
+        return _report(request, report_id, as_json=False,
+                       notice=f"{done.correction.message[:1].upper()}"
+                              f"{done.correction.message[1:]}. The report is now fixed.")
 
     return router
