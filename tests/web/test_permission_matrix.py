@@ -46,6 +46,7 @@ READERS = frozenset({"member", "editor", "sysadmin"})  # museum's members (any r
 REQUESTER = frozenset({"member", "sysadmin"})  # the member's private download
 SIGNED_IN = frozenset(WHO[1:])
 NOBODY: frozenset[str] = frozenset()  # private data never appears (a citation is public)
+MAINTAINERS = frozenset({"editor", "sysadmin"})  # who may change museum's datasets
 
 
 @dataclass(frozen=True)
@@ -189,6 +190,9 @@ ROUTES: dict[str, Probe | None] = {
     "GET /datasets": Probe(get("/datasets")),
     "GET /datasets.json": Probe(get("/datasets.json")),
     "GET /dataset/{slug}": Probe(get("/dataset/secret")),
+    # The accepted corrections, for the collection management system: maintainers only.
+    "GET /dataset/{slug}/corrections.{fmt}": Probe(get("/dataset/secret/corrections.csv"), ok,
+                                                   MAINTAINERS),
     "GET /dataset/{slug}/resource/{resource}": Probe(
         lambda c, x: c.get("/dataset/secret/resource/records", follow_redirects=True)),
     "GET /search": Probe(get("/search", q=WORD, preset="everything")),
@@ -302,6 +306,7 @@ ACTIONS_PROBES: dict[str, Probe | None] = {
     "query_doi_create": Probe(action("query_doi_create", query=SEARCH, resource_ids=RIDS,
                                      email_address="a@example.org"), ok, NOBODY),
     "query_doi_show": Probe(action("query_doi_show", doi="{key}"), ok, NOBODY),
+    "correction_list": Probe(action("correction_list", id="secret"), ok, MAINTAINERS),
     # Writes answer POST with an API token only (tests/accounts/test_ckanapi_writes.py): a GET
     # with a session cookie, as here, changes nothing and shows nothing, for anyone.
     **{name: Probe(action(name, **params), ok, NOBODY) for name, params in {
@@ -319,6 +324,8 @@ ACTIONS_PROBES: dict[str, Probe | None] = {
         "organization_member_create": {"id": "museum", "username": "member", "role": "admin"},
         "api_token_create": {"name": "made-by-get"},
         "api_token_revoke": {"jti": "whatever"},
+        "correction_accept": {"resource_id": "{rid}", "record_id": SECRET_ID,
+                              "values": {"country": "Atlantis Minor"}},
     }.items()},
     "organization_list_for_user": Probe(action("organization_list_for_user"), ok,
                                         frozenset(WHO)),  # organisation names are public

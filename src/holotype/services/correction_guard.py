@@ -110,7 +110,7 @@ def undone_by(
         resource = catalogue.get_resource(session, resource_id)
         dataset = visible.readable_dataset(session, identity, resource.dataset_id,
                                            "resource_id")
-    policy.require(policy.may_manage(identity, dataset),
+    policy.require(policy.may_see_corrections(identity, dataset),
                    "only the dataset's maintainers see its corrections", field="resource_id")
     manifest = portal.store.resource(resource.id).manifest()
     con = portal.duckdb()

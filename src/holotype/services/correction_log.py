@@ -68,22 +68,21 @@ def record_notes(
     """The notes of one record's corrected versions, by version, for a reader of ``dataset``
     (the caller has checked that ``identity`` may read it)."""
     named = policy.may_see_corrector(identity, dataset)
-    maintainer = policy.may_manage(identity, dataset)
+    maintainer = policy.may_see_corrections(identity, dataset)
     with portal.session() as session:
         found = session.execute(
             select(CorrectionRow, User.username)
             .outerjoin(User, User.id == CorrectionRow.accepted_by)
             .where(CorrectionRow.resource_id == resource_id,
                    CorrectionRow.record_id == record_id)).all()
-        rows = [(row, name, tuple(str(e["field"]) for e in field_entries(row)))
-                for row, name in found]
-    return {
-        row.version: CorrectionNote(
-            row.id, row.version, row.accepted_at,
-            (name or OPERATOR_NAME) if named else None,
-            row.report_id is not None, row.report_id if maintainer else None, fields)
-        for row, name, fields in rows
-    }
+        return {
+            row.version: CorrectionNote(
+                row.id, row.version, row.accepted_at,
+                (name or OPERATOR_NAME) if named else None,
+                row.report_id is not None, row.report_id if maintainer else None,
+                tuple(str(e["field"]) for e in field_entries(row)))
+            for row, name in found
+        }
 
 
 @dataclass(frozen=True)
@@ -124,7 +123,7 @@ def export(portal: Portal, identity: Identity, dataset: str | None = None,
             info = visible.readable_dataset(session, identity, dataset, "id")
         else:
             raise NotFound("name a dataset (id) or a resource (resource_id)", field="id")
-        policy.require(policy.may_manage(identity, info),
+        policy.require(policy.may_see_corrections(identity, info),
                        f"only the maintainers of dataset {info.slug!r} may export its "
                        "corrections", field="resource_id" if resource else "id")
         query = (select(CorrectionRow, Resource.slug, User.username)
@@ -154,7 +153,7 @@ def _rows(dataset: DatasetInfo, row: CorrectionRow, slug: str,
 
 def export_links(identity: Identity, dataset: DatasetInfo) -> dict[str, str] | None:
     """Where the dataset's maintainers download its corrections (None for anyone else)."""
-    if not policy.may_manage(identity, dataset):
+    if not policy.may_see_corrections(identity, dataset):
         return None
     base = f"/dataset/{quote(dataset.slug, safe='')}/corrections"
     return {"csv": f"{base}.csv", "json": f"{base}.json"}

@@ -214,10 +214,18 @@ def require_scope(identity: Identity, wanted: Scope) -> None:
 
 
 
+def may_see_corrections(identity: Identity, dataset: DatasetInfo) -> bool:
+    """Whether ``identity`` sees the accepted corrections of ``dataset`` in full (their
+    export, the error reports they came from): the maintainers who may change it (an editor
+    or admin of its organisation, a sysadmin), also when the request may only read."""
+    return is_sysadmin(identity) or _ranks_at_least(identity, dataset.organisation_id,
+                                                    Role.EDITOR)
+
+
 def may_see_corrector(identity: Identity, dataset: DatasetInfo) -> bool:
     """Whether a record's history names who accepted its corrections: the dataset's
     maintainers and whoever sees its organisation's members (others read that the
     maintainers corrected it, as membership is not public)."""
-    return may_manage(identity, dataset) or (
+    return may_see_corrections(identity, dataset) or (
         dataset.organisation_id is not None
         and may_see_members(identity, dataset.organisation_id))
