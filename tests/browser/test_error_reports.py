@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from holotype.services.accounts import sessions
+from tests.browser.test_accessibility import AXE, FAILING, RUN_AXE, WCAG, _readable
 from tests.error_reports.conftest import ReportSite, make_report_site
 from tests.fixtures.mail import mail_server
 from tests.fixtures.site import LiveServer
@@ -41,6 +42,14 @@ def _page(browser: Any, url: str, cookie: str | None = None) -> Any:
     return page
 
 
+def _axe(page: Any) -> None:
+    """No serious or critical WCAG violation (axe-core, as tests/browser/test_accessibility.py
+    runs it on every anonymous page)."""
+    page.evaluate(AXE.read_text(encoding="utf-8") + "\n;undefined")
+    failing = [v for v in page.evaluate(RUN_AXE, WCAG) if v["impact"] in FAILING]
+    assert not failing, f"{page.url}:\n{_readable(failing)}"
+
+
 def test_an_anonymous_report_reaches_the_maintainer_who_acknowledges_and_accepts_it(
         browser: Any, served: tuple[ReportSite, str], shot: Any) -> None:
     site, url = served
@@ -61,6 +70,7 @@ def test_an_anonymous_report_reaches_the_maintainer_who_acknowledges_and_accepts
     page.get_by_label("Email me when the report's status changes").check()
     assert not page.locator(".report-trap").is_visible()  # the honeypot is never seen
     shot(page, "error-report-form")
+    _axe(page)
     time.sleep(WAIT)
     page.get_by_role("button", name="Send the report").click()
     assert page.get_by_role("heading", name="Thank you: your report was sent").is_visible()
@@ -75,6 +85,7 @@ def test_an_anonymous_report_reaches_the_maintainer_who_acknowledges_and_accepts
     row = editor.locator("table.reports tbody tr", has_text="open-2")
     assert row.count() == 1 and "country, locality" in row.inner_text()
     shot(editor, "error-reports-inbox")
+    _axe(editor)
     row.get_by_role("link", name="Open the report on open-2").click()
     assert "<b>south</b>" in editor.locator("table.report-fields").inner_text()  # as text
     editor.get_by_label("Note for the reporter").first.fill("We are checking the label.")
@@ -82,6 +93,7 @@ def test_an_anonymous_report_reaches_the_maintainer_who_acknowledges_and_accepts
     assert "The report is now acknowledged. The reporter was emailed." in editor.locator(
         "p.notice").inner_text()
     shot(editor, "error-report-acknowledged")
+    _axe(editor)
     editor.get_by_label("locality").fill("Kilimanjaro, south slope")
     editor.get_by_role("button", name="Accept and publish a new version").click()
     assert "The report is now fixed" in editor.locator("p.notice").inner_text()
