@@ -211,3 +211,27 @@ def test_floods_of_reports_are_rate_limited(tmp_path: Path) -> None:
                 "resource_id": site.open_resource, "record_id": "open-1",
                 "fields": {"country": "Flood api"}})
             assert api.status_code == 429 and api.headers["Retry-After"]
+
+
+def test_without_email_the_inbox_still_works_and_says_so(report_site: ReportSite) -> None:
+    quiet = report_site.site.settings.model_copy(update={"smtp_host": None})
+    before = len(report_site.inbox.messages)
+    app = create_app(quiet)
+    with TestClient(app) as client:
+        url = f"/report-error/{report_site.open_resource}/open-1"
+        assert "(in their inbox on this portal)" in client.get(url).text
+        sent = client.post(url, data={**_form(client, url), "field": "country",
+                                      "proposed": "Quietland", "email": "q@example.org",
+                                      "notify": "1"})
+        assert sent.status_code == 200 and "This portal sends no email" in sent.text
+    editor = sign_in(app, report_site.site, "editor")
+    page = editor.get("/reports").text
+    assert "This portal sends no email" in page and "open-1" in page
+    report_id = _report_id(report_site, proposed="Quietland")
+    shown = editor.get(f"/reports/{report_id}").text
+    assert "the reporter is not told of changes" in shown
+    changed = editor.post(f"/reports/{report_id}", data={
+        "csrf_token": token_in(shown), "status": "rejected"})
+    assert "The report is now rejected." in changed.text
+    assert "The reporter was emailed" not in changed.text
+    assert len(report_site.inbox.messages) == before  # nothing was sent
