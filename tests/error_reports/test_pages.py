@@ -235,3 +235,8 @@ def test_without_email_the_inbox_still_works_and_says_so(report_site: ReportSite
     assert "The report is now rejected." in changed.text
     assert "The reporter was emailed" not in changed.text
     assert len(report_site.inbox.messages) == before  # nothing was sent
+
+
+def test_the_account_page_links_the_inbox(app: FastAPI, report_site: ReportSite) -> None:
+    editor = sign_in(app, report_site.site, "editor")
+    assert 'href="/reports"' in editor.get("/user/me").text
