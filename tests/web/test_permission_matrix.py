@@ -437,7 +437,7 @@ def test_private_data_appears_exactly_where_allowed_in_every_action(
 
 SLIM = ("GET /search.json", "GET /datasets.json", "GET /dataset/{slug}",
         "GET /record/{resource_id}/{record_id:path}", "GET /status/download/{download_id}.json",
-        "GET /map/records.json")
+        "GET /map/records.json", "GET /reports.json")
 
 
 def test_the_matrix_holds_on_postgresql(postgres_database: str, tmp_path: Path) -> None:
@@ -445,5 +445,6 @@ def test_the_matrix_holds_on_postgresql(postgres_database: str, tmp_path: Path) 
     with _matrix(tmp_path, database_url=postgres_database, download_workers=0) as made:
         wrong = _run({entry: ROUTES[entry] for entry in SLIM}, made)
         wrong += _run({name: ACTIONS_PROBES[name] for name in (
-            "package_list", "vds_multi_count", "vds_multi_autocomplete_value")}, made)
+            "package_list", "vds_multi_count", "vds_multi_autocomplete_value",
+            "report_list")}, made)
     assert not wrong, "\n".join(wrong)
