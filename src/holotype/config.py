@@ -32,6 +32,7 @@ from holotype.config_accounts import AccountSettings
 from holotype.config_bulk import BulkSettings
 from holotype.config_drafts import DraftSettings
 from holotype.config_media import MediaSettings
+from holotype.config_reports import ReportSettings
 from holotype.config_uploads import UploadSettings
 
 ENV_PREFIX = "HOLOTYPE_"
@@ -50,7 +51,7 @@ def _secret(description: str, masked: bool = True) -> Any:
 
 
 class Settings(AccountSettings, MediaSettings, BulkSettings, UploadSettings, DraftSettings,
-               BaseSettings):
+               ReportSettings, BaseSettings):
     """Every setting of a Holotype site."""
 
     model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="forbid", frozen=True)

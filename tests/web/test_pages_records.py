@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import time
+
 from fastapi.testclient import TestClient
 
 from holotype.services.record_view import grouped_fields, image_urls, record_title
@@ -72,13 +75,13 @@ def test_object_uri_redirects_to_the_record(web: TestClient, pages_site: PagesSi
     assert web.get("/object/no-such-thing", follow_redirects=False).status_code == 404
 
 
-def test_report_error_says_it_is_not_yet_available(
+def test_report_error_is_a_form_for_the_records_fields(
     web: TestClient, pages_site: PagesSite
 ) -> None:
     page = web.get(f"/report-error/{pages_site.history_resource}/occ-1")
-    assert page.status_code == 200 and "not yet available" in page.text
+    assert page.status_code == 200 and 'name="proposed"' in page.text
     twin = web.get(f"/report-error/{pages_site.history_resource}/occ-1.json").json()
-    assert twin["available"] is False
+    assert twin["record_id"] == "occ-1" and twin["fields"]
 
 
 def test_record_helpers() -> None:
@@ -119,8 +122,17 @@ def test_a_removed_record_says_so_at_its_past_version(
     assert "This record was removed from the dataset" in html
     assert "See the current version" not in html  # there is none: that page is a 404
     report = web.get(twin["report_url"])
-    assert report.status_code == 200 and "not yet available" in report.text
+    assert report.status_code == 200 and 'name="proposed"' in report.text
     assert f'href="/record/{rid}/occ-3?version={first}"' in report.text
+    # ... but a report on it is refused: the record is no longer in the dataset
+    token = re.search(r'name="csrf_token" value="([^"]+)"', report.text)
+    stamp = re.search(r'name="form_stamp" value="([^"]+)"', report.text)
+    assert token and stamp
+    time.sleep(pages_site.settings.error_report_min_seconds)  # the spam guard's least wait
+    sent = web.post(f"/report-error/{rid}/occ-3", data={
+        "csrf_token": token.group(1), "form_stamp": stamp.group(1), "version": str(first),
+        "field": "country", "proposed": "x"})
+    assert sent.status_code == 404 and "no longer in the dataset" in sent.text
     current = web.get(f"/record/{rid}/occ-1.json").json()
     assert current["removed"] is None and "?" not in current["report_url"]
 

@@ -27,6 +27,8 @@ from holotype.services.citations.query_citations import cite
 from holotype.services.context import Portal
 from holotype.services.downloads import make_worker, parse_request, queue_download, status
 from holotype.services.drafts import worker as draft_worker
+from holotype.services.error_reports.model import NewReport
+from holotype.services.error_reports.submit import create_report
 from holotype.services.identity import ANONYMOUS
 from holotype.web.actions import ACTIONS
 from holotype.web.app import create_app
@@ -57,6 +59,7 @@ class Ctx:
     file_name: str
     public_citation: str  # a citation of public data
     draft: str = ""  # the editor's draft of a new version of the private resource
+    report: str = ""  # the member's error report on the private record
 
 
 @dataclass(frozen=True)
@@ -101,7 +104,8 @@ def get(path: str, **params: Any) -> Callable[[TestClient, Ctx], httpx.Response]
     def ask(client: TestClient, ctx: Ctx) -> httpx.Response:
         filled = path.format(rid=ctx.site.secret_resource, key=ctx.key, media=SECRET_MEDIA,
                              job=ctx.download, file=ctx.file_name, cit=ctx.public_citation,
-                             id=SECRET_ID, draft=ctx.draft)
+                             id=SECRET_ID, draft=ctx.draft,
+                             report=ctx.report)
         return client.get(filled, params={k: v.format(rid=ctx.site.secret_resource, key=ctx.key)
                                           if isinstance(v, str) else v
                                           for k, v in params.items()},
@@ -114,7 +118,8 @@ def action(name: str, /, **params: Any) -> Callable[[TestClient, Ctx], httpx.Res
         # GET: on the API a session cookie counts for reading only (writes need a token).
         body = json.loads(json.dumps(params).replace("{rid}", ctx.site.secret_resource)
                           .replace("{key}", ctx.key).replace("{job}", ctx.download)
-                          .replace("{draft}", ctx.draft))
+                          .replace("{draft}", ctx.draft)
+                          .replace("{report}", ctx.report))
         return client.get(f"/api/3/action/{name}", params={
             k: v if isinstance(v, str) else json.dumps(v) for k, v in body.items()})
     return ask
@@ -226,6 +231,19 @@ ROUTES: dict[str, Probe | None] = {
                             follow_redirects=True)),
     "GET /record/{resource_id}/{record_id:path}": Probe(get("/record/{rid}/{id}.json")),
     "GET /report-error/{resource_id}/{record_id:path}": Probe(get("/report-error/{rid}/{id}")),
+    # Error reports (tests/error_reports/): sending one shows the record's title; the inbox and
+    # a report show the values seen, to the dataset's maintainers and the reporter (member).
+    "POST /report-error/{resource_id}/{record_id:path}": Probe(
+        lambda c, x: c.post(f"/report-error/{x.site.secret_resource}/{SECRET_ID}",
+                            data=with_token(c, {"field": "country", "proposed": "Mu"}))),
+    "GET /reports": Probe(get("/reports")),
+    "GET /reports.json": Probe(get("/reports.json")),
+    "GET /reports/{report_id}": Probe(get("/reports/{report}.json")),
+    "POST /reports/{report_id}": Probe(
+        lambda c, x: c.post(f"/reports/{x.report}", data=with_token(c, {
+            "status": "acknowledged"})), lambda r, x: "is now acknowledged" in r.text,
+        frozenset({"editor"})),  # the first maintainer to ask changes it; then it is changed
+    "POST /reports/{report_id}/accept": NO_DATA,  # tests/error_reports/test_accept.py
     "GET /object/{occurrence_id:path}": Probe(
         get("/object/{id}"), lambda r, x: r.status_code == 303 and x.site.secret_resource
         in r.headers["location"]),
@@ -344,6 +362,13 @@ ACTIONS_PROBES: dict[str, Probe | None] = {
     "organization_list_for_user": Probe(action("organization_list_for_user"), ok,
                                         frozenset(WHO)),  # organisation names are public
     "api_token_list": Probe(action("api_token_list"), ok, SIGNED_IN),  # one's own tokens
+    "report_create": Probe(action("report_create", resource_id="{rid}", record_id=SECRET_ID,
+                                  fields={"country": "Mu"}), ok, NOBODY),  # POST only
+    "report_list": Probe(action("report_list")),
+    "report_show": Probe(action("report_show", id="{report}")),
+    "report_update": Probe(action("report_update", id="{report}", status="fixed"), ok,
+                           NOBODY),  # POST with a token only
+    "report_accept": Probe(action("report_accept", id="{report}"), ok, NOBODY),  # the same
 }
 
 
@@ -396,9 +421,11 @@ def _matrix(directory: Path, **overrides: Any) -> Iterator[tuple[Ctx, dict[str, 
                              "draft.csv").id
         while draft_worker.make_worker(portal, 0.01).run_once():
             pass
+        report = create_report(portal, member, NewReport(
+            site.secret_resource, SECRET_ID, None, [("scientificName", "Arcanus novus")])).id
     finally:
         portal.close()
-    ctx = Ctx(site, key, job, file_name, cited, draft)
+    ctx = Ctx(site, key, job, file_name, cited, draft, report)
     clients: dict[str, TestClient] = {}
     app = create_app(site.settings)
     with TestClient(app) as anonymous:
@@ -448,7 +475,7 @@ def test_private_data_appears_exactly_where_allowed_in_every_action(
 
 SLIM = ("GET /search.json", "GET /datasets.json", "GET /dataset/{slug}",
         "GET /record/{resource_id}/{record_id:path}", "GET /status/download/{download_id}.json",
-        "GET /map/records.json")
+        "GET /map/records.json", "GET /reports.json")
 
 
 def test_the_matrix_holds_on_postgresql(postgres_database: str, tmp_path: Path) -> None:
@@ -456,5 +483,6 @@ def test_the_matrix_holds_on_postgresql(postgres_database: str, tmp_path: Path) 
     with _matrix(tmp_path, database_url=postgres_database, download_workers=0) as made:
         wrong = _run({entry: ROUTES[entry] for entry in SLIM}, made)
         wrong += _run({name: ACTIONS_PROBES[name] for name in (
-            "package_list", "vds_multi_count", "vds_multi_autocomplete_value")}, made)
+            "package_list", "vds_multi_count", "vds_multi_autocomplete_value",
+            "report_list")}, made)
     assert not wrong, "\n".join(wrong)

@@ -19,6 +19,7 @@ from holotype.catalog import (
     corrections,
     downloads,
     drafts,
+    error_reports,
     image_jobs,
     media,
     models,
@@ -27,7 +28,8 @@ from holotype.catalog.base import Base
 
 #: Every module that declares catalogue tables.
 TABLE_MODULES: tuple[ModuleType, ...] = (models, downloads, citations, media, image_jobs,
-                                         accounts, api_tokens, corrections, drafts)
+                                         accounts, api_tokens, corrections, drafts,
+                                         error_reports)
 
 #: Every catalogue table.
 metadata: MetaData = Base.metadata

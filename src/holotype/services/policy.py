@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 
-from sqlalchemy import ColumnElement, and_, or_, true
+from sqlalchemy import ColumnElement, and_, false, or_, true
 
 from holotype.catalog.models import Dataset, Role, Visibility
 from holotype.catalog.snapshots import DatasetInfo
@@ -115,6 +115,33 @@ def require_manage(identity: Identity, dataset: DatasetInfo | None = None) -> No
         require(may_manage(identity, dataset),
                 f"only an editor or admin of dataset {dataset.slug!r}'s organisation may "
                 "change it", field="dataset")
+
+
+def may_handle_reports(identity: Identity, dataset: DatasetInfo) -> bool:
+    """Whether ``identity`` maintains ``dataset`` for error reports (is sent them, sees them in
+    its inbox, changes their status): an editor or admin of its organisation, its owner when it
+    has no organisation, or a sysadmin. Changing a status also needs the write scope."""
+    if is_sysadmin(identity):
+        return True
+    if dataset.organisation_id is None:
+        return dataset.owner_id is not None and dataset.owner_id == identity.user_id
+    return _ranks_at_least(identity, dataset.organisation_id, Role.EDITOR)
+
+
+def handled_datasets(identity: Identity) -> ColumnElement[bool]:
+    """The catalogue condition on :class:`Dataset` rows whose error reports ``identity``
+    handles: the same decision as :func:`may_handle_reports`, as SQL."""
+    if is_sysadmin(identity):
+        return true()
+    editing = sorted(org for org, role in identity.roles
+                     if RANK.get(role, 0) >= RANK[Role.EDITOR.value])
+    conditions: list[ColumnElement[bool]] = [false()]
+    if editing:
+        conditions.append(Dataset.organisation_id.in_(editing))
+    if identity.user_id is not None:
+        conditions.append(and_(Dataset.organisation_id.is_(None),
+                               Dataset.owner_id == identity.user_id))
+    return or_(*conditions)
 
 
 def may_create_dataset(identity: Identity, organisation_id: str | None) -> bool:

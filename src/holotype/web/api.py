@@ -114,6 +114,8 @@ def create_router() -> APIRouter:
                 if found.writes and request.method != "POST":
                     raise Invalid(f"{name} changes the catalogue: send it as a POST, with an "
                                   "API token in the Authorization header", field="method")
+                if found.post_only and request.method != "POST":
+                    raise Invalid(f"{name} must be sent as a POST", field="method")
                 params = await _params(request, found, form)
                 ctx = Context(
                     portal=portal,

@@ -36,6 +36,8 @@ SAME_ORIGIN_ACTIONS = frozenset({
     "organization_create", "organization_update", "organization_patch", "organization_delete",
     "organization_list_for_user", "member_create", "organization_member_create",
     "api_token_create", "api_token_list", "api_token_revoke",
+    # error reports: sent, listed, changed and accepted on the portal's own pages or by scripts
+    "report_create", "report_list", "report_show", "report_update", "report_accept",
 })
 ACTION_PREFIXES = ("/api/3/action/", "/api/action/")
 METHODS = "GET, HEAD, POST"

@@ -112,6 +112,8 @@ def _tag(name: str) -> str:
         return "Versioned datastore (NHM)"
     if name.startswith("datastore_"):
         return "DataStore"
+    if name.startswith("report_"):
+        return "Error reports"
     return "Catalogue"
 
 

@@ -14,6 +14,7 @@ from holotype.web.actions import (
     datastore,
     downloads,
     drafts,
+    error_reports,
     multi,
     slugs,
     statistics,
@@ -25,6 +26,7 @@ from holotype.web.actions.registry import Action
 ACTIONS: dict[str, Action[Any]] = {
     action.name: action
     for module in (changelog, ckan, ckan_orgs, ckan_write, datastore, downloads, multi, slugs,
-                   versions, citations, statistics, tokens, corrections, drafts)
+                   versions, citations, statistics, tokens, corrections, drafts,
+                   error_reports)
     for action in module.ACTIONS
 }

@@ -49,6 +49,7 @@ class Action(Generic[P]):
     summary: str
     params: type[P]
     writes: bool = False  # changes the catalogue: POST only, with an API token
+    post_only: bool = False  # POST only, but anyone may (e.g. sending an error report)
 
     @property
     def parameters(self) -> tuple[Param, ...]:

@@ -5,7 +5,8 @@ statistics); every page answers HTML or its JSON twin through ``render``. ``maps
 map tiles and map data; ``iiif`` the IIIF manifests and collections, ``iiif_images`` the IIIF
 Image API; ``accounts`` signing in and out and one's account; ``organisations``
 organisations and their members; ``dataset_editor`` creating and editing datasets;
-``upload_page`` adding files to a dataset.
+``upload_page`` adding files to a dataset; ``report_form`` a record's error report form,
+``reports`` the inbox of error reports.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ from holotype.web.pages import (
     organisations,
     records,
     render,
+    report_form,
+    reports,
     search,
     sign_in_external,
     statistics,
@@ -47,7 +50,7 @@ def create_pages_router(templates: Jinja2Templates) -> APIRouter:
     # The editor's /dataset/new comes before /dataset/{slug} ("new" is no dataset's name).
     for module in (home, dataset_editor, datasets, search, records, citations, how_to_cite,
                    statistics, accounts, organisations, tokens, audit, sign_in_external,
-                   upload_page, corrections, drafts):
+                   upload_page, corrections, drafts, report_form, reports):
         router.include_router(module.create_router(templates))
     router.include_router(media.create_router())
     router.include_router(iiif.create_router())

@@ -1,4 +1,4 @@
-"""Record pages, stable specimen URIs and the (not yet available) error report.
+"""Record pages and stable specimen URIs (the error report form: ``report_form``).
 
 ``/record/<resource id>/<record id>[?version=<ms>]`` shows a record as of a version with its
 history; ``/object/<occurrenceID>`` answers 303 to the record's page (or its JSON twin), or the
@@ -150,21 +150,5 @@ def create_router(templates: Jinja2Templates) -> APIRouter:
         if wanted_json or ("application/json" in accept and "text/html" not in accept):
             target = record_url(found.resource_id, found.record_id + ".json")
         return RedirectResponse(target, status_code=303)
-
-    @router.get("/report-error/{resource_id}/{record_id:path}", include_in_schema=False)
-    def report_error(request: Request, resource_id: str, record_id: str) -> Response:
-        name, as_json = split_json(record_id)
-        page = load_record(_portal(request), identity_of(request), resource_id, name,
-                           _version(request))
-        data = {
-            "available": False,
-            "message": "Reporting an error is not yet available on this portal.",
-            "record": record_url(page.resource.id, page.record_id,
-                                 None if page.latest else page.version),
-            "title": page.title,
-            "dataset": page.dataset.title,
-        }
-        return render(request, templates, "report_error.html", {}, data,
-                      as_json=as_json or None)
 
     return router

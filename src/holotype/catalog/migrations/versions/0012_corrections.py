@@ -1,7 +1,7 @@
 """Accepted corrections: the provenance of record versions made by correcting a record.
 
-Revision ID: 0013
-Revises: 0011 (0010 on its own branch; chained after drafts' 0011 when drafts was merged in)
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-06
 """
 
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0013"
+revision: str = "0012"
 down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
