@@ -9,8 +9,9 @@ look-up happens in the asking user's own folder, nobody else can resume, end or 
 to them it does not exist.
 
 :func:`claim` hands a finished upload over (to a draft of the dataset): the file moves to
-``DATA_DIR/uploads/claimed/<upload id>/<file name>``, which the caller owns from then on (and
-removes when done with it); the upload itself is gone. Abandoned uploads are deleted by
+``DATA_DIR/uploads/claimed/<upload id>/<file name>``, which the caller owns from then on: it
+moves the file away and calls :func:`release` (or :func:`give_back`, to undo the claim when it
+refuses the file); the upload itself is gone. Abandoned uploads are deleted by
 :mod:`holotype.services.upload_sweep`.
 """
 
@@ -19,6 +20,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING
@@ -158,6 +160,24 @@ def claim(portal: Portal, identity: Identity, upload_id: str) -> tuple[Path, str
         raise NotFound(f"there is no upload {upload_id!r} of yours", field="upload") from None
     remove(own, upload_id)
     return target, started.name
+
+
+def give_back(portal: Portal, identity: Identity, upload_id: str, path: Path, *,
+              dataset: str, name: str) -> None:
+    """Undo :func:`claim` (what was to take the file refused it): the file at ``path`` is
+    ``identity``'s finished upload ``upload_id`` again, to be claimed once more."""
+    own = folder(portal, identity)
+    own.mkdir(parents=True, exist_ok=True)
+    os.replace(path, own / upload_id)
+    finish(portal, identity, upload_id, dataset=dataset, name=name)
+    release(portal, upload_id)
+
+
+def release(portal: Portal, upload_id: str) -> None:
+    """Delete what is left of the claimed upload ``upload_id`` (its folder under
+    ``claimed/``, emptied when its file was taken)."""
+    if _UPLOAD_ID.fullmatch(upload_id):
+        shutil.rmtree(root(portal) / "claimed" / upload_id, ignore_errors=True)
 
 
 def remove(own: Path, upload_id: str) -> None:

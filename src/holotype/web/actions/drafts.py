@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 
 from holotype.errors import Invalid
 from holotype.services import drafts, publishing
+from holotype.services.drafts import uploaded
 from holotype.web.actions.params import Doc
 from holotype.web.actions.registry import Action, Context
 
@@ -24,6 +25,11 @@ class DraftCreateParams:
     upload: Annotated[str | None, Doc(
         "The file, sent as multipart/form-data (CSV, TSV, XLSX, JSON, JSON Lines or a Darwin "
         "Core Archive).")] = None
+    upload_id: Annotated[str | None, Doc(
+        "Instead of upload: a finished upload of yours sent to the tus endpoint "
+        "(/api/uploads/tus/), by its id (the last part of its address). Without resource_id or "
+        "name it goes to the dataset's only records resource, or else to a new resource named "
+        "after the file.")] = None
     format: Annotated[str | None, Doc("The file's format, when its name does not say.")] = None
     id_field: Annotated[str | None, Doc(
         "The column identifying each record (a new resource's first version).")] = None
@@ -59,8 +65,16 @@ def _token(ctx: Context, what: str) -> None:
 
 def draft_create(ctx: Context, p: DraftCreateParams) -> dict[str, Any]:
     upload = ctx.files.get("upload")
+    if p.resource_id and p.name:
+        raise Invalid("give either resource_id (an existing resource) or name (a new one)",
+                      field="resource_id")
+    if p.upload_id and upload is None:
+        return uploaded.start_upload(ctx.portal, ctx.identity, p.package_id, p.upload_id,
+                                     p.resource_id or p.name, p.format, p.id_field,
+                                     new_resource=bool(p.name)).as_dict()
     if upload is None:
-        raise Invalid("send the file as upload, in multipart/form-data", field="upload")
+        raise Invalid("send the file as upload, in multipart/form-data (or the upload_id of "
+                      "a finished upload)", field="upload")
     if bool(p.resource_id) == bool(p.name):
         raise Invalid("give either resource_id (an existing resource) or name (a new one)",
                       field="resource_id")
@@ -95,8 +109,9 @@ def draft_discard(ctx: Context, p: DraftParams) -> None:
 
 ACTIONS = (
     Action("draft_create", draft_create,
-           "Make a draft: upload a file (multipart) for a resource; a worker reads and "
-           "reviews it (follow it with draft_show).", DraftCreateParams, writes=True),
+           "Make a draft: upload a file (multipart), or name a finished tus upload "
+           "(upload_id), for a resource; a worker reads and reviews it (follow it with "
+           "draft_show).", DraftCreateParams, writes=True),
     Action("draft_show", draft_show,
            "A draft's status, progress (step, rows read) and, once ready, its review.",
            DraftParams, writes=True),

@@ -17,6 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from holotype.errors import Invalid, ServiceError
 from holotype.services import drafts
 from holotype.services.context import Portal
+from holotype.services.drafts import uploaded
 from holotype.services.workdirs import work_dir
 from holotype.web.errors import field_label
 from holotype.web.identity import identity_of
@@ -59,8 +60,10 @@ def create_router(templates: Jinja2Templates) -> APIRouter:
               **context: Any) -> Response:
         portal, identity = _portal(request), identity_of(request)
         found = drafts.list_drafts(portal, identity, slug)
-        data = {"dataset": slug, "drafts": [draft_data(d) for d in found],
+        data: dict[str, Any] = {"dataset": slug, "drafts": [draft_data(d) for d in found],
                 "resources": drafts.records_resources(portal, identity, slug)}
+        if context.get("error"):  # the JSON twin says what was refused, as errors do
+            data["error"] = {"message": context["error"], "field": context.get("error_field")}
         base = {"error": None, "error_field": None}
         return render(request, templates, "drafts.html", {**base, **context}, data,
                       status=status, as_json=as_json)
@@ -71,26 +74,18 @@ def create_router(templates: Jinja2Templates) -> APIRouter:
 
     @router.post("/dataset/{slug}/drafts", include_in_schema=False)
     async def start(request: Request, slug: str) -> Response:
-        portal, identity = _portal(request), identity_of(request)
-        if not is_multipart(request):
-            return await run_in_threadpool(
-                _list, request, slug, 400, error="send the file as multipart/form-data",
-                error_field="file")
+        portal = _portal(request)
         with work_dir(portal.work_dir) as folder:
             try:
-                fields, uploads = await read_multipart(request, folder,
-                                                       portal.settings.max_upload_bytes)
-                upload = uploads.get("file")
-                if upload is None:
-                    raise Invalid("choose a file to review", field="file")
-                target = str(fields.get("resource") or "")
-                new_name = str(fields.get("new_resource") or "").strip()
-                made = await run_in_threadpool(
-                    drafts.start, portal, identity, slug, new_name or target, upload.path,
-                    upload.filename, str(fields.get("format") or "") or None,
-                    str(fields.get("id_field") or "") or None, new_resource=bool(new_name))
+                if is_multipart(request):
+                    fields, files = await read_multipart(request, folder,
+                                                         portal.settings.max_upload_bytes)
+                else:  # a finished upload handed over by the upload page (static/upload.js)
+                    fields, files = dict((await request.form()).items()), {}
+                made = await run_in_threadpool(_start, request, slug, fields, files)
             except ServiceError as exc:
-                if exc.status == 401 or (exc.status == 404 and exc.field != "resource"):
+                if exc.status == 401 or (exc.status == 404 and exc.field not in (
+                        "resource", "upload")):
                     raise  # signed out, or a dataset they may not change: no form to show
                 return await run_in_threadpool(_list, request, slug, exc.status,
                                                **_problem(exc))
@@ -98,6 +93,30 @@ def create_router(templates: Jinja2Templates) -> APIRouter:
             return render(request, templates, "draft.html", {}, draft_data(made), status=201,
                           as_json=True)
         return RedirectResponse(draft_url(made), status_code=303)
+
+    def _start(request: Request, slug: str, fields: dict[str, Any], files: dict[str, Any]
+               ) -> drafts.DraftInfo:
+        """A draft of the form's file, or of the finished upload it names (``upload_id``),
+        for the resource chosen (``resource``) or a new one (``new_resource``, its name)."""
+        portal, identity = _portal(request), identity_of(request)
+        target = str(fields.get("resource") or "")
+        new_name = str(fields.get("new_resource") or "").strip()
+        fmt, id_field = str(fields.get("format") or "") or None, str(
+            fields.get("id_field") or "") or None
+        upload_id = str(fields.get("upload_id") or "").strip()
+        if upload_id and "file" not in files:
+            # the upload page's choice "a new resource" sends resource="" (named after the
+            # file unless named); without a choice, the dataset's only resource, or a new one
+            new = bool(new_name) or ("resource" in fields and not target)
+            return uploaded.start_upload(portal, identity, slug, upload_id,
+                                         new_name or target or None, fmt, id_field,
+                                         new_resource=new)
+        upload = files.get("file")
+        if upload is None:
+            raise Invalid("choose a file to review (or send a finished upload's upload_id)",
+                          field="file")
+        return drafts.start(portal, identity, slug, new_name or target, upload.path,
+                            upload.filename, fmt, id_field, new_resource=bool(new_name))
 
     def _page(request: Request, slug: str, draft_id: str, status: int = 200,
               as_json: bool | None = None, **context: Any) -> Response:

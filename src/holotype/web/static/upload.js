@@ -49,16 +49,35 @@
     });
   }).observe(box, { childList: true, subtree: true });
 
-  // The hook to the drafts: with data-drafts-url set, each finished upload is handed over
-  // there as a form POST of its id (upload_id), and the page follows the answer's address.
-  function handOver(uploadId) {
-    var body = new URLSearchParams();
-    body.set('csrf_token', token ? token.value : '');
+  // Each finished upload is handed over to the dataset's drafts as a form POST of its id
+  // (upload_id) and the resource chosen in #upload-settings; the page then goes on to the
+  // draft's review. A refusal (say, no such resource) is shown, and the upload stays kept.
+  var problem = document.getElementById('handover-error');
+  function handOver(uploadId, item) {
+    var settings = document.getElementById('upload-settings');
+    var body = new URLSearchParams(new FormData(settings));
     body.set('upload_id', uploadId);
-    return fetch(draftsUrl, { method: 'POST', body: body, credentials: 'same-origin' })
-      .then(function (answer) {
-        if (answer.redirected) { window.location.assign(answer.url); }
+    return fetch(draftsUrl, {
+      method: 'POST', body: body, credentials: 'same-origin',
+      headers: { 'Accept': 'application/json' }
+    }).then(function (answer) {
+      return answer.json().then(function (data) {
+        if (answer.ok && data.url) {
+          window.location.assign(data.url);
+          return;
+        }
+        var said = data.error && (data.error.message || data.error);
+        problem.textContent = fileProblem(item, said || answer.statusText);
+        problem.hidden = false;
       });
+    }).catch(function (failed) {
+      problem.textContent = fileProblem(item, String(failed));
+      problem.hidden = false;
+    });
+  }
+  function fileProblem(item, message) {
+    return 'Could not make a draft of ' + item.querySelector('strong').textContent + ': ' +
+      message;
   }
 
   uppy.on('upload-success', function (file, response) {
@@ -73,6 +92,6 @@
     item.append(name, ' (upload id ', id, ')');
     finished.append(item);
     if (none) { none.hidden = true; }
-    if (draftsUrl) { handOver(uploadId); }
+    if (draftsUrl) { handOver(uploadId, item); }
   });
 }());
