@@ -1,6 +1,7 @@
 """The upload page in a real browser: an editor signs in, drops a CSV on Uppy's Dashboard, sees
-it go through the tus endpoint in pieces and its upload id listed; the finished file is the
-one sent, and can be claimed. A file of the wrong type is refused in the page."""
+it go through the tus endpoint in pieces, and lands on the draft it became (for the dataset's
+only resource, chosen first), holding the very bytes sent. A file of the wrong type is refused
+in the page."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from holotype.services import uploads
+from holotype.services import drafts
 from holotype.services.context import Portal
 from tests.browser.test_accessibility import AXE, FAILING, RUN_AXE, WCAG, _readable
 from tests.fixtures.accounts_site import PASSWORD, AccountsSite, make_accounts_site
@@ -51,23 +52,26 @@ def test_an_editor_uploads_a_csv_with_uppy(browser: Any, server: str, site: Acco
     csv = tmp_path / "magpies.csv"
     csv.write_bytes(data)
     page.locator(".uppy-Dashboard-input").first.set_input_files(str(csv))
-    page.locator(".uppy-StatusBar-actionBtn--upload").click()
-    listed = page.locator("#finished-uploads li.finished-upload")
-    listed.wait_for(timeout=60_000)
-    assert "magpies.csv" in listed.inner_text()
-    upload_id = listed.get_attribute("data-upload-id")
-    assert upload_id and len(upload_id) == 32
-    shot(page, "upload-finished")
-    assert not refused, refused
+    assert page.locator("#upload-resource").input_value() == site.secret_resource  # the only
     page.evaluate(AXE.read_text(encoding="utf-8") + "\n;undefined")
     failing = [v for v in page.evaluate(RUN_AXE, WCAG) if v["impact"] in FAILING]
     assert not failing, _readable(failing)
+    page.locator(".uppy-StatusBar-actionBtn--upload").click()
+    # once sent, the upload is handed to the dataset's drafts, and the page goes on there
+    page.wait_for_url(f"{server}/dataset/secret/drafts/*", timeout=60_000)
+    assert "magpies.csv" in page.locator("main").inner_text()
+    shot(page, "upload-finished")
+    assert not refused, refused
+    draft_id = page.url.rsplit("/", 1)[-1]
+    draft = site.settings.data_dir / "drafts" / draft_id
+    assert (draft / "original.csv").read_bytes() == data  # the very bytes sent
     portal = Portal.open(site.settings)
     try:
-        path, name = uploads.claim(portal, site.identity("editor"), upload_id)
+        assert drafts.show(portal, site.identity("editor"), draft_id).resource_name == "Records"
     finally:
         portal.close()
-    assert (name, path.read_bytes()) == ("magpies.csv", data)
+    assert not (site.settings.data_dir / "uploads" / "claimed").exists() or not any(
+        (site.settings.data_dir / "uploads" / "claimed").iterdir())
 
 
 def test_a_file_of_the_wrong_type_is_refused_in_the_page(browser: Any, server: str,
