@@ -114,12 +114,12 @@ def test_upload_review_publish_search_report_and_correct(
     editor.wait_for_url("**/search?*")
     assert editor.locator("#results-heading").inner_text() == f"{ROWS} records"
     visitor = _page(browser)  # not signed in: the dataset is public
-    visitor.goto(f"{url}/search?q=journeyensis")
+    visitor.goto(f"{url}/search?q=journeyensis&preset=everything")
     assert visitor.locator("#results-heading").inner_text() == f"{ROWS} records"
     shot(visitor, "journey-5-search")
 
     # 5. an anonymous visitor reports the wrong country of kj-3
-    visitor.goto(f"{url}/search?q=Ruritania")
+    visitor.goto(f"{url}/search?q=Ruritania&preset=everything")
     visitor.locator("main a[href^='/record/']").first.click()
     visitor.wait_for_url("**/record/**/kj-3")
     record_url = visitor.url
