@@ -113,8 +113,8 @@ def create_router(templates: Jinja2Templates) -> APIRouter:
                                          new_resource=new)
         upload = files.get("file")
         if upload is None:
-            raise Invalid("choose a file to review (or send a finished upload's upload_id)",
-                          field="file")
+            raise Invalid("send the file to review (as multipart/form-data), or a finished "
+                          "upload's upload_id", field="file")
         return drafts.start(portal, identity, slug, new_name or target, upload.path,
                             upload.filename, fmt, id_field, new_resource=bool(new_name))
 
