@@ -139,6 +139,14 @@ def test_a_refused_draft_gives_the_upload_back(app: FastAPI, site: TokenSite) ->
     assert "has no resource 'nonesuch'" in refused.json()["error"]["message"]
     assert not (site.settings.data_dir / "uploads" / "claimed" / upload_id).exists()
     assert _hand_over(editor, upload_id).status_code == 303  # nothing lost: handed over again
+    image = _browser_upload(editor, "sheet.jpg", b"\xff\xd8\xff\xe0 not much of a JPEG")
+    refused = editor.post("/dataset/secret/drafts", data={
+        "csrf_token": form_token(editor), "upload_id": image},
+        headers={"Accept": "application/json"})
+    assert refused.status_code == 400
+    assert "(sheet.jpg) is an image, not records" in refused.json()["error"]["message"]
+    assert uploads.finished(app.state.portal, site.accounts.identity("editor"),
+                            image).name == "sheet.jpg"  # still the editor's, untouched
 
 
 def _api(client: TestClient, token: str, **data: str) -> Any:

@@ -28,6 +28,9 @@ def start_upload(portal: Portal, identity: Identity, dataset: str, upload_id: st
     Refused (not found) for an unknown or someone else's upload, and (conflict) for one whose
     bytes are not all there yet."""
     sent = uploads.finished(portal, identity, upload_id)
+    if sent.kind != "records":
+        raise Invalid(f"upload {upload_id} ({sent.name}) is an image, not records: a draft "
+                      f"is made of {uploads.accepted_types().split(';')[0]}", field="upload")
     path, name = uploads.claim(portal, identity, upload_id)
     try:
         with portal.session() as session:
