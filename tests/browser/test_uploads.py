@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from holotype.services import drafts
+from holotype.services import drafts, uploads
 from holotype.services.context import Portal
 from tests.browser.test_accessibility import AXE, FAILING, RUN_AXE, WCAG, _readable
 from tests.fixtures.accounts_site import PASSWORD, AccountsSite, make_accounts_site
@@ -98,3 +98,28 @@ def test_a_member_who_may_not_add_data_is_refused(browser: Any, server: str) -> 
     page.click("button[type=submit]")
     page.wait_for_load_state()
     assert "only an editor or admin" in page.content()
+
+
+def test_a_refused_hand_over_is_shown_and_the_upload_kept(browser: Any, server: str,
+                                                          site: AccountsSite, shot: Any,
+                                                          tmp_path: Path) -> None:
+    page = signed_in_page(browser, server, "editor")
+    image = tmp_path / "label.png"
+    image.write_bytes(b"\x89PNG\r\n\x1a\n not really an image")
+    page.locator(".uppy-Dashboard-input").first.set_input_files(str(image))
+    page.locator(".uppy-StatusBar-actionBtn--upload").click()
+    problem = page.locator("#handover-error")
+    problem.wait_for(timeout=60_000)
+    assert problem.inner_text().startswith("Could not make a draft of label.png: upload ")
+    assert "is an image, not records" in problem.inner_text()
+    assert page.url == f"{server}/dataset/secret/upload"  # stays, saying why
+    upload_id = page.locator("#finished-uploads li.finished-upload").get_attribute(
+        "data-upload-id")
+    assert upload_id
+    shot(page, "upload-hand-over-refused")
+    portal = Portal.open(site.settings)
+    try:
+        kept = uploads.finished(portal, site.identity("editor"), upload_id)
+    finally:
+        portal.close()
+    assert kept.name == "label.png"
