@@ -137,7 +137,7 @@ def test_a_refusal_gives_every_upload_back(portal: Portal, site: AccountsSite) -
     sent = [_upload(portal, site, "editor", "SEC-2_5.jpg", good),
             _upload(portal, site, "editor", "SEC-2_6.jpg", bad)]
     before = _version_count(portal, site)
-    with pytest.raises(Invalid, match="SEC-2_6.jpg") as caught:
+    with pytest.raises(Invalid, match=r"SEC-2_6\.jpg") as caught:
         attach_uploads(portal, editor, "secret", "records", sent)
     assert "nothing was added" in caught.value.message
     with pytest.raises(Invalid, match="no field 'nonesuch'"):
