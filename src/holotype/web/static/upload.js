@@ -3,7 +3,8 @@
 // each file's upload address in the browser (localStorage), so a file added again after a lost
 // connection or a closed tab goes on from the offset the server has. Settings come from the
 // #uploader element's data attributes; the form token goes with every request that changes
-// something (X-CSRF-Token), as for every form of the portal.
+// something (X-CSRF-Token), as for every form of the portal. A finished records file is
+// handed to the drafts; a finished image is offered in the "Attach images to records" form.
 (function () {
   'use strict';
   var box = document.getElementById('uploader');
