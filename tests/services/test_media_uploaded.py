@@ -125,8 +125,15 @@ def test_someone_elses_unfinished_non_image_or_other_datasets_upload_claims_noth
     assert caught.value.field == "resource"
     with pytest.raises(Invalid, match="name the finished image uploads"):
         attach_uploads(portal, editor, "secret", "records", [" "])
+    twin = _upload(portal, site, "editor", "SEC-1.jpg", _jpeg(60))
+    with pytest.raises(Invalid, match=r"are both named 'SEC-1\.jpg'"):
+        attach_uploads(portal, editor, "secret", "records", [mine, twin])
+    hidden = _upload(portal, site, "editor", ".SEC-1.jpg", _jpeg(61))
+    with pytest.raises(Invalid, match="cannot name a record"):
+        attach_uploads(portal, editor, "secret", "records", [hidden])
     assert _version_count(portal, site) == before
-    assert uploads.finished(portal, editor, mine).name == "SEC-1.jpg"  # never claimed
+    for upload_id in (mine, twin):  # never claimed
+        assert uploads.finished(portal, editor, upload_id).name == "SEC-1.jpg"
     assert uploads.finished(portal, site.identity("sysadmin"), theirs).name == "SEC-1_2.jpg"
     assert _claimed(site) == []
 
