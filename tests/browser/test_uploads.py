@@ -1,7 +1,8 @@
 """The upload page in a real browser: an editor signs in, drops a CSV on Uppy's Dashboard, sees
 it go through the tus endpoint in pieces, and lands on the draft it became (for the dataset's
 only resource, chosen first), holding the very bytes sent. A file of the wrong type is refused
-in the page."""
+in the page. An image is offered for attaching instead, and attached to the record its name
+gives (whose page then shows it); a refused one is kept."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import pyvips
 
 from holotype.services import drafts, uploads
 from holotype.services.context import Portal
@@ -100,26 +102,59 @@ def test_a_member_who_may_not_add_data_is_refused(browser: Any, server: str) -> 
     assert "only an editor or admin" in page.content()
 
 
-def test_a_refused_hand_over_is_shown_and_the_upload_kept(browser: Any, server: str,
-                                                          site: AccountsSite, shot: Any,
-                                                          tmp_path: Path) -> None:
-    page = signed_in_page(browser, server, "editor")
-    image = tmp_path / "label.png"
-    image.write_bytes(b"\x89PNG\r\n\x1a\n not really an image")
-    page.locator(".uppy-Dashboard-input").first.set_input_files(str(image))
+def _upload_image(page: Any, path: Path) -> str:
+    """Send ``path`` with Uppy; the upload id the page offers in its attach form."""
+    page.locator(".uppy-Dashboard-input").first.set_input_files(str(path))
     page.locator(".uppy-StatusBar-actionBtn--upload").click()
-    problem = page.locator("#handover-error")
+    offered = page.locator(f"#image-uploads li:has-text('{path.name}') input[name=upload_id]")
+    offered.wait_for(timeout=60_000)
+    assert page.locator("#attach-images").is_visible()
+    upload_id = offered.get_attribute("value")
+    assert upload_id and offered.is_checked()
+    return str(upload_id)
+
+
+def test_an_image_is_attached_to_the_record_its_name_gives(
+        browser: Any, server: str, shot: Any, tmp_path: Path) -> None:
+    page = signed_in_page(browser, server, "editor")
+    image = tmp_path / "SEC-2.jpg"
+    xy = pyvips.Image.xyz(320, 240)
+    xy[0].bandjoin([xy[1], xy[0] * 0 + 140]).cast("uchar").write_to_file(str(image))
+    _upload_image(page, image)
+    assert page.url == f"{server}/dataset/secret/upload"  # an image is no draft: it stays
+    page.fill("#attach-creator", "A. Photographer")
+    page.fill("#attach-licence", "CC-BY-4.0")
+    page.click("#attach-button")
+    result = page.locator("#attach-result")
+    result.wait_for(timeout=60_000)
+    assert "1 image added to 1 record of Records, as a new version." in result.inner_text()
+    page.evaluate(AXE.read_text(encoding="utf-8") + "\n;undefined")
+    failing = [v for v in page.evaluate(RUN_AXE, WCAG) if v["impact"] in FAILING]
+    assert not failing, _readable(failing)
+    shot(page, "upload-images-attached")
+    page.click("#attached-records a:has-text('SEC-2')")
+    page.wait_for_selector('#iiif-viewer[data-opened="0"]', timeout=60_000)
+    assert "SEC-2.jpg" in page.locator("main").inner_text()  # the image, by its title
+    shot(page, "upload-image-on-record")
+
+
+def test_a_refused_attachment_is_shown_and_the_upload_kept(
+        browser: Any, server: str, site: AccountsSite, shot: Any, tmp_path: Path) -> None:
+    page = signed_in_page(browser, server, "sysadmin")
+    image = tmp_path / "SEC-1_5.png"
+    image.write_bytes(b"\x89PNG\r\n\x1a\n not really an image")
+    upload_id = _upload_image(page, image)
+    page.click("#attach-button")
+    problem = page.locator("#attach-error")
     problem.wait_for(timeout=60_000)
-    assert problem.inner_text().startswith("Could not make a draft of label.png: upload ")
-    assert "is an image, not records" in problem.inner_text()
-    assert page.url == f"{server}/dataset/secret/upload"  # stays, saying why
-    upload_id = page.locator("#finished-uploads li.finished-upload").get_attribute(
-        "data-upload-id")
-    assert upload_id
-    shot(page, "upload-hand-over-refused")
+    assert "SEC-1_5.png" in problem.inner_text()
+    assert "nothing was added" in problem.inner_text()
+    kept = page.locator(f"#image-uploads input[value='{upload_id}']")
+    assert kept.is_checked()  # offered again
+    shot(page, "upload-attach-refused")
     portal = Portal.open(site.settings)
     try:
-        kept = uploads.finished(portal, site.identity("editor"), upload_id)
+        assert uploads.finished(portal, site.identity("sysadmin"),
+                                upload_id).name == "SEC-1_5.png"
     finally:
         portal.close()
-    assert kept.name == "label.png"

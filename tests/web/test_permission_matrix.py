@@ -222,6 +222,7 @@ ROUTES: dict[str, Probe | None] = {
     "POST /dataset/{slug}/drafts": NO_DATA,  # tests/web/test_pages_drafts.py
     "POST /dataset/{slug}/drafts/{draft_id}/publish": NO_DATA,  # the same
     "POST /dataset/{slug}/drafts/{draft_id}/discard": NO_DATA,  # the same
+    "POST /dataset/{slug}/images": NO_DATA,  # tests/web/test_attach_images.py
     "GET /search": Probe(get("/search", q=WORD, preset="everything")),
     "GET /search.json": Probe(get("/search.json", q=WORD, preset="everything")),
     "GET /search/{slug}": Probe(get("/search/{key}")),
@@ -358,6 +359,7 @@ ACTIONS_PROBES: dict[str, Probe | None] = {
         "draft_list": {"package_id": "secret"},
         "draft_publish": {"id": "{draft}"},
         "draft_discard": {"id": "{draft}"},
+        "media_attach": {"package_id": "secret", "upload_ids": ["0" * 32]},
     }.items()},
     "organization_list_for_user": Probe(action("organization_list_for_user"), ok,
                                         frozenset(WHO)),  # organisation names are public

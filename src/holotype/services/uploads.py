@@ -145,6 +145,27 @@ def finished(portal: Portal, identity: Identity, upload_id: str) -> Started:
     return Started(record["dataset"], record["name"], record["kind"])
 
 
+def finished_list(portal: Portal, identity: Identity, dataset: str, kind: str
+                  ) -> list[tuple[str, Started]]:
+    """``identity``'s finished uploads of ``kind`` sent for ``dataset`` (upload id, what it
+    is), oldest first: those not handed over yet (an image waiting to be attached, say)."""
+    own = folder(portal, identity)
+    found = []
+    for done in own.glob(f"*{DONE}") if own.is_dir() else ():
+        upload_id = done.name.removesuffix(DONE)
+        if not _UPLOAD_ID.fullmatch(upload_id) or not (own / upload_id).exists():
+            continue
+        try:
+            record = json.loads(done.read_text())
+            started = Started(record["dataset"], record["name"], record["kind"])
+            when = done.stat().st_mtime
+        except (OSError, ValueError, KeyError):
+            continue  # being written or removed right now
+        if started.dataset == dataset and started.kind == kind:
+            found.append((when, upload_id, started))
+    return [(upload_id, started) for _, upload_id, started in sorted(found)]
+
+
 def claim(portal: Portal, identity: Identity, upload_id: str) -> tuple[Path, str]:
     """Take over the finished upload ``upload_id``: its file's path (now the caller's) and its
     original name. Refused for an unknown, unfinished or someone else's upload, and when

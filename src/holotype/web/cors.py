@@ -38,9 +38,9 @@ SAME_ORIGIN_ACTIONS = frozenset({
     "api_token_create", "api_token_list", "api_token_revoke",
     # error reports: sent, listed, changed and accepted on the portal's own pages or by scripts
     "report_create", "report_list", "report_show", "report_update", "report_accept",
-    # drafts and corrections: a maintainer's own work on the dataset (the export is theirs too)
+    # drafts, corrections and images attached to records: the editors' writes and their lists
     "draft_create", "draft_show", "draft_list", "draft_publish", "draft_discard",
-    "correction_accept", "correction_list",
+    "correction_accept", "correction_list", "media_attach",
 })
 ACTION_PREFIXES = ("/api/3/action/", "/api/action/")
 METHODS = "GET, HEAD, POST"

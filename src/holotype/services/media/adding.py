@@ -45,6 +45,7 @@ class Credits:
 @dataclass
 class AddOutcome:
     matched: dict[str, list[str]] = field(default_factory=dict)  # record value -> file names
+    record_ids: dict[str, str] = field(default_factory=dict)  # record value -> record id
     unmatched_files: list[str] = field(default_factory=list)
     other_files: list[str] = field(default_factory=list)  # not image files by their extension
     records_without_images: int = 0  # records of the resource that got no file
@@ -99,6 +100,7 @@ def add_images(
         raise Invalid("these files fit several records, so which one is meant is unclear: "
                       + "; ".join(shared[:NAMED]), field="folder")
     outcome.matched = {value: [p.name for p in paths] for value, paths in files.items()}
+    outcome.record_ids = {value: str(by_value[value][0][1]) for value in files}
     total = store.resolve()
     outcome.records_without_images = (total.total if total else 0) - len(files)
     existing = {value: _rows(by_value[value][0][2], match, value) for value in files}

@@ -15,6 +15,7 @@ from holotype.web.actions import (
     downloads,
     drafts,
     error_reports,
+    media,
     multi,
     slugs,
     statistics,
@@ -27,6 +28,6 @@ ACTIONS: dict[str, Action[Any]] = {
     action.name: action
     for module in (changelog, ckan, ckan_orgs, ckan_write, datastore, downloads, multi, slugs,
                    versions, citations, statistics, tokens, corrections, drafts,
-                   error_reports)
+                   error_reports, media)
     for action in module.ACTIONS
 }

@@ -3,7 +3,8 @@
 // each file's upload address in the browser (localStorage), so a file added again after a lost
 // connection or a closed tab goes on from the offset the server has. Settings come from the
 // #uploader element's data attributes; the form token goes with every request that changes
-// something (X-CSRF-Token), as for every form of the portal.
+// something (X-CSRF-Token), as for every form of the portal. A finished records file is
+// handed to the drafts; a finished image is offered in the "Attach images to records" form.
 (function () {
   'use strict';
   var box = document.getElementById('uploader');
@@ -14,6 +15,7 @@
   var finished = document.getElementById('finished-uploads');
   var none = document.getElementById('finished-none');
   var draftsUrl = box.dataset.draftsUrl;
+  var imageTypes = (box.dataset.imageTypes || '').split(',').filter(Boolean);
   var CHUNK = 50 * 1024 * 1024;  // one PATCH per 50 MB: a lost connection costs at most that
 
   var uppy = new window.Uppy.Uppy({
@@ -92,6 +94,35 @@
     item.append(name, ' (upload id ', id, ')');
     finished.append(item);
     if (none) { none.hidden = true; }
-    if (draftsUrl) { handOver(uploadId, item); }
+    if (isImage(file.name)) {
+      offerImage(uploadId, file.name);
+    } else if (draftsUrl) {
+      handOver(uploadId, item);
+    }
   });
+
+  // A finished image is not a draft: it is offered in the "Attach images to records" form
+  // (a plain form POST of its upload_id, with the resource and match field chosen there).
+  function isImage(name) {
+    var dot = name.lastIndexOf('.');
+    return dot >= 0 && imageTypes.indexOf(name.slice(dot).toLowerCase()) >= 0;
+  }
+  function offerImage(uploadId, name) {
+    var list = document.getElementById('image-uploads');
+    var section = document.getElementById('attach-images');
+    if (!list || !section) { return; }
+    var item = document.createElement('li');
+    var label = document.createElement('label');
+    var tick = document.createElement('input');
+    tick.type = 'checkbox';
+    tick.name = 'upload_id';
+    tick.value = uploadId;
+    tick.checked = true;
+    label.append(tick, ' ' + name);
+    item.append(label);
+    list.append(item);
+    var empty = document.getElementById('images-none');
+    if (empty) { empty.hidden = true; }
+    section.hidden = false;
+  }
 }());
