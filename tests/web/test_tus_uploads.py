@@ -200,6 +200,59 @@ def test_the_browser_endpoint_needs_the_form_token(app: FastAPI, site: AccountsS
     assert refused.status_code == 403
 
 
+@pytest.mark.parametrize("override", ["DELETE", "PATCH", "delete"])
+def test_a_method_override_is_refused_on_both_mounts(app: FastAPI, site: AccountsSite,
+                                                     editor: Uploader, override: str) -> None:
+    # tuspyserver would run a GET carrying it as PATCH or DELETE, past the form-token check
+    # (a GET is a safe request): a cross-site page could end someone's upload.
+    url = editor.create(100).headers["Location"]
+    editor.patch(url, 0, b"a,b\n")
+    cookie_only = {"Tus-Resumable": "1.0.0", "X-HTTP-Method-Override": override,
+                   "Upload-Offset": "4", "Content-Type": OCTETS}
+    for refused in (editor.client.get(url, headers=cookie_only),
+                    editor.client.post(url, headers={**editor.headers, **cookie_only})):
+        assert refused.status_code == 400, refused.text
+        assert "X-HTTP-Method-Override" in refused.text
+    _, secret = tokens.create_token(portal(app), site.identity("editor"), "o", scopes="write")
+    with TestClient(app) as client:
+        api = client.get(f"/api/uploads/tus/{upload_id(url)}",
+                         headers={**cookie_only, "Authorization": secret})
+    assert api.status_code == 400, api.text
+    assert editor.head(url).headers["Upload-Offset"] == "4"  # neither ended nor written to
+
+
+def test_a_token_that_may_only_read_may_not_send_nor_end_uploads(
+        app: FastAPI, site: AccountsSite) -> None:
+    p = portal(app)
+    _, writer = tokens.create_token(p, site.identity("editor"), "w", scopes="write")
+    _, reader = tokens.create_token(p, site.identity("editor"), "r", scopes="read")
+    tus = {"Tus-Resumable": "1.0.0"}
+    with TestClient(app) as client:
+        created = client.post("/api/uploads/tus/", headers={
+            **tus, "Authorization": writer, "Upload-Length": "8",
+            "Upload-Metadata": metadata(filename="a.csv", filetype="text/csv", dataset="secret")})
+        url = created.headers["Location"]
+        assert client.patch(url, content=b"a,b\n", headers={
+            **tus, "Authorization": writer, "Upload-Offset": "0",
+            "Content-Type": OCTETS}).status_code == 204
+        reading = {**tus, "Authorization": reader}
+        assert client.head(url, headers=reading).headers["Upload-Offset"] == "4"
+        assert client.options("/api/uploads/tus/", headers=reading).status_code == 204
+        refused = [
+            client.patch(url, content=b"c,d\n", headers={
+                **reading, "Upload-Offset": "4", "Content-Type": OCTETS}),
+            client.delete(url, headers=reading),
+            client.post("/api/uploads/tus/", headers={
+                **reading, "Upload-Length": "8", "Upload-Metadata": metadata(
+                    filename="b.csv", filetype="text/csv", dataset="secret")})]
+        for answer in refused:
+            assert answer.status_code == 403, answer.text
+            assert "may only read" in answer.text
+        assert client.head(url, headers=reading).headers["Upload-Offset"] == "4"
+    own = uploads.folder(p, site.identity("editor"))
+    assert (own / upload_id(url)).read_bytes() == b"a,b\n"
+
+
 def test_termination_deletes_the_upload(site: AccountsSite, editor: Uploader) -> None:
     url = editor.create(100).headers["Location"]
     editor.patch(url, 0, b"a,b\n")

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 from holotype.catalog.snapshots import DatasetInfo
 from holotype.errors import Conflict, Forbidden, Invalid, NotFound, SignInRequired, TooLarge
 from holotype.services import guard, policy, visible
-from holotype.services.identity import Identity, Kind
+from holotype.services.identity import Identity, Kind, Scope
 
 if TYPE_CHECKING:
     from holotype.services.context import Portal
@@ -66,6 +66,17 @@ def folder(portal: Portal, identity: Identity) -> Path:
     return users_root(portal) / identity.user_id
 
 
+def folder_to_change(portal: Portal, identity: Identity) -> Path:
+    """``identity``'s own upload folder, to send bytes to or end an upload in: refused
+    (audited) to an API token that may only read."""
+    own = folder(portal, identity)
+    guard.require(portal, identity, Scope.WRITE in identity.scopes,
+                  "this API token may only read, so it may not send or end uploads; create "
+                  "one with the write scope", field="scope", target_type="api_token",
+                  target_id=identity.token_id or "")
+    return own
+
+
 def accepted_types() -> str:
     """The file types the portal takes, in words (for messages and pages)."""
     records = ", ".join(dict.fromkeys(RECORD_TYPES.values()))
@@ -100,7 +111,7 @@ def start(portal: Portal, identity: Identity, *, dataset: str, name: str,
           length: int | None) -> Started:
     """Check a new upload before any byte is kept: who asks (signed in, and allowed to change
     ``dataset``), the file's name and type, and its declared size."""
-    folder(portal, identity)
+    folder_to_change(portal, identity)
     if not name.strip():
         raise Invalid("the upload's metadata must give the file's name (filename)",
                       field="filename")

@@ -8,7 +8,8 @@ Who may upload what is decided by :mod:`holotype.services.uploads`; this module 
 to the tus server's hooks:
 
 * every request works in the asking user's own folder (``file_dep``), so another user's upload
-  is "not found";
+  is "not found"; every request but HEAD and OPTIONS needs the right to write, which an API
+  token that may only read does not give;
 * creating an upload checks the dataset, the file's name and its declared size first
   (``pre_create_dep``), so nothing is kept of a refused one;
 * each PATCH moves the upload's expiry ``upload_abandon_hours`` on (abandoned ones are swept by
@@ -16,7 +17,9 @@ to the tus server's hooks:
 * the last byte notes the upload as finished (``upload_complete_dep``), for
   :func:`holotype.services.uploads.claim`.
 
-Errors are answered as plain text (a tus client shows the response's text), with their status.
+``X-HTTP-Method-Override`` (which tuspyserver would honour, turning a GET that passes the
+form-token check into a PATCH or DELETE) is refused with 400. Errors are answered as plain
+text (a tus client shows the response's text), with their status.
 """
 
 from __future__ import annotations
@@ -52,6 +55,8 @@ PATHS = (f"{BROWSER_MOUNT}/{ENDPOINT}", f"{API_MOUNT}/{ENDPOINT}")
 # What the portal takes of what tuspyserver offers: not concatenation (a final upload could pass
 # the size limit) nor creation-with-upload (a file's bytes come in PATCH requests).
 EXTENSIONS = "creation,creation-defer-length,expiration,termination"
+READING = frozenset({"HEAD", "OPTIONS"})  # what a token that may only read may ask
+OVERRIDE = "x-http-method-override"
 
 PortalOf = Callable[[], Portal]
 
@@ -80,16 +85,21 @@ def _extend(own: Path, upload_id: str, hours: float) -> None:
 def _hooks(portal_of: PortalOf) -> dict[str, Any]:
     """tuspyserver's dependency hooks, bound to the services."""
 
+    def own(request: Request) -> Path:
+        """The asker's folder; one that may only read gets it only to read (HEAD, OPTIONS)."""
+        if request.method in READING:
+            return uploads.folder(portal_of(), identity_of(request))  # refuses anyone signed out
+        return uploads.folder_to_change(portal_of(), identity_of(request))
+
     def own_folder(request: Request) -> Callable[[dict[str, str]], dict[str, str]]:
-        portal = portal_of()
-        own = uploads.folder(portal, identity_of(request))  # refuses anyone signed out
+        folder = own(request)
         upload_id = request.path_params.get("uuid")
         if request.method == "PATCH" and isinstance(upload_id, str) and "/" not in upload_id:
-            _extend(own, upload_id, portal.settings.upload_abandon_hours)
-        return lambda _metadata: {"files_dir": str(own)}
+            _extend(folder, upload_id, portal_of().settings.upload_abandon_hours)
+        return lambda _metadata: {"files_dir": str(folder)}
 
     def signed_in(request: Request) -> None:
-        uploads.folder(portal_of(), identity_of(request))
+        own(request)
 
     def before_create(request: Request) -> Callable[[dict[str, str], dict[str, Any]],
                                                      Awaitable[None]]:
@@ -124,6 +134,24 @@ def _hooks(portal_of: PortalOf) -> dict[str, Any]:
 def _text(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
     return PlainTextResponse(message, status_code=status,
                              headers={**(headers or {}), "Tus-Resumable": TUS_VERSION})
+
+
+class _NoMethodOverride:
+    """Refuses ``X-HTTP-Method-Override``, which tuspyserver honours: a GET carrying it would
+    reach its PATCH or DELETE as a safe request, past the form-token check every request that
+    changes something must pass (:mod:`holotype.web.csrf`). No client of the portal needs it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and any(name.lower() == OVERRIDE.encode()
+                                           for name, _ in scope["headers"]):
+            refused = _text(400, "X-HTTP-Method-Override: this portal does not take it; send "
+                                 "PATCH, DELETE (or any other method) as the request's own method")
+            await refused(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
 
 
 class _OfferedExtensions:
@@ -169,4 +197,5 @@ def create_tus_app(settings: Settings, portal_of: PortalOf) -> FastAPI:
         return _text(400, f"the request's tus headers are wrong: {problems}")
 
     app.add_middleware(_OfferedExtensions)
+    app.add_middleware(_NoMethodOverride)  # outermost: before anything else sees the request
     return app
