@@ -40,6 +40,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from tuspyserver import create_tus_router
+from tuspyserver.lock import LockTimeoutError, acquire_upload_lock
 
 from holotype.config import Settings
 from holotype.errors import Invalid, ServiceError
@@ -55,6 +56,8 @@ PATHS = (f"{BROWSER_MOUNT}/{ENDPOINT}", f"{API_MOUNT}/{ENDPOINT}")
 # What the portal takes of what tuspyserver offers: not concatenation (a final upload could pass
 # the size limit) nor creation-with-upload (a file's bytes come in PATCH requests).
 EXTENSIONS = "creation,creation-defer-length,expiration,termination"
+LOCKS = ".locks"  # where tuspyserver keeps its lock files, in each upload folder
+LOCK_WAIT = 5.0  # seconds a PATCH waits for another one holding the upload to move its expiry
 READING = frozenset({"HEAD", "OPTIONS"})  # what a token that may only read may ask
 OVERRIDE = "x-http-method-override"
 
@@ -67,15 +70,30 @@ def _expiry(hours: float) -> str:
 
 def _extend(own: Path, upload_id: str, hours: float) -> None:
     """Move an unexpired upload's expiry ``hours`` from now, in the tus server's record of
-    it (``<id>.info``, JSON with ``expires`` as an HTTP date); an expired one stays expired."""
+    it (``<id>.info``, JSON with ``expires`` as an HTTP date); an expired one stays expired.
+
+    The record also holds the upload's offset, which a PATCH in progress rewrites: the record is
+    read and written back under the tus server's own lock of the upload (the lock file it takes
+    in ``<folder>/.locks`` for each PATCH), so an offset saved meanwhile is never rolled back."""
     info = own / f"{upload_id}.info"
+    if not info.is_file():
+        return  # unknown: the tus server answers for it
+    try:
+        with acquire_upload_lock(str(own / upload_id), locks_dir=str(own / LOCKS),
+                                 timeout=LOCK_WAIT):
+            _rewrite_expiry(info, hours)
+    except LockTimeoutError:
+        return  # another request holds the upload: it is being worked on right now
+
+
+def _rewrite_expiry(info: Path, hours: float) -> None:
     try:
         record = json.loads(info.read_text())
         expires = record.get("expires")
         if not isinstance(expires, str) or parsedate_to_datetime(expires).timestamp() < time.time():
             return
     except (OSError, ValueError, TypeError):
-        return  # unknown or unreadable: the tus server answers for it
+        return  # removed meanwhile, or unreadable: the tus server answers for it
     record["expires"] = _expiry(hours)
     temporary = info.with_suffix(".info.tmp")
     temporary.write_text(json.dumps(record))
