@@ -14,7 +14,8 @@ from fastapi.testclient import TestClient
 from markupsafe import escape
 
 from holotype.services.accounts import tokens
-from holotype.services.error_reports import inbox
+from holotype.services.error_reports import inbox, submit
+from holotype.services.error_reports.model import NewReport
 from holotype.services.identity import OPERATOR
 from holotype.web.app import create_app
 from tests.error_reports.conftest import ReportSite, make_report_site
@@ -158,6 +159,29 @@ def test_the_inbox_filters_and_the_maintainer_changes_the_status(
     assert other.get(f"/reports/{report_id}").status_code == 404
     with TestClient(app) as anonymous:
         assert anonymous.get("/reports", follow_redirects=False).status_code in (302, 303, 401)
+
+
+def test_a_reporter_outside_the_organisation_is_not_told_the_maintainers_names(
+        app: FastAPI, report_site: ReportSite) -> None:
+    site = report_site.site
+    portal = report_site.portal()
+    try:
+        made = submit.create_report(portal, site.identity("other_editor"), NewReport(
+            report_site.open_resource, "open-2", None, [("country", "Uganda")]))
+        inbox.update_status(portal, site.identity("editor"), made.id, "acknowledged",
+                            "Looking into it")
+    finally:
+        portal.close()
+    reporter = sign_in(app, site, "other_editor")  # not of museum: its members are not public
+    history = reporter.get(f"/reports/{made.id}.json").json()["history"]
+    assert [(e["by"], e["note"]) for e in history] == [
+        ("other_editor", ""), ("the dataset's maintainers", "Looking into it")]
+    page = reporter.get(f"/reports/{made.id}").text
+    assert "by the dataset&#39;s maintainers: Looking into it" in page
+    assert "by editor" not in page
+    editor = sign_in(app, site, "editor")  # a maintainer sees who did what
+    assert [e["by"] for e in editor.get(f"/reports/{made.id}.json").json()["history"]] == [
+        "other_editor", "editor"]
 
 
 def test_the_api_actions(app: FastAPI, report_site: ReportSite) -> None:

@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from holotype.errors import Invalid
+from holotype.services import policy
 from holotype.services.error_reports import accepting, inbox, submit
-from holotype.services.error_reports.model import OTHER, NewReport, ReportInfo
+from holotype.services.error_reports.model import OTHER, NewReport, ReportEvent, ReportInfo
 from holotype.services.identity import Identity
 from holotype.web.actions.params import Doc
 from holotype.web.actions.registry import Action, Context
@@ -64,11 +65,26 @@ class ReportAcceptParams:
     note: Annotated[str, Doc("A note for the reporter, after the version's.")] = ""
 
 
+MAINTAINERS = "the dataset's maintainers"  # who changed a status, to those not told names
+
+
+def _by(info: ReportInfo, event: ReportEvent, names_maintainers: bool) -> str:
+    """Who made a change in a report's history: the reporter's own entries name them; a
+    maintainer is named only to those who may know the organisation's members."""
+    if names_maintainers or event.actor_id == info.reporter_id:
+        return event.actor
+    return MAINTAINERS
+
+
 def report_dict(info: ReportInfo, identity: Identity) -> dict[str, Any]:
     """A report as the API and the JSON pages show it; the reporter's email only to those who
-    handle the report and to the reporter."""
+    handle the report and to the reporter; the maintainers' names in its history only to those
+    who handle its dataset's reports or see its organisation's members (membership is not
+    public: docs/permissions.md)."""
     sees_email = inbox.may_handle(identity, info) or (
         info.reporter_id is not None and info.reporter_id == identity.user_id)
+    names = (policy.may_handle_reports(identity, info.dataset)
+             or policy.may_see_corrector(identity, info.dataset))
     return {
         "id": info.id,
         "dataset": info.dataset.slug,
@@ -86,8 +102,8 @@ def report_dict(info: ReportInfo, identity: Identity) -> dict[str, Any]:
                      "notify": info.notify},
         "created": info.created.isoformat(),
         "updated": info.updated.isoformat(),
-        "history": [{"at": e.at.isoformat(), "by": e.actor, "status": e.status, "note": e.note}
-                    for e in info.events],
+        "history": [{"at": e.at.isoformat(), "by": _by(info, e, names), "status": e.status,
+                     "note": e.note} for e in info.events],
     }
 
 
