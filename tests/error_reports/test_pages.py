@@ -188,24 +188,35 @@ def test_the_api_actions(app: FastAPI, report_site: ReportSite) -> None:
     body = {"resource_id": report_site.open_resource, "record_id": "open-3",
             "fields": {"catalogNumber": "OPEN-33"}, "explanation": "API",
             "email": "api@example.org", "notify": True}
-    with TestClient(app) as client:
-        assert client.get("/api/3/action/report_create", params={
-            "resource_id": report_site.open_resource, "record_id": "open-3"}).json()[
-            "error"]["method"]
-        made = client.post("/api/3/action/report_create", json=body).json()
-        assert made["success"], made
-        report = made["result"]
-        assert report["fields"] == [{"field": "catalogNumber", "seen": "OPEN-3",
-                                     "proposed": "OPEN-33"}]
-        assert client.post("/api/3/action/report_list", json={}).status_code == 401
-        bad = client.post("/api/3/action/report_create", json={**body, "fields": {"x": "y"}})
-        assert bad.json()["error"]["fields[0].field"]
     portal = report_site.portal()
     try:
         editor = report_site.site.identity("editor")
         _, raw = tokens.create_token(portal, editor, "reports", "write", 1)
+        reporter = report_site.site.identity("other_editor")
+        _, reporter_raw = tokens.create_token(portal, reporter, "script", "read", 1)
     finally:
         portal.close()
+    before = _count_reports(report_site)
+    with TestClient(app) as client:
+        assert client.get("/api/3/action/report_create", params={
+            "resource_id": report_site.open_resource, "record_id": "open-3"}).json()[
+            "error"]["method"]
+        # the API has no form, so no honeypot or form time: anonymous visitors use the form
+        anonymous = client.post("/api/3/action/report_create", json=body)
+        assert anonymous.status_code == 401
+        assert "record page's form" in anonymous.json()["error"]["message"]
+        assert _count_reports(report_site) == before
+        made = client.post("/api/3/action/report_create", json=body,
+                           headers={"Authorization": reporter_raw}).json()
+        assert made["success"], made
+        report = made["result"]
+        assert report["fields"] == [{"field": "catalogNumber", "seen": "OPEN-3",
+                                     "proposed": "OPEN-33"}]
+        assert report["reporter"]["email"] == "other_editor@example.org"  # the account's
+        assert client.post("/api/3/action/report_list", json={}).status_code == 401
+        bad = client.post("/api/3/action/report_create", json={**body, "fields": {"x": "y"}},
+                          headers={"Authorization": reporter_raw})
+        assert bad.json()["error"]["fields[0].field"]
     with TestClient(app) as client:
         auth = {"Authorization": raw}
         listed = client.post("/api/3/action/report_list", json={"status": "new"},
@@ -213,13 +224,23 @@ def test_the_api_actions(app: FastAPI, report_site: ReportSite) -> None:
         assert report["id"] in {r["id"] for r in listed["results"]}
         shown = client.post("/api/3/action/report_show", json={"id": report["id"]},
                             headers=auth).json()["result"]
-        assert shown["reporter"]["email"] == "api@example.org"
+        assert shown["reporter"]["email"] == "other_editor@example.org"
         updated = client.post("/api/3/action/report_update", json={
             "id": report["id"], "status": "rejected", "note": "The catalogue agrees"},
             headers=auth).json()["result"]
         assert updated["status"] == "rejected"
         assert updated["history"][-1]["note"] == "The catalogue agrees"
-    assert any("is now rejected" in m for m in report_site.mail_to("api@example.org"))
+    assert any("is now rejected" in m and "The catalogue agrees" in m
+               for m in report_site.mail_to("other_editor@example.org"))
+    assert not report_site.mail_to("api@example.org")
+
+
+def _count_reports(report_site: ReportSite) -> int:
+    portal = report_site.portal()
+    try:
+        return inbox.list_reports(portal, OPERATOR, limit=200).total
+    finally:
+        portal.close()
 
 
 def test_floods_of_reports_are_rate_limited(tmp_path: Path) -> None:
