@@ -34,7 +34,6 @@ class ReportEvent:
     actor: str  # who changed the status ("" for an anonymous reporter)
     status: str
     note: str
-    actor_id: str | None = None  # their account (None: an anonymous reporter)
 
 
 @dataclass(frozen=True)
@@ -85,4 +84,4 @@ def report_info(report: ErrorReport, dataset: DatasetInfo) -> ReportInfo:
         report.explanation, report.status, report.reporter_id, report.reporter_name,
         report.reporter_email, report.notify, report.created, report.updated,
         tuple(FieldReport(f.field, f.seen, f.proposed) for f in report.fields),
-        tuple(ReportEvent(e.at, e.actor_name, e.status, e.note, e.actor_id) for e in report.events))
+        tuple(ReportEvent(e.at, e.actor_name, e.status, e.note) for e in report.events))

@@ -72,10 +72,11 @@ class ReportAcceptParams:
 MAINTAINERS = "the dataset's maintainers"  # who changed a status, to those not told names
 
 
-def _by(info: ReportInfo, event: ReportEvent, names_maintainers: bool) -> str:
-    """Who made a change in a report's history: the reporter's own entries name them; a
+def _by(position: int, event: ReportEvent, names_maintainers: bool) -> str:
+    """Who made a change in a report's history: the first entry is the reporter's sending it
+    (every later one a maintainer's, as a report never becomes new again) and names them; a
     maintainer is named only to those who may know the organisation's members."""
-    if names_maintainers or event.actor_id == info.reporter_id:
+    if names_maintainers or position == 0:
         return event.actor
     return MAINTAINERS
 
@@ -106,8 +107,8 @@ def report_dict(info: ReportInfo, identity: Identity) -> dict[str, Any]:
                      "notify": info.notify},
         "created": info.created.isoformat(),
         "updated": info.updated.isoformat(),
-        "history": [{"at": e.at.isoformat(), "by": _by(info, e, names), "status": e.status,
-                     "note": e.note} for e in info.events],
+        "history": [{"at": e.at.isoformat(), "by": _by(i, e, names), "status": e.status,
+                     "note": e.note} for i, e in enumerate(info.events)],
     }
 
 
