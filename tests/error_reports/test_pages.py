@@ -14,7 +14,8 @@ from fastapi.testclient import TestClient
 from markupsafe import escape
 
 from holotype.services.accounts import tokens
-from holotype.services.error_reports import inbox
+from holotype.services.error_reports import inbox, submit
+from holotype.services.error_reports.model import NewReport
 from holotype.services.identity import OPERATOR
 from holotype.web.app import create_app
 from tests.error_reports.conftest import ReportSite, make_report_site
@@ -160,28 +161,62 @@ def test_the_inbox_filters_and_the_maintainer_changes_the_status(
         assert anonymous.get("/reports", follow_redirects=False).status_code in (302, 303, 401)
 
 
+def test_a_reporter_outside_the_organisation_is_not_told_the_maintainers_names(
+        app: FastAPI, report_site: ReportSite) -> None:
+    site = report_site.site
+    portal = report_site.portal()
+    try:
+        made = submit.create_report(portal, site.identity("other_editor"), NewReport(
+            report_site.open_resource, "open-2", None, [("country", "Uganda")]))
+        inbox.update_status(portal, site.identity("editor"), made.id, "acknowledged",
+                            "Looking into it")
+    finally:
+        portal.close()
+    reporter = sign_in(app, site, "other_editor")  # not of museum: its members are not public
+    history = reporter.get(f"/reports/{made.id}.json").json()["history"]
+    assert [(e["by"], e["note"]) for e in history] == [
+        ("other_editor", ""), ("the dataset's maintainers", "Looking into it")]
+    page = reporter.get(f"/reports/{made.id}").text
+    assert "by the dataset&#39;s maintainers: Looking into it" in page
+    assert "by editor" not in page
+    editor = sign_in(app, site, "editor")  # a maintainer sees who did what
+    assert [e["by"] for e in editor.get(f"/reports/{made.id}.json").json()["history"]] == [
+        "other_editor", "editor"]
+
+
 def test_the_api_actions(app: FastAPI, report_site: ReportSite) -> None:
     body = {"resource_id": report_site.open_resource, "record_id": "open-3",
             "fields": {"catalogNumber": "OPEN-33"}, "explanation": "API",
             "email": "api@example.org", "notify": True}
-    with TestClient(app) as client:
-        assert client.get("/api/3/action/report_create", params={
-            "resource_id": report_site.open_resource, "record_id": "open-3"}).json()[
-            "error"]["method"]
-        made = client.post("/api/3/action/report_create", json=body).json()
-        assert made["success"], made
-        report = made["result"]
-        assert report["fields"] == [{"field": "catalogNumber", "seen": "OPEN-3",
-                                     "proposed": "OPEN-33"}]
-        assert client.post("/api/3/action/report_list", json={}).status_code == 401
-        bad = client.post("/api/3/action/report_create", json={**body, "fields": {"x": "y"}})
-        assert bad.json()["error"]["fields[0].field"]
     portal = report_site.portal()
     try:
         editor = report_site.site.identity("editor")
         _, raw = tokens.create_token(portal, editor, "reports", "write", 1)
+        reporter = report_site.site.identity("other_editor")
+        _, reporter_raw = tokens.create_token(portal, reporter, "script", "read", 1)
     finally:
         portal.close()
+    before = _count_reports(report_site)
+    with TestClient(app) as client:
+        assert client.get("/api/3/action/report_create", params={
+            "resource_id": report_site.open_resource, "record_id": "open-3"}).json()[
+            "error"]["method"]
+        # the API has no form, so no honeypot or form time: anonymous visitors use the form
+        anonymous = client.post("/api/3/action/report_create", json=body)
+        assert anonymous.status_code == 401
+        assert "record page's form" in anonymous.json()["error"]["message"]
+        assert _count_reports(report_site) == before
+        made = client.post("/api/3/action/report_create", json=body,
+                           headers={"Authorization": reporter_raw}).json()
+        assert made["success"], made
+        report = made["result"]
+        assert report["fields"] == [{"field": "catalogNumber", "seen": "OPEN-3",
+                                     "proposed": "OPEN-33"}]
+        assert report["reporter"]["email"] == "other_editor@example.org"  # the account's
+        assert client.post("/api/3/action/report_list", json={}).status_code == 401
+        bad = client.post("/api/3/action/report_create", json={**body, "fields": {"x": "y"}},
+                          headers={"Authorization": reporter_raw})
+        assert bad.json()["error"]["fields[0].field"]
     with TestClient(app) as client:
         auth = {"Authorization": raw}
         listed = client.post("/api/3/action/report_list", json={"status": "new"},
@@ -189,13 +224,23 @@ def test_the_api_actions(app: FastAPI, report_site: ReportSite) -> None:
         assert report["id"] in {r["id"] for r in listed["results"]}
         shown = client.post("/api/3/action/report_show", json={"id": report["id"]},
                             headers=auth).json()["result"]
-        assert shown["reporter"]["email"] == "api@example.org"
+        assert shown["reporter"]["email"] == "other_editor@example.org"
         updated = client.post("/api/3/action/report_update", json={
             "id": report["id"], "status": "rejected", "note": "The catalogue agrees"},
             headers=auth).json()["result"]
         assert updated["status"] == "rejected"
         assert updated["history"][-1]["note"] == "The catalogue agrees"
-    assert any("is now rejected" in m for m in report_site.mail_to("api@example.org"))
+    assert any("is now rejected" in m and "The catalogue agrees" in m
+               for m in report_site.mail_to("other_editor@example.org"))
+    assert not report_site.mail_to("api@example.org")
+
+
+def _count_reports(report_site: ReportSite) -> int:
+    portal = report_site.portal()
+    try:
+        return inbox.list_reports(portal, OPERATOR, limit=200).total
+    finally:
+        portal.close()
 
 
 def test_floods_of_reports_are_rate_limited(tmp_path: Path) -> None:

@@ -3,13 +3,17 @@ is emailed (a real SMTP server), and bad input refused with nothing stored."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from holotype.errors import Conflict, Forbidden, Invalid, NotFound, SignInRequired
+from holotype.services import organisations
+from holotype.services.accounts import identities, users
 from holotype.services.error_reports import inbox, submit
 from holotype.services.error_reports.model import OTHER, NewReport
 from holotype.services.identity import ANONYMOUS, OPERATOR
-from tests.error_reports.conftest import ReportSite
+from tests.error_reports.conftest import ReportSite, _dataset
 from tests.fixtures.accounts_site import SECRET, SECRET_ID
 
 
@@ -80,6 +84,48 @@ def test_status_changes_are_kept_and_mailed_to_the_reporter(report_site: ReportS
         quiet = submit.create_report(portal, ANONYMOUS, _new(report_site, email="cy@x.org"))
         inbox.update_status(portal, editor, quiet.id, "rejected", "No.")
         assert not report_site.mail_to("cy@x.org")
+    finally:
+        portal.close()
+
+
+def test_a_reporter_who_may_no_longer_read_the_dataset_is_not_emailed(
+        report_site: ReportSite, tmp_path: Path) -> None:
+    site = report_site.site
+    portal = report_site.portal()
+    editor = site.identity("editor")
+    try:
+        fading = _dataset(portal, tmp_path, "fading", "museum", None)
+        account, _ = users.create_user(portal, OPERATOR, "leaver", "leaver@example.org",
+                                       password="a long enough password")
+        organisations.set_role(portal, OPERATOR, "museum", "leaver", "member")
+        with portal.session() as session:
+            leaver = identities.identity_for_user(session, account.id)
+        member_report = submit.create_report(portal, leaver, NewReport(
+            site.secret_resource, SECRET_ID, None, [("country", "Atlantis Major")],
+            notify=True))
+        anonymous_report = submit.create_report(portal, ANONYMOUS, _new(
+            report_site, resource_id=fading, rows=[("country", "Buy pills at pills.example")],
+            explanation="Cheap pills.example", name="Spammer", email="gone@example.org",
+            notify=True))
+        for made in (member_report, anonymous_report):
+            inbox.update_status(portal, editor, made.id, "acknowledged", "Still readable.",
+                                "http://portal.test")
+        told, anonymous_told = (report_site.mail_to("leaver@example.org"),
+                                report_site.mail_to("gone@example.org"))
+        assert len(told) == 1 and "Still readable." in told[0]
+        assert "'Atlantis' should be 'Atlantis Major'" in told[0]  # their own, verified
+        # an unverified address gets the status, the note and the link, none of the text
+        assert len(anonymous_told) == 1 and "Still readable." in anonymous_told[0]
+        assert f"http://portal.test/record/{fading}/open-1" in anonymous_told[0]
+        assert "pills" not in anonymous_told[0] and "Spammer" not in anonymous_told[0]
+        # the member leaves the organisation; the public dataset becomes private
+        organisations.remove_member(portal, OPERATOR, "museum", "leaver")
+        organisations.set_visibility(portal, editor, "fading", "private")
+        for made in (member_report, anonymous_report):
+            inbox.update_status(portal, editor, made.id, "rejected", "Confidential note.")
+        assert report_site.mail_to("leaver@example.org") == told
+        assert report_site.mail_to("gone@example.org") == anonymous_told
+        assert inbox.get_report(portal, editor, member_report.id).status == "rejected"
     finally:
         portal.close()
 

@@ -365,7 +365,8 @@ ACTIONS_PROBES: dict[str, Probe | None] = {
                                         frozenset(WHO)),  # organisation names are public
     "api_token_list": Probe(action("api_token_list"), ok, SIGNED_IN),  # one's own tokens
     "report_create": Probe(action("report_create", resource_id="{rid}", record_id=SECRET_ID,
-                                  fields={"country": "Mu"}), ok, NOBODY),  # POST only
+                                  fields={"country": "Mu"}), ok, NOBODY),  # POST only; signed in
+    # (anonymous: 401, tests/error_reports/test_pages.py): no one may by GET
     "report_list": Probe(action("report_list")),
     "report_show": Probe(action("report_show", id="{report}")),
     "report_update": Probe(action("report_update", id="{report}", status="fixed"), ok,

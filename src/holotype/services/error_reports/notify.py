@@ -1,6 +1,12 @@
 """The emails of error reports: a new report to the dataset's maintainers, each change of
 status to the reporter (when they gave an email, or have an account's, and asked to be told).
 
+The reporter is told only while they may still read the dataset (:func:`reporter_may_read`):
+a signed-in reporter with the roles they hold now, an anonymous one while it is public. The
+address an anonymous reporter gave was never verified, so their email holds none of the text
+they typed (the portal is no relay for it): only the status, the record's link and the
+maintainers' note.
+
 Sent through :mod:`holotype.services.accounts.mail`. A portal that sends no email sends none
 and loses nothing: the reports are in the inbox (``/reports``). A mail server that fails is
 logged; the report and its change stand.
@@ -14,9 +20,12 @@ from urllib.parse import quote
 from sqlalchemy import select
 
 from holotype.catalog.models import Membership, Role, User, UserState
-from holotype.services.accounts import mail
+from holotype.errors import NotFound
+from holotype.services import catalogue, policy
+from holotype.services.accounts import identities, mail
 from holotype.services.context import Portal
 from holotype.services.error_reports.model import OTHER, ReportInfo
+from holotype.services.identity import ANONYMOUS, Kind
 
 log = logging.getLogger(__name__)
 MAINTAINER_ROLES = (Role.EDITOR.value, Role.ADMIN.value)
@@ -73,15 +82,32 @@ def tell_maintainers(portal: Portal, info: ReportInfo, title: str, base_url: str
           f"Error report on {title[:80]} in {info.dataset.title[:80]}", body)
 
 
+def reporter_may_read(portal: Portal, info: ReportInfo) -> bool:
+    """Whether the reporter may still read the report's dataset, as it is now: a signed-in
+    reporter with their current roles (not when their account is closed), an anonymous one
+    while the dataset is public."""
+    with portal.session() as session:
+        try:
+            dataset = catalogue.get_dataset(session, info.dataset.id)
+        except NotFound:  # deleted since
+            return False
+        if info.reporter_id is None:
+            return policy.may_read_dataset(ANONYMOUS, dataset)
+        who = identities.identity_for_user(session, info.reporter_id)
+    return who.kind == Kind.USER and policy.may_read_dataset(who, dataset)
+
+
 def tell_reporter(portal: Portal, info: ReportInfo, base_url: str) -> None:
-    if not info.notify or not info.reporter_email:
+    if not info.notify or not info.reporter_email or not reporter_may_read(portal, info):
         return
     site = portal.settings.site_name
     event = info.events[-1]
+    own_text = (f"What you reported:\n{_fields_text(info)}\n\n"
+                if info.reporter_id is not None else "")  # none for an unverified address
     body = (f"Your error report on the record {info.record_id} of the dataset "
             f"{info.dataset.title!r} on {site} is now {info.status}.\n\n"
             + (f"Note from the maintainers:\n{event.note}\n\n" if event.note else "")
-            + f"What you reported:\n{_fields_text(info)}\n\n"
-            f"The record: {base_url}/record/{quote(info.resource_id, safe='')}/"
+            + own_text
+            + f"The record: {base_url}/record/{quote(info.resource_id, safe='')}/"
             f"{quote(info.record_id, safe='')}\n")
     _send(portal, [info.reporter_email], f"Your error report is now {info.status}", body)

@@ -1,17 +1,22 @@
-"""Error report actions: report_create (anyone, rate limited), report_list and report_show (a
-dataset's maintainers; a reporter their own), report_update (a report's status and a note),
-report_accept (its values become a new version of the record).
-The two that change something take POST only (see docs/api.md and docs/error-reports.md)."""
+"""Error report actions: report_create (signed in: a token or session; rate limited),
+report_list and report_show (a dataset's maintainers; a reporter their own), report_update (a
+report's status and a note), report_accept (its values become a new version of the record).
+The three that change something take POST only (see docs/api.md and docs/error-reports.md).
+
+report_create asks for a signed-in identity because the API has no form, so none of the spam
+guard's honeypot and signed form time: anonymous visitors report through the record page's
+form, which has them."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from holotype.errors import Invalid
+from holotype.errors import Invalid, SignInRequired
+from holotype.services import policy
 from holotype.services.error_reports import accepting, inbox, submit
-from holotype.services.error_reports.model import OTHER, NewReport, ReportInfo
-from holotype.services.identity import Identity
+from holotype.services.error_reports.model import OTHER, NewReport, ReportEvent, ReportInfo
+from holotype.services.identity import Identity, Kind
 from holotype.web.actions.params import Doc
 from holotype.web.actions.registry import Action, Context
 
@@ -29,8 +34,8 @@ class ReportCreateParams:
                                        "one).", minimum=0)] = None
     fields: Annotated[dict[str, Any], Doc(FIELDS)]
     explanation: Annotated[str, Doc("Why the values are wrong, and any source.")] = ""
-    name: Annotated[str, Doc("Your name (ignored when signed in: your account's).")] = ""
-    email: Annotated[str, Doc("Your email (ignored when signed in: your account's).")] = ""
+    name: Annotated[str, Doc("Ignored: your account's name is used.")] = ""
+    email: Annotated[str, Doc("Ignored: your account's email is used.")] = ""
     notify: Annotated[bool, Doc("Email me at each change of the report's status.")] = False
 
 
@@ -64,11 +69,27 @@ class ReportAcceptParams:
     note: Annotated[str, Doc("A note for the reporter, after the version's.")] = ""
 
 
+MAINTAINERS = "the dataset's maintainers"  # who changed a status, to those not told names
+
+
+def _by(position: int, event: ReportEvent, names_maintainers: bool) -> str:
+    """Who made a change in a report's history: the first entry is the reporter's sending it
+    (every later one a maintainer's, as a report never becomes new again) and names them; a
+    maintainer is named only to those who may know the organisation's members."""
+    if names_maintainers or position == 0:
+        return event.actor
+    return MAINTAINERS
+
+
 def report_dict(info: ReportInfo, identity: Identity) -> dict[str, Any]:
     """A report as the API and the JSON pages show it; the reporter's email only to those who
-    handle the report and to the reporter."""
+    handle the report and to the reporter; the maintainers' names in its history only to those
+    who handle its dataset's reports or see its organisation's members (membership is not
+    public: docs/permissions.md)."""
     sees_email = inbox.may_handle(identity, info) or (
         info.reporter_id is not None and info.reporter_id == identity.user_id)
+    names = (policy.may_handle_reports(identity, info.dataset)
+             or policy.may_see_corrector(identity, info.dataset))
     return {
         "id": info.id,
         "dataset": info.dataset.slug,
@@ -86,8 +107,8 @@ def report_dict(info: ReportInfo, identity: Identity) -> dict[str, Any]:
                      "notify": info.notify},
         "created": info.created.isoformat(),
         "updated": info.updated.isoformat(),
-        "history": [{"at": e.at.isoformat(), "by": e.actor, "status": e.status, "note": e.note}
-                    for e in info.events],
+        "history": [{"at": e.at.isoformat(), "by": _by(i, e, names), "status": e.status,
+                     "note": e.note} for i, e in enumerate(info.events)],
     }
 
 
@@ -101,6 +122,10 @@ def _rows(fields: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def report_create(ctx: Context, p: ReportCreateParams) -> dict[str, Any]:
+    if ctx.identity.kind == Kind.ANONYMOUS:
+        raise SignInRequired("send an API token (or sign in) to report an error through the "
+                             "API; without an account, use the record page's form "
+                             "(/report-error/<resource id>/<record id>)")
     new = NewReport(p.resource_id, p.record_id, p.version, _rows(p.fields), p.explanation,
                     p.name, p.email, p.notify)
     info = submit.create_report(ctx.portal, ctx.identity, new, ctx.base_url)
@@ -138,7 +163,8 @@ def report_accept(ctx: Context, p: ReportAcceptParams) -> dict[str, Any]:
 
 ACTIONS = (
     Action("report_create", report_create, "Report an error in a record to its dataset's "
-           "maintainers (anyone may; rate limited).", ReportCreateParams, post_only=True),
+           "maintainers (signed in: an API token or session; rate limited; without an account, "
+           "use the record page's form).", ReportCreateParams, post_only=True),
     Action("report_list", report_list, "The error reports you handle or sent, newest first.",
            ReportListParams),
     Action("report_show", report_show, "One error report with its history.",
