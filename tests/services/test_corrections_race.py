@@ -77,8 +77,9 @@ def test_a_correction_accepted_between_an_ingests_check_and_its_commit(
     def check_then_accept(*args: Any, **kwargs: Any) -> Any:
         result = checked(*args, **kwargs)
         if not accepted:  # the ingest has checked its file; a correction comes in now
-            accepted.append(in_thread(lambda: corrections.accept(
-                site.portal, OPERATOR, RESOURCE, "h-1", {"country": "France"})))
+            accepted.append(None)  # once: the other request comes through here too
+            accepted[0] = in_thread(lambda: corrections.accept(
+                site.portal, OPERATOR, RESOURCE, "h-1", {"country": "France"}))
         return result
 
     monkeypatch.setattr(correction_guard, "guard_staged", check_then_accept)
@@ -98,8 +99,9 @@ def test_an_ingest_between_a_corrections_commit_and_its_recording(
 
     def ingest_then_now() -> Any:
         if not ingested:  # the correction is committed, not yet recorded; an ingest comes in
-            ingested.append(in_thread(lambda: ingest(site.portal, OPERATOR, RESOURCE,
-                                                     second_file(site))))
+            ingested.append(None)  # once: the other request comes through here too
+            ingested[0] = in_thread(lambda: ingest(site.portal, OPERATOR, RESOURCE,
+                                                     second_file(site)))
         return now()
 
     monkeypatch.setattr(corrections, "utcnow", ingest_then_now)
