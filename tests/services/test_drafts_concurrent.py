@@ -6,6 +6,7 @@ only once its file is in its folder."""
 from __future__ import annotations
 
 import threading
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -15,9 +16,9 @@ from sqlalchemy import func, select
 
 from holotype.catalog.drafts import Draft
 from holotype.errors import Conflict
-from holotype.services import catalogue, drafts, publishing, records
+from holotype.services import catalogue, drafts, publishing, records, uploads
 from holotype.services.context import Portal
-from holotype.services.drafts import files
+from holotype.services.drafts import files, uploaded
 from tests.fixtures.accounts_site import AccountsSite, make_accounts_site
 from tests.services.drafts_helpers import reviewed, write_csv
 
@@ -169,3 +170,27 @@ def test_a_draft_that_cannot_be_recorded_gives_its_file_back(
     with portal.session() as session:
         assert session.scalar(select(func.count()).select_from(Draft)) == count
     assert set(files.root(portal).iterdir()) == folders  # no folder left of it
+
+
+def test_an_upload_is_given_back_whatever_stops_its_draft(
+        site: AccountsSite, portal: Portal, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    editor = site.identity("editor")
+    upload_id = uuid.uuid4().hex
+    own = uploads.folder(portal, editor)
+    own.mkdir(parents=True, exist_ok=True)
+    content = write_csv(tmp_path / "sent.csv", HEADER, rows("Missus", 2)).read_bytes()
+    (own / upload_id).write_bytes(content)
+    uploads.finish(portal, editor, upload_id, dataset="secret", name="sent.csv")
+
+    def broken(*_args: Any, **_kwargs: Any) -> Any:
+        raise RuntimeError("not a refusal: something broke")
+
+    monkeypatch.setattr(uploaded, "start", broken)
+    with pytest.raises(RuntimeError, match="something broke"):
+        uploaded.start_upload(portal, editor, "secret", upload_id, new_resource=True)
+    # finished again, with its bytes, and nothing left in the claimed folder
+    assert uploads.finished(portal, editor, upload_id).name == "sent.csv"
+    assert (own / upload_id).read_bytes() == content
+    claimed = site.settings.data_dir / "uploads" / "claimed"
+    assert not claimed.exists() or not any(claimed.iterdir())
