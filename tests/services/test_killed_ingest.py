@@ -17,7 +17,7 @@ import pytest
 
 from holotype.config import load_settings
 from holotype.index import indexed_versions
-from holotype.services import catalogue
+from holotype.services import catalogue, correction_guard
 from holotype.services.context import Portal
 from holotype.services.identity import OPERATOR
 from holotype.services.indexing import index_missing
@@ -112,7 +112,8 @@ def leftovers(portal: Portal, resource_id: str) -> list[str]:
     """Every file of the data folder that no committed version or kept index accounts for."""
     data = portal.settings.data_dir
     store = portal.store.resource(resource_id)
-    expected = {store.root / "manifest.json", store.root / "lock"}
+    expected = {store.root / "manifest.json", store.root / "lock",
+                store.root / correction_guard.LOCK_FILE}  # the locks' files stay, empty
     for version in store.versions():
         expected.update(store.root / p for p in (version.segment, version.ends) if p)
         if version.source is not None and version.source.path:

@@ -15,12 +15,20 @@ values count as an undo and which as a conflict). When the file would change a c
 :func:`undone_by` gives the same finding for a staged file without committing anything, for
 anyone who maintains the dataset; :func:`review_findings` gives it as the warnings of a draft's
 review, whose publish form then asks for the choice.
+
+:func:`corrections_lock` makes the check and the commit one step: an ingest holds it from
+checking its file against the corrections in force until the new version is committed (and the
+corrections it overrides are marked superseded), and accepting a correction holds it from its
+commit until the correction is recorded. Without it, a correction accepted in between would be
+invisible to the check and silently undone by the next version.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 import duckdb
@@ -29,6 +37,7 @@ from sqlalchemy import select
 from holotype.catalog.corrections import CorrectionRow, field_entries
 from holotype.catalog.timestamps import utcnow
 from holotype.errors import Conflict, Invalid
+from holotype.locking import writer_lock
 from holotype.services import catalogue, policy, visible
 from holotype.services.context import Portal
 from holotype.services.identity import Identity
@@ -40,6 +49,11 @@ KEEP = "keep"
 SOURCE = "source"
 CHOICES = (KEEP, SOURCE)
 NAMED = 10  # how many findings a refusal names
+LOCK_FILE = "corrections.lock"  # in the resource's store folder, beside the store's own lock
+
+# The resource folders whose corrections lock this thread (context) holds: accepting a
+# correction holds it and commits by the ingest path, which takes it again.
+_held: ContextVar[frozenset[Path]] = ContextVar("corrections_locks_held", default=frozenset())
 
 
 class CorrectionsUndone(Conflict):
@@ -57,6 +71,23 @@ class CorrectionsUndone(Conflict):
             "on_corrections 'keep' to keep the corrections, or 'source' to take the file's "
             "values", field="on_corrections")
         self.found = found
+
+
+@contextmanager
+def corrections_lock(root: Path) -> Iterator[None]:
+    """Hold the corrections lock of the resource stored in ``root``: one check-and-commit (or
+    commit-and-record) at a time; another raises :class:`~holotype.locking.Busy` (try again).
+    Taken again by the holder, it is already held."""
+    held = _held.get()
+    if root in held:
+        yield
+        return
+    with writer_lock(root / LOCK_FILE, timeout=0.0):
+        token = _held.set(held | {root})
+        try:
+            yield
+        finally:
+            _held.reset(token)
 
 
 def describe(undone: Undone) -> str:

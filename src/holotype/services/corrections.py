@@ -119,18 +119,20 @@ def accept(
     if all(current.get(name) == (value or None) for name, value in wanted.items()):
         return unchanged
     correction_id = new_id()
-    version = _commit(portal, identity, resource, manifest.id_field, record_id, wanted,
-                      correction_id)
-    if version is None:  # someone made the same change in the meantime
-        return unchanged
-    before = store.get(record_id, version - 1) or {}
-    after = store.get(record_id, version) or {}
-    changes = tuple(FieldChange(name, before.get(name), after.get(name))
-                    for name in wanted if before.get(name) != after.get(name))
-    accepted = Correction(correction_id, resource.id, record_id, version, changes, report,
-                          identity.user_id, utcnow())
-    with portal.write_session() as session:
-        session.add(to_row(accepted))
+    # Until it is recorded, an ingest's check would not see this correction and would undo it.
+    with correction_guard.corrections_lock(store.root):
+        version = _commit(portal, identity, resource, manifest.id_field, record_id, wanted,
+                          correction_id)
+        if version is None:  # someone made the same change in the meantime
+            return unchanged
+        before = store.get(record_id, version - 1) or {}
+        after = store.get(record_id, version) or {}
+        changes = tuple(FieldChange(name, before.get(name), after.get(name))
+                        for name in wanted if before.get(name) != after.get(name))
+        accepted = Correction(correction_id, resource.id, record_id, version, changes, report,
+                              identity.user_id, utcnow())
+        with portal.write_session() as session:
+            session.add(to_row(accepted))
     run_post_commit_hooks(portal, resource.id, version, None, POST_COMMIT_HOOKS)
     return accepted
 

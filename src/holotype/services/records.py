@@ -257,22 +257,25 @@ def commit_staged(
     unless ``on_corrections`` says to keep them or to take the file's values (those
     corrections are then marked superseded by the new version)."""
     correction_guard.check_choice(on_corrections)
-    staged, overridden, said = correction_guard.guard_staged(
-        portal, found.id, store.manifest().id_field, staged, mode, on_corrections, con,
-        staged.path.parent)
-    result = store.commit(
-        staged,
-        source=source,
-        original=original,
-        id_field=id_field or found.id_field,
-        mode=mode,
-        geo_fields=portal.settings.geo_fields,
-        progress=progress,
-        con=con,
-        max_field_loss=max_field_loss,
-    )
-    if result.version is not None:
-        correction_guard.supersede(portal, overridden, result.version)
+    # One lock from the check to the supersede: a correction accepted meanwhile would be
+    # invisible to the check and silently undone by this version.
+    with correction_guard.corrections_lock(store.root):
+        staged, overridden, said = correction_guard.guard_staged(
+            portal, found.id, store.manifest().id_field, staged, mode, on_corrections, con,
+            staged.path.parent)
+        result = store.commit(
+            staged,
+            source=source,
+            original=original,
+            id_field=id_field or found.id_field,
+            mode=mode,
+            geo_fields=portal.settings.geo_fields,
+            progress=progress,
+            con=con,
+            max_field_loss=max_field_loss,
+        )
+        if result.version is not None:
+            correction_guard.supersede(portal, overridden, result.version)
     result.warnings.extend(said)
     return result
 

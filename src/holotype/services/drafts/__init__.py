@@ -15,6 +15,8 @@ A draft whose review found errors is not published (:class:`DraftHasErrors`).
 
 from __future__ import annotations
 
+import os
+import shutil
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -22,6 +24,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from holotype.catalog.base import new_id
 from holotype.catalog.drafts import NAME_MAX, Draft, DraftStatus
 from holotype.catalog.snapshots import DatasetInfo
 from holotype.darwin_core import is_term
@@ -38,7 +41,7 @@ from holotype.services import (
     visible,
 )
 from holotype.services.context import Portal
-from holotype.services.drafts import files
+from holotype.services.drafts import claims, files
 from holotype.services.drafts.review import Review
 from holotype.services.identity import Identity, Kind
 from holotype.services.post_commit import POST_COMMIT_HOOKS
@@ -185,15 +188,22 @@ def start(portal: Portal, identity: Identity, dataset: str, resource: str, path:
         records.check_file(portal, path, name, mode)
     except IngestError as refused:
         raise Invalid(refused.location_message(), field="file") from None
-    with portal.write_session() as session:
-        draft = Draft(dataset_id=found.id, resource_id=resource_id, resource_name=resource_name,
-                      file_name=name[:NAME_MAX], fmt=fmt or None, id_field=id_field or None,
-                      mode=mode, created_by=identity.user_id, status=DraftStatus.QUEUED.value,
-                      attempts=0, rows_read=0, errors=0, warnings=0, step="waiting for a worker")
-        session.add(draft)
-        session.flush()
-        draft_id = draft.id
-    files.take(path, files.folder(portal, draft_id), name)
+    # The file is in the draft's folder before the draft is queued: a worker may claim it at
+    # once. If the draft cannot be recorded, the file goes back where it was.
+    draft_id = new_id()
+    taken = files.take(path, files.folder(portal, draft_id), name)
+    try:
+        with portal.write_session() as session:
+            session.add(Draft(
+                id=draft_id, dataset_id=found.id, resource_id=resource_id,
+                resource_name=resource_name, file_name=name[:NAME_MAX], fmt=fmt or None,
+                id_field=id_field or None, mode=mode, created_by=identity.user_id,
+                status=DraftStatus.QUEUED.value, attempts=0, rows_read=0, errors=0, warnings=0,
+                step="waiting for a worker"))
+    except BaseException:
+        shutil.move(os.fspath(taken), path)
+        files.remove(files.folder(portal, draft_id))
+        raise
     return show(portal, identity, draft_id)
 
 
@@ -296,6 +306,21 @@ def publish(portal: Portal, identity: Identity, draft_id: str, *, dataset: str |
     if info.status != DraftStatus.READY.value or saved is None:
         raise Invalid(f"draft {draft_id} is still being read ({info.step}); publish it once "
                       "its review is ready", field="draft")
+    claims.claim(portal, draft_id)
+    try:
+        outcome = _publish(portal, identity, draft_id, info, draft, saved, id_field, renames,
+                           index, progress, on_corrections)
+    except BaseException:
+        claims.unclaim(portal, draft_id)
+        raise
+    _remove(portal, draft_id)
+    return outcome
+
+
+def _publish(portal: Portal, identity: Identity, draft_id: str, info: DraftInfo, draft: Draft,
+             saved: files.Saved, id_field: str | None, renames: dict[str, str] | None,
+             index: bool, progress: Progress | None, on_corrections: str | None,
+             ) -> records.IngestOutcome:
     review = Review.of(saved.review)
     accepted = _renames(review, renames)
     chosen = id_field or review.id_field
@@ -315,12 +340,10 @@ def publish(portal: Portal, identity: Identity, draft_id: str, *, dataset: str |
         staged = checks.rename(con, saved.staged, accepted,
                                files.folder(portal, draft_id) / files.RENAMED)
         chosen = accepted.get(chosen, chosen) if chosen else None
-        outcome = _commit(portal, identity, info, draft, staged, saved, chosen, index, progress,
-                          con, on_corrections)
+        return _commit(portal, identity, info, draft, staged, saved, chosen, index, progress,
+                       con, on_corrections)
     finally:
         con.close()
-    _remove(portal, draft_id)
-    return outcome
 
 
 def _commit(portal: Portal, identity: Identity, info: DraftInfo, draft: Draft,
@@ -331,7 +354,9 @@ def _commit(portal: Portal, identity: Identity, info: DraftInfo, draft: Draft,
     if info.resource_id is None:
         slug = publishing.resource_slug(portal, info.dataset, info.resource_name)
         ref = f"{info.dataset.slug}/{slug}"
-        records.create_missing(portal, ref, id_field)
+        if not records.create_missing(portal, ref, id_field):  # made meanwhile: not ours
+            raise Conflict(f"a resource {slug!r} was made in {info.dataset.slug!r} meanwhile; "
+                           f"publish draft {draft.id} again", field="draft")
         with portal.write_session() as session:
             created = catalogue.update_resource(session, ref, name=info.resource_name).id
     found = records.records_resource(portal, created or info.resource_id or "")

@@ -1,8 +1,9 @@
 """A draft from a finished upload (:mod:`holotype.services.uploads`, sent by the upload page or
 a script through the tus endpoint): the upload is claimed, its file becomes the draft's (moved,
 not copied), and the claimed folder is removed. When the draft refuses the file (the wrong
-dataset, a resource that is not there, a file that cannot be read), the upload is given back
-unchanged, to be handed over again: nothing is lost.
+dataset, a resource that is not there, a file that cannot be read) or anything else goes wrong
+before the draft has it, the upload is given back unchanged, to be handed over again: nothing
+is lost.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from pathlib import PurePath
 
 from holotype.catalog.drafts import NAME_MAX
-from holotype.errors import Invalid, ServiceError
+from holotype.errors import Invalid
 from holotype.services import catalogue, uploads, visible
 from holotype.services.context import Portal
 from holotype.services.drafts import DraftInfo, start
@@ -47,9 +48,10 @@ def start_upload(portal: Portal, identity: Identity, dataset: str, upload_id: st
             new_resource, target = True, PurePath(name).stem.strip()[:NAME_MAX] or "records"
         made = start(portal, identity, found.slug, target, path, name, fmt, id_field,
                      new_resource=new_resource)
-    except ServiceError:
-        uploads.give_back(portal, identity, upload_id, path, dataset=sent.dataset,
-                          name=sent.name)
+    except BaseException:  # refused, or anything else: the upload is not stranded
+        if path.exists():  # the draft did not take it
+            uploads.give_back(portal, identity, upload_id, path, dataset=sent.dataset,
+                              name=sent.name)
         raise
     uploads.release(portal, upload_id)
     return made

@@ -18,7 +18,7 @@ from holotype.ingest.errors import IngestError
 from holotype.jobs import Claim, Heartbeat, Worker, WorkerThreads, queue, start_threads
 from holotype.services import correction_guard, records
 from holotype.services.context import Portal
-from holotype.services.drafts import files
+from holotype.services.drafts import claims, files
 from holotype.services.drafts.review import build
 from holotype.store import Manifest
 from holotype.store.errors import CommitError
@@ -64,7 +64,7 @@ def review_draft(portal: Portal, claim: Claim, beat: Heartbeat) -> None:
         files.save(folder, files.Saved(staged, sha256, original.stat().st_size,
                                        review.as_dict()))
         beat.check()
-        done = queue.complete(portal.write_sessions, claim, step="ready for review",
+        done = queue.complete(portal.write_sessions, claim, step=claims.READY_STEP,
                               rows_read=staged.rows, errors=len(review.errors),
                               warnings=len(review.warnings))
     finally:
