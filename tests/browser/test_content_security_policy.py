@@ -76,7 +76,7 @@ def test_an_injected_inline_script_does_not_run(browser: Any, live_server: str) 
       document.body.insertAdjacentHTML(
         "beforeend", '<img src="/nothing-here" onerror="window.__pwned = 2">');
     }""")
-    page.wait_for_function("window.__violations.length >= 2")
+    page.wait_for_function("() => window.__violations.length >= 2")
     assert page.evaluate("window.__pwned") is None
     assert all(v.startswith("script-src") for v in _violations(page))
     page.close()

@@ -74,7 +74,7 @@ def test_journey(browser: Any, journey_site: tuple[str, PagesSite], shot: Any) -
     images = page.locator(".gallery img")
     assert images.count() > 0
     images.first.scroll_into_view_if_needed()
-    page.wait_for_function("document.querySelector('.gallery img').naturalWidth > 0")
+    page.wait_for_function("() => document.querySelector('.gallery img').naturalWidth > 0")
     shot(page, "journey-04-gallery")
 
     # 5. Open a record from the gallery.
