@@ -3,8 +3,6 @@ its new status are one step, so the request that is refused (409) has committed 
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -18,23 +16,7 @@ from holotype.services.error_reports.accepting import Accepted, accept_report
 from holotype.services.error_reports.model import NewReport
 from holotype.services.identity import ANONYMOUS
 from tests.error_reports.conftest import ReportSite
-
-
-def in_thread(work: Callable[[], Any]) -> Any:
-    """Run ``work`` in another thread to its end: what it returned, or what it raised."""
-    outcome: list[Any] = []
-
-    def run() -> None:
-        try:
-            outcome.append(work())
-        except Exception as error:  # the outcome is what the test looks at
-            outcome.append(error)
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join(timeout=120)
-    assert not thread.is_alive()
-    return outcome[0]
+from tests.fixtures.threads import in_thread
 
 
 def test_a_second_accept_while_the_first_commits_commits_nothing(

@@ -5,8 +5,7 @@ other request into the window between the two."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +23,7 @@ from tests.fixtures.corrections_site import (
     CorrectionsSite,
     make_corrections_site,
 )
+from tests.fixtures.threads import in_thread
 
 
 @pytest.fixture
@@ -31,23 +31,6 @@ def site(tmp_path: Path) -> Iterator[CorrectionsSite]:
     made = make_corrections_site(tmp_path)
     yield made
     made.portal.close()
-
-
-def in_thread(work: Callable[[], Any]) -> Any:
-    """Run ``work`` in another thread to its end: what it returned, or what it raised."""
-    outcome: list[Any] = []
-
-    def run() -> None:
-        try:
-            outcome.append(work())
-        except Exception as error:  # the outcome is what the test looks at
-            outcome.append(error)
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join(timeout=60)
-    assert not thread.is_alive()
-    return outcome[0]
 
 
 def second_file(site: CorrectionsSite) -> Path:

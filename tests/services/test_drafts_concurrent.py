@@ -5,9 +5,8 @@ only once its file is in its folder."""
 
 from __future__ import annotations
 
-import threading
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,7 @@ from holotype.services import catalogue, drafts, publishing, records, uploads
 from holotype.services.context import Portal
 from holotype.services.drafts import files, uploaded
 from tests.fixtures.accounts_site import AccountsSite, make_accounts_site
+from tests.fixtures.threads import in_thread
 from tests.services.drafts_helpers import reviewed, write_csv
 
 HEADER = ["occurrenceID", "catalogNumber", "scientificName", "locality"]
@@ -39,23 +39,6 @@ def portal(site: AccountsSite) -> Iterator[Portal]:
 
 def rows(word: str, n: int) -> list[list[str]]:
     return [[f"{word}-{i}", f"C-{i}", f"{word} species", "Hill"] for i in range(n)]
-
-
-def in_thread(work: Callable[[], Any]) -> Any:
-    """Run ``work`` in another thread to its end: what it returned, or what it raised."""
-    outcome: list[Any] = []
-
-    def run() -> None:
-        try:
-            outcome.append(work())
-        except Exception as error:  # the outcome is what the test looks at
-            outcome.append(error)
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join(timeout=120)
-    assert not thread.is_alive()
-    return outcome[0]
 
 
 def resources_named(portal: Portal, name: str) -> list[str]:
