@@ -95,6 +95,13 @@ class Preparing(Unavailable):
     ask again after ``retry_after`` seconds."""
 
 class Throttled(ServiceError):
-    """Too many attempts in a short time (e.g. failed sign-ins): wait, then try again."""
+    """Too many attempts in a short time (e.g. failed sign-ins): wait, then try again
+    (``retry_after`` seconds, when known)."""
 
     status = 429
+
+    def __init__(
+        self, message: str, *, field: str | None = None, retry_after: int | None = None
+    ) -> None:
+        super().__init__(message, field=field)
+        self.retry_after = retry_after

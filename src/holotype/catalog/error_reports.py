@@ -31,12 +31,16 @@ class ReportStatus(StrEnum):
     REJECTED = "rejected"
 
 
+CLIENT_HASH_LENGTH = 64
+
+
 class ErrorReport(Base):
     """One report on one record of a resource, as of the record version the reporter saw."""
 
     __tablename__ = "error_reports"
     __table_args__ = (one_of("status", ReportStatus), Index(None, "dataset_id", "status"),
-                      Index(None, "resource_id", "record_id"), Index(None, "reporter_id"))
+                      Index(None, "resource_id", "record_id"), Index(None, "reporter_id"),
+                      Index(None, "client_hash", "created"))  # the per-client hourly limit
 
     id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True, default=new_id)
     dataset_id: Mapped[str] = mapped_column(
@@ -52,6 +56,8 @@ class ErrorReport(Base):
     reporter_name: Mapped[str] = mapped_column(String(REPORTER_NAME_MAX), default="")
     reporter_email: Mapped[str] = mapped_column(String(EMAIL_MAX), default="")
     notify: Mapped[bool] = mapped_column(Boolean, default=False)  # tell the reporter of changes
+    # HMAC-SHA256 of the sender's address with the site's key (services/error_reports/flood.py)
+    client_hash: Mapped[str | None] = mapped_column(String(CLIENT_HASH_LENGTH), default=None)
     created: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

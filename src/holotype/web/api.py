@@ -24,6 +24,7 @@ from holotype.web.actions import ACTIONS
 from holotype.web.actions.coerce import coerce
 from holotype.web.actions.registry import Action, Context, Upload
 from holotype.web.identity import identity_of
+from holotype.web.ratelimit import client_key
 from holotype.web.uploads import is_multipart, read_multipart
 
 log = logging.getLogger(__name__)
@@ -36,8 +37,12 @@ ERROR_TYPES = {400: "Validation Error", 401: "Authorization Error", 403: "Author
 def ckan_error(request: Request, exc: ServiceError) -> JSONResponse:
     """``exc`` in CKAN's failure envelope: its type by status, its message and, as CKAN
     does, each field at fault with its messages."""
-    return envelope_error(request, exc.status, ERROR_TYPES.get(exc.status, "Error"),
-                          exc.message, exc.errors)
+    answer = envelope_error(request, exc.status, ERROR_TYPES.get(exc.status, "Error"),
+                            exc.message, exc.errors)
+    retry_after = getattr(exc, "retry_after", None)  # busy or throttled: when to ask again
+    if retry_after is not None:
+        answer.headers["Retry-After"] = str(retry_after)
+    return answer
 
 
 def envelope_error(
@@ -120,7 +125,7 @@ def create_router() -> APIRouter:
                 ctx = Context(
                     portal=portal,
                     identity=identity_of(request),
-                    client=request.client.host if request.client else "unknown",
+                    client=client_key(request),
                     base_url=str(request.base_url).rstrip("/"),
                     files=files,
                 )

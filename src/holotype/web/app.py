@@ -41,7 +41,7 @@ from holotype.web.favicon import create_favicon_router
 from holotype.web.head import HeadAsGet
 from holotype.web.openapi import openapi_document
 from holotype.web.pages import create_pages_router, create_tiles_router
-from holotype.web.ratelimit import RateLimit, RateLimiter, is_download_request, is_error_report
+from holotype.web.ratelimit import RateLimit, RateLimiter, is_download_request
 from holotype.web.security import SECURITY_HEADERS, SecurityHeaders
 from holotype.web.sessions import IdentityMiddleware
 from holotype.web.tus import API_MOUNT, BROWSER_MOUNT, PATHS, create_tus_app
@@ -104,17 +104,6 @@ def create_app(settings: Settings) -> FastAPI:
         app.add_middleware(RateLimit,
                            limiter=RateLimiter(settings.download_requests_per_hour, window=3600.0),
                            applies=is_download_request, what="download requests", page=busy_page)
-    if settings.error_reports_per_hour:
-
-        def reports_busy(request: Request, message: str, headers: dict[str, str]) -> Response:
-            seconds = headers.get("Retry-After", "")
-            return error_page(templates, request, 429,
-                              "you have sent many error reports in a short time; please wait "
-                              f"{seconds} seconds before sending another", headers=headers)
-
-        app.add_middleware(RateLimit,
-                           limiter=RateLimiter(settings.error_reports_per_hour, window=3600.0),
-                           applies=is_error_report, what="error reports", page=reports_busy)
 
     @app.get("/api/openapi.json", include_in_schema=False)
     async def openapi() -> JSONResponse:

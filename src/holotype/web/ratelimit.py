@@ -1,10 +1,10 @@
 """Per-client rate limiting: a token bucket per client address, in memory.
 
-Three limits use it: every API call (``rate_limit_per_minute``) and, much tighter, requests for
+Two limits use it: every API call (``rate_limit_per_minute``) and, much tighter, requests for
 downloads, from the API or the form (``download_requests_per_hour``): each queues work that
-may take minutes; and error reports, from the API or the record's form
-(``error_reports_per_hour``): each is mailed to people. Each process keeps its own buckets;
-behind several workers the effective limit is per worker.
+may take minutes. Each process keeps its own buckets; behind several workers the effective
+limit is per worker. (Error reports, which are mailed to people, are counted in the catalogue
+instead, alike for every process: ``services/error_reports/flood.py``.)
 
 The client is the connection's peer, or the address a trusted proxy forwarded
 (``trusted_proxies``, applied before this by the app): a client cannot pick its own. An IPv6
@@ -59,7 +59,6 @@ class RateLimiter:
 
 Page = Callable[[Request, str, dict[str, str]], Response]  # (request, message, headers)
 DOWNLOAD_ACTIONS = ("/api/3/action/vds_download_queue", "/api/action/vds_download_queue")
-REPORT_ACTIONS = ("/api/3/action/report_create", "/api/action/report_create")
 
 
 def client_key(request: Request) -> str:
@@ -84,13 +83,6 @@ def is_download_request(request: Request) -> bool:
     """A request that queues a download: the API action, or the form's POST."""
     path = request.url.path
     return path in DOWNLOAD_ACTIONS or (path == "/download" and request.method == "POST")
-
-
-def is_error_report(request: Request) -> bool:
-    """A request that sends an error report: the API action, or the record form's POST."""
-    path = request.url.path
-    return path in REPORT_ACTIONS or (path.startswith("/report-error/")
-                                      and request.method == "POST")
 
 
 class RateLimit:

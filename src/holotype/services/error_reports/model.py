@@ -48,6 +48,7 @@ class NewReport:
     name: str = ""
     email: str = ""
     notify: bool = False  # tell the reporter of each change of status
+    client: str = ""  # the sender's address, for the hourly limit (kept only as a keyed hash)
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from holotype.catalog.error_reports import (
 from holotype.catalog.models import User
 from holotype.errors import Invalid, NotFound
 from holotype.services.context import Portal
-from holotype.services.error_reports import notify, spam
+from holotype.services.error_reports import flood, notify, spam
 from holotype.services.error_reports.model import OTHER, NewReport, ReportInfo, report_info
 from holotype.services.identity import Identity
 from holotype.services.record_view import RecordPage, load_record
@@ -84,7 +84,9 @@ def create_report(portal: Portal, identity: Identity, new: NewReport,
     if any(field == OTHER for field, _, _ in rows) and not explanation:
         raise Invalid("explain the error in a field that is not listed", field="explanation")
     spam.check_links(portal, [explanation, name, *(p for _, _, p in rows)])
+    hashed = flood.client_hash(portal, new.client)
     with portal.write_session() as session:
+        flood.check_rate(portal, session, hashed)
         user = session.get(User, identity.user_id) if identity.user_id else None
         if user is not None:
             name = user.display_name or user.username
@@ -95,7 +97,7 @@ def create_report(portal: Portal, identity: Identity, new: NewReport,
             dataset_id=page.dataset.id, resource_id=page.resource.id, record_id=page.record_id,
             version=page.version, explanation=explanation, status=ReportStatus.NEW.value,
             reporter_id=user.id if user else None, reporter_name=name, reporter_email=email,
-            notify=new.notify,
+            notify=new.notify, client_hash=hashed,
             fields=[ErrorReportField(position=i, field=f, seen=s, proposed=p)
                     for i, (f, s, p) in enumerate(rows)],
             events=[ErrorReportEvent(actor_id=user.id if user else None, actor_name=name,

@@ -127,7 +127,7 @@ def report_create(ctx: Context, p: ReportCreateParams) -> dict[str, Any]:
                              "API; without an account, use the record page's form "
                              "(/report-error/<resource id>/<record id>)")
     new = NewReport(p.resource_id, p.record_id, p.version, _rows(p.fields), p.explanation,
-                    p.name, p.email, p.notify)
+                    p.name, p.email, p.notify, client=ctx.client)
     info = submit.create_report(ctx.portal, ctx.identity, new, ctx.base_url)
     return report_dict(info, ctx.identity)
 

@@ -4,7 +4,7 @@ shows the form (its JSON twin: the record's fields), and its POST sends the repo
 A row says which field is wrong (one of the record's, or "other") and what it should be;
 ``?rows=N`` shows N rows, the form's script adds rows in place. An anonymous visitor's form
 carries a signed time and a honeypot field (``services/error_reports/spam.py``); the rate
-limit per client is ``web/ratelimit.py``'s, in the app.
+limit per client is counted in the catalogue (``services/error_reports/flood.py``).
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from holotype.web.identity import identity_of
 from holotype.web.pages.records import record_url
 from holotype.web.pages.render import base_url, render, split_json
 from holotype.web.pages.search_url import parse_version
+from holotype.web.ratelimit import client_key
 
 FormList = Annotated[list[str] | None, Form()]  # a field a form may repeat (one per row)
 OTHER_CHOICE = "__other__"  # the select's value for "other" (a field may be named "other")
@@ -131,7 +132,8 @@ def create_router(templates: Jinja2Templates) -> APIRouter:
                 spam.check_form(portal, _target(page), form_stamp, website)
             new = NewReport(page.resource.id, page.record_id, page.version,
                             [(OTHER if f == OTHER_CHOICE else f, p) for f, p in rows],
-                            explanation, name, email, bool(notify))
+                            explanation, name, email, bool(notify),
+                            client=client_key(request))
             info = submit.create_report(portal, identity, new, base_url(request))
         except NotFound:
             raise
