@@ -22,17 +22,30 @@ def key_file(settings: Settings) -> Path:
 
 def ensure_key_file(settings: Settings) -> Path | None:
     """Write ``DATA_DIR/secret_key`` (mode 0600) unless it exists or the setting gives the
-    key; returns the file written, or None."""
+    key; returns the file written, or None.
+
+    The key is written whole to a file of its own first and then linked into place, which
+    succeeds for one writer only: a process or thread that reads the key at the same moment
+    finds either no file or the whole key, never an empty one."""
     if settings.secret_key is not None:
         return None
     path = key_file(settings)
+    if path.exists():
+        return None
     path.parent.mkdir(parents=True, exist_ok=True)
+    draft = path.with_name(f".{KEY_FILE}.{os.getpid()}.{secrets.token_hex(8)}")
+    fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return None  # written before, or by another process just now
-    with os.fdopen(fd, "w") as handle:
-        handle.write(secrets.token_urlsafe(KEY_BYTES) + "\n")
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(KEY_BYTES) + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            return None  # another process or thread wrote it just now
+    finally:
+        draft.unlink(missing_ok=True)
     return path
 
 
