@@ -28,27 +28,36 @@ def new_binding() -> str:
     return secrets.token_hex(16)
 
 
-def _signer(portal: Portal) -> TimestampSigner:
-    return TimestampSigner(portal.secret_key, salt=_SALT)
-
-
 def max_age(portal: Portal) -> int:
+    """How long a signed cookie (a session's, a pre-session's) is good for, in seconds."""
     return portal.settings.session_hours * 3600
+
+
+def signed(portal: Portal, salt: str, value: str) -> str:
+    """``value`` signed with the site's key for the purpose ``salt``, as a cookie carries it."""
+    return TimestampSigner(portal.secret_key, salt=salt).sign(value).decode()
+
+
+def unsigned(portal: Portal, salt: str, cookie: str | None) -> str | None:
+    """The value a cookie :func:`signed` for ``salt`` carries, or None when it is missing,
+    forged or older than :func:`max_age`."""
+    if not cookie:
+        return None
+    try:
+        signer = TimestampSigner(portal.secret_key, salt=salt)
+        return signer.unsign(cookie, max_age=max_age(portal)).decode()
+    except (BadSignature, UnicodeDecodeError):
+        return None
 
 
 def pre_session_cookie(portal: Portal, binding: str) -> str:
     """The cookie value that carries a visitor's binding before signing in."""
-    return _signer(portal).sign(binding).decode()
+    return signed(portal, _SALT, binding)
 
 
 def binding_of_pre_session(portal: Portal, cookie: str | None) -> str | None:
     """The binding a pre-session cookie carries, or None when it is missing, forged or old."""
-    if not cookie:
-        return None
-    try:
-        return _signer(portal).unsign(cookie, max_age=max_age(portal)).decode()
-    except (BadSignature, UnicodeDecodeError):
-        return None
+    return unsigned(portal, _SALT, cookie)
 
 
 def form_token(portal: Portal, binding: str) -> str:

@@ -14,7 +14,6 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from itsdangerous import BadSignature, TimestampSigner
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
@@ -40,12 +39,7 @@ class SignedIn:
     csrf_secret: str
 
 
-def max_age(portal: Portal) -> int:
-    return portal.settings.session_hours * 3600
-
-
-def _signer(portal: Portal) -> TimestampSigner:
-    return TimestampSigner(portal.secret_key, salt=_SALT)
+max_age = forms.max_age  # a session lasts as long as its cookie is good for
 
 
 def _hash(raw: str) -> str:
@@ -54,12 +48,7 @@ def _hash(raw: str) -> str:
 
 def _session_id(portal: Portal, cookie: str | None) -> str | None:
     """The id a cookie carries, or None when it is missing, forged or older than a session."""
-    if not cookie:
-        return None
-    try:
-        return _signer(portal).unsign(cookie, max_age=max_age(portal)).decode()
-    except (BadSignature, UnicodeDecodeError):
-        return None
+    return forms.unsigned(portal, _SALT, cookie)
 
 
 def new_session(session: Session, portal: Portal, user_id: str, address: str,
@@ -77,7 +66,7 @@ def new_session(session: Session, portal: Portal, user_id: str, address: str,
                             csrf_secret=secrets.token_hex(32), created=now,
                             expires=now + timedelta(seconds=max_age(portal)),
                             address=address[:ADDRESS_MAX]))
-    return _signer(portal).sign(raw).decode()
+    return forms.signed(portal, _SALT, raw)
 
 
 def start_session(portal: Portal, user_id: str, address: str = "",
