@@ -167,6 +167,14 @@ bench-scale: $(STAMP)
 	$(BIN)/python -m benchmarks.scale --scale $(SCALE)
 	$(BIN)/python -m benchmarks.scale_report
 
+# The Spark bulk engine beside DuckDB (docs/benchmarks.md, "Spark"): a standalone master and
+# worker from pyspark on loopback, both engines over copies of the 1,000,000-record download
+# site. Needs Java (`make system-test-deps`). Not part of `make bench` nor `make test`.
+SPARK_ARGS ?=
+.PHONY: bench-spark
+bench-spark: $(STAMP)
+	$(BIN)/python -m benchmarks.run --only spark $(SPARK_ARGS)
+
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache node_modules \
 		src/holotype/web/static/vendor

@@ -17,6 +17,7 @@ from benchmarks import (
     maps_bench,
     pages_bench,
     search_bench,
+    spark_bench,
     stats_bench,
     store_bench,
     upload_bench,
@@ -29,9 +30,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--only",
                         choices=("store", "search", "pages", "download", "citation", "maps",
-                                 "images", "stats", "upload", "drafts", "all"),
+                                 "images", "stats", "upload", "drafts", "spark", "all"),
                         default="all",
-                        help="which benchmark to run (default: all)")
+                        help="which benchmark to run (default: all; spark runs only when "
+                        "named: `make bench-spark`)")
     parser.add_argument("--records", type=int, default=2_000_000)
     parser.add_argument("--repeats", type=int, default=15, help="timed runs of each store count")
     parser.add_argument("--ingests", type=int, default=3, help="ingest rounds (medians)")
@@ -72,6 +74,15 @@ def main() -> None:
                         "--records; 2,000,000 are about 1 GB, 400,000 about 200 MB)")
     parser.add_argument("--upload-runs", type=int, default=3,
                         help="timed uploads of the file (median), after one warm-up upload")
+    parser.add_argument("--spark-site", type=Path, default=None,
+                        help="a site to copy for the Spark benchmark (default: the download "
+                        "benchmark's cached site of --download-records records)")
+    parser.add_argument("--spark-work", type=Path, default=Path("/tmp/holotype-spark-bench"),
+                        help="scratch folder of the Spark benchmark (two copies of the site; "
+                        "emptied after)")
+    parser.add_argument("--spark-cores", type=int, default=2, help="the Spark worker's cores")
+    parser.add_argument("--spark-memory", default="2g",
+                        help="the Spark worker's and executor's memory")
     args = parser.parse_args()
     if args.only in ("store", "all"):
         run_store(args)
@@ -93,6 +104,8 @@ def main() -> None:
         run_stats(args)
     if args.only in ("upload", "all"):
         run_upload(args)
+    if args.only == "spark":
+        run_spark(args)
 
 
 def engines_of(text: str, known: tuple[str, ...], flag: str) -> tuple[str, ...]:
@@ -123,6 +136,14 @@ def run_upload(args: argparse.Namespace) -> None:
     result = upload_bench.run(args.upload_records or args.records, args.upload_runs)
     out = _write("upload", result)
     upload_bench.print_table(result)
+    print(f"({out.name})")
+
+
+def run_spark(args: argparse.Namespace) -> None:
+    result = spark_bench.run(args.spark_site, args.download_records, args.download_repeats,
+                             args.spark_work, args.spark_cores, args.spark_memory)
+    out = _write("spark", result)
+    spark_bench.print_table(result)
     print(f"({out.name})")
 
 

@@ -37,7 +37,7 @@ from tests.downloads.conftest import (
     queue,
 )
 from tests.fixtures.site import AREAS
-from tests.fixtures.spark import SparkCluster
+from tests.fixtures.sparkcluster import SparkCluster
 
 THIRD = [  # m-1 kept, m-2 changed (and a field added), m-4 removed, m-5 added
     {**MEDIA_SECOND[0], "habitat": ""},

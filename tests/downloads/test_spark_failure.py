@@ -19,7 +19,7 @@ from holotype.services.context import Portal
 from holotype.services.identity import ANONYMOUS
 from tests.downloads.conftest import Site, drain, queue
 from tests.fixtures.site import AREAS, free_port
-from tests.fixtures.spark import start_cluster
+from tests.fixtures.sparkcluster import start_cluster
 
 
 def _portal(site: Site, directory: Path, master: str, **overrides: Any) -> Portal:
