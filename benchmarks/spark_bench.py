@@ -296,3 +296,20 @@ def print_table(result: dict[str, Any]) -> None:
           f"{fixed['first_job_s']:.1f} s, a warm tiny job {fixed['warm_job_s']:.2f} s; "
           f"load average {result['load_average']['before'][0]:.2f} before, "
           f"{result['load_average']['after'][0]:.2f} after")
+
+
+def markdown(result: dict[str, Any]) -> str:
+    """The table of docs/benchmarks.md ("Spark"), from a result's JSON."""
+    lines = ["| case | DuckDB s | DuckDB records/s | Spark s | Spark records/s | in Spark jobs s"
+             " | Spark / DuckDB | equal |", "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for case, row in result["summary"].items():
+        d, s = row["duckdb"], row["spark"]
+        lines.append(f"| {case} | {d['seconds']:.2f} | {d['records_per_s']:,.0f} | "
+                     f"{s['seconds']:.2f} | {s['records_per_s']:,.0f} | "
+                     f"{s['spark_job_s']:.2f} | {row['ratio_spark_to_duckdb']:.1f} | "
+                     f"{'yes' if result['equal'].get(case) else 'NO'} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":  # python -m benchmarks.spark_bench RESULT.json: the docs' table
+    print(markdown(json.loads(Path(sys.argv[1]).read_text())))
