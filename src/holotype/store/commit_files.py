@@ -1,13 +1,13 @@
 """The files a commit writes: durable before the manifest names them, removed if it fails.
 
 A commit writes at most one segment (the record versions it begins), one ends file (the ranges
-it closes) and a copy of the uploaded file. Each is fsynced with its directory entries before the
-manifest that names it is written, so a crash leaves only files that no manifest names.
+it closes) and a compressed copy of the uploaded file (:mod:`holotype.store.originals`). Each is
+fsynced with its directory entries before the manifest that names it is written, so a crash
+leaves only files that no manifest names.
 """
 
 from __future__ import annotations
 
-import shutil
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +16,7 @@ import duckdb
 
 from holotype.engine import ident, literal
 from holotype.store.compare import Changes
-from holotype.store.manifest import Source, fsync_dir, fsync_file
+from holotype.store.manifest import fsync_dir, fsync_file
 
 
 @dataclass
@@ -89,21 +89,3 @@ def write_changes(
             "UNION ALL SELECT _id, _from FROM removed) ORDER BY _id"
         )
         files.write_parquet(con, ends, files.ends_path)
-
-
-def keep_original(
-    files: CommitFiles, version: int, source: Source | None, original: Path | None
-) -> Source | None:
-    """Copy the uploaded file to ``originals/<version>/``; the source naming where it is kept."""
-    if source is None or original is None:
-        return source
-    kept = files.root / "originals" / str(version) / Path(source.name).name
-    kept.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(original, kept)
-    fsync_file(kept)
-    fsync_dir(kept.parent)
-    fsync_dir(kept.parent.parent)
-    files.written.append(kept)
-    return Source(
-        source.name, source.format, source.sha256, source.size, str(kept.relative_to(files.root))
-    )
