@@ -49,10 +49,18 @@ class CommitFiles:
         """Write the query's rows to ``target``, durably."""
         target.parent.mkdir(parents=True, exist_ok=True)
         fsync_dir(target.parent.parent)  # the new folder's entry, if it was just made
-        con.execute(
-            f"COPY ({query}) TO {literal(target)} (FORMAT parquet, COMPRESSION zstd, "
-            "COMPRESSION_LEVEL 1, ROW_GROUP_SIZE 122880)"
-        )
+        # No reader relies on a segment's row order (they join and sort by ``_id``; the ends
+        # file's ORDER BY is kept regardless): unordered, the engine's threads write row groups
+        # as they come, a fifth less CPU for a first version's segment.
+        ordered = con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()
+        con.execute("SET preserve_insertion_order = false")
+        try:
+            con.execute(
+                f"COPY ({query}) TO {literal(target)} (FORMAT parquet, COMPRESSION zstd, "
+                "COMPRESSION_LEVEL 1, ROW_GROUP_SIZE 122880)"
+            )
+        finally:
+            con.execute(f"SET preserve_insertion_order = {bool(ordered and ordered[0])}")
         fsync_file(target)
         fsync_dir(target.parent)  # the file's directory entry, before the manifest names it
         self.written.append(target)
