@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from holotype.store import open_original
 from tests.fixtures.demo_media import TEST_DEMO_MEDIA
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -80,9 +81,11 @@ def test_full_flow_with_real_nhm_data(tmp_path: Path) -> None:
     assert "nhm-specimens-10k.csv" in versions and "10,000" in versions
     shown = ok(holotype(data, "dataset", "show", "nhm-sample"))
     assert "0000-0002-1825-0097" in shown and "id field occurrenceID" in shown
-    # The original is kept byte for byte for "download as uploaded".
-    originals = list((data / "store").glob("*/originals/*/nhm-specimens-10k.csv"))
-    assert len(originals) == 1 and originals[0].read_bytes() == sample.read_bytes()
+    # The original is kept, compressed, and reads back byte for byte.
+    originals = list((data / "store").glob("*/originals/*/nhm-specimens-10k.csv.zst"))
+    assert len(originals) == 1
+    with open_original(originals[0]) as kept:
+        assert kept.read() == sample.read_bytes()
 
 
 def test_bad_input_is_a_clear_error_and_changes_nothing(tmp_path: Path) -> None:

@@ -1,6 +1,7 @@
 """The settings of resumable uploads (part of :class:`holotype.config.Settings`, kept here so
 the settings module stays small): when an unfinished upload counts as abandoned, and how often
-the portal looks for such uploads. The largest upload is ``max_upload_bytes``."""
+the portal looks for such uploads, and whether each ingested file is kept. The largest upload is
+``max_upload_bytes``."""
 
 from __future__ import annotations
 
@@ -15,3 +16,8 @@ class UploadSettings(BaseModel):
     upload_sweep_minutes: float = Field(
         default=60, gt=0, description="How often `holotype serve` deletes abandoned uploads, in "
         "minutes (it also does so when it starts).")
+    keep_originals: bool = Field(
+        default=True, description="Keep each ingested file, compressed (Zstandard), beside the "
+        "version it made (`originals/<version>/<file name>.zst` in the resource's store folder): "
+        "the provenance of every version. `false`: keep none (about a fifth of a CSV's size, "
+        "about the size of its records, is saved per version).")

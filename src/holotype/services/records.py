@@ -266,7 +266,7 @@ def commit_staged(
         result = store.commit(
             staged,
             source=source,
-            original=original,
+            original=original if portal.settings.keep_originals else None,
             id_field=id_field or found.id_field,
             mode=mode,
             geo_fields=portal.settings.geo_fields,

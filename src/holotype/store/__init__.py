@@ -13,6 +13,7 @@ from holotype.store.field_loss import FieldLoss, FieldLossError
 from holotype.store.history import RecordVersion
 from holotype.store.history import build as build_history
 from holotype.store.manifest import CorruptManifest, Manifest, Source, Version
+from holotype.store.originals import open_original
 from holotype.store.reader import ends_paths, segment_paths
 from holotype.store.record_ids import check_id_field
 from holotype.store.staged import MAX_FIELD_NAME, RESERVED, RESERVED_PREFIXES, StagedSource
@@ -42,5 +43,6 @@ __all__ = [
     "check_mode",
     "ends_paths",
     "field_type",
+    "open_original",
     "segment_paths",
 ]

@@ -19,7 +19,8 @@
    (subtracting the ended rows), and
    :func:`~holotype.store.field_changes.count_changed_fields`: count, per field, the changed
    records whose value in it differs from the ended row they replace.
-6. :func:`~holotype.store.commit_files.keep_original`: keep the uploaded file.
+6. :func:`~holotype.store.originals.keep_original`: keep the uploaded file, compressed (when
+   the caller passes one: the ``keep_originals`` setting).
 7. :func:`next_manifest`: the manifest that lists the new version, returned for the caller to
    publish (:meth:`holotype.store.store.ResourceStore.commit` saves it: the commit point).
 
@@ -38,12 +39,13 @@ from pathlib import Path
 
 import duckdb
 
-from holotype.store.commit_files import CommitFiles, keep_original, write_changes
+from holotype.store.commit_files import CommitFiles, write_changes
 from holotype.store.compare import Changes, compare
 from holotype.store.errors import CommitError
 from holotype.store.field_changes import count_changed_fields, ended_rows_sql
 from holotype.store.field_loss import check_field_loss
 from holotype.store.manifest import Manifest, Source, Version
+from holotype.store.originals import keep_original
 from holotype.store.patch import check_patchable, merge_patch
 from holotype.store.reader import EMPTY
 from holotype.store.record_ids import check_id_field_usable, choose_id_field, key_staged_rows
@@ -122,7 +124,7 @@ def commit(
             count_changed_fields(con, f"SELECT * FROM {ENDED}", files.segment_path)
             if changes.changed else {}
         )
-        kept = keep_original(files, version, source, original)
+        kept = keep_original(root, version, source, original, files.written)
     except BaseException:
         files.remove()
         raise

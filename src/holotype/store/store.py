@@ -144,9 +144,10 @@ class ResourceStore:
                                              field, values, fields)
 
     def original(self, version: int | None = None) -> Path | None:
-        """The file as uploaded for ``version`` (default: latest), if one was kept."""
+        """Where the file uploaded for ``version`` (default: latest) is kept, if it was: compressed
+        (``.zst``; :func:`~holotype.store.originals.open_original` reads it as uploaded)."""
         found = self.resolve(version)
-        if found is None or found.source is None:
+        if found is None or found.source is None or not found.source.path:
             return None
         return self.root / found.source.path
 
