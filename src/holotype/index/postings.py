@@ -8,20 +8,22 @@ once per field that holds it) and, when that is at most ``POSTED``, their ``_rid
 ``holotype.search.posted``. Tokens held by more records keep only their count, which also says
 that the token exists: a token without an entry is held by no record.
 
-Entries are stored ``PER_BLOCK`` tokens to a row (``postings``: the block's first token and
-its entries as zstd-compressed JSON), in token order: sorted tokens and their lists compress
-several times over, and finding a token is one seek on the first tokens and the decoding of
-one block. An update does not rewrite blocks: the entries of the tokens its rows hold go,
-recounted whole, to ``postings_new`` (one row per token), which a lookup reads first. When
-that table has grown past a quarter of the tokens in blocks, the update writes every block
-afresh instead.
+Entries are stored up to ``PER_BLOCK`` tokens (and ``BLOCK_BYTES`` of lists) to a row
+(``postings``: the block's first token and its entries as zstd-compressed JSON), in token
+order: sorted tokens and their lists compress several times over, and finding a token is one
+seek on the first tokens and the decoding of one block. An update does not rewrite blocks:
+the entries of the tokens its rows hold go, recounted whole, to ``postings_new`` (one row
+per token), which a lookup reads first. When that table has grown past a quarter of the
+tokens in blocks, the update writes every block afresh instead.
 """
 
 from __future__ import annotations
 
+import bisect
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 import duckdb
@@ -29,9 +31,11 @@ import orjson
 import zstandard
 
 POSTED = 1_000
-PER_BLOCK = 128
+PER_BLOCK = 128  # tokens to a block at most
+BLOCK_BYTES = 4_096  # ... and at most about this much of their lists: reading one stays cheap
 BATCH = 20_000
 LEVEL = 3
+FIRST = itemgetter(0)
 
 
 def write_postings(
@@ -74,15 +78,18 @@ def _write_blocks(index: duckdb.DuckDBPyConnection, con: sqlite3.Connection) -> 
     pack = zstandard.ZstdCompressor(level=LEVEL)
     cursor = index.execute(_entries("tokens"))
     pending: list[Any] = []
-    written = 0
+    size = written = 0
+    blocks: list[tuple[str, bytes]] = []
     while rows := cursor.fetchmany(BATCH):
-        pending.extend(rows)
-        whole = len(pending) - len(pending) % PER_BLOCK
-        con.executemany("INSERT INTO postings VALUES (?, ?)", [
-            (pending[i][0], pack.compress(orjson.dumps(pending[i:i + PER_BLOCK])))
-            for i in range(0, whole, PER_BLOCK)])
-        written += whole
-        pending = pending[whole:]
+        for row in rows:
+            pending.append(row)
+            size += len(row[2] or "")
+            if len(pending) >= PER_BLOCK or size >= BLOCK_BYTES:
+                blocks.append((pending[0][0], pack.compress(orjson.dumps(pending))))
+                written += len(pending)
+                pending, size = [], 0
+        con.executemany("INSERT INTO postings VALUES (?, ?)", blocks)
+        blocks = []
     if pending:
         con.execute("INSERT INTO postings VALUES (?, ?)",
                     [pending[0][0], pack.compress(orjson.dumps(pending))])
@@ -116,7 +123,7 @@ def read_postings(con: sqlite3.Connection, tokens: Iterable[str]) -> dict[str, P
         str(token): (int(n), rids) for token, n, rids in con.execute(
             f"SELECT token, n, rids FROM postings_new WHERE token IN ({marks})", wanted)}
     unpack = zstandard.ZstdDecompressor()
-    blocks: dict[str, dict[str, tuple[int, str | None]]] = {}
+    blocks: dict[str, list[list[Any]]] = {}
     for token in wanted:
         if token in entries:
             continue
@@ -124,9 +131,11 @@ def read_postings(con: sqlite3.Connection, tokens: Iterable[str]) -> dict[str, P
                           "ORDER BY first DESC LIMIT 1", [token]).fetchone()
         if row is None:
             continue
-        if row[0] not in blocks:
-            blocks[row[0]] = {t: (n, r) for t, n, r in orjson.loads(unpack.decompress(row[1]))}
-        if token in blocks[row[0]]:
-            entries[token] = blocks[row[0]][token]
+        block = blocks.get(row[0])
+        if block is None:
+            block = blocks[row[0]] = orjson.loads(unpack.decompress(row[1]))
+        at = bisect.bisect_left(block, token, key=FIRST)  # entries are sorted by token
+        if at < len(block) and block[at][0] == token:
+            entries[token] = (int(block[at][1]), block[at][2])
     return {token: Posting(n, frozenset(map(int, rids.split(","))) if rids is not None else None)
             for token, (n, rids) in entries.items()}
