@@ -6,7 +6,7 @@ records are stored ``BLOCK`` to a row: block ``b`` holds the versions with ``_ri
 + 1`` to ``(b + 1) * BLOCK``, one line each (``["<present>",<_from>,"<_id>",<values>...]``, the
 values present in column order), joined by newlines and compressed with zstd using a
 dictionary trained on a sample of the lines when the file is first written (kept in ``meta``;
-later updates reuse it). With the dictionary a block of 16 compresses as well as a block of
+later updates reuse it). With the dictionary a block of 8 compresses within 2% of a block of
 64 (and better than a block of 128 without), so a block stays small and a record read by
 ``_rid`` costs one block's decompression (microseconds) and the decoding of its own line.
 
@@ -30,7 +30,7 @@ import zstandard
 
 from holotype.engine import ident
 
-BLOCK = 16  # record versions per block: with the dictionary, 16 compress as well as 64
+BLOCK = 8  # record versions per block: with the dictionary, 8 compress within 2% of 64
 LEVEL = 3  # zstd level: higher levels save ~10% for 6x the time
 DICTIONARY_BYTES = 65_536
 SAMPLES = 20_000  # lines the dictionary is trained on
