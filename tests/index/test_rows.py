@@ -168,3 +168,19 @@ def test_postings_of_a_common_token_and_their_rewrite(tmp_path: Path) -> None:
         store = _build(con, tmp_path, version, base=version - 1, first=first, ends=[])
         _check_postings(con, store)
         _check(con, store, [version])
+
+
+def test_a_row_file_written_afresh_beside_an_updated_index(tmp_path: Path) -> None:
+    """An index extended by updates has several sorted runs of _rids: a row file written from
+    it in one go (as when the columns changed) finds them and merges them in id order."""
+    rng = random.Random(5)
+    con = _index(tmp_path / "index.duckdb")
+    _add(con, [(f"m{n:03d}", 1, _record(n, rng)) for n in range(40)])
+    _add(con, [(f"{c}{n:03d}", 2, _record(n, rng)) for n in range(30) for c in "az"])
+    _add(con, [("m005", 3, {"name": "again"})])
+    ends = [_end(con, tmp_path, [("m005", 1, 3)])]
+    assert ends
+    store = _build(con, tmp_path, 3, base=None, first=0, ends=[])
+    _check(con, store, [1, 2, 3])
+    _check_postings(con, store)
+    store.close()

@@ -88,9 +88,12 @@ def decompressor(dictionary: bytes) -> zstandard.ZstdDecompressor:
 def write_blocks(
     index: duckdb.DuckDBPyConnection, con: sqlite3.Connection, columns: Sequence[str],
     first: int, dictionary: bytes,
-) -> int:
+) -> list[int]:
     """Write the lines of the index rows after ``_rid`` ``first`` (extending the last block
-    when it is partial) and their run's ``keys``; the number of rows written."""
+    when it is partial) and their runs' ``keys``; the first ``_rid`` of each run written.
+
+    A run starts at ``first + 1`` and wherever ``(_id, _from)`` goes down: a row file written
+    afresh beside an index file that updates extended (its columns changed) has several."""
     pack = compressor(dictionary)
     unpack = decompressor(dictionary)
     block = first // BLOCK
@@ -99,15 +102,16 @@ def write_blocks(
         row = con.execute("SELECT data FROM blocks WHERE block = ?", [block]).fetchone()
         lines = unpack.decompress(row[0]).decode().split("\n") if row else []
     keys: list[tuple[int, str, int]] = []
-    run = first + 1
-    expected = run
+    runs: list[int] = []
+    previous: tuple[str, int] | None = None
+    expected = first + 1
     blocks: list[tuple[int, bytes]] = []
     cursor = index.execute(
-        f"SELECT _rid, _id, {line_sql(columns)} FROM records WHERE _rid > {int(first)} "
+        f"SELECT _rid, _id, _from, {line_sql(columns)} FROM records WHERE _rid > {int(first)} "
         "ORDER BY _rid"
     )
     while rows := cursor.fetchmany(BATCH):
-        for rid, record_id, line in rows:
+        for rid, record_id, start, line in rows:
             if rid != expected:
                 raise ValueError(f"row file: _rid {rid} follows {expected - 1}; expected "
                                  "consecutive _rids")
@@ -117,16 +121,20 @@ def write_blocks(
                 if lines:
                     blocks.append((block, pack.compress("\n".join(lines).encode())))
                 block, lines = b, []
-            if not keys or keys[-1][2] != b:
-                keys.append((run, record_id, b))
+            if previous is None or (record_id, start) < previous:
+                runs.append(rid)
+                keys.append((rid, record_id, b))
+            elif keys[-1][2] != b:
+                keys.append((runs[-1], record_id, b))
+            previous = (record_id, start)
             lines.append(line)
         con.executemany("INSERT OR REPLACE INTO blocks VALUES (?, ?)", blocks)
         blocks = []
-    if lines and expected > run:
+    if lines and runs:
         con.execute("INSERT OR REPLACE INTO blocks VALUES (?, ?)",
                     [block, pack.compress("\n".join(lines).encode())])
     con.executemany("INSERT INTO keys VALUES (?, ?, ?)", keys)
-    return expected - run
+    return runs
 
 
 def read_blocks(

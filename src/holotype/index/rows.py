@@ -107,16 +107,17 @@ def build_rows(
                 dictionary = _dictionary(con)
                 runs = list(_meta(con, "runs"))
             con.execute("BEGIN")
-            written = write_blocks(index, con, columns, first, dictionary)
-            if written:
-                runs.append(first + 1)
+            added = write_blocks(index, con, columns, first, dictionary)
+            runs += added
+            found = index.execute("SELECT coalesce(max(_rid), 0) FROM records").fetchone()
+            count = int(found[0]) if found else 0
             _close_ranges(index, con, first, [] if old is None else list(ends))
             write_postings(index, con, first=first, fresh=old is None)
             con.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
                             [("columns", json.dumps(list(columns))),
                              ("geo", json.dumps(list(geo_fields))),
                              ("runs", json.dumps(runs)),
-                             ("count", json.dumps(first + written)),
+                             ("count", json.dumps(count)),
                              ("dictionary", dictionary)])
             con.execute("COMMIT")
         finally:
