@@ -7,7 +7,6 @@ are not, and the second version of one resource is indexed incrementally from th
 from __future__ import annotations
 
 import random
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ from holotype.config import load_settings
 from holotype.errors import Invalid
 from holotype.index import postings
 from holotype.index.layout import index_path, indexed_versions, rows_path
+from holotype.index.rows import RowStore
 from holotype.query import validate
 from holotype.query.evaluate import kinds
 from holotype.search import posted, results
@@ -78,10 +78,11 @@ def test_postings_are_the_index_tokens_grouped(portal: Portal) -> None:
         with duckdb.connect(str(index_path(root, version)), read_only=True) as index:
             want = {token: (n, sorted(rids)) for token, n, rids in index.execute(
                 "SELECT token, count(*), list(_rid) FROM tokens GROUP BY token").fetchall()}
-        con = sqlite3.connect(rows_path(root, version))
-        got = {token: (n, sorted(map(int, rids.split(","))) if rids else None)
-               for token, n, rids in con.execute("SELECT token, n, rids FROM postings")}
-        con.close()
+        store = RowStore(rows_path(root, version))
+        found = store.postings([*want, "notatokenanywhere"])
+        store.close()
+        got = {token: (p.n, sorted(p.rids) if p.rids is not None else None)
+               for token, p in found.items()}
         assert got.keys() == want.keys()
         for token, (n, rids) in want.items():
             assert got[token] == (n, rids if n <= LISTED else None), token

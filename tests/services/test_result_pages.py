@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import itertools
 import random
-import sqlite3
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -17,7 +16,8 @@ from typing import Any
 import duckdb
 import pytest
 
-from holotype.index.layout import index_path, indexed_versions, rows_path
+from holotype.index.layout import OPEN, index_path, indexed_versions, rows_path
+from holotype.index.rows import RowStore
 from holotype.search import few, results
 from holotype.services import search
 from holotype.services.context import Portal
@@ -129,16 +129,22 @@ def test_row_file_agrees_with_the_index_after_an_incremental_build(portal: Porta
     built = indexed_versions(root)
     assert len(built) == 2  # the second was built from the first
     for version in built:
-        rows = sqlite3.connect(rows_path(root, version))
-        in_rows = sorted(rows.execute("SELECT _rid, _id, _from, _to FROM records").fetchall())
-        rows.close()
         with duckdb.connect(str(index_path(root, version)), read_only=True) as index:
             in_index = index.execute(
                 "SELECT _rid, _id, _from, _to FROM records ORDER BY _rid"
             ).fetchall()
-        assert in_rows == [tuple(r) for r in in_index]
+        rows = RowStore(rows_path(root, version))
+        by_rid = rows.by_rid([r[0] for r in in_index] + [len(in_index) + 1])
+        assert [(rid, record["_id"]) for rid, record in sorted(by_rid.items())] == [
+            (rid, record_id) for rid, record_id, _f, _t in in_index]
+        ranges = {record_id: [(v["_from"], v["_to"]) for v in rows.versions(record_id)]
+                  for record_id in {r[1] for r in in_index}}
+        rows.close()
+        assert ranges == {record_id: sorted((f, t) for _r, i, f, t in in_index if i == record_id)
+                          for record_id in ranges}
         # the first version's 150 records; then also the second's new and changed ones
-        assert len(in_rows) == 150 if version == built[0] else len(in_rows) > 250
+        assert len(in_index) == 150 if version == built[0] else len(in_index) > 250
+        assert any(t != OPEN for _r, _i, _f, t in in_index) == (version != built[0])
 
 
 FACETED = [

@@ -3,13 +3,12 @@
 DuckDB stores the index column by column, which is what counts, facets and filters want; but
 reading a page of whole records from it decompresses a block of every column for every record
 on the page (a 20-record page cost ~20 ms at 2,000,000 records). So each index file has a
-SQLite twin holding each record version as one row: ``_rid`` (the rowid, shared with the
-DuckDB index), ``_id``, ``_from``, ``_to``, ``present`` (one character per column of
-``meta.columns``: ``1`` when the record has a value) and ``body``, the JSON array of ``_id``
-and the values present, in column order. Decoding a record is then one ``orjson.loads`` and
-the copy of a template dict (its keys, once per ``present`` pattern) filled in, all in C. A
-page is found by DuckDB (narrow columns only) and read from here, and a page of an unfiltered
-search is read from here alone through the ``(_id, _from)`` index.
+SQLite twin holding the record versions in compressed blocks of consecutive ``_rid``s (the
+``_rid`` is shared with the DuckDB index; see ``rowblocks`` for the layout). Reading a record
+is the decompression of its block and one ``orjson.loads`` of its line, whose values fill in a
+copy of a template dict (its keys, once per pattern of present fields), all in C. A page is
+found by DuckDB (narrow columns only) and read from here, and a page of an unfiltered search
+is read from here alone, merging the file's sorted runs.
 
 Like the index file, the row file is written under a temporary name and renamed into place
 before its index file, never changed afterwards, and opened read-only and ``immutable``.
@@ -17,6 +16,7 @@ before its index file, never changed afterwards, and opened read-only and ``immu
 
 from __future__ import annotations
 
+import heapq
 import json
 import os
 import shutil
@@ -30,28 +30,41 @@ from typing import Any
 
 import duckdb
 import orjson
+import zstandard
 
-from holotype.engine import ident, literal
+from holotype.engine import literal
+from holotype.index.layout import OPEN
 from holotype.index.postings import Posting, read_postings, write_postings
-
-BATCH = 20_000
+from holotype.index.rowblocks import (
+    BLOCK,
+    SCHEMA,
+    decompressor,
+    read_blocks,
+    run_lines,
+    train,
+    write_blocks,
+)
 
 
 def _connect_for_writing(path: Path) -> sqlite3.Connection:
     con = sqlite3.connect(path, isolation_level=None)
+    # blocks of a few kilobytes: on 4 KiB pages a block fills most of a page (and a postings
+    # block spills into overflow pages), wasting up to two thirds of the file
+    con.execute("PRAGMA page_size = 16384")
     con.execute("PRAGMA journal_mode = OFF")  # a temporary file: a crash simply discards it
     con.execute("PRAGMA synchronous = OFF")
     con.execute("PRAGMA cache_size = -65536")
     return con
 
 
-def _meta(con: sqlite3.Connection, key: str) -> list[str]:
+def _meta(con: sqlite3.Connection, key: str) -> Any:
     row = con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
-    return list(json.loads(row[0])) if row else []
+    return json.loads(row[0]) if row else None
 
 
-def _columns_of(con: sqlite3.Connection) -> list[str]:
-    return _meta(con, "columns")
+def _dictionary(con: sqlite3.Connection) -> bytes:
+    row = con.execute("SELECT value FROM meta WHERE key = 'dictionary'").fetchone()
+    return bytes(row[0]) if row else b""
 
 
 def build_rows(
@@ -77,7 +90,7 @@ def build_rows(
             shutil.copyfile(base, tmp)
         con = _connect_for_writing(tmp)
         try:
-            old = _columns_of(con) if base is not None and base.exists() else None
+            old = _meta(con, "columns") if base is not None and base.exists() else None
             if old is not None and list(columns[: len(old)]) != old:
                 con.close()  # columns only ever grow at the end; anything else: start afresh
                 tmp.unlink()
@@ -85,23 +98,28 @@ def build_rows(
                 old = None
             if old is None:
                 con.executescript(
-                    "CREATE TABLE records (_rid INTEGER PRIMARY KEY, _id TEXT NOT NULL, "
-                    "_from INTEGER NOT NULL, _to INTEGER NOT NULL, present TEXT NOT NULL, "
-                    "body TEXT NOT NULL);"
-                    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+                    SCHEMA + "CREATE TABLE meta (key TEXT PRIMARY KEY, value NOT NULL);"
                 )
                 first = 0
+                dictionary = train(index, columns)
+                runs: list[int] = []
+            else:
+                dictionary = _dictionary(con)
+                runs = list(_meta(con, "runs"))
             con.execute("BEGIN")
-            _copy_rows(index, con, columns, first)
-            if old is not None:
-                _close_ranges(index, con, ends)
+            added = write_blocks(index, con, columns, first, dictionary)
+            runs += added
+            found = index.execute("SELECT coalesce(max(_rid), 0) FROM records").fetchone()
+            count = int(found[0]) if found else 0
+            _close_ranges(index, con, first, [] if old is None else list(ends))
             write_postings(index, con, first=first, fresh=old is None)
             con.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
                             [("columns", json.dumps(list(columns))),
-                             ("geo", json.dumps(list(geo_fields)))])
+                             ("geo", json.dumps(list(geo_fields))),
+                             ("runs", json.dumps(runs)),
+                             ("count", json.dumps(count)),
+                             ("dictionary", dictionary)])
             con.execute("COMMIT")
-            if old is None:
-                con.execute("CREATE INDEX by_id ON records (_id, _from)")
         finally:
             con.close()
         with open(tmp, "rb") as handle:
@@ -112,28 +130,17 @@ def build_rows(
     return tmp
 
 
-def _copy_rows(
-    index: duckdb.DuckDBPyConnection, con: sqlite3.Connection, columns: Sequence[str], first: int
-) -> None:
-    names = [ident(c) for c in columns]
-    present = ("concat(" + ", ".join(f"CASE WHEN {n} IS NULL THEN '0' ELSE '1' END"
-                                     for n in names) + ")") if names else "''"
-    body = f"to_json([v FOR v IN list_value({', '.join(['_id', *names])}) IF v IS NOT NULL])"
-    cursor = index.execute(
-        f"SELECT _rid, _id, _from, _to, {present}, {body} "
-        f"FROM records WHERE _rid > {int(first)} ORDER BY _rid"
-    )
-    while rows := cursor.fetchmany(BATCH):
-        con.executemany("INSERT INTO records VALUES (?, ?, ?, ?, ?, ?)", rows)
-
-
 def _close_ranges(
-    index: duckdb.DuckDBPyConnection, con: sqlite3.Connection, ends: Iterable[Path]
+    index: duckdb.DuckDBPyConnection, con: sqlite3.Connection, first: int, ends: list[Path]
 ) -> None:
-    for path in ends:
-        cursor = index.execute(f"SELECT _to, _id, _from FROM read_parquet({literal(path)})")
-        while rows := cursor.fetchmany(BATCH):
-            con.executemany("UPDATE records SET _to = ? WHERE _id = ? AND _from = ?", rows)
+    """Record ``_to`` of the versions that have ended: the new rows' and those ``ends`` close
+    (the index already holds their ``_to``)."""
+    parts = [f"SELECT _rid, _to FROM records WHERE _rid > {int(first)} AND _to <> {OPEN}"]
+    parts += [f"SELECT r._rid, r._to FROM records AS r JOIN read_parquet({literal(p)}) AS e "
+              "ON r._id = e._id AND r._from = e._from" for p in ends]
+    cursor = index.execute(" UNION ALL ".join(parts))
+    while rows := cursor.fetchmany(20_000):
+        con.executemany("INSERT OR REPLACE INTO ends VALUES (?, ?)", rows)
 
 
 class RowStore:
@@ -148,32 +155,42 @@ class RowStore:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._lock = threading.Lock()
-        self._idle: list[sqlite3.Connection] = []
+        self._idle: list[tuple[sqlite3.Connection, zstandard.ZstdDecompressor]] = []
         self._templates: dict[str, tuple[tuple[str, ...], dict[str, None]]] = {}
-        with self._connection() as con:
-            self.columns = _columns_of(con)
-            lat, lon = _meta(con, "geo")
+        uri = f"file:{self.path}?mode=ro&immutable=1"
+        con = sqlite3.connect(uri, uri=True, check_same_thread=False)
+        self.columns: list[str] = list(_meta(con, "columns") or [])
+        lat, lon = _meta(con, "geo")
         self.geo_fields = (lat, lon)  # the fields the index read each record's point from
+        runs = list(_meta(con, "runs") or [])
+        count = int(_meta(con, "count") or 0)
+        self._runs = [(low, high - 1) for low, high in zip(runs, [*runs[1:], count + 1],
+                                                            strict=True)]
+        self._dictionary = _dictionary(con)
+        self._idle.append((con, decompressor(self._dictionary)))
 
     @contextmanager
-    def _connection(self) -> Iterator[sqlite3.Connection]:
+    def _connection(self) -> Iterator[tuple[sqlite3.Connection, zstandard.ZstdDecompressor]]:
         with self._lock:
-            con = self._idle.pop() if self._idle else None
-        if con is None:
+            pair = self._idle.pop() if self._idle else None
+        if pair is None:
             uri = f"file:{self.path}?mode=ro&immutable=1"
-            con = sqlite3.connect(uri, uri=True, check_same_thread=False)
+            pair = (sqlite3.connect(uri, uri=True, check_same_thread=False),
+                    decompressor(self._dictionary))
         try:
-            yield con
+            yield pair
         finally:
             with self._lock:
                 keep = len(self._idle) < self.KEEP
                 if keep:
-                    self._idle.append(con)
+                    self._idle.append(pair)
             if not keep:
-                con.close()
+                pair[0].close()
 
-    def _record(self, present: str, body: str) -> dict[str, Any]:
-        # a copy of a dict with the right keys, filled in: cheaper than a dict grown key by key
+    def _record(self, values: list[Any]) -> dict[str, Any]:
+        # values: [present, _from, _id, *the values present]. A copy of a dict with the right
+        # keys, filled in: cheaper than a dict grown key by key
+        present = values[0]
         found = self._templates.get(present)
         if found is None:
             names = ("_id", *(c for c, p in zip(self.columns, present, strict=False) if p == "1"))
@@ -181,13 +198,13 @@ class RowStore:
             if len(self._templates) < self.PATTERNS:
                 self._templates[present] = found
         record = found[1].copy()
-        record.update(zip(found[0], orjson.loads(body), strict=True))
+        record.update(zip(found[0], values[2:], strict=True))
         return record
 
     def postings(self, tokens: Iterable[str]) -> dict[str, Posting]:
         """The posting entries of ``tokens`` (see ``postings``); tokens no record holds are
         left out."""
-        with self._connection() as con:
+        with self._connection() as (con, _unpack):
             return read_postings(con, tokens)
 
     def current(self, rids: Iterable[int], version: int) -> list[tuple[int, dict[str, Any]]]:
@@ -202,50 +219,73 @@ class RowStore:
         self, rids: Sequence[int], version: int | None
     ) -> Iterator[tuple[int, dict[str, Any]]]:
         """(``_rid``, record) of ``rids``, those current at ``version`` only when given."""
-        current = "" if version is None else " AND _from <= ? AND _to > ?"
-        extra = [] if version is None else [version, version]
-        with self._connection() as con:
-            for start in range(0, len(rids), 500):
-                chunk = rids[start:start + 500]
-                marks = ", ".join("?" * len(chunk))
-                rows = con.execute(
-                    f"SELECT _rid, present, body FROM records WHERE _rid IN ({marks}){current}",
-                    [*chunk, *extra],
-                ).fetchall()
-                for rid, present, body in rows:
-                    yield int(rid), self._record(present, body)
+        if not rids:
+            return
+        with self._connection() as (con, unpack):
+            lines = read_blocks(con, unpack, sorted({(r - 1) // BLOCK for r in rids if r > 0}))
+            ended: dict[int, int] = {}
+            if version is not None:
+                for start in range(0, len(rids), 500):
+                    chunk = list(rids[start:start + 500])
+                    marks = ", ".join("?" * len(chunk))
+                    ended.update(con.execute(
+                        f"SELECT _rid, _to FROM ends WHERE _rid IN ({marks})", chunk))
+        for rid in rids:
+            block = lines.get((rid - 1) // BLOCK)
+            position = (rid - 1) % BLOCK
+            if block is None or position >= len(block) or rid < 1:
+                continue
+            values = orjson.loads(block[position])
+            if version is not None and not (values[1] <= version < ended.get(rid, OPEN)):
+                continue
+            yield rid, self._record(values)
+
+    def _in_order(
+        self, con: sqlite3.Connection, unpack: zstandard.ZstdDecompressor, after: str | None,
+        inclusive: bool,
+    ) -> Iterator[tuple[str, int, int, list[Any]]]:
+        """(``_id``, ``_from``, ``_to``, line values) of every version from ``after`` on, in
+        ``(_id, _from)`` order: the file's sorted runs merged."""
+        def run(low: int, high: int) -> Iterator[tuple[str, int, int, list[Any]]]:
+            for rid, line, ended in run_lines(con, unpack, low, high, after):
+                values = orjson.loads(line)
+                record_id = values[2]
+                if after is not None and (record_id < after or
+                                          (record_id == after and not inclusive)):
+                    continue
+                yield record_id, values[1], ended.get(rid, OPEN), values
+
+        return heapq.merge(*(run(low, high) for low, high in self._runs),
+                           key=lambda item: (item[0], item[1]))
 
     def in_id_order(
         self, version: int, limit: int, *, after: str | None = None, inclusive: bool = False
     ) -> list[dict[str, Any]]:
         """Up to ``limit`` records current at ``version`` in ``_id`` order, after the id
         ``after`` (or from it, when ``inclusive``)."""
-        condition = ""
-        params: list[Any] = [version, version]
-        if after is not None:
-            condition = f"AND _id {'>=' if inclusive else '>'} ? "
-            params.append(after)
-        with self._connection() as con:
-            rows = con.execute(
-                "SELECT present, body FROM records INDEXED BY by_id WHERE _from <= ? AND _to > ? "
-                f"{condition}ORDER BY _id LIMIT ?",
-                [*params, int(limit)],
-            ).fetchall()
-        return [self._record(present, body) for present, body in rows]
+        found: list[dict[str, Any]] = []
+        if limit <= 0:
+            return found
+        with self._connection() as (con, unpack):
+            for _id, start, end, values in self._in_order(con, unpack, after, inclusive):
+                if start <= version < end:
+                    found.append(self._record(values))
+                    if len(found) >= limit:
+                        break
+        return found
 
     def versions(self, record_id: str) -> list[dict[str, Any]]:
         """Every stored version of one record, oldest first, with ``_from`` and ``_to``."""
-        with self._connection() as con:
-            rows = con.execute(
-                "SELECT _from, _to, present, body FROM records INDEXED BY by_id WHERE _id = ? "
-                "ORDER BY _from",
-                [record_id],
-            ).fetchall()
-        return [{"_from": start, "_to": end, **self._record(present, body)}
-                for start, end, present, body in rows]
+        found = []
+        with self._connection() as (con, unpack):
+            for found_id, start, end, values in self._in_order(con, unpack, record_id, True):
+                if found_id != record_id:
+                    break
+                found.append({"_from": start, "_to": end, **self._record(values)})
+        return sorted(found, key=lambda r: int(r["_from"]))
 
     def close(self) -> None:
         with self._lock:
             idle, self._idle = self._idle, []
-        for con in idle:
+        for con, _unpack in idle:
             con.close()
