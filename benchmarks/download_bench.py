@@ -145,11 +145,12 @@ def compare(site: Path, against: Path, repeats: int,
                 run = phase(site, fmt, against if side == "before" else None)
                 samples[fmt][side].append(run)
                 say(f"repeat {repeat + 1}/{repeats} {fmt} {side}: {run['seconds']:.2f} s, "
-                    f"{run['bytes'] / 1e6:.1f} MB, load {os.getloadavg()[0]:.1f}")
+                    f"{run['bytes'] / 1e6:.1f} MB, {run['cpu_seconds']:.1f} cpu-s, load {os.getloadavg()[0]:.1f}")
     summary = {fmt: {side: {"seconds": statistics.median(r["seconds"] for r in runs),
                             "records_per_s": runs[0]["records"]
                             / statistics.median(r["seconds"] for r in runs),
-                            "bytes": statistics.median(r["bytes"] for r in runs)}
+                            "bytes": statistics.median(r["bytes"] for r in runs),
+                            "cpu_seconds": statistics.median(r["cpu_seconds"] for r in runs)}
                      for side, runs in sides.items()}
                for fmt, sides in samples.items()}
     return {"site": str(site), "against": str(against), "repeats": repeats,
@@ -169,11 +170,12 @@ def main() -> None:
         f"download-compare-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}.json")
     out.write_text(json.dumps(result, indent=2))
     print(f"{'format':<9}{'before s':>9}{'after s':>9}{'before/s':>11}{'after/s':>11}"
-          f"{'before MB':>11}{'after MB':>10}")
+          f"{'before MB':>11}{'after MB':>10}{'before cpu':>12}{'after cpu':>11}")
     for fmt, sides in result["summary"].items():
         b, a = sides["before"], sides["after"]
         print(f"{fmt:<9}{b['seconds']:>9.2f}{a['seconds']:>9.2f}{b['records_per_s']:>11,.0f}"
-              f"{a['records_per_s']:>11,.0f}{b['bytes'] / 1e6:>11.1f}{a['bytes'] / 1e6:>10.1f}")
+              f"{a['records_per_s']:>11,.0f}{b['bytes'] / 1e6:>11.1f}{a['bytes'] / 1e6:>10.1f}"
+              f"{b['cpu_seconds']:>12.2f}{a['cpu_seconds']:>11.2f}")
     print(f"load average at the end: {result['load_average']} ({out.name})")
 
 
