@@ -1,6 +1,6 @@
 """Download benchmark (issue 5, item 9; issue 19): zipped CSV, TSV, JSON Lines, Darwin Core
-Archive and Parquet of 1,000,000 reference records, beside the engine's raw export of the same rows to an
-uncompressed CSV (the floor); and the peak memory of a download of all 2,000,000 records.
+Archive and Parquet of 1,000,000 reference records, beside the engine's raw export of the same
+rows to an uncompressed CSV (the floor); and the peak memory of a download of all 2,000,000 records.
 
 Each measurement runs in its own process (``benchmarks.download_phase``) from a cold start: no
 earlier file and no shared record set, so the record set is made in every run. Formats and the
@@ -145,7 +145,8 @@ def compare(site: Path, against: Path, repeats: int,
                 run = phase(site, fmt, against if side == "before" else None)
                 samples[fmt][side].append(run)
                 say(f"repeat {repeat + 1}/{repeats} {fmt} {side}: {run['seconds']:.2f} s, "
-                    f"{run['bytes'] / 1e6:.1f} MB, {run['cpu_seconds']:.1f} cpu-s, load {os.getloadavg()[0]:.1f}")
+                    f"{run['bytes'] / 1e6:.1f} MB, {run['cpu_seconds']:.1f} cpu-s, "
+                    f"load {os.getloadavg()[0]:.1f}")
     summary = {fmt: {side: {"seconds": statistics.median(r["seconds"] for r in runs),
                             "records_per_s": runs[0]["records"]
                             / statistics.median(r["seconds"] for r in runs),
