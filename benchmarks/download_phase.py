@@ -76,7 +76,11 @@ def main() -> None:
         portal.close()
         shutil.rmtree(settings.downloads_dir, ignore_errors=True)
     result["format"] = fmt
-    result["peak_rss_bytes"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    result["peak_rss_bytes"] = usage.ru_maxrss * 1024
+    # CPU seconds of the whole process (every thread), start-up included: on a loaded shared
+    # machine they move far less than the wall-clock seconds.
+    result["cpu_seconds"] = usage.ru_utime + usage.ru_stime
     print(json.dumps(result))
 
 

@@ -23,10 +23,11 @@ def _data(size: int) -> bytes:
 
 
 @pytest.mark.parametrize("size", [0, 1, CHUNK - 1, CHUNK, CHUNK + 1, 5 * CHUNK + 12345])
-def test_chunks_joined_are_one_deflate_stream(size: int) -> None:
+@pytest.mark.parametrize("level", [1, 3, 6])  # ISA-L's levels 1 and 3, and zlib's 6
+def test_chunks_joined_are_one_deflate_stream(size: int, level: int) -> None:
     data = _data(size)
     with ThreadPoolExecutor(2) as pool:
-        compressor = ParallelDeflate(1, pool, pending=2)
+        compressor = ParallelDeflate(level, pool, pending=2)
         pieces = [compressor.compress(data[i:i + 300_000])
                   for i in range(0, len(data), 300_000)]
         pieces.append(compressor.flush())

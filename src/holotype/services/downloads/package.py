@@ -6,7 +6,9 @@ compressed members (Parquet, .xlsx) are stored, the rest deflated at
 ``download_compression_level``.
 
 The engine writes rows into a named pipe on its threads while this process deflates them on
-every core (zlib releases the GIL), so writing and compressing overlap.
+every core (the compressors release the GIL), so writing and compressing overlap. Parquet goes
+through the pipe too, stored as it comes: the engine writes it front to back (footer last), so
+it needs no file of its own on the disk and no second pass to copy it into the zip.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import contextlib
 import json
 import os
 import threading
+import time
 import uuid
 import zipfile
 from collections.abc import Callable, Sequence
@@ -161,24 +164,26 @@ def write_zip(
     return final.stat().st_size
 
 
-def _member(archive: zipfile.ZipFile, arcname: str, level: int,
+def _member(archive: zipfile.ZipFile, member: Member, level: int,
             pool: ThreadPoolExecutor) -> IO[bytes]:
-    if level:
-        return open_member(archive, arcname, level, pool)
-    return archive.open(arcname, "w", force_zip64=True)
+    if level and member.compress:
+        return open_member(archive, member.arcname, level, pool)
+    info = zipfile.ZipInfo(member.arcname, date_time=time.localtime()[:6])
+    info.compress_type = zipfile.ZIP_STORED
+    return archive.open(info, "w", force_zip64=True)
 
 
 def stream(archive: zipfile.ZipFile, member: Member, cursor: duckdb.DuckDBPyConnection,
            pipe: Path, level: int, pool: ThreadPoolExecutor) -> None:
     """The engine writes ``member.sql`` into a named pipe; a thread deflates it (on every
-    core, see :mod:`holotype.services.downloads.parallel_deflate`) into the zip."""
+    core, see :mod:`holotype.services.downloads.parallel_deflate`) into the zip, or stores
+    it when the member is already compressed."""
     os.mkfifo(pipe, 0o600)
     failed: list[BaseException] = []
 
     def pump() -> None:
         try:
-            with pipe.open("rb") as source, _member(archive, member.arcname, level,
-                                                    pool) as target:
+            with pipe.open("rb") as source, _member(archive, member, level, pool) as target:
                 while chunk := source.read(CHUNK):
                     target.write(chunk)
         except BaseException as exc:  # reported by the caller's thread

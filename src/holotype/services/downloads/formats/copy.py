@@ -1,8 +1,8 @@
 """CSV, TSV, JSON Lines and Parquet: rows the engine writes itself with ``COPY``.
 
-CSV, TSV and JSON Lines are streamed by the engine straight into the zip (see
-:mod:`holotype.services.downloads.package`); Parquet, a file with its footer last, is written by
-the engine to a file that is then stored as it is. Memory stays bounded whatever the size.
+The engine streams every one of them straight into the zip (see
+:mod:`holotype.services.downloads.package`): CSV, TSV and JSON Lines deflated, Parquet (already
+compressed, with zstd) stored as it is. Memory stays bounded whatever the size.
 """
 
 from __future__ import annotations
@@ -22,23 +22,17 @@ class CopyFormat(DownloadFormat):
     """A format the engine writes: ``copy_options`` are its COPY options."""
 
     copy_options: str = ""
-    via_file: bool = False  # written to a file first, then stored in the zip uncompressed
+    compressed: bool = False  # compressed already: stored in the zip as it is
 
     def write(self, out: Output) -> Written:
         """One member per part."""
         neutralise = bool(out.format_args.get(NEUTRALISE))
-        members = []
-        for part in out.parts:
-            sql = select_sql(out.records, part, neutralise, out.names)
-            arcname = f"{part.name}.{self.extension}"
-            if self.via_file:
-                members.append(Member(arcname, path=out.work / arcname, sql=sql,
-                                      options=self.copy_options, compress=False,
-                                      records=part.count))
-            else:
-                members.append(Member(arcname, sql=sql, options=self.copy_options,
-                                      records=part.count))
-        return Written(members)
+        return Written([
+            Member(f"{part.name}.{self.extension}",
+                   sql=select_sql(out.records, part, neutralise, out.names),
+                   options=self.copy_options, compress=not self.compressed,
+                   records=part.count)
+            for part in out.parts])
 
 
 register(CopyFormat(
@@ -52,4 +46,4 @@ register(CopyFormat(
     copy_options="FORMAT json"))
 register(CopyFormat(
     "parquet", "Parquet", "parquet", "application/vnd.apache.parquet",
-    copy_options="FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1", via_file=True))
+    copy_options="FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1", compressed=True))
