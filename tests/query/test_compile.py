@@ -255,6 +255,24 @@ def test_constants_fold_so_a_missing_field_compiles_to_false() -> None:
     assert compile_filter({"search": "kenya", "filters": missing}, target) == "FALSE"
 
 
+def test_terms_are_bare_outside_a_not_and_never_null_inside_one(
+    db: tuple[duckdb.DuckDBPyConnection, RelationTarget],
+) -> None:
+    """A bare comparison is a filter DuckDB applies while scanning; under a ``not`` a term
+    whose value is missing must still be FALSE, so ``not`` keeps the records lacking it."""
+    _con, target = db
+    place = {"string_equals": {"fields": ["place"], "value": "curaçao"}}
+    many = {"number_range": {"fields": ["num"], "greater_than": 0}}
+    assert "COALESCE" not in compile_filter({"filters": {"and": [place, many]}}, target)
+    assert "COALESCE" not in compile_filter({"filters": {"or": [place, many]}}, target)
+    negated = compile_filter({"filters": {"not": [{"and": [place, many]}]}}, target)
+    assert negated.count("COALESCE") == 2
+    # row 2 has no place: not keeps it (row 3, Curaçao, is the one left out)
+    assert run(db, {"filters": {"not": [place]}}) == [0, 1, 2, 4, 5]
+    # row 3: "1_000" is no number, so not many; its place matches
+    assert run(db, {"filters": {"and": [{"not": [many]}, {"or": [place, many]}]}}) == [3]
+
+
 def test_named_areas_need_a_catalogue() -> None:
     with pytest.raises(AreasMissing):
         compile_filter(

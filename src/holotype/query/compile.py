@@ -1,9 +1,15 @@
 """Compiling a validated query into one SQL boolean expression over a :class:`Target`.
 
 Every literal is quoted with ``engine.literal`` (numbers as quoted text cast to DOUBLE), so no
-user text reaches the SQL any other way. Every term compiles to a TRUE/FALSE expression, never
-NULL (``COALESCE(..., FALSE)``), so that ``not`` means "none of its members" also for records
-where a member's value is missing. The semantics are written out in ``docs/query-language.md``.
+user text reaches the SQL any other way. Under a ``not``, every term compiles to a TRUE/FALSE
+expression, never NULL (``COALESCE(..., FALSE)``), so that ``not`` means "none of its members"
+also for records where a member's value is missing. Elsewhere a term may be NULL where a value
+is missing: with only AND and OR above it, a NULL part makes the whole TRUE exactly when FALSE
+would, and a WHERE keeps only TRUE rows. Left bare, a comparison of a column with a constant is
+a filter DuckDB applies while scanning (on compressed data, skipping row groups by their
+min/max); wrapped, it is an expression evaluated row by row (``year >= 1900`` over 6,000,000
+records: see docs/search-index.md). So the compiled filter is for a WHERE (or FILTER) clause
+only, never a value to select. The semantics are written out in ``docs/query-language.md``.
 """
 
 from __future__ import annotations
@@ -39,6 +45,10 @@ class _Compiler:
     def __init__(self, target: Target, areas: AreaCatalogue | None) -> None:
         self.target = target
         self.areas = areas
+        self.negated = False  # compiling the members of a ``not``: terms must never be NULL
+
+    def _never_null(self, sql: str) -> str:
+        return f"COALESCE({sql}, FALSE)" if self.negated else sql
 
     def query(self, query: Query) -> str:
         parts = []
@@ -52,18 +62,23 @@ class _Compiler:
     def member(self, member: dict[str, Any]) -> str:
         ((key, value),) = member.items()
         if key in GROUP_KEYS:
-            members = [self.member(m) for m in value]
+            outer = self.negated
+            self.negated = outer or key == "not"
+            try:
+                members = [self.member(m) for m in value]
+            finally:
+                self.negated = outer
             if key == "not":
                 inner = _join("OR", members)
                 return {"TRUE": "FALSE", "FALSE": "TRUE"}.get(inner, f"(NOT {inner})")
             return _join(key.upper(), members)
         if key == "geo_custom_area":
-            return _never_null(custom_area_sql(value, self.target))
+            return self._never_null(custom_area_sql(value, self.target))
         term: dict[str, Any] = value
         if key == "geo_named_area":
-            return _never_null(named_area_sql(term, self.target, self.areas))
+            return self._never_null(named_area_sql(term, self.target, self.areas))
         if key == "geo_point":
-            return _never_null(geo_point_sql(term, self.target))
+            return self._never_null(geo_point_sql(term, self.target))
         if key == "string_equals":
             return self.string_equals(term)
         if key == "string_contains":
@@ -75,7 +90,7 @@ class _Compiler:
             return self.number_range(term)
         assert key == "exists", key
         if "geo_field" in term:
-            return _never_null(exists_point_sql(term["geo_field"], self.target))
+            return self._never_null(exists_point_sql(term["geo_field"], self.target))
         return self.any_field(term["fields"], self.target.text, lambda t: f"{t} IS NOT NULL")
 
     def words_anywhere(self, words: list[str]) -> str:
@@ -128,12 +143,8 @@ class _Compiler:
         for field in fields:
             sql = expr(field)
             if sql is not None:
-                tests.append(_never_null(test(sql)))
+                tests.append(self._never_null(test(sql)))
         return _join("OR", tests) if tests else "FALSE"
-
-
-def _never_null(sql: str) -> str:
-    return f"COALESCE({sql}, FALSE)"
 
 
 def _join(operator: str, parts: list[str]) -> str:
