@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 import sqlite3
 from collections.abc import Iterator
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -97,7 +98,7 @@ def test_index_tokens_are_stored_sorted_by_token_and_row(portal: Portal) -> None
     for builds, version in enumerate(indexed_versions(root), start=1):
         with duckdb.connect(str(index_path(root, version)), read_only=True) as index:
             rows = index.execute("SELECT token, _rid FROM tokens ORDER BY rowid").fetchall()
-        descents = sum(a > b for a, b in zip(rows, rows[1:], strict=False))
+        descents = sum(a > b for a, b in pairwise(rows))
         assert len(rows) > 100 and descents == builds - 1, (version, descents)
 
 
