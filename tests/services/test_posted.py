@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -88,6 +89,18 @@ def test_postings_are_the_index_tokens_grouped(portal: Portal) -> None:
             assert got[token] == (n, rids if n <= LISTED else None), token
             listed, unlisted = listed + (n <= LISTED), unlisted + (n > LISTED)
     assert listed and unlisted
+
+
+def test_index_tokens_are_stored_sorted_by_token_and_row(portal: Portal) -> None:
+    """Each build appends its token rows sorted by (token, _rid), which is what lets DuckDB
+    bit-pack the row ids as small deltas: one ascending run per build, in storage order."""
+    resource, _found = versions(portal, OPERATOR, "ds/res-a")
+    root = portal.index_dir / resource.id
+    for builds, version in enumerate(indexed_versions(root), start=1):
+        with duckdb.connect(str(index_path(root, version)), read_only=True) as index:
+            rows = index.execute("SELECT token, _rid FROM tokens ORDER BY rowid").fetchall()
+        descents = sum(a > b for a, b in pairwise(rows))
+        assert len(rows) > 100 and descents == builds - 1, (version, descents)
 
 
 VOCABULARY = Vocabulary(
