@@ -177,10 +177,11 @@ class Settings(AccountSettings, MediaSettings, BulkSettings, UploadSettings, Dra
         "it is queued.",
     )
     download_memory_limit: str = Field(
-        default="512MB",
+        default="1GB",
         description="Memory the engine may use while writing one download's files (a number "
         "and a unit, as duckdb_memory_limit); files are streamed, so this bounds a worker's "
-        "memory whatever the download's size.",
+        "memory whatever the download's size. Below 1GB the Parquet writer starves on wide "
+        "records (10M specimens: 57 s at 512MB, 15 s at 1GB).",
     )
     download_compression_level: int = Field(
         default=1,
