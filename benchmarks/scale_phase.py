@@ -13,10 +13,13 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 import sys
 import time
 from pathlib import Path
 from typing import Any
+
+import duckdb
 
 from benchmarks import scale_data
 from benchmarks.scale_shape import DOWNLOAD, SPECIMENS, Part
@@ -115,6 +118,32 @@ def _tree_bytes(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
+def _index_parts(index: Path) -> dict[str, int]:
+    """Bytes of each part of the index files: the DuckDB ``records`` and ``tokens`` tables
+    (their storage blocks) and the row files' record blocks and postings (their pages)."""
+    parts = {"index_records_table_bytes": 0, "index_tokens_table_bytes": 0,
+             "rows_record_blocks_bytes": 0, "rows_postings_bytes": 0, "rows_other_bytes": 0}
+    for path in index.rglob("*.duckdb"):
+        with duckdb.connect(str(path), read_only=True) as con:
+            found = con.execute("SELECT block_size FROM pragma_database_size()").fetchone()
+            block = int(found[0]) if found else 0
+            for table in ("records", "tokens"):
+                found = con.execute("SELECT count(DISTINCT block_id) FROM "
+                                    f"pragma_storage_info({literal(table)})").fetchone()
+                parts[f"index_{table}_table_bytes"] += block * int(found[0] if found else 0)
+    for path in index.rglob("*.rows.sqlite"):
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            for name, size in con.execute("SELECT name, sum(pgsize) FROM dbstat GROUP BY name"):
+                key = ("rows_record_blocks_bytes" if name == "blocks" else
+                       "rows_postings_bytes" if str(name).startswith("postings") else
+                       "rows_other_bytes")
+                parts[key] += int(size)
+        finally:
+            con.close()
+    return parts
+
+
 def _disk(portal: Portal, files: scale_data.Files) -> dict[str, Any]:
     """The site's store and index on disk against the current records as one Parquet file per
     resource (zstd, the record fields and ``_id`` only)."""
@@ -143,6 +172,7 @@ def _disk(portal: Portal, files: scale_data.Files) -> dict[str, Any]:
               "index_rows_bytes": sum(p.stat().st_size for p in index.rglob("*.rows.sqlite")),
               "store_bytes": _tree_bytes(store), "index_bytes": _tree_bytes(site / "index"),
               "current_parquet_bytes": parquet, "csv_bytes": files.bytes()}
+    result.update(_index_parts(index))
     result["site_bytes"] = result["store_bytes"] + result["index_bytes"]
     result["bytes_per_record"] = result["site_bytes"] / files.records
     result["parquet_bytes_per_record"] = parquet / files.records

@@ -31,7 +31,7 @@ from holotype.services.context import Portal
 from holotype.services.identity import ANONYMOUS, OPERATOR
 from holotype.services.records import ingest, versions
 from tests.query.strategies import Vocabulary, groups
-from tests.services.two_resources import BOTH, open_site, write
+from tests.services.two_resources import BOTH, keep_every_index, open_site, write
 
 LISTED = 40
 PLACES = ["Mount Kenya", "Lac Léman", "Straße 9", "Ærø", "Place 3", "place 7", "Москва"]
@@ -59,7 +59,7 @@ def records(seed: int, ids: range, extra: bool = False) -> list[dict[str, str]]:
 def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Portal]:
     tmp = tmp_path_factory.mktemp("posted")
     opened = open_site(tmp / "site")
-    with mock.patch.object(postings, "POSTED", LISTED):
+    with mock.patch.object(postings, "POSTED", LISTED), keep_every_index():
         ingest(opened, OPERATOR, "ds/res-a", write(tmp / "a1.csv", records(1, range(0, 150))))
         ingest(opened, OPERATOR, "ds/res-b", write(tmp / "b1.csv", records(2, range(100, 200))))
         changed = records(3, range(20, 170), extra=True)

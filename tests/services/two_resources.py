@@ -4,10 +4,13 @@ tests of search results, and the CSV writer they feed it with."""
 from __future__ import annotations
 
 import csv
+from contextlib import AbstractContextManager
 from pathlib import Path
+from typing import Any
+from unittest import mock
 
 from holotype.config import load_settings
-from holotype.services import catalogue
+from holotype.services import catalogue, context
 from holotype.services.context import Portal
 
 BOTH = ["ds/res-a", "ds/res-b"]
@@ -29,3 +32,9 @@ def open_site(directory: Path) -> Portal:
         catalogue.create_resource(session, "ds", slug="res-a", name="A")
         catalogue.create_resource(session, "ds", slug="res-b", name="B")
     return opened
+
+
+def keep_every_index() -> AbstractContextManager[Any]:
+    """Builds inside keep every index file (a build keeps only the newest), for tests that
+    compare a resource's first index with the ones updates built from it."""
+    return mock.patch.object(context, "prune_indexes", lambda _root: None)

@@ -7,7 +7,7 @@ engine, :mod:`holotype.search`, also reads an attached index's tables and row fi
 from __future__ import annotations
 
 from holotype.index.build import BuildResult, build_index
-from holotype.index.engine import Attached, IndexEngine
+from holotype.index.engine import Attached, IndexEngine, Superseded
 from holotype.index.layout import FORMAT, OPEN, index_path, indexed_versions, prune_indexes
 from holotype.index.leftovers import LOCK, sweep_all_leftovers, sweep_leftovers
 
@@ -18,6 +18,7 @@ __all__ = [
     "Attached",
     "BuildResult",
     "IndexEngine",
+    "Superseded",
     "build_index",
     "index_path",
     "indexed_versions",

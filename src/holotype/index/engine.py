@@ -7,6 +7,7 @@ read-only at once. Each request works on its own cursor of the shared database i
 from __future__ import annotations
 
 import json
+import sqlite3
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,12 @@ from holotype.query.area_sql import AreaRegistry, register_area_udf
 from holotype.query.areas import AreaCatalogue
 
 KEEP_ATTACHED = 2  # index files per resource kept attached (the newest ones)
+ATTEMPTS = 5  # times a reader lists the folder again when the newest file went in between
+
+
+class Superseded(Exception):
+    """An index file was deleted by a newer build between finding it and opening it by name;
+    finding the newest file again answers the same question."""
 
 
 @dataclass(frozen=True)
@@ -33,6 +40,7 @@ class Attached:
     columns: tuple[str, ...]
     numbers: frozenset[str]
     rows: RowStore = field(compare=False, repr=False)  # whole records, by _rid or in id order
+    stamp: str = ""  # the file's size and modification time when attached: who built it
     # what callers derive from this index and the versions it serves, computed once
     memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
@@ -84,24 +92,45 @@ class IndexEngine:
                 if attached.version >= version and index_path(
                         self.resource_dir(resource_id), attached.version).exists():
                     return attached
-            built = indexed_versions(self.resource_dir(resource_id))
-            available = [v for v in built if v >= version]
-            if not available:
-                return None
-            return self._attach(resource_id, available[-1])
+            for _attempt in range(ATTEMPTS):
+                built = indexed_versions(self.resource_dir(resource_id))
+                available = [v for v in built if v >= version]
+                if not available:
+                    return None
+                try:
+                    return self._attach(resource_id, available[-1])
+                except Superseded:
+                    continue  # a build put a newer file in place and pruned this one
+            raise Superseded(f"the index of resource {resource_id} changed {ATTEMPTS} times "
+                             "while it was being opened")
 
     def _attach(self, resource_id: str, version: int) -> Attached:
         alias = f"ix_{resource_id}_{version}"
         path = index_path(self.resource_dir(resource_id), version)
-        self._con.execute(f"ATTACH {literal(path)} AS {ident(alias)} (READ_ONLY)")
-        meta = dict(self._con.execute(f"SELECT key, value FROM {ident(alias)}.meta").fetchall())
+        try:
+            stat = path.stat()
+            self._con.execute(f"ATTACH {literal(path)} AS {ident(alias)} (READ_ONLY)")
+        except (FileNotFoundError, duckdb.IOException) as exc:
+            if path.exists():
+                raise
+            raise Superseded(str(path)) from exc
+        try:
+            meta = dict(self._con.execute(
+                f"SELECT key, value FROM {ident(alias)}.meta").fetchall())
+            rows = RowStore(rows_path(self.resource_dir(resource_id), version))
+        except sqlite3.OperationalError as exc:  # the row file goes just after its index file
+            self._con.execute(f"DETACH {ident(alias)}")
+            if rows_path(self.resource_dir(resource_id), version).exists():
+                raise
+            raise Superseded(str(path)) from exc
         attached = Attached(
             resource_id=resource_id,
             version=version,
             alias=alias,
             columns=tuple(json.loads(meta["columns"])),
             numbers=frozenset(json.loads(meta["numbers"])),
-            rows=RowStore(rows_path(self.resource_dir(resource_id), version)),
+            rows=rows,
+            stamp=f"{stat.st_size}:{stat.st_mtime_ns}",
         )
         kept = [*self._attached.get(resource_id, []), attached]
         while len(kept) > KEEP_ATTACHED:

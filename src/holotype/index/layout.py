@@ -37,9 +37,10 @@ def number_column(field: str) -> str:
     return NUMBER_PREFIX + field
 
 
-def prune_indexes(root: Path, keep: int = 2) -> None:
-    """Delete all but the ``keep`` newest index files (they are derived; readers that still
-    have an older file open keep reading it until they let go)."""
+def prune_indexes(root: Path, keep: int = 1) -> None:
+    """Delete all but the ``keep`` newest index files (the newest serves every version up to
+    its own; readers that still have an older file open keep reading it until they let go,
+    and those that open files by name find the newest again: ``engine.Superseded``)."""
     for version in indexed_versions(root)[:-keep]:
         index_path(root, version).unlink(missing_ok=True)
         rows_path(root, version).unlink(missing_ok=True)

@@ -147,18 +147,21 @@ class RowStore:
     """Reads one row file; safe to share between threads.
 
     Connections are pooled (at most ``KEEP`` idle ones), not kept per thread: a server has many
-    threads and many row files, and file handles are finite."""
+    threads and many row files, and file handles are finite. Once a newer build has deleted
+    the file (only the newest index file of a resource is kept), a new connection cannot be
+    opened by name: the reader then waits for one of the open ones, which read on (POSIX)."""
 
     KEEP = 4
     PATTERNS = 10_000  # record templates kept, one per pattern of present values
+    WAIT = 60.0  # seconds to wait for an open connection to a deleted file
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._lock = threading.Lock()
+        self._free = threading.Condition()
         self._idle: list[tuple[sqlite3.Connection, zstandard.ZstdDecompressor]] = []
+        self._busy = 0  # connections lent out
         self._templates: dict[str, tuple[tuple[str, ...], dict[str, None]]] = {}
-        uri = f"file:{self.path}?mode=ro&immutable=1"
-        con = sqlite3.connect(uri, uri=True, check_same_thread=False)
+        con = self._open()
         self.columns: list[str] = list(_meta(con, "columns") or [])
         lat, lon = _meta(con, "geo")
         self.geo_fields = (lat, lon)  # the fields the index read each record's point from
@@ -169,21 +172,43 @@ class RowStore:
         self._dictionary = _dictionary(con)
         self._idle.append((con, decompressor(self._dictionary)))
 
+    def _open(self) -> sqlite3.Connection:
+        uri = f"file:{self.path}?mode=ro&immutable=1"
+        return sqlite3.connect(uri, uri=True, check_same_thread=False)
+
+    def _lend(self) -> tuple[sqlite3.Connection, zstandard.ZstdDecompressor]:
+        with self._free:
+            if self._idle:
+                self._busy += 1
+                return self._idle.pop()
+        try:
+            con = self._open()
+            con.execute("SELECT 1 FROM meta LIMIT 1")  # SQLite opens the file lazily
+        except sqlite3.OperationalError:
+            if self.path.exists():
+                raise
+            with self._free:  # deleted by a newer build: wait for an open connection
+                if not self._free.wait_for(lambda: self._idle or not self._busy, self.WAIT) \
+                        or not self._idle:
+                    raise
+                self._busy += 1
+                return self._idle.pop()
+        with self._free:
+            self._busy += 1
+        return con, decompressor(self._dictionary)
+
     @contextmanager
     def _connection(self) -> Iterator[tuple[sqlite3.Connection, zstandard.ZstdDecompressor]]:
-        with self._lock:
-            pair = self._idle.pop() if self._idle else None
-        if pair is None:
-            uri = f"file:{self.path}?mode=ro&immutable=1"
-            pair = (sqlite3.connect(uri, uri=True, check_same_thread=False),
-                    decompressor(self._dictionary))
+        pair = self._lend()
         try:
             yield pair
         finally:
-            with self._lock:
+            with self._free:
+                self._busy -= 1
                 keep = len(self._idle) < self.KEEP
                 if keep:
                     self._idle.append(pair)
+                    self._free.notify()
             if not keep:
                 pair[0].close()
 
@@ -285,7 +310,7 @@ class RowStore:
         return sorted(found, key=lambda r: int(r["_from"]))
 
     def close(self) -> None:
-        with self._lock:
+        with self._free:
             idle, self._idle = self._idle, []
         for con, _unpack in idle:
             con.close()

@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 
 from holotype.engine import connect, ident, literal
-from holotype.index import IndexEngine, index_path
+from holotype.index import IndexEngine, Superseded, index_path
 from holotype.search.views import View
 
 
@@ -38,9 +38,13 @@ def export_connection(
             alias = view.attached.alias
             if alias in attached:
                 continue
-            path = index_path(indexes.resource_dir(view.rid),
-                              view.attached.version)
-            con.execute(f"ATTACH {literal(path)} AS {ident(alias)} (READ_ONLY)")
+            path = index_path(indexes.resource_dir(view.rid), view.attached.version)
+            try:
+                con.execute(f"ATTACH {literal(path)} AS {ident(alias)} (READ_ONLY)")
+            except duckdb.IOException as exc:
+                if path.exists():
+                    raise
+                raise Superseded(str(path)) from exc  # the caller finds its views again
             attached.add(alias)
         yield con
     finally:

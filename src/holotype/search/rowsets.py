@@ -25,7 +25,7 @@ from typing import Any
 import duckdb
 
 from holotype.engine import ident, literal
-from holotype.index import IndexEngine, index_path
+from holotype.index import IndexEngine
 from holotype.search.views import View, matching_sql
 
 
@@ -67,12 +67,10 @@ def fields_of(views: Sequence[View]) -> list[str]:
     return list(seen)
 
 
-def _signature(indexes: IndexEngine, views: Sequence[View]) -> str:
+def _signature(views: Sequence[View]) -> str:
     parts = ["ids"]  # record sets hold (_res, _rid, _id): older files (no _id) are not reused
     for view in views:
-        path = index_path(indexes.resource_dir(view.rid), view.attached.version)
-        stat = path.stat()
-        parts.append(f"{view.rid}:{view.attached.version}:{stat.st_size}:{stat.st_mtime_ns}")
+        parts.append(f"{view.rid}:{view.attached.version}:{view.attached.stamp}")
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 
 
@@ -83,7 +81,7 @@ def record_set(
     """The record set for ``query`` over ``views``, found now unless it exists already, kept
     in ``directory``."""
     fields = tuple(fields_of(views))
-    name = f"{records_key}-{_signature(indexes, views)}.parquet"
+    name = f"{records_key}-{_signature(views)}.parquet"
     path = directory / name
     if path.is_file():
         return RecordSet(path, fields)

@@ -201,7 +201,7 @@ class Portal:
                 threads=self.settings.duckdb_threads,
                 progress=progress,
             )
-            prune_indexes(root, keep=2)
+            prune_indexes(root)
         return result
 
     @contextmanager

@@ -19,6 +19,7 @@ import duckdb
 
 from holotype.catalog.downloads import DownloadJob, JobStatus
 from holotype.catalog.timestamps import utcnow
+from holotype.index import Superseded
 from holotype.jobs import Claim, Heartbeat, Lost, queue
 from holotype.search import View
 from holotype.search.rowsets import RecordSet, present_fields
@@ -42,6 +43,7 @@ from holotype.services.identity import ANONYMOUS, Identity
 from holotype.services.visible import visible_resources
 
 log = logging.getLogger(__name__)
+SUPERSEDED_ATTEMPTS = 3  # times a download starts again when a build replaces an index it read
 
 
 def _views(portal: Portal, requester: Identity, pins: list[dict[str, Any]]) -> list[View]:
@@ -98,21 +100,13 @@ def run_download(portal: Portal, claim: Claim, beat: Heartbeat) -> None:
     work = settings.downloads_dir / "work" / f"{claim.job_id}-{claim.attempt}"
     work.mkdir(parents=True, exist_ok=True)
     try:
-        views = _views(portal, requester, pins)
-        records = portal.searcher.record_set(views, request["query"], records_key,
-                                             settings.downloads_dir / "records")
-        as_url = request["file"].get("transform", {}).get("id_as_url")
-        if as_url:
-            records = replace(records, url_field=as_url["field"],
-                              url_prefix=f"{portal.settings.base_url}/object/")
-        beat.check()
-        with portal.searcher.export_connection(
-                views, memory_limit=settings.download_memory_limit,
-                threads=settings.duckdb_threads, temp_dir=portal.work_dir / "duckdb",
-        ) as cursor:
-            records = portal.searcher.bulk_rows(views, records, not request["query"], cursor=cursor,
-                                                directory=work / "rows")
-            final, size = _write(portal, claim, beat, request, views, records, cursor, work)
+        for attempt in range(1, SUPERSEDED_ATTEMPTS + 1):
+            try:
+                final, size = _export(portal, claim, beat, request, requester, records_key, work)
+                break
+            except Superseded:  # an index file went between finding the records and reading
+                if attempt == SUPERSEDED_ATTEMPTS:  # them: find them again in the newest one
+                    raise
         if not queue.complete(portal.write_sessions, claim, file_name=final.name, file_size=size,
                               written=total):
             _discard(portal, claim.job_id, final)
@@ -124,6 +118,29 @@ def run_download(portal: Portal, claim: Claim, beat: Heartbeat) -> None:
         record_event(session, claim.job_id, fmt, {p["id"]: p["count"] for p in pins},
                      reused=False, seconds=seconds)
     notify_ready(portal, claim.job_id, request, total, fmt, final.name)
+
+
+def _export(
+    portal: Portal, claim: Claim, beat: Heartbeat, request: dict[str, Any],
+    requester: Identity, records_key: str, work: Path,
+) -> tuple[Path, int]:
+    """Find the download's records and write its file: (the file, its size)."""
+    settings = portal.settings
+    views = _views(portal, requester, request["resources"])
+    records = portal.searcher.record_set(views, request["query"], records_key,
+                                         settings.downloads_dir / "records")
+    as_url = request["file"].get("transform", {}).get("id_as_url")
+    if as_url:
+        records = replace(records, url_field=as_url["field"],
+                          url_prefix=f"{portal.settings.base_url}/object/")
+    beat.check()
+    with portal.searcher.export_connection(
+            views, memory_limit=settings.download_memory_limit,
+            threads=settings.duckdb_threads, temp_dir=portal.work_dir / "duckdb",
+    ) as cursor:
+        records = portal.searcher.bulk_rows(views, records, not request["query"], cursor=cursor,
+                                            directory=work / "rows")
+        return _write(portal, claim, beat, request, views, records, cursor, work)
 
 
 def _write(
