@@ -109,3 +109,32 @@ def test_a_reader_gives_up_with_a_clear_error_when_files_keep_going(
             fresh.attach(root.name, first - 1)
     finally:
         fresh.close()
+
+
+def deleted_files_open() -> set[str]:
+    """Names of the deleted files this process still holds open (their space is not free)."""
+    found = set()
+    for fd in Path("/proc/self/fd").iterdir():
+        try:
+            target = str(fd.readlink())
+        except OSError:
+            continue
+        if target.endswith(" (deleted)"):
+            found.add(Path(target.removesuffix(" (deleted)")).name)
+    return found
+
+
+def test_a_deleted_index_file_is_let_go_once_its_readers_are_done(
+    portal: Portal, tmp_path: Path
+) -> None:
+    first = put(portal, tmp_path, 1)
+    root = next(p for p in portal.index_dir.iterdir() if indexed_versions(p))
+    assert portal.indexes.attach(root.name, first) is not None
+    put(portal, tmp_path, 2)
+    old = {index_path(root, first).name, rows_path(root, first).name}
+    newest = portal.indexes.attach(root.name, first)  # notes the old one as superseded
+    assert newest is not None and newest.version > first
+    assert old <= deleted_files_open()  # requests may still be reading it
+    with mock.patch.object(engine, "RELEASE_AFTER", 0.0):  # ... until they are done
+        assert portal.indexes.attach(root.name, first) == newest
+    assert not old & deleted_files_open()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,9 @@ from holotype.query.areas import AreaCatalogue
 
 KEEP_ATTACHED = 2  # index files per resource kept attached (the newest ones)
 ATTEMPTS = 5  # times a reader lists the folder again when the newest file went in between
+# seconds an index whose file a newer build deleted stays attached for the requests still
+# using it; then it is detached, and the disk space of the deleted file is freed
+RELEASE_AFTER = 600.0
 
 
 class Superseded(Exception):
@@ -76,6 +80,7 @@ class IndexEngine:
         register_area_udf(self._con, self.registry)
         self._lock = threading.Lock()
         self._attached: dict[str, list[Attached]] = {}
+        self._superseded: dict[str, float] = {}  # alias -> when its file was found deleted
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         return self._con.cursor()
@@ -86,11 +91,11 @@ class IndexEngine:
     def attach(self, resource_id: str, version: int) -> Attached | None:
         """An attached index that serves ``version``; None when no index covers it yet."""
         with self._lock:
+            self._release_superseded(resource_id)
             for attached in reversed(self._attached.get(resource_id, [])):
                 # One whose file a newer build has pruned still reads, but what is derived
                 # from it (download record sets name their index file) must use a live one.
-                if attached.version >= version and index_path(
-                        self.resource_dir(resource_id), attached.version).exists():
+                if attached.version >= version and attached.alias not in self._superseded:
                     return attached
             for _attempt in range(ATTEMPTS):
                 built = indexed_versions(self.resource_dir(resource_id))
@@ -103,6 +108,30 @@ class IndexEngine:
                     continue  # a build put a newer file in place and pruned this one
             raise Superseded(f"the index of resource {resource_id} changed {ATTEMPTS} times "
                              "while it was being opened")
+
+    def _release_superseded(self, resource_id: str) -> None:
+        """Note the resource's attached indexes whose files a newer build deleted, and detach
+        those noted ``RELEASE_AFTER`` seconds ago (the requests that used them are done):
+        until then the deleted file's disk space stays in use."""
+        now = time.monotonic()
+        kept = []
+        for attached in self._attached.get(resource_id, []):
+            if attached.alias not in self._superseded and not index_path(
+                    self.resource_dir(resource_id), attached.version).exists():
+                self._superseded[attached.alias] = now
+            if now - self._superseded.get(attached.alias, now) >= RELEASE_AFTER:
+                self._detach(attached)
+            else:
+                kept.append(attached)
+        if kept:
+            self._attached[resource_id] = kept
+        else:
+            self._attached.pop(resource_id, None)
+
+    def _detach(self, attached: Attached) -> None:
+        self._con.execute(f"DETACH {ident(attached.alias)}")
+        attached.rows.close()  # idle connections only: a request still reading keeps its own
+        self._superseded.pop(attached.alias, None)
 
     def _attach(self, resource_id: str, version: int) -> Attached:
         alias = f"ix_{resource_id}_{version}"
@@ -134,9 +163,7 @@ class IndexEngine:
         )
         kept = [*self._attached.get(resource_id, []), attached]
         while len(kept) > KEEP_ATTACHED:
-            old = kept.pop(0)
-            self._con.execute(f"DETACH {ident(old.alias)}")
-            old.rows.close()  # idle connections only: a request still reading keeps its own
+            self._detach(kept.pop(0))
         self._attached[resource_id] = kept
         return attached
 

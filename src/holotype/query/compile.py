@@ -148,10 +148,11 @@ class _Compiler:
 
 
 def _join(operator: str, parts: list[str]) -> str:
-    """``parts`` joined by AND or OR, constants folded: every term is TRUE or FALSE, never NULL,
-    so a FALSE part makes an AND FALSE and a TRUE one an OR TRUE. A query naming a field a
-    resource lacks then compiles to ``FALSE`` for it, and the search leaves it out
-    (:func:`holotype.search.views.matching_sql`) instead of scanning it for nothing."""
+    """``parts`` joined by AND or OR, constants folded: a FALSE part makes an AND FALSE and a
+    TRUE one an OR TRUE, also where another part is NULL (FALSE AND NULL is FALSE, TRUE OR
+    NULL is TRUE), and a TRUE part of an AND (FALSE of an OR) changes nothing. A query
+    naming a field a resource lacks then compiles to ``FALSE`` for it, and the search leaves it
+    out (:func:`holotype.search.views.matching_sql`) instead of scanning it for nothing."""
     absorbing, neutral = ("FALSE", "TRUE") if operator == "AND" else ("TRUE", "FALSE")
     if absorbing in parts:
         return absorbing
