@@ -3,8 +3,9 @@
 ``python -m benchmarks.scale_report [RESULT.json]`` (default: the newest
 benchmarks/results/scale-*.json of the largest scale run) rewrites what lies between the
 ``<!-- scale-shape:begin -->``/``end`` and ``<!-- scale-results:begin -->``/``end`` markers of
-docs/benchmarks.md, and the ``scale-summary`` and ``scale-projection`` ones of docs/scaling.md
-(the targets, and what a billion records would take, projected from the measures).
+docs/benchmarks.md, and the ``scale-summary``, ``scale-disk`` and ``scale-projection`` ones of
+docs/scaling.md (the targets, what each part of the site takes on disk, and what a billion
+records would take, projected from the measures).
 """
 
 from __future__ import annotations
@@ -188,6 +189,35 @@ def projection_markdown(result: dict[str, Any], name: str) -> str:
     ])
 
 
+DISK_PARTS = (
+    ("record store: every version's records (Parquet)", "store_records_bytes"),
+    ("record store: the uploaded originals (Zstandard)", "originals_bytes"),
+    ("index: records table (fields as columns, numbers, points)", "index_records_table_bytes"),
+    ("index: tokens table (each word's records)", "index_tokens_table_bytes"),
+    ("row files: whole records (compressed blocks)", "rows_record_blocks_bytes"),
+    ("row files: postings (the records of rare words)", "rows_postings_bytes"),
+)
+
+
+def disk_markdown(result: dict[str, Any], name: str) -> str:
+    """What each part of the site takes, against the Parquet of the current records."""
+    disk = result["steps"]["disk"]
+    if "index_records_table_bytes" not in disk:
+        return _source(result, name) + "\n\n(This run did not measure the index's parts.)"
+    parquet, records = disk["current_parquet_bytes"], disk["records"]
+    named = sum(disk[key] for _label, key in DISK_PARTS)
+    rows = [*((label, disk[key]) for label, key in DISK_PARTS),
+            ("the rest (file headers, free pages, row files' ends and keys)",
+             disk["site_bytes"] - named),
+            ("**site**", disk["site_bytes"]),
+            ("current records as one Parquet file per resource (zstd)", parquet)]
+    return "\n".join([
+        _source(result, name), "", "| part | bytes | per record | x Parquet |",
+        "|---|---:|---:|---:|",
+        *(f"| {label} | {_mb(size)} | {size / records:,.0f} B | {size / parquet:.2f} |"
+          for label, size in rows)])
+
+
 def _replace(text: str, marker: str, body: str) -> str:
     pattern = re.compile(rf"(<!-- {marker}:begin -->).*?(<!-- {marker}:end -->)", re.S)
     if not pattern.search(text):
@@ -209,6 +239,7 @@ def update(path: Path, doc: Path = DOC, scaling: Path = SCALING) -> None:
     text = _replace(text, "scale-results", results_markdown(result, path.name))
     doc.write_text(text)
     text = _replace(scaling.read_text(), "scale-summary", summary_markdown(result, path.name))
+    text = _replace(text, "scale-disk", disk_markdown(result, path.name))
     scaling.write_text(_replace(text, "scale-projection", projection_markdown(result, path.name)))
 
 

@@ -61,7 +61,14 @@ def test_the_harness_runs_every_step_and_judges_every_target(tmp_path: Path) -> 
     assert "| **40** | **Everything** | | **35,000,000** | |" in written
     assert f"From `benchmarks/results/{path.name}`: {result['records']:,} records" in written
     scaling = (docs / "scaling.md").read_text()
-    assert scaling.count("benchmarks/results/scale-test.json") == 2
+    assert scaling.count("benchmarks/results/scale-test.json") == 3
+    parts = [disk[key] for _label, key in scale_report.DISK_PARTS]
+    assert all(size > 0 for size in parts) and sum(parts) <= disk["site_bytes"]
+    assert (disk["index_records_table_bytes"] + disk["index_tokens_table_bytes"]
+            <= disk["index_columns_bytes"])
+    assert (disk["rows_record_blocks_bytes"] + disk["rows_postings_bytes"]
+            <= disk["index_rows_bytes"])
+    assert "| **site** |" in scaling
     assert "a check run at a small scale" in scaling.lower()
     before = (ROOT / "docs" / "benchmarks.md").read_text().split("<!-- scale-shape:begin")[0]
     assert written.startswith(before)  # what precedes the markers is untouched
