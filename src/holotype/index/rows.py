@@ -181,10 +181,13 @@ class RowStore:
             if self._idle:
                 self._busy += 1
                 return self._idle.pop()
+        con: sqlite3.Connection | None = None
         try:
             con = self._open()
             con.execute("SELECT 1 FROM meta LIMIT 1")  # SQLite opens the file lazily
         except sqlite3.OperationalError:
+            if con is not None:
+                con.close()
             if self.path.exists():
                 raise
             with self._free:  # deleted by a newer build: wait for an open connection
