@@ -138,3 +138,21 @@ def test_a_deleted_index_file_is_let_go_once_its_readers_are_done(
     with mock.patch.object(engine, "RELEASE_AFTER", 0.0):  # ... until they are done
         assert portal.indexes.attach(root.name, first) == newest
     assert not old & deleted_files_open()
+
+
+def test_a_deleted_index_file_of_a_resource_nobody_searches_is_let_go_too(
+    portal: Portal, tmp_path: Path
+) -> None:
+    """A search of another resource, once a minute, lets go of it."""
+    first = put(portal, tmp_path, 1)
+    root = next(p for p in portal.index_dir.iterdir() if indexed_versions(p))
+    assert portal.indexes.attach(root.name, first) is not None
+    put(portal, tmp_path, 2)
+    old = {index_path(root, first).name, rows_path(root, first).name}
+    other = ingest(portal, OPERATOR, "ds/res-b", write(tmp_path / "b.csv", rows(9, 5)))
+    assert other.result.version is not None
+    other_id = next(p.name for p in portal.index_dir.iterdir() if p != root)
+    with mock.patch.object(engine, "RELEASE_AFTER", 0.0), \
+            mock.patch.object(engine, "SWEEP_EVERY", 0.0):
+        portal.indexes.attach(other_id, other.result.version)  # never res-a
+    assert not old & deleted_files_open()

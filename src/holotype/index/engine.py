@@ -27,6 +27,7 @@ ATTEMPTS = 5  # times a reader lists the folder again when the newest file went 
 # seconds an index whose file a newer build deleted stays attached for the requests still
 # using it; then it is detached, and the disk space of the deleted file is freed
 RELEASE_AFTER = 600.0
+SWEEP_EVERY = 60.0  # seconds between looks at every resource's attached indexes
 
 
 class Superseded(Exception):
@@ -81,6 +82,7 @@ class IndexEngine:
         self._lock = threading.Lock()
         self._attached: dict[str, list[Attached]] = {}
         self._superseded: dict[str, float] = {}  # alias -> when its file was found deleted
+        self._swept = time.monotonic()
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         return self._con.cursor()
@@ -91,6 +93,11 @@ class IndexEngine:
     def attach(self, resource_id: str, version: int) -> Attached | None:
         """An attached index that serves ``version``; None when no index covers it yet."""
         with self._lock:
+            now = time.monotonic()
+            if now - self._swept >= SWEEP_EVERY:  # resources nobody searches now, too
+                self._swept = now
+                for other in list(self._attached):
+                    self._release_superseded(other)
             self._release_superseded(resource_id)
             for attached in reversed(self._attached.get(resource_id, [])):
                 # One whose file a newer build has pruned still reads, but what is derived
