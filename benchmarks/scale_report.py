@@ -115,7 +115,7 @@ def results_markdown(result: dict[str, Any], name: str) -> str:
                        ("search indexes: DuckDB files", "index_columns_bytes"),
                        ("... of which the records table (fields, numbers, points)",
                         "index_records_table_bytes"),
-                       ("... of which the tokens table (word -> record)",
+                       ("... of which the tokens table (common word -> record)",
                         "index_tokens_table_bytes"),
                        ("search indexes: row files", "index_rows_bytes"),
                        ("... of which whole records (compressed blocks)",
@@ -193,7 +193,7 @@ DISK_PARTS = (
     ("record store: every version's records (Parquet)", "store_records_bytes"),
     ("record store: the uploaded originals (Zstandard)", "originals_bytes"),
     ("index: records table (fields as columns, numbers, points)", "index_records_table_bytes"),
-    ("index: tokens table (each word's records)", "index_tokens_table_bytes"),
+    ("index: tokens table (each common word's records)", "index_tokens_table_bytes"),
     ("row files: whole records (compressed blocks)", "rows_record_blocks_bytes"),
     ("row files: postings (the records of rare words)", "rows_postings_bytes"),
 )

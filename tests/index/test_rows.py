@@ -11,10 +11,12 @@ from typing import Any
 import duckdb
 import pytest
 
+from holotype.index import postings
 from holotype.index.layout import OPEN
-from holotype.index.postings import POSTED
 from holotype.index.rowblocks import BLOCK
 from holotype.index.rows import RowStore, build_rows
+from holotype.index.words import add_tokens, create_tables
+from tests.index.words_truth import check
 
 COLUMNS = ["name", "country", "note"]
 GEO = ("lat", "lon")
@@ -24,27 +26,21 @@ def _index(path: Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(str(path))
     con.execute("CREATE TABLE records (_rid BIGINT, _id VARCHAR, _from BIGINT, _to BIGINT, "
                 "name VARCHAR, country VARCHAR, note VARCHAR)")
-    con.execute("CREATE TABLE tokens (token VARCHAR, _rid BIGINT)")
+    create_tables(con)
     return con
 
 
 def _add(con: duckdb.DuckDBPyConnection, rows: list[tuple[str, int, dict[str, Any]]]) -> int:
-    """Append rows (numbered in id order, like the index build) with their tokens; the _rid
-    before them."""
+    """Append rows (numbered in id order, like the index build); the _rid before them."""
     found = con.execute("SELECT coalesce(max(_rid), 0) FROM records").fetchone()
     first = int(found[0]) if found else 0
-    records, tokens = [], []
+    records = []
     for n, (record_id, start, values) in enumerate(sorted(rows, key=lambda r: (r[0], r[1]))):
         rid = first + n + 1
         records.append((rid, record_id, start, OPEN, *(values.get(c) for c in COLUMNS)))
-        tokens += [(token, rid) for value in values.values()
-                   for token in str(value).lower().split()]
     con.execute("CREATE OR REPLACE TEMP TABLE r AS SELECT * FROM records LIMIT 0")
     con.executemany("INSERT INTO r VALUES (?, ?, ?, ?, ?, ?, ?)", records)
     con.execute("INSERT INTO records SELECT * FROM r ORDER BY _rid")
-    con.execute("CREATE OR REPLACE TEMP TABLE t AS SELECT * FROM tokens LIMIT 0")
-    con.executemany("INSERT INTO t VALUES (?, ?)", tokens)
-    con.execute("INSERT INTO tokens SELECT * FROM t")
     return first
 
 
@@ -62,8 +58,10 @@ def _end(con: duckdb.DuckDBPyConnection, folder: Path, ended: list[tuple[str, in
 def _build(con: duckdb.DuckDBPyConnection, folder: Path, version: int, *, base: int | None,
            first: int, ends: list[Path]) -> RowStore:
     final = folder / f"{version}.rows.sqlite"
+    previous = folder / f"{base}.rows.sqlite" if base is not None else None
+    add_tokens(con, first, COLUMNS, previous)  # the words of the rows after first
     tmp = build_rows(con, final, COLUMNS, first=first, ends=ends, geo_fields=GEO,
-                     base=folder / f"{base}.rows.sqlite" if base is not None else None)
+                     base=previous)
     os.replace(tmp, final)
     return RowStore(final)
 
@@ -100,14 +98,8 @@ def _check(con: duckdb.DuckDBPyConnection, store: RowStore, versions: list[int])
 
 
 def _check_postings(con: duckdb.DuckDBPyConnection, store: RowStore) -> None:
-    truth = {str(t): [int(r) for r in rids] for t, rids in con.execute(
-        "SELECT token, list(_rid) FROM tokens GROUP BY token").fetchall()}
-    asked = [*truth, "nowhere"]
-    found = store.postings(asked)
-    assert set(found) == set(truth)
-    for token, rids in truth.items():
-        assert found[token].n == len(rids)
-        assert found[token].rids == (frozenset(rids) if len(rids) <= POSTED else None)
+    listed, _unlisted = check(con, store, COLUMNS, postings.POSTED)
+    assert listed
 
 
 def _record(n: int, rng: random.Random) -> dict[str, Any]:
@@ -153,20 +145,23 @@ def test_rows_through_updates(tmp_path: Path, count: int) -> None:
 
 
 def test_postings_of_a_common_token_and_their_rewrite(tmp_path: Path) -> None:
-    """A token held by more than POSTED versions keeps its count only; updates go to the
+    """A token held by more than postings.POSTED versions keeps its count only; updates go to the
     overlay until it outgrows the blocks, and then the blocks are written afresh."""
     con = _index(tmp_path / "index.duckdb")
-    _add(con, [(f"r{n:05d}", 1, {"name": f"common w{n}"}) for n in range(POSTED + 5)])
+    _add(con, [(f"r{n:05d}", 1, {"name": f"common w{n}", "note": "edge" if n < postings.POSTED
+                                 else None}) for n in range(postings.POSTED + 5)])
     store = _build(con, tmp_path, 1, base=None, first=0, ends=[])
     assert store.postings(["common"])["common"].rids is None
+    assert store.postings(["edge"])["edge"].rids is not None  # listed: POSTED hold it
     _check_postings(con, store)
     version = 1
     for size in (3, 400):  # a small update (overlay), then one touching most tokens (rewrite)
         version += 1
-        first = _add(con, [(f"s{version}-{n}", version, {"name": f"w{n} fresh{version}"})
-                           for n in range(size)])
+        first = _add(con, [(f"s{version}-{n}", version, {"name": f"w{n} fresh{version}",
+                                                         "note": "edge"}) for n in range(size)])
         store = _build(con, tmp_path, version, base=version - 1, first=first, ends=[])
-        _check_postings(con, store)
+        _check_postings(con, store)  # "edge" is common now: an id, and all its rows
+        assert store.postings(["edge"])["edge"].rids is None
         _check(con, store, [version])
 
 

@@ -21,8 +21,7 @@ from hypothesis import strategies as st
 from holotype.config import load_settings
 from holotype.errors import Invalid
 from holotype.index import postings
-from holotype.index.layout import index_path, indexed_versions, rows_path
-from holotype.index.rows import RowStore
+from holotype.index.layout import index_path, indexed_versions
 from holotype.query import validate
 from holotype.query.evaluate import kinds
 from holotype.search import posted, results
@@ -30,6 +29,7 @@ from holotype.services import catalogue, search
 from holotype.services.context import Portal
 from holotype.services.identity import ANONYMOUS, OPERATOR
 from holotype.services.records import ingest, versions
+from tests.index.words_truth import check_words
 from tests.query.strategies import Vocabulary, groups
 from tests.services.two_resources import BOTH, keep_every_index, open_site, write
 
@@ -68,37 +68,28 @@ def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Portal]:
     opened.close()
 
 
-def test_postings_are_the_index_tokens_grouped(portal: Portal) -> None:
-    """Fresh and incremental builds: every token with its count, listed when few hold it."""
+def test_postings_and_words_are_the_records_tokens(portal: Portal) -> None:
+    """Fresh and incremental builds: every token with its count, listed when few hold it;
+    the others with an id and their rows in the index file."""
     resource, _found = versions(portal, OPERATOR, "ds/res-a")
     root = portal.index_dir / resource.id
     built = indexed_versions(root)
     assert len(built) == 2
     listed = unlisted = 0
     for version in built:
-        with duckdb.connect(str(index_path(root, version)), read_only=True) as index:
-            want = {token: (n, sorted(rids)) for token, n, rids in index.execute(
-                "SELECT token, count(*), list(_rid) FROM tokens GROUP BY token").fetchall()}
-        store = RowStore(rows_path(root, version))
-        found = store.postings([*want, "notatokenanywhere"])
-        store.close()
-        got = {token: (p.n, sorted(p.rids) if p.rids is not None else None)
-               for token, p in found.items()}
-        assert got.keys() == want.keys()
-        for token, (n, rids) in want.items():
-            assert got[token] == (n, rids if n <= LISTED else None), token
-            listed, unlisted = listed + (n <= LISTED), unlisted + (n > LISTED)
+        few, many = check_words(root, version, LISTED)
+        listed, unlisted = listed + few, unlisted + many
     assert listed and unlisted
 
 
-def test_index_tokens_are_stored_sorted_by_token_and_row(portal: Portal) -> None:
-    """Each build appends its token rows sorted by (token, _rid), which is what lets DuckDB
+def test_index_tokens_are_stored_sorted_by_word_and_row(portal: Portal) -> None:
+    """Each build appends its token rows sorted by (word id, _rid), which is what lets DuckDB
     bit-pack the row ids as small deltas: one ascending run per build, in storage order."""
     resource, _found = versions(portal, OPERATOR, "ds/res-a")
     root = portal.index_dir / resource.id
     for builds, version in enumerate(indexed_versions(root), start=1):
         with duckdb.connect(str(index_path(root, version)), read_only=True) as index:
-            rows = index.execute("SELECT token, _rid FROM tokens ORDER BY rowid").fetchall()
+            rows = index.execute("SELECT tid, _rid FROM tokens ORDER BY rowid").fetchall()
         descents = sum(a > b for a, b in pairwise(rows))
         assert len(rows) > 100 and descents == builds - 1, (version, descents)
 

@@ -46,6 +46,8 @@ class Attached:
     numbers: frozenset[str]
     rows: RowStore = field(compare=False, repr=False)  # whole records, by _rid or in id order
     stamp: str = ""  # the file's size and modification time when attached: who built it
+    # the common words' ids in the tokens table (``holotype.index.words``)
+    word_ids: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
     # what callers derive from this index and the versions it serves, computed once
     memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
@@ -153,6 +155,8 @@ class IndexEngine:
         try:
             meta = dict(self._con.execute(
                 f"SELECT key, value FROM {ident(alias)}.meta").fetchall())
+            words = dict(self._con.execute(
+                f"SELECT token, tid FROM {ident(alias)}.words").fetchall())
             rows = RowStore(rows_path(self.resource_dir(resource_id), version))
         except sqlite3.OperationalError as exc:  # the row file goes just after its index file
             self._con.execute(f"DETACH {ident(alias)}")
@@ -167,6 +171,7 @@ class IndexEngine:
             numbers=frozenset(json.loads(meta["numbers"])),
             rows=rows,
             stamp=f"{stat.st_size}:{stat.st_mtime_ns}",
+            word_ids=words,
         )
         kept = [*self._attached.get(resource_id, []), attached]
         while len(kept) > KEEP_ATTACHED:

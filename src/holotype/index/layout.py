@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-FORMAT = 6  # bump when the index layout changes: indexes live under index/v<FORMAT>/
+FORMAT = 7  # bump when the index layout changes: indexes live under index/v<FORMAT>/
 OPEN = 9_223_372_036_854_775_807  # ``_to`` of a record version that is still current
 INDEX_SUFFIX = ".duckdb"
 ROWS_SUFFIX = ".rows.sqlite"

@@ -20,10 +20,12 @@ tokens in blocks, the update writes every block afresh instead.
 from __future__ import annotations
 
 import bisect
+import heapq
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -36,37 +38,86 @@ BLOCK_BYTES = 4_096  # ... and at most about this much of their lists: reading o
 BATCH = 20_000
 LEVEL = 3
 FIRST = itemgetter(0)
+Entry = tuple[str, int, "str | None"]  # token, versions holding it, their _rids when listed
 
 
 def write_postings(
-    index: duckdb.DuckDBPyConnection, con: sqlite3.Connection, *, first: int, fresh: bool
+    index: duckdb.DuckDBPyConnection, con: sqlite3.Connection, *, fresh: bool,
+    complete: bool, base: Path | None,
 ) -> None:
-    """Write the postings of the index open on ``index`` into the row file open on ``con``.
+    """Write the postings from the index's temporary ``entries`` (``words.add_tokens``) into
+    the row file open on ``con``.
 
-    ``fresh``: the row file is new, so every token is written. Otherwise the file already holds
-    the postings up to ``_rid`` ``first``, and only tokens the later rows hold are written.
+    ``complete``: ``entries`` holds every word of the index (a first build). Otherwise it holds
+    the words of an update's rows, and the others' entries come from the previous row file:
+    ``con`` itself when it is that file copied (``fresh`` false), else ``base``.
     """
     if fresh:
         con.execute("CREATE TABLE postings (first TEXT PRIMARY KEY, data BLOB NOT NULL) "
                     "WITHOUT ROWID")
         con.execute("CREATE TABLE postings_new (token TEXT PRIMARY KEY, n INTEGER NOT NULL, "
                     "rids TEXT) WITHOUT ROWID")
-    else:
+    found = index.execute("SELECT count(*) FROM entries").fetchone()
+    count = int(found[0]) if found else 0
+    touched = index.execute("SELECT token, n, rids FROM entries ORDER BY token")
+    if complete:
+        _write_blocks(con, "postings", _batches(touched))
+        return
+    if not fresh:
         blocked = _count(con, "postings_blocked")
-        touched = f"SELECT DISTINCT token FROM tokens WHERE _rid > {int(first)}"
-        found = index.execute(f"SELECT count(*) FROM ({touched})").fetchone()
-        if _count(con, "postings_new") + (int(found[0]) if found else 0) <= blocked // 4:
-            _write_new(index, con, f"tokens WHERE token IN ({touched})")
+        if _count(con, "postings_new") + count <= blocked // 4:
+            while rows := touched.fetchmany(BATCH):
+                con.executemany("INSERT OR REPLACE INTO postings_new VALUES (?, ?, ?)", rows)
+            con.execute("INSERT OR REPLACE INTO meta VALUES ('postings_new', "
+                        "(SELECT count(*) FROM postings_new))")
             return
-        con.execute("DELETE FROM postings")
-        con.execute("DELETE FROM postings_new")
-        con.execute("DELETE FROM meta WHERE key = 'postings_new'")
-    _write_blocks(index, con)
+        _fold(con, con, touched)
+        return
+    assert base is not None
+    old = sqlite3.connect(f"file:{base}?mode=ro&immutable=1", uri=True)
+    try:
+        _fold(old, con, touched)
+    finally:
+        old.close()
 
 
-def _entries(source: str) -> str:
-    return (f"SELECT token, count(*), CASE WHEN count(*) <= {POSTED} "
-            f"THEN string_agg(_rid::VARCHAR, ',') END FROM {source} GROUP BY token ORDER BY token")
+def _batches(cursor: duckdb.DuckDBPyConnection) -> Iterator[Entry]:
+    while rows := cursor.fetchmany(BATCH):
+        for token, n, rids in rows:
+            yield str(token), int(n), rids
+
+
+def _stored(con: sqlite3.Connection) -> Iterator[Entry]:
+    """Every entry in ``con``'s postings, in token order (``postings_new`` over the blocks)."""
+    unpack = zstandard.ZstdDecompressor()
+    blocks = (entry for (data,) in con.execute("SELECT data FROM postings ORDER BY first")
+              for entry in orjson.loads(unpack.decompress(data)))
+    newer = con.execute("SELECT token, n, rids FROM postings_new ORDER BY token")
+    return _newest(newer, blocks)
+
+
+def _newest(*streams: Iterable[Any]) -> Iterator[Entry]:
+    """Sorted streams of entries merged, the first stream's entry of a token winning."""
+    def ranked(rank: int, stream: Iterable[Any]) -> Iterator[tuple[str, int, int, Any]]:
+        for token, n, rids in stream:
+            yield token, rank, n, rids
+
+    previous = None
+    for token, _rank, n, rids in heapq.merge(
+            *(ranked(rank, stream) for rank, stream in enumerate(streams))):
+        if token != previous:
+            yield str(token), int(n), rids
+            previous = token
+
+
+def _fold(old: sqlite3.Connection, con: sqlite3.Connection,
+          touched: duckdb.DuckDBPyConnection) -> None:
+    """Write every block afresh into ``con``: ``old``'s entries with the ``touched`` ones."""
+    _write_blocks(con, "postings_next", _newest(_batches(touched), _stored(old)))
+    con.execute("DROP TABLE IF EXISTS postings")
+    con.execute("ALTER TABLE postings_next RENAME TO postings")
+    con.execute("DELETE FROM postings_new")
+    con.execute("DELETE FROM meta WHERE key = 'postings_new'")
 
 
 def _count(con: sqlite3.Connection, key: str) -> int:
@@ -74,35 +125,58 @@ def _count(con: sqlite3.Connection, key: str) -> int:
     return int(row[0]) if row else 0
 
 
-def _write_blocks(index: duckdb.DuckDBPyConnection, con: sqlite3.Connection) -> None:
+def _write_blocks(con: sqlite3.Connection, table: str, entries: Iterable[Entry]) -> None:
+    """``entries``, sorted by token, in blocks into ``table`` (created when missing)."""
+    con.execute(f"CREATE TABLE IF NOT EXISTS {table} (first TEXT PRIMARY KEY, "
+                "data BLOB NOT NULL) WITHOUT ROWID")
     pack = zstandard.ZstdCompressor(level=LEVEL)
-    cursor = index.execute(_entries("tokens"))
-    pending: list[Any] = []
+    pending: list[Entry] = []
     size = written = 0
     blocks: list[tuple[str, bytes]] = []
-    while rows := cursor.fetchmany(BATCH):
-        for row in rows:
-            pending.append(row)
-            size += len(row[2] or "")
-            if len(pending) >= PER_BLOCK or size >= BLOCK_BYTES:
-                blocks.append((pending[0][0], pack.compress(orjson.dumps(pending))))
-                written += len(pending)
-                pending, size = [], 0
-        con.executemany("INSERT INTO postings VALUES (?, ?)", blocks)
-        blocks = []
+    for entry in entries:
+        pending.append(entry)
+        size += len(entry[2] or "")
+        if len(pending) >= PER_BLOCK or size >= BLOCK_BYTES:
+            blocks.append((pending[0][0], pack.compress(orjson.dumps(pending))))
+            written += len(pending)
+            pending, size = [], 0
+            if len(blocks) >= BATCH // PER_BLOCK:
+                con.executemany(f"INSERT INTO {table} VALUES (?, ?)", blocks)
+                blocks = []
     if pending:
-        con.execute("INSERT INTO postings VALUES (?, ?)",
-                    [pending[0][0], pack.compress(orjson.dumps(pending))])
+        blocks.append((pending[0][0], pack.compress(orjson.dumps(pending))))
         written += len(pending)
+    con.executemany(f"INSERT INTO {table} VALUES (?, ?)", blocks)
     con.execute("INSERT OR REPLACE INTO meta VALUES ('postings_blocked', ?)", [str(written)])
 
 
-def _write_new(index: duckdb.DuckDBPyConnection, con: sqlite3.Connection, source: str) -> None:
-    cursor = index.execute(_entries(source))
-    while rows := cursor.fetchmany(BATCH):
-        con.executemany("INSERT OR REPLACE INTO postings_new VALUES (?, ?, ?)", rows)
-    con.execute("INSERT OR REPLACE INTO meta VALUES ('postings_new', "
-                "(SELECT count(*) FROM postings_new))")
+def read_many(con: sqlite3.Connection, tokens: Sequence[str]) -> dict[str, tuple[int, str | None]]:
+    """(n, listed ``_rid``s as text or None) of those of ``tokens`` (sorted) some record holds,
+    for many tokens at once: each block is read once, whatever number of them it holds."""
+    found: dict[str, tuple[int, str | None]] = {}
+    con.execute("CREATE TEMP TABLE IF NOT EXISTS wanted (token TEXT PRIMARY KEY) WITHOUT ROWID")
+    con.execute("DELETE FROM wanted")
+    con.executemany("INSERT OR IGNORE INTO wanted VALUES (?)", ((t,) for t in tokens))
+    for token, n, rids in con.execute(
+            "SELECT p.token, p.n, p.rids FROM postings_new AS p JOIN wanted USING (token)"):
+        found[str(token)] = (int(n), rids)
+    firsts = [str(r[0]) for r in con.execute("SELECT first FROM postings ORDER BY first")]
+    unpack = zstandard.ZstdDecompressor()
+    block: list[Any] = []
+    at_block = -1
+    for token in tokens:
+        if token in found:
+            continue
+        b = bisect.bisect_right(firsts, token) - 1
+        if b < 0:
+            continue
+        if b != at_block:
+            row = con.execute("SELECT data FROM postings WHERE first = ?", [firsts[b]]).fetchone()
+            block, at_block = orjson.loads(unpack.decompress(row[0])), b
+        at = bisect.bisect_left(block, token, key=FIRST)
+        if at < len(block) and block[at][0] == token:
+            found[token] = (int(block[at][1]), block[at][2])
+    return found
 
 
 @dataclass(frozen=True)

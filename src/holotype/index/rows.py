@@ -112,7 +112,7 @@ def build_rows(
             found = index.execute("SELECT coalesce(max(_rid), 0) FROM records").fetchone()
             count = int(found[0]) if found else 0
             _close_ranges(index, con, first, [] if old is None else list(ends))
-            write_postings(index, con, first=first, fresh=old is None)
+            write_postings(index, con, fresh=old is None, complete=base is None, base=base)
             con.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
                             [("columns", json.dumps(list(columns))),
                              ("geo", json.dumps(list(geo_fields))),

@@ -23,6 +23,7 @@ from holotype.query.compile import compile_filter
 from holotype.store.store import RecordStore
 
 INTERNAL = frozenset({"_rid", "_lat", "_lon"})  # index columns a query may select
+_INTERNAL_TYPES = {"_rid": "BIGINT", "_lat": "DOUBLE", "_lon": "DOUBLE"}
 
 
 @dataclass(frozen=True)
@@ -114,5 +115,6 @@ def matching_sql(views_: list[View], query: dict[str, Any], columns: Sequence[st
     if parts:
         return " UNION ALL ".join(parts)
     # No resource to read (none named, or none existed at the version): no rows, same columns.
-    select = "".join(f"NULL::VARCHAR AS {ident(c)}, " for c in columns)
-    return f"SELECT NULL AS _res, {select}NULL AS _id WHERE false"
+    select = "".join(f"NULL::{_INTERNAL_TYPES.get(c, 'VARCHAR')} AS {ident(c)}, "
+                     for c in columns)  # typed as the index's columns are
+    return f"SELECT NULL::VARCHAR AS _res, {select}NULL::VARCHAR AS _id WHERE false"
