@@ -7,11 +7,12 @@ import os
 import random
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import duckdb
 import pytest
 
-from holotype.index import postings
+from holotype.index import postings, words
 from holotype.index.layout import OPEN
 from holotype.index.rowblocks import BLOCK
 from holotype.index.rows import RowStore, build_rows
@@ -144,9 +145,11 @@ def test_rows_through_updates(tmp_path: Path, count: int) -> None:
         s.close()
 
 
+@mock.patch.object(words, "CHUNK", 7)
 def test_postings_of_a_common_token_and_their_rewrite(tmp_path: Path) -> None:
-    """A token held by more than postings.POSTED versions keeps its count only; updates go to the
-    overlay until it outgrows the blocks, and then the blocks are written afresh."""
+    """A token held by more than POSTED versions keeps its count only; updates go to the
+    overlay until it outgrows the blocks, and then the blocks are written afresh. Updates
+    merge their words a few at a time (``words.CHUNK``), as a large one would."""
     con = _index(tmp_path / "index.duckdb")
     _add(con, [(f"r{n:05d}", 1, {"name": f"common w{n}", "note": "edge" if n < postings.POSTED
                                  else None}) for n in range(postings.POSTED + 5)])

@@ -31,6 +31,8 @@ from holotype.engine import ident
 from holotype.index import postings
 from holotype.query.tokens import token_list_sql
 
+CHUNK = 100_000  # words an update merges at a time
+
 
 def _token_rows_sql(con: duckdb.DuckDBPyConnection, first: int, columns: Sequence[str]) -> str:
     """(token, _rid) of the rows after ``first``, one per token a field holds (a token met in
@@ -102,37 +104,47 @@ def add_tokens(
 
 def _merge(con: duckdb.DuckDBPyConnection, grouped: str, base: Path) -> pa.Table:
     """Fill ``entries`` with the new rows' words merged with their entries in ``base``'s
-    postings; the earlier versions of the words this update makes common, as (token, _rid)."""
-    added = con.execute(grouped + " ORDER BY token").fetchall()
-    old = sqlite3.connect(f"file:{base}?mode=ro&immutable=1", uri=True)
-    try:
-        before = postings.read_many(old, [row[0] for row in added])
-    finally:
-        old.close()
-    tokens: list[str] = []
-    counts: list[int] = []
-    lists: list[str | None] = []
+    postings; the earlier versions of the words this update makes common, as (token, _rid).
+
+    ``CHUNK`` words at a time, in token order, so that memory stays bounded however many words
+    an update holds (replacing a resource whole touches all of them)."""
+    con.execute("CREATE OR REPLACE TEMP TABLE touched AS SELECT row_number() OVER "
+                f"(ORDER BY token) AS k, token, n, rids FROM ({grouped})")
+    found = con.execute("SELECT count(*) FROM touched").fetchone()
+    total_words = int(found[0]) if found else 0
     promoted_tokens: list[str] = []
     promoted_rids: list[int] = []
-    for token, n, rids in added:
-        n0, rids0 = before.get(token, (0, ""))
-        total = n0 + int(n)
-        tokens.append(token)
-        counts.append(total)
-        if total <= postings.POSTED:  # rare before and still: both lists are complete
-            lists.append(rids if not rids0 else f"{rids0},{rids}")
-            continue
-        lists.append(None)
-        if n0 <= postings.POSTED and rids0:  # becomes common now: its earlier versions join tokens
-            promoted_tokens += [token] * (rids0.count(",") + 1)
-            promoted_rids += map(int, rids0.split(","))
-    con.register("merged", pa.table({"token": pa.array(tokens, pa.string()),
-                                     "n": pa.array(counts, pa.int64()),
-                                     "rids": pa.array(lists, pa.string())}))
+    old = sqlite3.connect(f"file:{base}?mode=ro&immutable=1", uri=True)
     try:
-        con.execute("INSERT INTO entries SELECT token, n, rids FROM merged")
+        for low in range(0, total_words, CHUNK):
+            added = con.execute("SELECT token, n, rids FROM touched WHERE k > ? AND k <= ? "
+                                "ORDER BY k", [low, low + CHUNK]).fetchall()
+            before = postings.read_many(old, [row[0] for row in added])
+            tokens: list[str] = []
+            counts: list[int] = []
+            lists: list[str | None] = []
+            for token, n, rids in added:
+                n0, rids0 = before.get(token, (0, ""))
+                total = n0 + int(n)
+                tokens.append(token)
+                counts.append(total)
+                if total <= postings.POSTED:  # rare before and still: both lists complete
+                    lists.append(rids if not rids0 else f"{rids0},{rids}")
+                    continue
+                lists.append(None)
+                if n0 <= postings.POSTED and rids0:  # common now: its earlier versions too
+                    promoted_tokens += [token] * (rids0.count(",") + 1)
+                    promoted_rids += map(int, rids0.split(","))
+            con.register("merged", pa.table({"token": pa.array(tokens, pa.string()),
+                                             "n": pa.array(counts, pa.int64()),
+                                             "rids": pa.array(lists, pa.string())}))
+            try:
+                con.execute("INSERT INTO entries SELECT token, n, rids FROM merged")
+            finally:
+                con.unregister("merged")
     finally:
-        con.unregister("merged")
+        old.close()
+    con.execute("DROP TABLE touched")
     return pa.table({"token": pa.array(promoted_tokens, pa.string()),
                      "_rid": pa.array(promoted_rids, pa.int64())})
 
