@@ -124,14 +124,20 @@ def deleted_files_open() -> set[str]:
     return found
 
 
-def test_a_deleted_index_file_is_let_go_once_its_readers_are_done(
-    portal: Portal, tmp_path: Path
-) -> None:
+def replaced_while_attached(portal: Portal, tmp_path: Path) -> tuple[Path, int, set[str]]:
+    """A first version indexed and attached, then a second that replaces its index: the index
+    folder, the first version, and the names of its deleted files."""
     first = put(portal, tmp_path, 1)
     root = next(p for p in portal.index_dir.iterdir() if indexed_versions(p))
     assert portal.indexes.attach(root.name, first) is not None
     put(portal, tmp_path, 2)
-    old = {index_path(root, first).name, rows_path(root, first).name}
+    return root, first, {index_path(root, first).name, rows_path(root, first).name}
+
+
+def test_a_deleted_index_file_is_let_go_once_its_readers_are_done(
+    portal: Portal, tmp_path: Path
+) -> None:
+    root, first, old = replaced_while_attached(portal, tmp_path)
     newest = portal.indexes.attach(root.name, first)  # notes the old one as superseded
     assert newest is not None and newest.version > first
     assert old <= deleted_files_open()  # requests may still be reading it
@@ -144,11 +150,7 @@ def test_a_deleted_index_file_of_a_resource_nobody_searches_is_let_go_too(
     portal: Portal, tmp_path: Path
 ) -> None:
     """A search of another resource, once a minute, lets go of it."""
-    first = put(portal, tmp_path, 1)
-    root = next(p for p in portal.index_dir.iterdir() if indexed_versions(p))
-    assert portal.indexes.attach(root.name, first) is not None
-    put(portal, tmp_path, 2)
-    old = {index_path(root, first).name, rows_path(root, first).name}
+    root, _first, old = replaced_while_attached(portal, tmp_path)
     other = ingest(portal, OPERATOR, "ds/res-b", write(tmp_path / "b.csv", rows(9, 5)))
     assert other.result.version is not None
     other_id = next(p.name for p in portal.index_dir.iterdir() if p != root)
