@@ -52,9 +52,7 @@ def write_postings(
     the words of an update's rows, and the others' entries come from the previous row file:
     ``con`` itself when it is that file copied (``fresh`` false), else ``base``.
     """
-    if fresh:
-        con.execute("CREATE TABLE postings (first TEXT PRIMARY KEY, data BLOB NOT NULL) "
-                    "WITHOUT ROWID")
+    if fresh:  # the blocks' table is made by whatever writes them (_write_blocks)
         con.execute("CREATE TABLE postings_new (token TEXT PRIMARY KEY, n INTEGER NOT NULL, "
                     "rids TEXT) WITHOUT ROWID")
     found = index.execute("SELECT count(*) FROM entries").fetchone()
@@ -160,23 +158,29 @@ def read_many(con: sqlite3.Connection, tokens: Sequence[str]) -> dict[str, tuple
     for token, n, rids in con.execute(
             "SELECT p.token, p.n, p.rids FROM postings_new AS p JOIN wanted USING (token)"):
         found[str(token)] = (int(n), rids)
-    firsts = [str(r[0]) for r in con.execute("SELECT first FROM postings ORDER BY first")]
+    _from_blocks(con, tokens, found)
+    return found
+
+
+def _from_blocks(con: sqlite3.Connection, tokens: Sequence[str],
+                 found: dict[str, tuple[int, str | None]]) -> None:
+    """Add to ``found`` the block entries of those of ``tokens`` (sorted) it lacks. A token's
+    block is the last whose first token is not after it; consecutive tokens in one block read
+    it once."""
     unpack = zstandard.ZstdDecompressor()
     block: list[Any] = []
-    at_block = -1
     for token in tokens:
         if token in found:
             continue
-        b = bisect.bisect_right(firsts, token) - 1
-        if b < 0:
-            continue
-        if b != at_block:
-            row = con.execute("SELECT data FROM postings WHERE first = ?", [firsts[b]]).fetchone()
-            block, at_block = orjson.loads(unpack.decompress(row[0])), b
-        at = bisect.bisect_left(block, token, key=FIRST)
+        if not block or token > block[-1][0]:  # past the block in hand: seek the next
+            row = con.execute("SELECT data FROM postings WHERE first <= ? "
+                              "ORDER BY first DESC LIMIT 1", [token]).fetchone()
+            if row is None:
+                continue
+            block = orjson.loads(unpack.decompress(row[0]))
+        at = bisect.bisect_left(block, token, key=FIRST)  # entries are sorted by token
         if at < len(block) and block[at][0] == token:
             found[token] = (int(block[at][1]), block[at][2])
-    return found
 
 
 @dataclass(frozen=True)
@@ -196,20 +200,6 @@ def read_postings(con: sqlite3.Connection, tokens: Iterable[str]) -> dict[str, P
     entries: dict[str, tuple[int, str | None]] = {
         str(token): (int(n), rids) for token, n, rids in con.execute(
             f"SELECT token, n, rids FROM postings_new WHERE token IN ({marks})", wanted)}
-    unpack = zstandard.ZstdDecompressor()
-    blocks: dict[str, list[list[Any]]] = {}
-    for token in wanted:
-        if token in entries:
-            continue
-        row = con.execute("SELECT first, data FROM postings WHERE first <= ? "
-                          "ORDER BY first DESC LIMIT 1", [token]).fetchone()
-        if row is None:
-            continue
-        block = blocks.get(row[0])
-        if block is None:
-            block = blocks[row[0]] = orjson.loads(unpack.decompress(row[1]))
-        at = bisect.bisect_left(block, token, key=FIRST)  # entries are sorted by token
-        if at < len(block) and block[at][0] == token:
-            entries[token] = (int(block[at][1]), block[at][2])
+    _from_blocks(con, wanted, entries)
     return {token: Posting(n, frozenset(map(int, rids.split(","))) if rids is not None else None)
             for token, (n, rids) in entries.items()}
