@@ -82,7 +82,7 @@ def add_tokens(
                "string_agg(_rid::VARCHAR, ',') END AS rids FROM fresh GROUP BY token")
     if base is None:
         con.execute(f"INSERT INTO entries {grouped}")
-        earlier = pa.table({"tid": pa.array([], pa.int32()), "_rid": pa.array([], pa.int64())})
+        earlier = _pairs([], [])
     else:
         earlier = _merge(con, grouped, base)
     # every word now held by more than POSTED versions has an id; the new ones get the next
@@ -91,15 +91,20 @@ def add_tokens(
         "row_number() OVER (ORDER BY token) FROM entries WHERE n > "
         f"{postings.POSTED} AND token NOT IN (SELECT token FROM words)"
     )
-    promoted = _promoted_rows(con, earlier)
-    con.execute(
-        "INSERT INTO tokens SELECT tid, _rid FROM (SELECT w.tid, f._rid FROM fresh AS f "
-        "JOIN words AS w USING (token) UNION ALL SELECT tid, _rid FROM promoted) "
-        "ORDER BY tid, _rid"
-    )
-    con.unregister("promoted")
-    del promoted
+    con.register("earlier", earlier)
+    try:
+        con.execute(
+            "INSERT INTO tokens SELECT w.tid, t._rid FROM (SELECT token, _rid FROM fresh "
+            "UNION ALL SELECT token, _rid FROM earlier) AS t JOIN words AS w USING (token) "
+            "ORDER BY w.tid, t._rid"
+        )
+    finally:
+        con.unregister("earlier")
     con.execute("DROP TABLE fresh")
+
+
+def _pairs(tokens: list[str], rids: list[int]) -> pa.Table:
+    return pa.table({"token": pa.array(tokens, pa.string()), "_rid": pa.array(rids, pa.int64())})
 
 
 def _merge(con: duckdb.DuckDBPyConnection, grouped: str, base: Path) -> pa.Table:
@@ -145,20 +150,4 @@ def _merge(con: duckdb.DuckDBPyConnection, grouped: str, base: Path) -> pa.Table
     finally:
         old.close()
     con.execute("DROP TABLE touched")
-    return pa.table({"token": pa.array(promoted_tokens, pa.string()),
-                     "_rid": pa.array(promoted_rids, pa.int64())})
-
-
-def _promoted_rows(con: duckdb.DuckDBPyConnection, earlier: pa.Table) -> pa.Table:
-    """``earlier`` (token, _rid) as (tid, _rid), registered as ``promoted``."""
-    if "token" in earlier.column_names:
-        con.register("earlier", earlier)
-        try:
-            found = con.sql("SELECT w.tid, e._rid FROM earlier AS e JOIN words AS w "
-                            "USING (token)").to_arrow_table()
-        finally:
-            con.unregister("earlier")
-    else:
-        found = earlier
-    con.register("promoted", found)
-    return found
+    return _pairs(promoted_tokens, promoted_rids)
