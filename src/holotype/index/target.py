@@ -26,25 +26,26 @@ class IndexTarget:
         return "_lat", "_lon"
 
     def has_tokens(self, tokens: list[str]) -> str:
+        """A common word by its id in the tokens table, a rare one by its listed rows (see
+        ``holotype.index.words``); FALSE when a word is held by no record."""
         if not tokens:
             return "TRUE"
-        each = [self._holds(t) for t in sorted(set(tokens))]
-        if "FALSE" in each:
-            return "FALSE"
+        wanted = sorted(set(tokens))
+        ids = self.attached.word_ids
+        rare = [t for t in wanted if t not in ids]
+        listed = self.attached.rows.postings(rare) if rare else {}
+        each = []
+        for token in wanted:
+            if token in ids:
+                each.append(f"_rid IN (SELECT _rid FROM {self.attached.tokens} "
+                            f"WHERE tid = {int(ids[token])})")
+                continue
+            posting = listed.get(token)
+            if posting is None or not posting.rids:
+                return "FALSE"
+            each.append(f"_rid IN ({', '.join(map(str, sorted(posting.rids)))})")
         # one expression however many tokens: "NOT a AND b" would negate only the first
         return each[0] if len(each) == 1 else "(" + " AND ".join(each) + ")"
-
-    def _holds(self, token: str) -> str:
-        """The record holds ``token``: a common word by its id in the tokens table, a rare
-        one by its listed rows (see ``holotype.index.words``); FALSE for a word no record
-        holds."""
-        tid = self.attached.word_ids.get(token)
-        if tid is not None:
-            return f"_rid IN (SELECT _rid FROM {self.attached.tokens} WHERE tid = {int(tid)})"
-        posting = self.attached.rows.postings([token]).get(token)
-        if posting is None or not posting.rids:
-            return "FALSE"
-        return f"_rid IN ({', '.join(map(str, sorted(posting.rids)))})"
 
     def fields(self) -> list[str]:
         return list(self.attached.columns)
