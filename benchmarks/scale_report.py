@@ -113,24 +113,17 @@ def results_markdown(result: dict[str, Any], name: str) -> str:
                        ("the uploaded originals, kept", "originals_bytes"),
                        ("record store with the uploaded originals", "store_bytes"),
                        ("search indexes: DuckDB files", "index_columns_bytes"),
-                       ("... of which the records table (fields, numbers, points)",
-                        "index_records_table_bytes"),
-                       ("... of which the tokens table (common word -> record)",
-                        "index_tokens_table_bytes"),
                        ("search indexes: row files", "index_rows_bytes"),
-                       ("... of which whole records (compressed blocks)",
-                        "rows_record_blocks_bytes"),
-                       ("... of which postings (rare words' records)", "rows_postings_bytes"),
                        ("search indexes (the newest file of each resource)", "index_bytes"),
                        ("site (store with originals + indexes)", "site_bytes"),
                        ("current records as Parquet (zstd)", "current_parquet_bytes"),
                        ("the generated CSV files", "csv_bytes")):
-        if key in disk:  # results before the breakdown lack its parts
-            lines.append(f"| {label} | {_mb(disk[key])} | "
-                         f"{disk[key] / disk['records']:,.0f} B |")
+        lines.append(f"| {label} | {_mb(disk[key])} | {disk[key] / disk['records']:,.0f} B |")
     lines.append(f"| ratio site / Parquet (without originals) | "
                  f"{disk['ratio_to_parquet']:.2f}x "
                  f"({disk['ratio_to_parquet_without_originals']:.2f}x) | |")
+    lines += ["", "Each part of the indexes, against the Parquet: "
+              "[scaling](scaling.md#disk)."]
     return "\n".join(lines)
 
 
